@@ -1,0 +1,150 @@
+// EventStore: orch's append-only event log.
+//
+// A narrow interface in the spirit of LevelDB's DB: opened by a factory,
+// every call returns absl::Status. The RocksDB implementation lives in
+// rocksdb_event_store.cc; nothing outside eventstore/ includes it.
+//
+// Status codes callers can rely on:
+//   InvalidArgument     malformed request (bad event bytes, task id with NUL)
+//   Aborted             conflict: expected version mismatch, idempotency key
+//                       reused with other content, or an AppendGuard refusal
+//   FailedPrecondition  store missing, or written by a newer orch
+//   Unavailable         store locked by another process past the timeout
+//   DataLoss            a record fails verification
+//   ResourceExhausted   disk full
+#ifndef ORCH_EVENTSTORE_EVENT_STORE_H_
+#define ORCH_EVENTSTORE_EVENT_STORE_H_
+
+#include <cstdint>
+#include <functional>
+#include <limits>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "eventstore/env.h"
+#include "eventstore/logged_event.h"
+
+namespace orch {
+
+// The on-disk format this binary writes and the newest it can read.
+inline constexpr int kStoreFormatVersion = 1;
+// Largest Event FlatBuffer accepted (payload plus envelope).
+inline constexpr size_t kMaxEventBytes = 1 << 20;
+
+struct StoreOptions {
+  Env* env = nullptr;            // required; not owned; must outlive the store
+  bool create_if_missing = false;
+  // How long Open waits while another process holds the store. Writers take
+  // turns: RocksDB admits one process per store.
+  absl::Duration lock_timeout = absl::Seconds(10);
+  // Open as a follower (RocksDB secondary instance): reads while another
+  // process writes; Append fails; CatchUp() sees new events.
+  bool follower = false;
+};
+
+// One event to append.
+struct AppendRequest {
+  std::string event;                         // a finished Event FlatBuffer
+  std::optional<int64_t> at_ns;              // when it happened; default: Env clock
+  std::optional<uint64_t> expected_version;  // task version before this event
+};
+
+struct AppendResult {
+  uint64_t seq = 0;
+  uint64_t version = 0;  // task version after the event; 0 for project events
+  std::string hash;      // raw 32 bytes
+  bool duplicate = false;  // idempotent retry: nothing was appended
+  std::string anomaly;
+};
+
+class EventStore;
+
+// Checks a batch against what the log already holds, under the append lock,
+// so nothing can slip in between check and write (lifecycle rules live in
+// projections/ and plug in here). Returns one anomaly text per event ("" for
+// none; a non-empty text is stored with the event) or an error, which
+// refuses the whole batch.
+class AppendGuard {
+ public:
+  virtual ~AppendGuard() = default;
+  virtual absl::StatusOr<std::vector<std::string>> Check(
+      const EventStore& store, const std::vector<LoggedEvent>& pending) = 0;
+};
+
+// Which events to read. Every criterion narrows the result; the store picks
+// the most selective index (task, then time, then type) and never scans the
+// whole log for a task or a time window.
+struct EventQuery {
+  uint64_t from_seq = 1;
+  uint64_t to_seq = std::numeric_limits<uint64_t>::max();  // inclusive
+  std::optional<std::string> task;
+  std::optional<int64_t> since_ns;  // inclusive
+  std::optional<int64_t> until_ns;  // exclusive
+  std::vector<EventType> types;     // empty: any
+};
+
+struct Head {
+  uint64_t seq = 0;  // 0 for an empty log
+  std::string hash;  // raw 32 bytes; 32 zero bytes for an empty log
+};
+
+struct VerifyReport {
+  uint64_t checked = 0;
+  uint64_t first_bad_seq = 0;  // 0 when intact
+  std::string problem;         // what is wrong at first_bad_seq
+  bool intact() const { return first_bad_seq == 0 && problem.empty(); }
+};
+
+class EventStore {
+ public:
+  // Opens the store in `dir`. Waits up to options.lock_timeout for another
+  // process to release it.
+  static absl::StatusOr<std::unique_ptr<EventStore>> Open(const std::string& dir,
+                                                          const StoreOptions& options);
+  virtual ~EventStore() = default;
+
+  // Appends a batch atomically with a synced WAL: after OK returns, the
+  // events survive a crash. Assigns gap-free sequence numbers and per-task
+  // versions. All or nothing: on error nothing is appended. Thread-safe.
+  // WARNING: with idempotency keys, a result may be a duplicate that refers
+  // to an earlier event; check AppendResult::duplicate.
+  virtual absl::StatusOr<std::vector<AppendResult>> Append(std::vector<AppendRequest> batch,
+                                                           AppendGuard* guard = nullptr) = 0;
+
+  // Visits matching events in sequence order until `visit` returns false.
+  // The LoggedEvent is valid only during the call (use Own() to keep it).
+  virtual absl::Status Scan(const EventQuery& query,
+                            const std::function<bool(const LoggedEvent&)>& visit) const = 0;
+  // Scan, collected.
+  absl::StatusOr<std::vector<LoggedEvent>> Read(const EventQuery& query) const;
+
+  // The event at `seq`; NotFound when absent.
+  virtual absl::StatusOr<LoggedEvent> Get(uint64_t seq) const = 0;
+  virtual Head head() const = 0;
+  // Current version of `task`; 0 when the task has no events.
+  virtual absl::StatusOr<uint64_t> TaskVersion(const std::string& task) const = 0;
+
+  // Walks the whole chain and RocksDB's block checksums. `progress` (may be
+  // null) is called now and then with the number checked.
+  virtual absl::StatusOr<VerifyReport> Verify(
+      const std::function<void(uint64_t)>& progress) const = 0;
+
+  // Projection checkpoints: opaque snapshots of a folded model at a
+  // sequence, kept per name. Synced like events; never part of the chain.
+  virtual absl::Status PutCheckpoint(const std::string& name, uint64_t seq,
+                                     const std::string& bytes) = 0;
+  // The newest checkpoint of `name` at or before `max_seq`; NotFound if none.
+  virtual absl::StatusOr<std::pair<uint64_t, std::string>> GetCheckpoint(
+      const std::string& name, uint64_t max_seq) const = 0;
+
+  // Follower stores only: sees events appended by the writer since.
+  virtual absl::Status CatchUp() = 0;
+};
+
+}  // namespace orch
+
+#endif  // ORCH_EVENTSTORE_EVENT_STORE_H_

@@ -1,0 +1,66 @@
+#include "absl/strings/string_view.h"
+#include "eventstore/time_spec.h"
+
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "schema/time_text.h"
+
+namespace orch {
+
+absl::StatusOr<TimeSpec> ParseTimeSpec(absl::string_view text, int64_t now_ns, absl::TimeZone zone) {
+  TimeSpec spec;
+  const auto bad = [&text]() {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "bad time '", text, "': use RFC3339 (2026-11-25T03:00:00Z), HH:MM, a duration ago (8h) or seq:N"));
+  };
+  if (absl::StartsWith(text, "seq:")) {
+    if (!absl::SimpleAtoi(text.substr(4), &spec.seq)) return bad();
+    spec.is_seq = true;
+    return spec;
+  }
+  if (auto t = ParseRfc3339(text); t.ok()) {
+    spec.time_ns = *t;
+    return spec;
+  }
+  int hour = 0, minute = 0;
+  if (text.size() == 5 && text[2] == ':' && absl::SimpleAtoi(text.substr(0, 2), &hour) &&
+      absl::SimpleAtoi(text.substr(3, 2), &minute)) {
+    if (hour > 23 || minute > 59) return bad();
+    const absl::Time now = absl::FromUnixNanos(now_ns);
+    const absl::CivilDay today = absl::ToCivilDay(now, zone);
+    absl::Time candidate = absl::FromCivil(absl::CivilMinute(today.year(), today.month(), today.day(), hour, minute), zone);
+    if (candidate > now) {
+      const absl::CivilDay yesterday = today - 1;
+      candidate = absl::FromCivil(
+          absl::CivilMinute(yesterday.year(), yesterday.month(), yesterday.day(), hour, minute), zone);
+    }
+    spec.time_ns = absl::ToUnixNanos(candidate);
+    return spec;
+  }
+  if (!text.empty() && !absl::StrContains(text, ':')) {
+    if (auto secs = ParseDurationSeconds(text); secs.ok() && !absl::SimpleAtoi(text, &hour)) {
+      spec.time_ns = now_ns - *secs * 1'000'000'000;
+      return spec;
+    }
+  }
+  return bad();
+}
+
+void ApplySince(const TimeSpec& spec, EventQuery* q) {
+  if (spec.is_seq) {
+    q->from_seq = std::max(q->from_seq, spec.seq);
+  } else {
+    q->since_ns = spec.time_ns;
+  }
+}
+
+void ApplyUntil(const TimeSpec& spec, EventQuery* q) {
+  if (spec.is_seq) {
+    q->to_seq = std::min(q->to_seq, spec.seq);
+  } else {
+    q->until_ns = spec.time_ns;
+  }
+}
+
+}  // namespace orch

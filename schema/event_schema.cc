@@ -1,0 +1,294 @@
+#include "absl/strings/string_view.h"
+#include "schema/event_schema.h"
+
+#include <cctype>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "schema/status_macros.h"
+#include "schema/time_text.h"
+
+namespace orch {
+namespace schema {
+extern const char kSchemaText[];
+}
+
+namespace {
+
+std::string JoinDoc(const std::vector<std::string>& lines) {
+  std::vector<std::string> parts;
+  for (const auto& l : lines) parts.push_back(std::string(absl::StripAsciiWhitespace(l)));
+  return absl::StrJoin(parts, " ");
+}
+
+FieldKind KindOf(const flatbuffers::FieldDef& f) {
+  const auto& t = f.value.type;
+  if (t.base_type == flatbuffers::BASE_TYPE_STRING) return FieldKind::kString;
+  if (t.base_type == flatbuffers::BASE_TYPE_VECTOR) return FieldKind::kStringList;
+  if (t.base_type == flatbuffers::BASE_TYPE_BOOL) return FieldKind::kBool;
+  if (t.enum_def != nullptr) return FieldKind::kEnum;
+  if (absl::EndsWith(f.name, "_at")) return FieldKind::kTime;
+  if (absl::EndsWith(f.name, "_seconds")) return FieldKind::kDuration;
+  return FieldKind::kInt;
+}
+
+absl::Status BadValue(const EventTypeInfo& info, const PayloadField& f, const nlohmann::json& v,
+                      absl::string_view expected) {
+  return absl::InvalidArgumentError(absl::StrCat("bad value ", v.dump(), " for ", info.name, " --",
+                                                 f.flag, ": expected ", expected));
+}
+
+absl::StatusOr<int64_t> IntFrom(const nlohmann::json& v) {
+  int64_t n = 0;
+  if (v.is_number_integer()) return v.get<int64_t>();
+  if (v.is_string() && absl::SimpleAtoi(v.get<std::string>(), &n)) return n;
+  return absl::InvalidArgumentError("not an integer");
+}
+
+absl::Status BadEvidence(absl::string_view what, absl::string_view label) {
+  return absl::InvalidArgumentError(absl::StrCat("bad evidence label '", label, "' for ", what,
+                                                 ": use one of blocked, static, local, proxy, direct, pre, prod"));
+}
+
+}  // namespace
+
+const PayloadField* EventTypeInfo::FindField(absl::string_view name) const {
+  for (const auto& f : fields) {
+    if (f.name == name || f.flag == name) return &f;
+  }
+  return nullptr;
+}
+
+std::string ToKebab(absl::string_view name) {
+  std::string out;
+  for (size_t i = 0; i < name.size(); ++i) {
+    char c = name[i];
+    if (std::isupper(static_cast<unsigned char>(c))) {
+      if (i > 0) out.push_back('-');
+      out.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+    } else {
+      out.push_back(c == '_' ? '-' : c);
+    }
+  }
+  return out;
+}
+
+std::string ToSnake(absl::string_view name) {
+  std::string out(name);
+  for (char& c : out) {
+    if (c == '-') c = '_';
+  }
+  return out;
+}
+
+const std::vector<std::string>& EvidenceLabels() {
+  static const auto* labels = new std::vector<std::string>{"blocked", "static", "local", "proxy",
+                                                           "direct",  "pre",    "prod"};
+  return *labels;
+}
+
+int EvidenceRank(absl::string_view label) {
+  if (label.empty()) return 0;
+  const auto& labels = EvidenceLabels();
+  for (size_t i = 0; i < labels.size(); ++i) {
+    if (labels[i] == label) return static_cast<int>(i) + 1;
+  }
+  return -1;
+}
+
+absl::StatusOr<std::unique_ptr<EventSchema>> EventSchema::Load() {
+  std::unique_ptr<EventSchema> s(new EventSchema());
+  ORCH_RETURN_IF_ERROR(s->Init());
+  return s;
+}
+
+absl::Status EventSchema::Init() {
+  parser_.opts.strict_json = true;
+  parser_.opts.output_default_scalars_in_json = false;
+  if (!parser_.Parse(schema::kSchemaText)) {
+    return absl::InternalError(absl::StrCat("embedded schema does not parse: ", parser_.error_));
+  }
+  flatbuffers::EnumDef* payload = parser_.enums_.Lookup("orch.schema.Payload");
+  if (payload == nullptr) return absl::InternalError("schema has no Payload union");
+  for (const flatbuffers::EnumVal* v : payload->Vals()) {
+    if (v->IsZero() || v->union_type.struct_def == nullptr) continue;
+    const flatbuffers::StructDef& def = *v->union_type.struct_def;
+    EventTypeInfo info;
+    info.type = static_cast<EventType>(v->GetAsInt64());
+    info.table_name = def.name;
+    info.name = ToKebab(def.name);
+    info.doc = JoinDoc(def.doc_comment);
+    for (const flatbuffers::FieldDef* f : def.fields.vec) {
+      if (f->deprecated) continue;
+      PayloadField field;
+      field.name = f->name;
+      field.flag = ToKebab(f->name);
+      field.kind = KindOf(*f);
+      field.doc = JoinDoc(f->doc_comment);
+      if (field.kind == FieldKind::kEnum) {
+        for (const flatbuffers::EnumVal* ev : f->value.type.enum_def->Vals()) {
+          field.enum_values.push_back(ToKebab(ev->name));
+        }
+      }
+      info.fields.push_back(std::move(field));
+    }
+    types_.push_back(std::move(info));
+  }
+  return absl::OkStatus();
+}
+
+const EventTypeInfo* EventSchema::Find(absl::string_view kebab_name) const {
+  for (const auto& t : types_) {
+    if (t.name == kebab_name) return &t;
+  }
+  return nullptr;
+}
+
+const EventTypeInfo* EventSchema::Find(EventType type) const {
+  for (const auto& t : types_) {
+    if (t.type == type) return &t;
+  }
+  return nullptr;
+}
+
+absl::StatusOr<nlohmann::json> EventSchema::NormalizePayload(const EventTypeInfo& info,
+                                                             const nlohmann::json& payload) const {
+  nlohmann::json out = nlohmann::json::object();
+  if (payload.is_null()) return out;
+  if (!payload.is_object()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("payload of ", info.name, " must be a JSON object, got ", payload.dump()));
+  }
+  for (const auto& [key, value] : payload.items()) {
+    const PayloadField* f = info.FindField(key);
+    if (f == nullptr) {
+      std::vector<std::string> names;
+      for (const auto& x : info.fields) names.push_back(x.name);
+      return absl::InvalidArgumentError(absl::StrCat("unknown field '", key, "' for ", info.name,
+                                                     " (fields: ", absl::StrJoin(names, ", "), ")"));
+    }
+    if (value.is_null()) continue;
+    switch (f->kind) {
+      case FieldKind::kString:
+        if (!value.is_string()) return BadValue(info, *f, value, "a string");
+        out[f->name] = value;
+        break;
+      case FieldKind::kStringList: {
+        nlohmann::json list = value.is_array() ? value : nlohmann::json::array({value});
+        for (const auto& item : list) {
+          if (!item.is_string()) return BadValue(info, *f, value, "a list of strings");
+        }
+        out[f->name] = list;
+        break;
+      }
+      case FieldKind::kBool:
+        if (value.is_boolean()) {
+          out[f->name] = value;
+        } else if (value == "true" || value == "false") {
+          out[f->name] = value == "true";
+        } else {
+          return BadValue(info, *f, value, "true or false");
+        }
+        break;
+      case FieldKind::kInt: {
+        auto n = IntFrom(value);
+        if (!n.ok()) return BadValue(info, *f, value, "an integer");
+        out[f->name] = *n;
+        break;
+      }
+      case FieldKind::kTime: {
+        if (value.is_number_integer()) {
+          out[f->name] = value;
+          break;
+        }
+        if (!value.is_string()) return BadValue(info, *f, value, "an RFC3339 time");
+        auto ns = ParseRfc3339(value.get<std::string>());
+        if (!ns.ok()) return BadValue(info, *f, value, "an RFC3339 time such as 2026-11-25T03:00:00Z");
+        out[f->name] = *ns;
+        break;
+      }
+      case FieldKind::kDuration: {
+        if (value.is_number_integer()) {
+          out[f->name] = value;
+          break;
+        }
+        auto s = value.is_string() ? ParseDurationSeconds(value.get<std::string>())
+                                   : absl::StatusOr<int64_t>(absl::InvalidArgumentError(""));
+        if (!s.ok()) return BadValue(info, *f, value, "a duration such as 90s, 15m or 2h");
+        out[f->name] = *s;
+        break;
+      }
+      case FieldKind::kEnum: {
+        std::string v = value.is_string() ? ToKebab(value.get<std::string>()) : "";
+        bool known = false;
+        for (const auto& e : f->enum_values) known = known || e == v;
+        if (!known) {
+          return BadValue(info, *f, value, absl::StrCat("one of ", absl::StrJoin(f->enum_values, ", ")));
+        }
+        out[f->name] = ToSnake(v);
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+absl::StatusOr<std::string> EventSchema::BuildEvent(const EventContent& content) {
+  const EventTypeInfo* info = Find(content.type);
+  if (info == nullptr) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("unknown event type #", static_cast<int>(content.type)));
+  }
+  ORCH_ASSIGN_OR_RETURN(nlohmann::json payload, NormalizePayload(*info, content.payload));
+  if (EvidenceRank(content.evidence) < 0) return BadEvidence("--evidence", content.evidence);
+  for (const char* key : {"label", "claimed_evidence", "expected_evidence"}) {
+    if (payload.contains(key) && EvidenceRank(payload[key].get<std::string>()) < 0) {
+      return BadEvidence(ToKebab(key), payload[key].get<std::string>());
+    }
+  }
+  nlohmann::json fb = nlohmann::json::object();
+  auto put = [&fb](const char* key, const std::string& v) {
+    if (!v.empty()) fb[key] = v;
+  };
+  put("task", content.task);
+  put("actor", content.actor);
+  put("idempotency_key", content.idempotency_key);
+  put("evidence", content.evidence);
+  put("note", content.note);
+  fb["claim"] = schema::EnumNameClaim(content.claim);
+  fb["payload_type"] = info->table_name;
+  fb["payload"] = payload;
+  const std::string text = fb.dump();
+  if (!parser_.SetRootType("Event") || !parser_.Parse(text.c_str())) {
+    return absl::InvalidArgumentError(absl::StrCat("event does not fit the schema: ", parser_.error_));
+  }
+  const auto& b = parser_.builder_;
+  return std::string(reinterpret_cast<const char*>(b.GetBufferPointer()), b.GetSize());
+}
+
+absl::StatusOr<nlohmann::json> EventSchema::PayloadToJson(const schema::Event& event) {
+  const EventTypeInfo* info = Find(event.payload_type());
+  if (info == nullptr || event.payload() == nullptr) return nlohmann::json::object();
+  std::string text;
+  if (!flatbuffers::GenerateTextFromTable(parser_, event.payload(), "orch.schema." + info->table_name,
+                                          &text)) {
+    return absl::DataLossError(absl::StrCat("payload of ", info->name, " cannot be printed"));
+  }
+  nlohmann::json j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded()) return absl::DataLossError("payload text is not JSON");
+  for (const auto& f : info->fields) {
+    if (!j.contains(f.name)) continue;
+    if (f.kind == FieldKind::kTime && j[f.name].is_number_integer()) {
+      j[f.name] = FormatRfc3339(j[f.name].get<int64_t>());
+    } else if (f.kind == FieldKind::kEnum && j[f.name].is_string()) {
+      j[f.name] = ToKebab(j[f.name].get<std::string>());
+    }
+  }
+  return j;
+}
+
+}  // namespace orch

@@ -1,0 +1,280 @@
+// orch emit: appends one event (typed flags), or a batch from JSON.
+//
+// The typed sub-commands are generated from the schema: every payload table
+// becomes `orch emit <kebab-name>` with one flag per field, so adding a
+// field to schema/events.fbs is all it takes to emit it.
+#include <fstream>
+#include <map>
+#include <memory>
+#include <sstream>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "commands/verbs.h"
+#include "eventstore/event_json.h"
+#include "eventstore/sha256.h"
+#include "eventstore/time_spec.h"
+#include "projections/lifecycle_guard.h"
+#include "projections/task_lifecycle.h"
+#include "schema/status_macros.h"
+
+namespace orch {
+
+namespace {
+
+// Envelope flags every event type takes.
+struct EnvelopeFlags {
+  std::string task, note, actor, evidence, at, idempotency_key;
+  int64_t expect_version = -1;
+  bool observed = false;
+  bool json_out = false;
+};
+
+// One `orch emit TYPE` sub-command: its flags and where CLI11 stores them.
+struct TypedEmit {
+  const EventTypeInfo* info = nullptr;
+  CLI::App* app = nullptr;
+  EnvelopeFlags env;
+  std::map<std::string, std::string> values;               // by field name
+  std::map<std::string, std::vector<std::string>> lists;   // by field name
+  std::map<std::string, bool> flags;                       // by field name
+  std::map<std::string, CLI::Option*> options;             // by field name
+};
+
+struct EmitOptions {
+  std::string unknown_type;  // a TYPE that matched no sub-command
+  std::string json;
+  std::string jsonl;
+  std::vector<std::unique_ptr<TypedEmit>> typed;
+};
+
+std::string ResultJson(const AppendResult& r, const std::string& type, const std::string& task) {
+  nlohmann::json j = {{"seq", r.seq}, {"version", r.version}, {"hash", ToHex(r.hash)},
+                      {"type", type}, {"task", task}};
+  if (r.duplicate) j["duplicate"] = true;
+  if (!r.anomaly.empty()) j["anomaly"] = r.anomaly;
+  return j.dump();
+}
+
+void ReportNotes(const AppendResult& r, std::ostream& err) {
+  if (r.duplicate) err << "orch: idempotent retry: already recorded as seq " << r.seq << "\n";
+  if (!r.anomaly.empty()) err << "orch: recorded as an anomaly: " << r.anomaly << "\n";
+}
+
+absl::StatusOr<std::vector<AppendResult>> AppendWithGuard(CommandContext& ctx,
+                                                          std::vector<AppendRequest> batch) {
+  ORCH_ASSIGN_OR_RETURN(auto store, OpenStoreForWrite(ctx));
+  LifecycleGuard guard;
+  return store->Append(std::move(batch), &guard);
+}
+
+absl::Status RunTyped(const TypedEmit& t, CommandContext& ctx) {
+  const EventTypeInfo& info = *t.info;
+  if (RequiresTask(info.type) && t.env.task.empty()) {
+    return absl::InvalidArgumentError(absl::StrCat(info.name, " needs --task ID"));
+  }
+  EventContent c;
+  c.type = info.type;
+  c.task = t.env.task;
+  c.actor = t.env.actor;
+  c.note = t.env.note;
+  c.evidence = t.env.evidence;
+  c.idempotency_key = t.env.idempotency_key;
+  c.claim = t.env.observed ? schema::Claim::observed : schema::Claim::reported;
+  for (const PayloadField& f : info.fields) {
+    if (t.options.at(f.name)->count() == 0) continue;
+    if (f.kind == FieldKind::kStringList) {
+      c.payload[f.name] = t.lists.at(f.name);
+    } else if (f.kind == FieldKind::kBool) {
+      c.payload[f.name] = t.flags.at(f.name);
+    } else {
+      c.payload[f.name] = t.values.at(f.name);
+    }
+  }
+  AppendRequest r;
+  ORCH_ASSIGN_OR_RETURN(r.event, ctx.schema->BuildEvent(c));
+  if (!t.env.at.empty()) {
+    ORCH_ASSIGN_OR_RETURN(TimeSpec at, ParseTimeSpec(t.env.at, ctx.env->NowNanos(), absl::LocalTimeZone()));
+    if (at.is_seq) return absl::InvalidArgumentError(absl::StrCat("bad --at '", t.env.at, "': give a time, not a seq"));
+    r.at_ns = at.time_ns;
+  }
+  if (t.env.expect_version >= 0) r.expected_version = static_cast<uint64_t>(t.env.expect_version);
+  std::vector<AppendRequest> batch;
+  batch.push_back(std::move(r));
+  ORCH_ASSIGN_OR_RETURN(auto results, AppendWithGuard(ctx, std::move(batch)));
+  ReportNotes(results[0], *ctx.err);
+  if (t.env.json_out) {
+    *ctx.out << ResultJson(results[0], info.name, c.task) << "\n";
+  } else {
+    *ctx.out << results[0].seq << "\n";
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::string> ReadAll(const std::string& path) {
+  if (path == "-") {
+    std::stringstream ss;
+    ss << std::cin.rdbuf();
+    return ss.str();
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return absl::InvalidArgumentError(absl::StrCat("cannot read --jsonl file '", path, "'"));
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+absl::Status RunJson(const EmitOptions& o, CommandContext& ctx) {
+  std::vector<nlohmann::json> objects;
+  if (!o.json.empty()) {
+    nlohmann::json j = nlohmann::json::parse(o.json, nullptr, /*allow_exceptions=*/false);
+    if (j.is_discarded()) {
+      return absl::InvalidArgumentError(absl::StrCat("malformed JSON in --json: '", o.json.substr(0, 60), "'"));
+    }
+    if (j.is_array()) {
+      for (auto& e : j) objects.push_back(std::move(e));
+    } else {
+      objects.push_back(std::move(j));
+    }
+  } else {
+    ORCH_ASSIGN_OR_RETURN(std::string text, ReadAll(o.jsonl));
+    std::istringstream lines(text);
+    std::string line;
+    for (int n = 1; std::getline(lines, line); ++n) {
+      if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+      nlohmann::json j = nlohmann::json::parse(line, nullptr, false);
+      if (j.is_discarded()) {
+        return absl::InvalidArgumentError(absl::StrCat("malformed JSON on line ", n, ": '", line.substr(0, 60), "'"));
+      }
+      objects.push_back(std::move(j));
+    }
+  }
+  if (objects.empty()) return absl::InvalidArgumentError("no events given");
+  std::vector<AppendRequest> batch;
+  std::vector<std::pair<std::string, std::string>> labels;  // type, task
+  for (size_t i = 0; i < objects.size(); ++i) {
+    auto r = AppendRequestFromJson(*ctx.schema, objects[i]);
+    if (!r.ok()) {
+      return absl::Status(r.status().code(),
+                          objects.size() > 1 ? absl::StrCat("event ", i + 1, ": ", r.status().message())
+                                             : std::string(r.status().message()));
+    }
+    labels.emplace_back(objects[i].value("type", ""), objects[i].value("task", ""));
+    batch.push_back(*std::move(r));
+  }
+  ORCH_ASSIGN_OR_RETURN(auto results, AppendWithGuard(ctx, std::move(batch)));
+  for (size_t i = 0; i < results.size(); ++i) {
+    ReportNotes(results[i], *ctx.err);
+    *ctx.out << ResultJson(results[i], labels[i].first, labels[i].second) << "\n";
+  }
+  return absl::OkStatus();
+}
+
+std::string ExampleFor(const EventTypeInfo& info) {
+  std::string ex = absl::StrCat("  orch emit ", info.name);
+  if (RequiresTask(info.type)) absl::StrAppend(&ex, " --task T1");
+  int shown = 0;
+  for (const PayloadField& f : info.fields) {
+    if (shown++ == 3) break;
+    switch (f.kind) {
+      case FieldKind::kBool: absl::StrAppend(&ex, " --", f.flag); break;
+      case FieldKind::kInt: absl::StrAppend(&ex, " --", f.flag, " 2"); break;
+      case FieldKind::kTime: absl::StrAppend(&ex, " --", f.flag, " 2026-11-25T03:00:00Z"); break;
+      case FieldKind::kDuration: absl::StrAppend(&ex, " --", f.flag, " 15m"); break;
+      case FieldKind::kEnum: absl::StrAppend(&ex, " --", f.flag, " ", f.enum_values[0]); break;
+      case FieldKind::kStringList: absl::StrAppend(&ex, " --", f.flag, " 'src/**'"); break;
+      case FieldKind::kString: absl::StrAppend(&ex, " --", f.flag, " '...'"); break;
+    }
+  }
+  return ex;
+}
+
+void AddTypedCommand(CLI::App* emit, const EventTypeInfo& info, EmitOptions& o, CommandContext& ctx) {
+  auto t = std::make_unique<TypedEmit>();
+  t->info = &info;
+  TypedEmit* raw = t.get();
+  CLI::App* sub = emit->add_subcommand(info.name, info.doc);
+  sub->fallthrough();
+  t->app = sub;
+  sub->add_option("--task", raw->env.task, RequiresTask(info.type) ? "Task id (required)" : "Task id");
+  for (const PayloadField& f : info.fields) {
+    std::string help = f.doc;
+    CLI::Option* opt = nullptr;
+    switch (f.kind) {
+      case FieldKind::kStringList:
+        opt = sub->add_option("--" + f.flag, raw->lists[f.name], help + " [repeatable]");
+        break;
+      case FieldKind::kBool:
+        opt = sub->add_flag("--" + f.flag, raw->flags[f.name], help);
+        break;
+      case FieldKind::kEnum:
+        opt = sub->add_option("--" + f.flag, raw->values[f.name], help)->check(CLI::IsMember(f.enum_values));
+        break;
+      case FieldKind::kTime:
+        opt = sub->add_option("--" + f.flag, raw->values[f.name], help + " [RFC3339]");
+        break;
+      case FieldKind::kDuration:
+        opt = sub->add_option("--" + f.flag, raw->values[f.name], help + " [90s, 15m, 2h]");
+        break;
+      default:
+        opt = sub->add_option("--" + f.flag, raw->values[f.name], help);
+    }
+    raw->options[f.name] = opt;
+  }
+  sub->add_option("--note", raw->env.note, "Free text kept with the event");
+  sub->add_option("--actor", raw->env.actor, "Who emits: orchestrator, worker id, watchdog");
+  sub->add_option("--evidence", raw->env.evidence, "Evidence label: blocked static local proxy direct pre prod");
+  sub->add_option("--at", raw->env.at, "When it happened (RFC3339, HH:MM or 8h ago); default now");
+  sub->add_option("--idempotency-key", raw->env.idempotency_key,
+                  "A retry with the same key returns the first result and appends nothing");
+  sub->add_option("--expect-version", raw->env.expect_version,
+                  "Refuse (exit 3) unless the task is at this version");
+  sub->add_flag("--observed", raw->env.observed,
+                "Record an observed fact even if the lifecycle forbids it; it is marked as an anomaly");
+  sub->add_flag("--json", raw->env.json_out, "Print {seq, version, hash, type, task} as JSON");
+  sub->footer("Example:\n" + ExampleFor(info));
+  sub->callback([raw, &ctx]() { ctx.result = RunTyped(*raw, ctx); });
+  o.typed.push_back(std::move(t));
+}
+
+}  // namespace
+
+void RegisterEmit(CLI::App& app, CommandContext& ctx) {
+  auto o = std::make_shared<EmitOptions>();
+  CLI::App* emit = app.add_subcommand("emit", "Append one event to the log (prints its sequence number)");
+  emit->fallthrough();
+  emit->require_subcommand(0, 1);
+  auto* json = emit->add_option("--json", o->json, "One event (or an array: one atomic batch) as JSON");
+  auto* jsonl = emit->add_option("--jsonl", o->jsonl, "File of JSON events, one a line ('-' for stdin): one atomic batch");
+  json->excludes(jsonl);
+  emit->add_option("type", o->unknown_type, "Event type (see the list of sub-commands)");
+  for (const EventTypeInfo& info : ctx.schema->types()) AddTypedCommand(emit, info, *o, ctx);
+  // Set after the typed sub-commands exist (they would inherit it): lets
+  // `orch emit nope --task T1` reach the unknown-type message below.
+  emit->allow_extras();
+  emit->footer(
+      "Examples:\n"
+      "  orch emit dispatched --task T1 --title 'Checkout form' --branch task/t1 --allowed 'web/checkout/**'\n"
+      "  orch emit committed --task T1 --commit 4f2a9c1 --files web/checkout/form.tsx\n"
+      "  orch emit --json '{\"type\":\"heartbeat\",\"source\":\"cron\",\"next_expected_at\":\"2026-11-25T03:30:00Z\"}'\n"
+      "  orch replay --format jsonl | orch --store other emit --jsonl -\n"
+      "Run `orch emit TYPE --help` for the flags of one type.");
+  emit->callback([o, emit, &ctx]() {
+    if (!emit->get_subcommands().empty()) return;  // a typed sub-command ran
+    if (!o->unknown_type.empty()) {
+      std::vector<std::string> names;
+      for (const auto& t : ctx.schema->types()) names.push_back(t.name);
+      ctx.result = absl::InvalidArgumentError(absl::StrCat(
+          "unknown event type '", o->unknown_type, "' (known: ", absl::StrJoin(names, ", "), ")"));
+      return;
+    }
+    if (o->json.empty() && o->jsonl.empty()) {
+      ctx.result = absl::InvalidArgumentError(
+          "name an event type (orch emit --help lists them) or pass --json / --jsonl");
+      return;
+    }
+    ctx.result = RunJson(*o, ctx);
+  });
+}
+
+}  // namespace orch

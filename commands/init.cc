@@ -1,0 +1,63 @@
+// orch init: creates the store and records the loop's settings.
+#include <memory>
+
+#include "absl/strings/str_cat.h"
+#include "commands/verbs.h"
+#include "projections/lifecycle_guard.h"
+#include "schema/status_macros.h"
+
+namespace orch {
+
+namespace {
+
+struct InitOptions {
+  std::string default_branch = "main";
+  std::string remote = "origin";
+  int max_concurrency = 2;
+  std::string push_policy = "manual";
+  std::string project_root;
+};
+
+absl::Status RunInit(const InitOptions& o, CommandContext& ctx) {
+  ORCH_ASSIGN_OR_RETURN(std::string dir, ResolveStoreDir(ctx));
+  if (o.max_concurrency < 1) {
+    return absl::InvalidArgumentError(absl::StrCat("bad --max-concurrency ", o.max_concurrency, ": must be at least 1"));
+  }
+  ORCH_ASSIGN_OR_RETURN(auto store, OpenStoreForWrite(ctx, /*create=*/true));
+  EventContent c;
+  c.type = EventType::ProjectInitialized;
+  c.actor = "orch init";
+  c.payload = {{"default_branch", o.default_branch},
+               {"remote", o.remote},
+               {"max_concurrency", o.max_concurrency},
+               {"push_policy", o.push_policy}};
+  if (!o.project_root.empty()) c.payload["project_root"] = o.project_root;
+  ORCH_ASSIGN_OR_RETURN(std::string event, ctx.schema->BuildEvent(c));
+  std::vector<AppendRequest> batch(1);
+  batch[0].event = std::move(event);
+  LifecycleGuard guard;
+  ORCH_ASSIGN_OR_RETURN(auto results, store->Append(std::move(batch), &guard));
+  *ctx.out << "initialized " << dir << " (seq " << results[0].seq << ")\n";
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+void RegisterInit(CLI::App& app, CommandContext& ctx) {
+  auto o = std::make_shared<InitOptions>();
+  CLI::App* sub = app.add_subcommand("init", "Create the store (if needed) and record the loop's settings");
+  sub->fallthrough();
+  sub->add_option("--default-branch", o->default_branch, "Integration branch")->capture_default_str();
+  sub->add_option("--remote", o->remote, "Remote the integration branch is pushed to")->capture_default_str();
+  sub->add_option("--max-concurrency", o->max_concurrency, "Most workers at once")->capture_default_str();
+  sub->add_option("--push-policy", o->push_policy, "manual, after-merge or never")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"manual", "after-merge", "never"}));
+  sub->add_option("--project-root", o->project_root, "Repository the loop works on (recorded only)");
+  sub->footer(
+      "Example:\n  orch init --default-branch main --remote origin --max-concurrency 3\n"
+      "Running init again records the new settings; the log keeps the old ones.");
+  sub->callback([o, &ctx]() { ctx.result = RunInit(*o, ctx); });
+}
+
+}  // namespace orch

@@ -1,0 +1,61 @@
+// orch: the durable memory of an AI coding loop. Parses the command line,
+// runs one verb, maps its Status to an exit code (docs/cli.md).
+#include <iostream>
+
+#include "CLI/CLI.hpp"
+#include "commands/command_context.h"
+#include "commands/verbs.h"
+
+#ifndef ORCH_VERSION
+#define ORCH_VERSION "0.0.0"
+#endif
+
+int main(int argc, char** argv) {
+  orch::SystemEnv env;
+  auto schema = orch::EventSchema::Load();
+  if (!schema.ok()) {
+    std::cerr << "orch: " << schema.status().message() << "\n";
+    return 1;
+  }
+  orch::CommandContext ctx;
+  ctx.env = &env;
+  ctx.schema = schema->get();
+
+  CLI::App app{
+      "orch records every step of an AI coding loop as an append-only, hash-chained event log\n"
+      "and folds it into the answers an operator needs in the morning.",
+      "orch"};
+  app.set_version_flag("--version", "orch " ORCH_VERSION);
+  app.add_option("--store", ctx.store_flag,
+                 "Store directory (default: $ORCH_STORE, else .orch/ at the git top level)");
+  app.require_subcommand(1);
+  app.footer(
+      "Examples:\n"
+      "  orch init --default-branch main --remote origin\n"
+      "  orch emit dispatched --task T1 --title 'Checkout form' --branch task/t1\n"
+      "  orch replay --since 22:00\n"
+      "  orch verify\n"
+      "Exit codes: 0 ok, 1 internal error, 2 bad input, 3 conflict, 4 store unavailable.");
+  orch::RegisterInit(app, ctx);
+  orch::RegisterEmit(app, ctx);
+  orch::RegisterReplay(app, ctx);
+  orch::RegisterVerify(app, ctx);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::cerr << "orch: " << e.what() << " (see orch --help)\n";
+    return 2;
+  }
+  if (!ctx.result.ok()) {
+    std::cerr << "orch: " << ctx.result.message() << "\n";
+    return orch::ExitCodeFor(ctx.result);
+  }
+  return 0;
+}

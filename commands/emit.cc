@@ -42,7 +42,6 @@ struct TypedEmit {
 };
 
 struct EmitOptions {
-  std::string unknown_type;  // a TYPE that matched no sub-command
   std::string json;
   std::string jsonl;
   std::vector<std::unique_ptr<TypedEmit>> typed;
@@ -239,6 +238,19 @@ void AddTypedCommand(CLI::App* emit, const EventTypeInfo& info, EmitOptions& o, 
 
 }  // namespace
 
+absl::Status CheckEmitType(const std::vector<std::string>& args, const EventSchema& schema) {
+  for (size_t i = 0; i + 1 < args.size(); ++i) {
+    if (args[i] != "emit") continue;
+    const std::string& type = args[i + 1];
+    if (type.empty() || type[0] == '-' || schema.Find(type) != nullptr) return absl::OkStatus();
+    std::vector<std::string> names;
+    for (const auto& t : schema.types()) names.push_back(t.name);
+    return absl::InvalidArgumentError(
+        absl::StrCat("unknown event type '", type, "' (known: ", absl::StrJoin(names, ", "), ")"));
+  }
+  return absl::OkStatus();
+}
+
 void RegisterEmit(CLI::App& app, CommandContext& ctx) {
   auto o = std::make_shared<EmitOptions>();
   CLI::App* emit = app.add_subcommand("emit", "Append one event to the log (prints its sequence number)");
@@ -247,11 +259,7 @@ void RegisterEmit(CLI::App& app, CommandContext& ctx) {
   auto* json = emit->add_option("--json", o->json, "One event (or an array: one atomic batch) as JSON");
   auto* jsonl = emit->add_option("--jsonl", o->jsonl, "File of JSON events, one a line ('-' for stdin): one atomic batch");
   json->excludes(jsonl);
-  emit->add_option("type", o->unknown_type, "Event type (see the list of sub-commands)");
   for (const EventTypeInfo& info : ctx.schema->types()) AddTypedCommand(emit, info, *o, ctx);
-  // Set after the typed sub-commands exist (they would inherit it): lets
-  // `orch emit nope --task T1` reach the unknown-type message below.
-  emit->allow_extras();
   emit->footer(
       "Examples:\n"
       "  orch emit dispatched --task T1 --title 'Checkout form' --branch task/t1 --allowed 'web/checkout/**'\n"
@@ -261,13 +269,6 @@ void RegisterEmit(CLI::App& app, CommandContext& ctx) {
       "Run `orch emit TYPE --help` for the flags of one type.");
   emit->callback([o, emit, &ctx]() {
     if (!emit->get_subcommands().empty()) return;  // a typed sub-command ran
-    if (!o->unknown_type.empty()) {
-      std::vector<std::string> names;
-      for (const auto& t : ctx.schema->types()) names.push_back(t.name);
-      ctx.result = absl::InvalidArgumentError(absl::StrCat(
-          "unknown event type '", o->unknown_type, "' (known: ", absl::StrJoin(names, ", "), ")"));
-      return;
-    }
     if (o->json.empty() && o->jsonl.empty()) {
       ctx.result = absl::InvalidArgumentError(
           "name an event type (orch emit --help lists them) or pass --json / --jsonl");

@@ -41,6 +41,11 @@ int main(int argc, char** argv) {
   orch::RegisterReplay(app, ctx);
   orch::RegisterVerify(app, ctx);
 
+  if (absl::Status s = orch::CheckEmitType(std::vector<std::string>(argv + 1, argv + argc), *ctx.schema);
+      !s.ok()) {
+    std::cerr << "orch: " << s.message() << "\n";
+    return orch::ExitCodeFor(s);
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -39,6 +39,7 @@ class RocksDbEventStore : public EventStore {
       : dir_(std::move(dir)), env_(env), follower_(follower) {}
 
   absl::Status CheckFormat(bool fresh);
+  absl::Status FlushIfManyWals();
   absl::Status LoadHead();
   // Collects the sequence numbers an index yields for `query`, sorted.
   absl::StatusOr<std::vector<uint64_t>> SeqsFromIndex(const EventQuery& query) const;

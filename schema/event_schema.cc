@@ -263,8 +263,8 @@ absl::StatusOr<std::string> EventSchema::BuildEvent(const EventContent& content)
   fb["payload_type"] = info->table_name;
   fb["payload"] = payload;
   const std::string text = fb.dump();
-  if (!parser_.SetRootType("Event") || !parser_.Parse(text.c_str())) {
-    return absl::InvalidArgumentError(absl::StrCat("event does not fit the schema: ", parser_.error_));
+  if (!parser_.SetRootType("orch.schema.Event") || !parser_.Parse(text.c_str())) {
+    return absl::InvalidArgumentError(absl::StrCat("event does not fit the schema: ", parser_.error_, " in ", text.substr(0, 200)));
   }
   const auto& b = parser_.builder_;
   return std::string(reinterpret_cast<const char*>(b.GetBufferPointer()), b.GetSize());

@@ -5,12 +5,16 @@
 #include "CLI/CLI.hpp"
 #include "commands/command_context.h"
 #include "commands/verbs.h"
+#include "spdlog/sinks/stdout_sinks.h"
+#include "spdlog/spdlog.h"
 
 #ifndef ORCH_VERSION
 #define ORCH_VERSION "0.0.0"
 #endif
 
 int main(int argc, char** argv) {
+  // Diagnostics go to stderr: stdout carries results scripts parse.
+  spdlog::set_default_logger(spdlog::stderr_logger_st("orch"));
   orch::SystemEnv env;
   auto schema = orch::EventSchema::Load();
   if (!schema.ok()) {
@@ -40,6 +44,8 @@ int main(int argc, char** argv) {
   orch::RegisterEmit(app, ctx);
   orch::RegisterReplay(app, ctx);
   orch::RegisterVerify(app, ctx);
+  orch::RegisterInspect(app, ctx);
+  orch::RegisterObserve(app, ctx);
 
   if (absl::Status s = orch::CheckEmitType(std::vector<std::string>(argv + 1, argv + argc), *ctx.schema);
       !s.ok()) {
@@ -60,6 +66,7 @@ int main(int argc, char** argv) {
   }
   if (!ctx.result.ok()) {
     std::cerr << "orch: " << ctx.result.message() << "\n";
+    if (int code = orch::ExitCodeOverride(ctx.result); code != 0) return code;
     return orch::ExitCodeFor(ctx.result);
   }
   return 0;

@@ -134,6 +134,7 @@ std::map<std::string, std::string> DumpStore(const std::string& dir) {
   if (!s.ok()) return all;
   std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions()));
   for (it->SeekToFirst(); it->Valid(); it->Next()) all[it->key().ToString()] = it->value().ToString();
+  it.reset();  // iterators must go before their DB
   delete db;
   return all;
 }

@@ -1,0 +1,127 @@
+// Every bad input: its exit code, a one-line message naming the bad value,
+// and a log left exactly as it was.
+#include <string>
+
+#include "eventstore/event_store.h"
+#include "gtest/gtest.h"
+#include "tests/support/test_support.h"
+
+namespace orch::testing {
+namespace {
+
+class BadInputTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    store_ = tmp_.Sub("store");
+    ASSERT_EQ(Orch(store_, {"init"}).exit_code, 0);
+    ASSERT_EQ(Orch(store_, {"emit", "dispatched", "--task", "T1", "--title", "a"}).exit_code, 0);
+    ASSERT_EQ(Orch(store_, {"emit", "worktree-ready", "--task", "T1", "--worktree", "/w/t1"}).exit_code, 0);
+    before_ = DumpStore(store_);
+    ASSERT_FALSE(before_.empty());
+  }
+
+  // Runs orch and checks exit code, a single stderr line containing
+  // `names`, and an unchanged store.
+  void ExpectRefused(const std::vector<std::string>& args, int code, const std::string& names,
+                     const std::string& stdin_text = "") {
+    RunResult r = Orch(store_, args, stdin_text);
+    EXPECT_EQ(r.exit_code, code) << r.err;
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << "not one line: " << r.err;
+    EXPECT_NE(r.err.find(names), std::string::npos) << "message does not name '" << names << "': " << r.err;
+    EXPECT_EQ(r.out, "");
+    EXPECT_EQ(DumpStore(store_), before_) << "the log changed";
+  }
+
+  TempDir tmp_;
+  std::string store_;
+  std::map<std::string, std::string> before_;
+};
+
+TEST_F(BadInputTest, UnknownType) { ExpectRefused({"emit", "deployed", "--task", "T1"}, 2, "'deployed'"); }
+
+TEST_F(BadInputTest, UnknownTypeInJson) {
+  ExpectRefused({"emit", "--json", R"({"type":"deployed","task":"T1"})"}, 2, "'deployed'");
+}
+
+TEST_F(BadInputTest, MalformedJson) { ExpectRefused({"emit", "--json", "{\"type\": \"note\","}, 2, "{\"type\": \"note\","); }
+
+TEST_F(BadInputTest, MalformedJsonlLineIsNamedAndNothingOfTheBatchLands) {
+  ExpectRefused({"emit", "--jsonl", "-"}, 2, "line 2",
+                "{\"type\":\"note\",\"text\":\"fine\"}\n{\"type\":\"note\",\n");
+}
+
+TEST_F(BadInputTest, UnknownPayloadField) {
+  ExpectRefused({"emit", "--json", R"({"type":"note","txt":"x"})"}, 2, "'txt'");
+}
+
+TEST_F(BadInputTest, UnknownTaskForATaskEvent) {
+  ExpectRefused({"emit", "committed", "--task", "T404", "--commit", "abc"}, 2, "'T404'");
+}
+
+TEST_F(BadInputTest, PayloadOverOneMiB) {
+  const std::string text(1100 * 1024, 'x');
+  ExpectRefused({"emit", "--jsonl", "-"}, 2, "1 MiB", "{\"type\":\"note\",\"text\":\"" + text + "\"}\n");
+}
+
+TEST_F(BadInputTest, BadTime) {
+  ExpectRefused({"emit", "note", "--text", "x", "--at", "yesterday"}, 2, "'yesterday'");
+  ExpectRefused({"emit", "heartbeat", "--next-expected-at", "soon"}, 2, "\"soon\"");
+}
+
+TEST_F(BadInputTest, MissingRequiredFlag) { ExpectRefused({"emit", "committed", "--commit", "abc"}, 2, "--task"); }
+
+TEST_F(BadInputTest, BadEnumAndEvidenceValues) {
+  ExpectRefused({"emit", "--json", R"({"type":"reviewed","task":"T1","verdict":"maybe"})"}, 2, "\"maybe\"");
+  ExpectRefused({"emit", "note", "--text", "x", "--evidence", "vibes"}, 2, "'vibes'");
+}
+
+TEST_F(BadInputTest, ImpossibleTransitionIsAConflict) {
+  ExpectRefused({"emit", "merged", "--task", "T1", "--merge-commit", "abc"}, 3, "only accepted work may be merged");
+  ExpectRefused({"emit", "cleaned", "--task", "T1"}, 3, "proof the work is safe");
+}
+
+TEST_F(BadInputTest, ExpectedVersionMismatchIsAConflict) {
+  ExpectRefused({"emit", "committed", "--task", "T1", "--commit", "abc", "--expect-version", "1"}, 3,
+                "expected 1");
+}
+
+TEST_F(BadInputTest, IdempotencyKeyReusedWithOtherContentIsAConflict) {
+  ASSERT_EQ(Orch(store_, {"emit", "note", "--text", "one", "--idempotency-key", "k1"}).exit_code, 0);
+  before_ = DumpStore(store_);
+  ExpectRefused({"emit", "note", "--text", "two", "--idempotency-key", "k1"}, 3, "'k1'");
+}
+
+TEST_F(BadInputTest, LockedStorePastTheBound) {
+  // Hold the store in this process, as a long-running writer would.
+  FakeEnv env(0);
+  StoreOptions o;
+  o.env = &env;
+  auto holder = EventStore::Open(store_, o);
+  ASSERT_TRUE(holder.ok()) << holder.status();
+  RunResult r = orch::testing::Run({OrchBin(), "--store", store_, "emit", "note", "--text", "x"}, "",
+                    {{"ORCH_LOCK_TIMEOUT", "1"}});
+  EXPECT_EQ(r.exit_code, 4) << r.err;
+  EXPECT_NE(r.err.find("locked"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find(store_), std::string::npos) << r.err;
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+  holder->reset();
+  EXPECT_EQ(DumpStore(store_), before_);
+}
+
+TEST_F(BadInputTest, MissingStoreIsUnavailable) {
+  RunResult r = Orch(tmp_.Sub("no-such-store"), {"emit", "note", "--text", "x"});
+  EXPECT_EQ(r.exit_code, 4);
+  EXPECT_NE(r.err.find("no-such-store"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("orch init"), std::string::npos) << r.err;
+}
+
+TEST_F(BadInputTest, UsageErrorsAreExitTwo) {
+  EXPECT_EQ(Orch(store_, {"frobnicate"}).exit_code, 2);
+  EXPECT_EQ(Orch(store_, {"replay", "--format", "xml"}).exit_code, 2);
+  EXPECT_EQ(Orch(store_, {"replay", "--since", "tuesday"}).exit_code, 2);
+  EXPECT_EQ(Orch(store_, {"emit"}).exit_code, 2);
+  EXPECT_EQ(DumpStore(store_), before_);
+}
+
+}  // namespace
+}  // namespace orch::testing

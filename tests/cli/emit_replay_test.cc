@@ -1,0 +1,233 @@
+// orch emit / replay / verify end to end, through the real binary.
+#include <filesystem>
+
+#include "absl/strings/str_split.h"
+#include "eventstore/key_format.h"
+#include "gtest/gtest.h"
+#include "nlohmann/json.hpp"
+#include "rocksdb/db.h"
+#include "tests/support/test_support.h"
+
+namespace orch::testing {
+namespace {
+
+std::vector<nlohmann::json> Jsonl(const std::string& text) {
+  std::vector<nlohmann::json> out;
+  for (absl::string_view line : absl::StrSplit(text, '\n', absl::SkipEmpty())) {
+    out.push_back(nlohmann::json::parse(std::string(line)));
+  }
+  return out;
+}
+
+class EmitReplayTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    store_ = tmp_.Sub("store");
+    ASSERT_EQ(Orch(store_, {"init", "--default-branch", "trunk", "--max-concurrency", "3"}).exit_code, 0);
+  }
+  std::string Emit(const std::vector<std::string>& args) {
+    std::vector<std::string> all = {"emit"};
+    all.insert(all.end(), args.begin(), args.end());
+    RunResult r = Orch(store_, all);
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    return std::string(absl::StripAsciiWhitespace(r.out));
+  }
+  TempDir tmp_;
+  std::string store_;
+};
+
+TEST_F(EmitReplayTest, TypedFlagsLandInThePayloadFieldForField) {
+  EXPECT_EQ(Emit({"dispatched", "--task", "T1", "--title", "Checkout <form>", "--branch", "task/t1",
+                  "--allowed", "web/**", "--allowed", "api/**", "--runtime-budget-minutes", "45",
+                  "--actor", "orchestrator", "--note", "first", "--at", "2026-11-24T22:05:00Z"}),
+            "2");
+  RunResult r = Orch(store_, {"replay", "--json", "--task", "T1"});
+  auto events = Jsonl(r.out);
+  ASSERT_EQ(events.size(), 1u);
+  const auto& e = events[0];
+  EXPECT_EQ(e["type"], "dispatched");
+  EXPECT_EQ(e["task"], "T1");
+  EXPECT_EQ(e["version"], 1);
+  EXPECT_EQ(e["actor"], "orchestrator");
+  EXPECT_EQ(e["note"], "first");
+  EXPECT_EQ(e["at"], "2026-11-24T22:05:00Z");
+  EXPECT_EQ(e["payload"]["title"], "Checkout <form>");
+  EXPECT_EQ(e["payload"]["allowed"], nlohmann::json::array({"web/**", "api/**"}));
+  EXPECT_EQ(e["payload"]["runtime_budget_minutes"], 45);
+  EXPECT_EQ(e["hash"].get<std::string>().size(), 64u);
+}
+
+TEST_F(EmitReplayTest, JsonOutputAndJsonInput) {
+  RunResult r = Orch(store_, {"emit", "note", "--text", "hello", "--json"});
+  auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["seq"], 2);
+  EXPECT_EQ(j["type"], "note");
+  EXPECT_EQ(j["version"], 0);
+  EXPECT_EQ(j["hash"].get<std::string>().size(), 64u);
+  r = Orch(store_, {"emit", "--json",
+                    R"({"type":"heartbeat","source":"cron","next_expected_at":"2026-11-25T03:30:00Z"})"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(nlohmann::json::parse(r.out)["seq"], 3);
+  auto events = Jsonl(Orch(store_, {"replay", "--json", "--type", "heartbeat"}).out);
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0]["payload"]["next_expected_at"], "2026-11-25T03:30:00Z");
+}
+
+TEST_F(EmitReplayTest, JsonlBatchIsAtomicAndOrdered) {
+  const std::string batch =
+      R"({"type":"dispatched","task":"A","title":"a"})" "\n"
+      R"({"type":"worktree-ready","task":"A","payload":{"worktree":"/w/a"}})" "\n"
+      R"({"type":"committed","task":"A","commit":"c1"})" "\n";
+  RunResult r = Orch(store_, {"emit", "--jsonl", "-"}, batch);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto results = Jsonl(r.out);
+  ASSERT_EQ(results.size(), 3u);
+  EXPECT_EQ(results[2]["seq"], 4);
+  EXPECT_EQ(results[2]["version"], 3);
+  // The second batch fails on its last line: none of it lands.
+  r = Orch(store_, {"emit", "--jsonl", "-"},
+           R"({"type":"note","text":"x"})" "\n" R"({"type":"merged","task":"A"})" "\n");
+  EXPECT_EQ(r.exit_code, 3);
+  EXPECT_EQ(Jsonl(Orch(store_, {"replay", "--json"}).out).size(), 4u);
+}
+
+TEST_F(EmitReplayTest, IdempotentRetryPrintsTheFirstSequence) {
+  const std::string first = Emit({"note", "--text", "once", "--idempotency-key", "night-1/note"});
+  RunResult again = Orch(store_, {"emit", "note", "--text", "once", "--idempotency-key", "night-1/note"});
+  EXPECT_EQ(again.exit_code, 0);
+  EXPECT_EQ(std::string(absl::StripAsciiWhitespace(again.out)), first);
+  EXPECT_NE(again.err.find("already recorded"), std::string::npos);
+  EXPECT_EQ(Jsonl(Orch(store_, {"replay", "--json"}).out).size(), 2u);
+}
+
+TEST_F(EmitReplayTest, ObservedImpossibleStepIsRecordedAsAnAnomaly) {
+  Emit({"dispatched", "--task", "T1"});
+  RunResult r = Orch(store_, {"emit", "merged", "--task", "T1", "--merge-commit", "abc", "--observed"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("anomaly"), std::string::npos);
+  auto events = Jsonl(Orch(store_, {"replay", "--json", "--type", "merged"}).out);
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0]["claim"], "observed");
+  EXPECT_NE(events[0]["anomaly"].get<std::string>().find("pending-setup"), std::string::npos);
+  const std::string text = Orch(store_, {"replay", "--task", "T1"}).out;
+  EXPECT_NE(text.find("!! anomaly"), std::string::npos) << text;
+}
+
+TEST_F(EmitReplayTest, OverclaimedEvidenceIsRefused) {
+  const std::string batch =
+      R"({"type":"dispatched","task":"T1"})" "\n" R"({"type":"worktree-ready","task":"T1"})" "\n"
+      R"({"type":"completed","task":"T1"})" "\n"
+      R"({"type":"gate","task":"T1","command":"ctest","result":"pass","label":"local"})" "\n";
+  ASSERT_EQ(Orch(store_, {"emit", "--jsonl", "-"}, batch).exit_code, 0);
+  RunResult r = Orch(store_, {"emit", "reviewed", "--task", "T1", "--verdict", "accepted", "--evidence", "direct"});
+  EXPECT_EQ(r.exit_code, 3);
+  EXPECT_NE(r.err.find("overclaims"), std::string::npos) << r.err;
+  EXPECT_EQ(Orch(store_, {"emit", "reviewed", "--task", "T1", "--verdict", "accepted", "--evidence", "local"}).exit_code, 0);
+}
+
+TEST_F(EmitReplayTest, ReplayFiltersByTaskTypeAndTime) {
+  Emit({"dispatched", "--task", "T1", "--at", "2026-11-24T22:00:00Z"});
+  Emit({"dispatched", "--task", "T2", "--at", "2026-11-24T23:00:00Z"});
+  Emit({"heartbeat", "--source", "cron", "--at", "2026-11-25T01:00:00Z"});
+  Emit({"worktree-ready", "--task", "T2", "--at", "2026-11-25T02:00:00Z"});
+  auto seqs = [&](const std::vector<std::string>& args) {
+    std::vector<std::string> all = {"replay", "--json"};
+    all.insert(all.end(), args.begin(), args.end());
+    std::vector<int> out;
+    for (const auto& e : Jsonl(Orch(store_, all).out)) out.push_back(e["seq"]);
+    return out;
+  };
+  EXPECT_EQ(seqs({"--task", "T2"}), (std::vector<int>{3, 5}));
+  EXPECT_EQ(seqs({"--type", "dispatched", "--type", "heartbeat"}), (std::vector<int>{2, 3, 4}));
+  EXPECT_EQ(seqs({"--since", "2026-11-24T22:30:00Z", "--until", "2026-11-25T01:30:00Z"}), (std::vector<int>{3, 4}));
+  EXPECT_EQ(seqs({"--since", "seq:4"}), (std::vector<int>{4, 5}));
+  EXPECT_EQ(seqs({"--until", "seq:2"}), (std::vector<int>{1, 2}));
+  const std::string text = Orch(store_, {"replay", "--since", "seq:2"}).out;
+  EXPECT_NE(text.find("#3"), std::string::npos);
+  EXPECT_NE(text.find("dispatched"), std::string::npos);
+  EXPECT_NE(text.find("+1h00m"), std::string::npos) << text;  // the gap between events
+  EXPECT_NE(text.find("source=cron"), std::string::npos);
+}
+
+// replay --format jsonl is lossless: emitting it into an empty store
+// rebuilds the same chain, byte for byte, so the head hashes agree.
+TEST_F(EmitReplayTest, ReplayedJsonlRebuildsTheSameChain) {
+  Emit({"dispatched", "--task", "T1", "--title", "x", "--forbidden", "db/**"});
+  Emit({"merged", "--task", "T1", "--observed", "--merge-commit", "abc"});
+  Emit({"run-mode-changed", "--mode", "draining", "--reason", "night ends"});
+  Emit({"reviewed", "--task", "T1", "--verdict", "changes-requested", "--observed"});
+  const std::string log = Orch(store_, {"replay", "--format", "jsonl"}).out;
+  const std::string copy = tmp_.Sub("copy");
+  {
+    // An empty store (orch init would add an event of its own).
+    rocksdb::Options o;
+    o.create_if_missing = true;
+    rocksdb::DB* db = nullptr;
+    ASSERT_TRUE(rocksdb::DB::Open(o, copy, &db).ok());
+    delete db;
+  }
+  RunResult r = Orch(copy, {"emit", "--jsonl", "-"}, log);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(Orch(copy, {"replay", "--format", "jsonl"}).out, log);
+  EXPECT_EQ(Orch(copy, {"verify", "--json"}).out, Orch(store_, {"verify", "--json"}).out);
+}
+
+TEST_F(EmitReplayTest, VerifyReportsTheFirstBadSequence) {
+  for (int i = 0; i < 5; ++i) Emit({"note", "--text", "n" + std::to_string(i)});
+  RunResult ok = Orch(store_, {"verify"});
+  EXPECT_EQ(ok.exit_code, 0);
+  EXPECT_NE(ok.out.find("6 events"), std::string::npos) << ok.out;
+  {
+    rocksdb::DB* db = nullptr;
+    ASSERT_TRUE(rocksdb::DB::Open(rocksdb::Options(), store_, &db).ok());
+    ASSERT_TRUE(db->Delete(rocksdb::WriteOptions(), keys::Event(4)).ok());
+    delete db;
+  }
+  RunResult bad = Orch(store_, {"verify"});
+  EXPECT_EQ(bad.exit_code, 4);
+  EXPECT_NE(bad.err.find("seq 4"), std::string::npos) << bad.err;
+  auto j = nlohmann::json::parse(Orch(store_, {"verify", "--json"}).out);
+  EXPECT_EQ(j["intact"], false);
+  EXPECT_EQ(j["first_bad_seq"], 4);
+}
+
+TEST_F(EmitReplayTest, EveryVerbHasHelpWithAnExampleAndThereIsAVersion) {
+  for (const std::string verb : {"init", "emit", "replay", "verify"}) {
+    RunResult r = Orch(store_, {verb, "--help"});
+    EXPECT_EQ(r.exit_code, 0) << verb;
+    EXPECT_NE(r.out.find("Example"), std::string::npos) << verb;
+  }
+  RunResult r = Orch(store_, {"emit", "heartbeat-missed", "--help"});
+  EXPECT_NE(r.out.find("--expected-at"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("--gap-seconds"), std::string::npos);
+  r = orch::testing::Run({OrchBin(), "--version"});
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_EQ(r.out.rfind("orch ", 0), 0u);
+}
+
+TEST_F(EmitReplayTest, StoreDefaultsToTheMainRepositoryTopLevel) {
+  const std::string repo = tmp_.Sub("repo");
+  InitRepo(repo);
+  WriteFile(repo + "/src/a.txt", "a");
+  Git(repo, {"add", "."});
+  Git(repo, {"commit", "-qm", "first"});
+  Git(repo, {"worktree", "add", "-q", "-b", "task/t1", tmp_.Sub("wt1")});
+  RunResult r = orch::testing::Run({OrchBin(), "init"}, repo + "/src");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(std::filesystem::exists(repo + "/.orch/CURRENT"));
+  // A worker in a linked worktree writes to the same log.
+  r = orch::testing::Run({OrchBin(), "emit", "note", "--text", "from the worktree"}, tmp_.Sub("wt1"));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(std::string(absl::StripAsciiWhitespace(r.out)), "2");
+  EXPECT_FALSE(std::filesystem::exists(tmp_.Sub("wt1") + "/.orch"));
+  // ORCH_STORE overrides, and outside a repository without one is an error.
+  r = orch::testing::Run({OrchBin(), "replay"}, tmp_.path(), {{"ORCH_STORE", repo + "/.orch"}});
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_NE(r.out.find("from the worktree"), std::string::npos);
+  r = orch::testing::Run({OrchBin(), "replay"}, tmp_.path());
+  EXPECT_EQ(r.exit_code, 4);
+  EXPECT_NE(r.err.find("--store"), std::string::npos) << r.err;
+}
+
+}  // namespace
+}  // namespace orch::testing

@@ -28,6 +28,7 @@ struct EnvelopeFlags {
   int64_t expect_version = -1;
   bool observed = false;
   bool json_out = false;
+  bool from_git = false;  // committed, merged, pushed: see emit_from_git.cc
 };
 
 // One `orch emit TYPE` sub-command: its flags and where CLI11 stores them.
@@ -90,6 +91,7 @@ absl::Status RunTyped(const TypedEmit& t, CommandContext& ctx) {
       c.payload[f.name] = t.values.at(f.name);
     }
   }
+  if (t.env.from_git) ORCH_RETURN_IF_ERROR(FillFromGit(ctx, &c));
   AppendRequest r;
   ORCH_ASSIGN_OR_RETURN(r.event, ctx.schema->BuildEvent(c));
   if (!t.env.at.empty()) {
@@ -231,6 +233,9 @@ void AddTypedCommand(CLI::App* emit, const EventTypeInfo& info, EmitOptions& o, 
   sub->add_flag("--observed", raw->env.observed,
                 "Record an observed fact even if the lifecycle forbids it; it is marked as an anomaly");
   sub->add_flag("--json", raw->env.json_out, "Print {seq, version, hash, type, task} as JSON");
+  if (info.type == EventType::Committed || info.type == EventType::Merged || info.type == EventType::Pushed) {
+    sub->add_flag("--from-git", raw->env.from_git, "Fill commit ids and files from the repository (libgit2)");
+  }
   sub->footer("Example:\n" + ExampleFor(info));
   sub->callback([raw, &ctx]() { ctx.result = RunTyped(*raw, ctx); });
   o.typed.push_back(std::move(t));

@@ -11,6 +11,18 @@ void RegisterInit(CLI::App& app, CommandContext& ctx);
 void RegisterEmit(CLI::App& app, CommandContext& ctx);
 void RegisterReplay(CLI::App& app, CommandContext& ctx);
 void RegisterVerify(CLI::App& app, CommandContext& ctx);
+void RegisterInspect(CLI::App& app, CommandContext& ctx);  // inspect.cc
+void RegisterObserve(CLI::App& app, CommandContext& ctx);  // observe.cc
+
+// Exit code of `orch inspect` when the unit is not reviewable (docs/git.md).
+inline constexpr int kExitNotReviewable = 5;
+// An exit code a verb asked for beyond ExitCodeFor's mapping, or 0.
+int ExitCodeOverride(const absl::Status& status);
+// A repository that cannot be used (no commits yet) is bad input (exit 2).
+absl::Status RepoInputError(const absl::Status& status);
+// `orch emit committed|merged|pushed --from-git`: fills the payload's commit
+// ids and files from the repository (emit_from_git.cc).
+absl::Status FillFromGit(CommandContext& ctx, EventContent* content);
 
 // CLI11 reports `orch emit nope --task T1` as unexpected arguments; this
 // names the unknown type instead. Call before parsing.

@@ -34,4 +34,27 @@ absl::StatusOr<RepoSnapshot> TakeSnapshot(const GitRepo& main, const std::string
   return s;
 }
 
+absl::StatusOr<ProjectRepo> OpenProjectRepo(const ProjectGitFacts& project, const std::string& repo_dir,
+                                            const std::string& cwd) {
+  std::string dir = repo_dir.empty() ? project.project_root : repo_dir;
+  if (dir.empty()) {
+    auto top = GitRepo::DiscoverMainTopLevel(cwd);
+    if (!top.ok()) {
+      return absl::NotFoundError(absl::StrCat(cwd, " is not inside a git repository and the log records no ",
+                                              "project root: pass --repo DIR"));
+    }
+    dir = *top;
+  }
+  ProjectRepo p;
+  ORCH_ASSIGN_OR_RETURN(p.repo, GitRepo::Open(dir));
+  ORCH_RETURN_IF_ERROR(p.repo->RequireCommits());
+  p.integration_branch = project.default_branch;
+  if (p.integration_branch.empty()) {
+    ORCH_ASSIGN_OR_RETURN(HeadState h, p.repo->Head());
+    p.integration_branch = h.kind == HeadState::Kind::kBranch ? h.branch : "main";
+  }
+  p.remote = project.remote.empty() ? "origin" : project.remote;
+  return p;
+}
+
 }  // namespace orch::git

@@ -10,6 +10,7 @@
 
 #include "absl/status/statusor.h"
 #include "projections/git/repository.h"
+#include "projections/git/task_git_facts.h"
 
 namespace orch::git {
 
@@ -32,6 +33,20 @@ struct RepoSnapshot {
 absl::StatusOr<RepoSnapshot> TakeSnapshot(const GitRepo& main, const std::string& integration_branch,
                                           const std::string& remote,
                                           const std::vector<std::string>& skip_untracked);
+
+// The repository the loop works on, with the branch and remote to compare.
+struct ProjectRepo {
+  std::unique_ptr<GitRepo> repo;
+  std::string integration_branch;  // recorded default branch, else HEAD's branch, else main
+  std::string remote;              // recorded remote, else origin
+};
+
+// Opens `repo_dir` if given (its top level exactly), else the project_root
+// recorded by project-initialized, else the main worktree around `cwd`.
+// NotFound "<dir> is not a git repository" / "... does not exist";
+// FailedPrecondition "<dir>: the repository has no commits yet".
+absl::StatusOr<ProjectRepo> OpenProjectRepo(const ProjectGitFacts& project, const std::string& repo_dir,
+                                            const std::string& cwd);
 
 }  // namespace orch::git
 

@@ -31,6 +31,9 @@ rocksdb::Options MakeOptions(bool create) {
   // SST on every open (RocksDB's default) costs syncs and wakes compaction.
   // Recovered WALs stay live instead; FlushIfManyWals bounds their number.
   o.avoid_flush_during_recovery = true;
+  // Small memtables: a recovered WAL is replayed into memory on every open,
+  // so its size bounds both open time and a reader's memory.
+  o.write_buffer_size = 8 << 20;
   o.max_manifest_file_size = 4 << 20;
   o.skip_stats_update_on_db_open = true;
   o.skip_checking_sst_file_sizes_on_db_open = true;
@@ -164,12 +167,16 @@ absl::Status RocksDbEventStore::FlushIfManyWals() {
   // (Counted from the directory: GetSortedWalFiles races with RocksDB's own
   // purge of the WALs it just recovered and logs spurious errors.)
   constexpr size_t kMaxLiveWals = 8;
+  constexpr uintmax_t kMaxWalBytes = 4 << 20;
   size_t wals = 0;
+  uintmax_t bytes = 0;
   std::error_code ec;
   for (const auto& entry : std::filesystem::directory_iterator(dir_, ec)) {
-    if (entry.path().extension() == ".log") ++wals;
+    if (entry.path().extension() != ".log") continue;
+    ++wals;
+    bytes += entry.file_size(ec);
   }
-  if (wals <= kMaxLiveWals) return absl::OkStatus();
+  if (wals <= kMaxLiveWals && bytes <= kMaxWalBytes) return absl::OkStatus();
   return FromRocks(db_->Flush(rocksdb::FlushOptions()), absl::StrCat("flush ", dir_));
 }
 

@@ -1,0 +1,300 @@
+// bench_eventstore: the event log's speed and memory, against baselines
+// measured in the same run (figures for docs/benchmarks.md and issue notes).
+//
+//   bench_eventstore [--orch PATH] [--events 100000] [--replay-events 1000000]
+//                    [--runs 60] [--dir DIR]
+//
+// Whole-process figures (median of --runs, interleaved so load hits all alike):
+//   orch emit            one event appended by the real binary to a store of --events
+//   append-line          floor: a process appending one JSON line + fdatasync
+//   rewrite-ledger       the predecessor: read, parse, append to and rewrite a
+//                        whole JSON ledger holding the same events, + fsync
+// In-process figures: single synced appends/s, batched appends/s, replay
+// (scan + verify + decode) of --replay-events events/s and that replay's
+// peak RSS (in a child process, so nothing else is counted).
+#include <fcntl.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "eventstore/event_store.h"
+#include "nlohmann/json.hpp"
+#include "schema/event_schema.h"
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double Ms(Clock::duration d) { return std::chrono::duration<double, std::milli>(d).count(); }
+
+double Median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v.empty() ? 0 : v[v.size() / 2];
+}
+
+struct ProcResult {
+  double ms = 0;
+  long max_rss_kib = 0;
+  int status = 0;
+};
+
+// Runs argv to completion with stdout to /dev/null; wall time and peak RSS.
+ProcResult RunProcess(const std::vector<std::string>& argv) {
+  const auto start = Clock::now();
+  pid_t pid = fork();
+  if (pid == 0) {
+    int devnull = open("/dev/null", O_WRONLY);
+    dup2(devnull, 1);
+    std::vector<char*> args;
+    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+    args.push_back(nullptr);
+    execv(args[0], args.data());
+    _exit(127);
+  }
+  int status = 0;
+  rusage usage{};
+  wait4(pid, &status, 0, &usage);
+  ProcResult r;
+  r.ms = Ms(Clock::now() - start);
+  r.max_rss_kib = usage.ru_maxrss;
+  r.status = status;
+  return r;
+}
+
+// --- the two baseline processes (this binary re-executed) ---
+
+int AppendLine(const std::string& path) {
+  const std::string line =
+      R"({"type":"note","task":"T1","at":"2026-11-25T03:00:00Z","payload":{"text":"baseline"}})" "\n";
+  int fd = open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT, 0644);
+  if (fd < 0 || write(fd, line.data(), line.size()) != static_cast<ssize_t>(line.size())) return 1;
+  if (fdatasync(fd) != 0) return 1;
+  close(fd);
+  return 0;
+}
+
+int RewriteLedger(const std::string& path) {
+  std::ifstream in(path);
+  nlohmann::json ledger = nlohmann::json::parse(in);
+  ledger["events"].push_back({{"type", "note"}, {"task", "T1"}, {"at", "2026-11-25T03:00:00Z"},
+                              {"payload", {{"text", "baseline"}}}});
+  const std::string tmp = path + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::trunc);
+    out << ledger.dump();
+  }
+  int fd = open(tmp.c_str(), O_WRONLY);
+  if (fd < 0 || fsync(fd) != 0) return 1;
+  close(fd);
+  return std::rename(tmp.c_str(), path.c_str()) == 0 ? 0 : 1;
+}
+
+// --- helpers ---
+
+struct Options {
+  std::string orch = "build/commands/orch";
+  std::string dir;
+  size_t events = 100000;
+  size_t replay_events = 1000000;
+  int runs = 60;
+  std::string self;
+};
+
+std::vector<orch::AppendRequest> MakeBatch(orch::EventSchema& schema, size_t first, size_t n,
+                                           size_t tasks) {
+  std::vector<orch::AppendRequest> batch;
+  batch.reserve(n);
+  for (size_t i = first; i < first + n; ++i) {
+    orch::EventContent c;
+    c.type = orch::EventType::Note;
+    c.task = "T" + std::to_string(i % tasks);
+    c.actor = "bench";
+    c.payload = {{"text", "event " + std::to_string(i) + " of the benchmark night"}};
+    batch.push_back(orch::AppendRequest{*schema.BuildEvent(c), std::nullopt, std::nullopt});
+  }
+  return batch;
+}
+
+std::unique_ptr<orch::EventStore> OpenStore(const std::string& dir, orch::Env* env) {
+  orch::StoreOptions o;
+  o.env = env;
+  o.create_if_missing = true;
+  auto s = orch::EventStore::Open(dir, o);
+  if (!s.ok()) {
+    std::cerr << "open " << dir << ": " << s.status() << "\n";
+    std::exit(1);
+  }
+  return *std::move(s);
+}
+
+// Fills `dir` with `n` events in batches of 1000; returns events/s.
+double Fill(const std::string& dir, size_t n, orch::EventSchema& schema, orch::Env* env) {
+  auto store = OpenStore(dir, env);
+  const size_t kBatch = 1000;
+  // Build the payloads first: the figure is the store's, not the JSON parser's.
+  std::vector<std::vector<orch::AppendRequest>> batches;
+  for (size_t i = 0; i < n; i += kBatch) batches.push_back(MakeBatch(schema, i, std::min(kBatch, n - i), 100));
+  const auto start = Clock::now();
+  for (auto& b : batches) {
+    if (!store->Append(std::move(b)).ok()) std::exit(1);
+  }
+  return n / (Ms(Clock::now() - start) / 1000);
+}
+
+int ReplayChild(const std::string& dir) {
+  orch::SystemEnv env;
+  orch::StoreOptions o;
+  o.env = &env;
+  auto store = orch::EventStore::Open(dir, o);
+  if (!store.ok()) return 1;
+  uint64_t n = 0, bytes = 0;
+  const auto start = Clock::now();
+  auto s = (*store)->Scan(orch::EventQuery{}, [&](const orch::LoggedEvent& e) {
+    ++n;
+    const auto* note = e.event().payload_as_Note();
+    bytes += note != nullptr && note->text() != nullptr ? note->text()->size() : 0;
+    return true;
+  });
+  const double secs = Ms(Clock::now() - start) / 1000;
+  std::printf("%llu %.0f %llu\n", static_cast<unsigned long long>(n), n / secs,
+              static_cast<unsigned long long>(bytes));
+  return s.ok() ? 0 : 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Options o;
+  o.self = std::filesystem::canonical("/proc/self/exe").string();
+  if (argc == 3 && std::string(argv[1]) == "append-line") return AppendLine(argv[2]);
+  if (argc == 3 && std::string(argv[1]) == "rewrite-ledger") return RewriteLedger(argv[2]);
+  if (argc == 3 && std::string(argv[1]) == "replay-child") return ReplayChild(argv[2]);
+  for (int i = 1; i + 1 < argc; i += 2) {
+    const std::string k = argv[i], v = argv[i + 1];
+    if (k == "--orch") o.orch = v;
+    else if (k == "--dir") o.dir = v;
+    else if (k == "--events") o.events = std::stoul(v);
+    else if (k == "--replay-events") o.replay_events = std::stoul(v);
+    else if (k == "--runs") o.runs = std::stoi(v);
+    else {
+      std::cerr << "usage: bench_eventstore [--orch PATH] [--events N] [--replay-events N] [--runs N] [--dir DIR]\n";
+      return 2;
+    }
+  }
+  o.orch = std::filesystem::absolute(o.orch).string();
+  bool own_dir = o.dir.empty();
+  if (own_dir) {
+    char tmpl[] = "/tmp/orch-bench-XXXXXX";
+    o.dir = mkdtemp(tmpl);
+  }
+  orch::SystemEnv env;
+  auto schema = *orch::EventSchema::Load();
+
+  std::cerr << "filling a store of " << o.events << " events...\n";
+  const std::string store = o.dir + "/store";
+  Fill(store, o.events, *schema, &env);
+
+  // The baselines hold the same content as the store.
+  std::cerr << "writing the baselines' files...\n";
+  const std::string jsonl = o.dir + "/events.jsonl", ledger = o.dir + "/ledger.json";
+  {
+    auto s = OpenStore(store, &env);
+    std::ofstream lines(jsonl);
+    nlohmann::json all = {{"version", 1}, {"events", nlohmann::json::array()}};
+    s->Scan(orch::EventQuery{}, [&](const orch::LoggedEvent& e) {
+      nlohmann::json j = {{"seq", e.seq()}, {"type", "note"}, {"task", std::string(e.task())},
+                          {"at", e.time_ns()}, {"payload", {{"text", e.event().payload_as_Note()->text()->str()}}}};
+      lines << j.dump() << "\n";
+      all["events"].push_back(std::move(j));
+      return true;
+    });
+    std::ofstream(ledger) << all.dump();
+  }
+
+  std::cerr << "timing whole processes, " << o.runs << " runs each...\n";
+  std::vector<double> emit_ms, line_ms, ledger_ms, version_ms;
+  for (int i = 0; i < o.runs; ++i) {
+    emit_ms.push_back(RunProcess({o.orch, "--store", store, "emit", "note", "--task", "T1", "--text", "bench"}).ms);
+    line_ms.push_back(RunProcess({o.self, "append-line", jsonl}).ms);
+    version_ms.push_back(RunProcess({o.orch, "--version"}).ms);
+    if (i < std::max(5, o.runs / 6)) ledger_ms.push_back(RunProcess({o.self, "rewrite-ledger", ledger}).ms);
+  }
+
+  std::cerr << "in-process appends...\n";
+  const std::string fresh = o.dir + "/inproc";
+  double single_rate = 0, batch_rate = 0;
+  {
+    auto s = OpenStore(fresh, &env);
+    auto singles = MakeBatch(*schema, 0, 2000, 100);
+    auto start = Clock::now();
+    for (auto& r : singles) {
+      std::vector<orch::AppendRequest> one;
+      one.push_back(std::move(r));
+      if (!s->Append(std::move(one)).ok()) return 1;
+    }
+    single_rate = singles.size() / (Ms(Clock::now() - start) / 1000);
+  }
+  batch_rate = Fill(o.dir + "/batched", 200000, *schema, &env);
+
+  std::cerr << "filling " << o.replay_events << " events for replay...\n";
+  const std::string big = o.dir + "/replay";
+  Fill(big, o.replay_events, *schema, &env);
+  std::vector<double> replay_ms;
+  long replay_rss = 0;
+  double replay_rate = 0;
+  for (int i = 0; i < 3; ++i) {
+    int pipefd[2];
+    if (pipe(pipefd) != 0) return 1;
+    rusage usage{};
+    pid_t pid = fork();
+    if (pid == 0) {
+      dup2(pipefd[1], 1);
+      execl(o.self.c_str(), o.self.c_str(), "replay-child", big.c_str(), nullptr);
+      _exit(127);
+    }
+    close(pipefd[1]);
+    char buf[256] = {0};
+    ssize_t n = read(pipefd[0], buf, sizeof(buf) - 1);
+    close(pipefd[0]);
+    int status = 0;
+    wait4(pid, &status, 0, &usage);
+    unsigned long long count = 0;
+    double rate = 0;
+    if (n > 0) std::sscanf(buf, "%llu %lf", &count, &rate);
+    replay_rate = std::max(replay_rate, 0.0) + rate / 3;
+    replay_rss = std::max(replay_rss, usage.ru_maxrss);
+  }
+  std::vector<double> cli_replay_ms;
+  long cli_replay_rss = 0;
+  for (int i = 0; i < 3; ++i) {
+    ProcResult r = RunProcess({o.orch, "--store", big, "replay", "--format", "jsonl"});
+    cli_replay_ms.push_back(r.ms);
+    cli_replay_rss = std::max(cli_replay_rss, r.max_rss_kib);
+  }
+
+  const double emit = Median(emit_ms), line = Median(line_ms), led = Median(ledger_ms), ver = Median(version_ms);
+  std::printf("\norch event log benchmark (store of %zu events; replay of %zu)\n", o.events, o.replay_events);
+  std::printf("%-44s %12s\n", "measure", "median");
+  std::printf("%-44s %9.2f ms\n", "orch emit, whole process", emit);
+  std::printf("%-44s %9.2f ms\n", "orch --version (process start floor)", ver);
+  std::printf("%-44s %9.2f ms   (emit = %.1fx)\n", "baseline: append one JSON line + fdatasync", line, emit / line);
+  std::printf("%-44s %9.2f ms   (emit is %.0fx faster)\n", "baseline: rewrite whole JSON ledger + fsync", led, led / emit);
+  std::printf("%-44s %9.0f events/s\n", "in-process append, single synced events", single_rate);
+  std::printf("%-44s %9.0f events/s\n", "in-process append, synced batches of 1000", batch_rate);
+  std::printf("%-44s %9.0f events/s, peak RSS %.1f MiB\n", "in-process replay (scan+verify+decode)", replay_rate,
+              replay_rss / 1024.0);
+  std::printf("%-44s %9.0f events/s, peak RSS %.1f MiB\n", "orch replay --format jsonl, whole process",
+              o.replay_events / (Median(cli_replay_ms) / 1000), cli_replay_rss / 1024.0);
+  if (own_dir) std::filesystem::remove_all(o.dir);
+  return 0;
+}

@@ -44,6 +44,9 @@ int main(int argc, char** argv) {
   orch::RegisterEmit(app, ctx);
   orch::RegisterReplay(app, ctx);
   orch::RegisterVerify(app, ctx);
+  orch::RegisterStatus(app, ctx);
+  orch::RegisterLedger(app, ctx);
+  orch::RegisterExport(app, ctx);
   orch::RegisterInspect(app, ctx);
   orch::RegisterObserve(app, ctx);
 

@@ -1,0 +1,43 @@
+// orch ledger: the log folded into the predecessor's ledger.json layout
+// (docs/ledger.md), for tools written against it.
+#include <memory>
+
+#include "commands/projection_common.h"
+#include "commands/verbs.h"
+#include "projections/ledger_json.h"
+#include "schema/status_macros.h"
+
+namespace orch {
+
+namespace {
+
+struct LedgerOptions {
+  ProjectionFlags flags;
+  std::string out;
+};
+
+absl::Status RunLedger(const LedgerOptions& o, CommandContext& ctx) {
+  ORCH_ASSIGN_OR_RETURN(LoadedProjection p, LoadProjection(o.flags, ctx));
+  const std::string ledger = RenderLedgerJson(p.model);
+  if (!o.out.empty()) return WriteFileAtomically(o.out, ledger);
+  *ctx.out << ledger;
+  ctx.out->flush();
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+void RegisterLedger(CLI::App& app, CommandContext& ctx) {
+  auto o = std::make_shared<LedgerOptions>();
+  CLI::App* sub = app.add_subcommand("ledger", "Print ledger.json, folded from the log");
+  sub->fallthrough();
+  AddProjectionFlags(sub, &o->flags);
+  sub->add_option("--out", o->out, "Write to this file (atomically) instead of stdout");
+  sub->footer(
+      "Examples:\n"
+      "  orch ledger --out .codex-orchestrator/ledger.json\n"
+      "  orch ledger --at seq:120 | jq '.tasks[] | {id, status}'");
+  sub->callback([o, &ctx]() { ctx.result = RunLedger(*o, ctx); });
+}
+
+}  // namespace orch

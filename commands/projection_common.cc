@@ -1,0 +1,105 @@
+#include "commands/projection_common.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+
+#include "absl/strings/str_cat.h"
+#include "eventstore/time_spec.h"
+#include "schema/status_macros.h"
+
+namespace orch {
+
+namespace {
+
+constexpr int64_t kDefaultWindowNs = int64_t{12} * 3600 * 1'000'000'000;
+
+absl::StatusOr<int64_t> ParseInstant(const std::string& flag, const std::string& text, int64_t now) {
+  ORCH_ASSIGN_OR_RETURN(TimeSpec t, ParseTimeSpec(text, now, absl::LocalTimeZone()));
+  if (t.is_seq) return absl::InvalidArgumentError(absl::StrCat("bad ", flag, " '", text, "': give a time, not a seq"));
+  return t.time_ns;
+}
+
+absl::Status Errno(const std::string& what, const std::string& path) {
+  const int e = errno;
+  const std::string msg = absl::StrCat(what, " ", path, ": ", std::strerror(e));
+  if (e == ENOSPC) return absl::ResourceExhaustedError(msg);
+  if (e == ENOENT || e == ENOTDIR || e == EACCES) return absl::InvalidArgumentError(msg);
+  return absl::InternalError(msg);
+}
+
+}  // namespace
+
+void AddProjectionFlags(CLI::App* sub, ProjectionFlags* f) {
+  sub->add_option("--at", f->at,
+                  "Show the state as it was then: RFC3339, HH:MM (most recent), a duration ago (8h) or seq:N");
+  sub->add_option("--now", f->now, "Pin \"now\" for ages and overdue heartbeats (default: the clock, or --at)");
+  sub->add_option("--since", f->since, "Start of the \"merged / pushed / cleaned since\" window (default: 12h before now)");
+  sub->add_flag("--rebuild", f->rebuild, "Ignore checkpoints and fold the whole log again");
+}
+
+absl::StatusOr<LoadedProjection> LoadProjection(const ProjectionFlags& f, CommandContext& ctx) {
+  const int64_t clock = ctx.env->NowNanos();
+  LoadOptions lo;
+  lo.from_scratch = f.rebuild;
+  if (!f.at.empty()) {
+    ORCH_ASSIGN_OR_RETURN(TimeSpec at, ParseTimeSpec(f.at, clock, absl::LocalTimeZone()));
+    lo.at = at;
+  }
+  ORCH_ASSIGN_OR_RETURN(auto store, OpenStoreForRead(ctx));
+  LoadedProjection p;
+  ORCH_ASSIGN_OR_RETURN(p.model, LoadProjectModel(*store, lo, &p.stats));
+  if (!f.now.empty()) {
+    ORCH_ASSIGN_OR_RETURN(p.now, ParseInstant("--now", f.now, clock));
+  } else if (lo.at && !lo.at->is_seq) {
+    p.now = lo.at->time_ns;
+  } else if (lo.at) {
+    p.now = p.model.max_at;  // the moment of the last event folded
+  } else {
+    p.now = clock;
+  }
+  if (!f.since.empty()) {
+    ORCH_ASSIGN_OR_RETURN(p.since, ParseInstant("--since", f.since, p.now));
+  } else {
+    p.since = p.now - kDefaultWindowNs;
+  }
+  return p;
+}
+
+absl::Status WriteFileAtomically(const std::string& path, const std::string& content) {
+  const std::filesystem::path target(path);
+  const std::string tmp =
+      (target.parent_path() / absl::StrCat(".", target.filename().string(), ".tmp.", ::getpid())).string();
+  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) return Errno("cannot create", tmp);
+  size_t done = 0;
+  while (done < content.size()) {
+    const ssize_t n = ::write(fd, content.data() + done, content.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      absl::Status s = Errno("cannot write", tmp);
+      ::close(fd);
+      ::unlink(tmp.c_str());
+      return s;
+    }
+    done += static_cast<size_t>(n);
+  }
+  const bool synced = ::fdatasync(fd) == 0;
+  if (::close(fd) != 0 || !synced) {
+    absl::Status s = Errno("cannot sync", tmp);
+    ::unlink(tmp.c_str());
+    return s;
+  }
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+    absl::Status s = Errno("cannot rename onto", path);
+    ::unlink(tmp.c_str());
+    return s;
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace orch

@@ -1,0 +1,46 @@
+// What `orch status`, `orch ledger` and `orch export` share: the --at,
+// --now, --since and --rebuild flags, loading the folded model (with
+// checkpoints) and writing files atomically.
+#ifndef ORCH_COMMANDS_PROJECTION_COMMON_H_
+#define ORCH_COMMANDS_PROJECTION_COMMON_H_
+
+#include <cstdint>
+#include <string>
+
+#include "CLI/CLI.hpp"
+#include "absl/status/statusor.h"
+#include "commands/command_context.h"
+#include "projections/model_loader.h"
+#include "projections/project_model.h"
+
+namespace orch {
+
+struct ProjectionFlags {
+  std::string at;     // --at: the state as it was then
+  std::string now;    // --now: "now" for ages and overdue heartbeats
+  std::string since;  // --since: start of the "since" window
+  bool rebuild = false;
+};
+
+// Adds --at, --now, --since and --rebuild to `sub`.
+void AddProjectionFlags(CLI::App* sub, ProjectionFlags* flags);
+
+struct LoadedProjection {
+  ProjectModel model;
+  int64_t now = 0;    // --now, else the --at time, else the Env clock
+  int64_t since = 0;  // --since, else 12 hours before `now`
+  LoadStats stats;
+};
+
+// Opens the store for reading (as the writer when it is free, so a
+// checkpoint can be kept) and folds the model. InvalidArgument for a bad
+// flag; store errors otherwise.
+absl::StatusOr<LoadedProjection> LoadProjection(const ProjectionFlags& flags, CommandContext& ctx);
+
+// Writes `content` to a temporary file beside `path`, syncs it and renames
+// it over `path`: a reader sees the old file or the new one, never half.
+absl::Status WriteFileAtomically(const std::string& path, const std::string& content);
+
+}  // namespace orch
+
+#endif  // ORCH_COMMANDS_PROJECTION_COMMON_H_

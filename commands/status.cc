@@ -1,0 +1,61 @@
+// orch status: what needs a human, what runs, and the next action, folded
+// from the log (as text, Markdown, JSON or a self-contained HTML page).
+#include <memory>
+
+#include "absl/strings/str_cat.h"
+#include "commands/projection_common.h"
+#include "commands/verbs.h"
+#include "projections/status_html.h"
+#include "projections/status_json.h"
+#include "projections/status_markdown.h"
+#include "projections/status_text.h"
+#include "schema/status_macros.h"
+
+namespace orch {
+
+namespace {
+
+struct StatusOptions {
+  ProjectionFlags flags;
+  std::string format = "text";
+  bool json = false;
+  std::string out;
+};
+
+absl::Status RunStatus(const StatusOptions& o, CommandContext& ctx) {
+  const std::string format = o.json ? "json" : o.format;
+  if (format != "text" && format != "md" && format != "json" && format != "html") {
+    return absl::InvalidArgumentError(absl::StrCat("bad --format '", format, "': use text, md, json or html"));
+  }
+  ORCH_ASSIGN_OR_RETURN(LoadedProjection p, LoadProjection(o.flags, ctx));
+  const StatusView view = BuildStatusView(p.model, p.now, p.since);
+  std::string page;
+  if (format == "text") page = RenderStatusText(view);
+  if (format == "md") page = RenderStatusMarkdown(view);
+  if (format == "json") page = RenderStatusJson(view);
+  if (format == "html") page = RenderStatusHtml(p.model, view);
+  if (!o.out.empty()) return WriteFileAtomically(o.out, page);
+  *ctx.out << page;
+  ctx.out->flush();
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+void RegisterStatus(CLI::App& app, CommandContext& ctx) {
+  auto o = std::make_shared<StatusOptions>();
+  CLI::App* sub = app.add_subcommand("status", "What needs a human, what runs, and the next action");
+  sub->fallthrough();
+  AddProjectionFlags(sub, &o->flags);
+  sub->add_option("--format", o->format, "text (default), md, json or html");
+  sub->add_flag("--json", o->json, "Same as --format json");
+  sub->add_option("--out", o->out, "Write to this file (atomically) instead of stdout");
+  sub->footer(
+      "Examples:\n"
+      "  orch status                          the answers, for a terminal\n"
+      "  orch status --at 03:00               as it was at 3 am\n"
+      "  orch status --format html --out status.html");
+  sub->callback([o, &ctx]() { ctx.result = RunStatus(*o, ctx); });
+}
+
+}  // namespace orch

@@ -1,0 +1,258 @@
+#include "projections/model_codec.h"
+
+#include <deque>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+
+namespace orch {
+
+namespace {
+
+constexpr absl::string_view kMagic = "ORCHPM";
+constexpr size_t kHeaderSize = 6 + 1 + 8 + 8;
+
+void PutFixed64(std::string* out, uint64_t v) {
+  for (int i = 7; i >= 0; --i) out->push_back(static_cast<char>((v >> (8 * i)) & 0xff));
+}
+
+uint64_t GetFixed64(absl::string_view in) {
+  uint64_t v = 0;
+  for (int i = 0; i < 8; ++i) v = (v << 8) | static_cast<uint8_t>(in[i]);
+  return v;
+}
+
+// Writer and Reader share one visitor per struct (Visit below), so the two
+// directions cannot drift apart.
+class Writer {
+ public:
+  static constexpr bool kReading = false;
+  explicit Writer(std::string* out) : out_(out) {}
+  void Field(uint64_t& v) { PutVarint(v); }
+  void Field(int64_t& v) { PutVarint((static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63)); }
+  void Field(bool& v) { out_->push_back(v ? 1 : 0); }
+  void Field(std::string& s) {
+    PutVarint(s.size());
+    out_->append(s);
+  }
+  template <typename E>
+  void Enum(E& e) {
+    uint64_t v = static_cast<uint64_t>(e);
+    PutVarint(v);
+  }
+  void Count(size_t& n) {
+    uint64_t v = n;
+    PutVarint(v);
+  }
+  bool ok() const { return true; }
+
+ private:
+  void PutVarint(uint64_t v) {
+    while (v >= 0x80) {
+      out_->push_back(static_cast<char>(v | 0x80));
+      v >>= 7;
+    }
+    out_->push_back(static_cast<char>(v));
+  }
+  std::string* out_;
+};
+
+class Reader {
+ public:
+  static constexpr bool kReading = true;
+  explicit Reader(absl::string_view in) : in_(in) {}
+  void Field(uint64_t& v) { v = GetVarint(); }
+  void Field(int64_t& v) {
+    const uint64_t u = GetVarint();
+    v = static_cast<int64_t>((u >> 1) ^ (~(u & 1) + 1));
+  }
+  void Field(bool& v) {
+    if (in_.empty()) return Fail();
+    v = in_[0] != 0;
+    in_.remove_prefix(1);
+  }
+  void Field(std::string& s) {
+    const uint64_t n = GetVarint();
+    if (n > in_.size()) return Fail();
+    s.assign(in_.data(), n);
+    in_.remove_prefix(n);
+  }
+  template <typename E>
+  void Enum(E& e) {
+    e = static_cast<E>(GetVarint());
+  }
+  void Count(size_t& n) {
+    const uint64_t v = GetVarint();
+    // Every item takes at least one byte: a larger count is corruption.
+    if (v > in_.size()) {
+      Fail();
+      n = 0;
+      return;
+    }
+    n = static_cast<size_t>(v);
+  }
+  bool ok() const { return ok_; }
+  bool done() const { return in_.empty(); }
+
+ private:
+  void Fail() {
+    ok_ = false;
+    in_ = {};
+  }
+  uint64_t GetVarint() {
+    uint64_t v = 0;
+    for (int shift = 0; shift < 64; shift += 7) {
+      if (in_.empty()) {
+        Fail();
+        return 0;
+      }
+      const uint8_t b = static_cast<uint8_t>(in_[0]);
+      in_.remove_prefix(1);
+      v |= static_cast<uint64_t>(b & 0x7f) << shift;
+      if ((b & 0x80) == 0) return v;
+    }
+    Fail();
+    return 0;
+  }
+  absl::string_view in_;
+  bool ok_ = true;
+};
+
+template <typename IO> void Visit(IO& io, std::string& s) { io.Field(s); }
+template <typename IO> void Visit(IO& io, int64_t& v) { io.Field(v); }
+
+template <typename IO, typename C>
+void VisitList(IO& io, C& items) {
+  size_t n = items.size();
+  io.Count(n);
+  if constexpr (IO::kReading) {
+    items.clear();
+    items.resize(n);
+  }
+  for (auto& x : items) {
+    if (!io.ok()) return;
+    Visit(io, x);
+  }
+}
+
+template <typename IO> void Visit(IO& io, HistoryEntry& h) {
+  io.Field(h.seq); io.Field(h.at); io.Enum(h.type); io.Enum(h.status);
+  io.Field(h.note); io.Field(h.summary); io.Field(h.anomaly);
+}
+
+template <typename IO> void Visit(IO& io, Transition& t) { io.Field(t.at); io.Enum(t.state); }
+
+template <typename IO> void Visit(IO& io, GateRun& g) {
+  io.Field(g.at); io.Field(g.command); io.Field(g.result); io.Field(g.label); io.Field(g.log_path);
+}
+
+template <typename IO> void Visit(IO& io, Inspection& i) {
+  io.Field(i.seq); io.Field(i.at); io.Field(i.head); io.Field(i.branch);
+  io.Field(i.branch_matches); io.Field(i.worktree_exists); io.Field(i.base_is_ancestor);
+  io.Field(i.self_review_present); io.Field(i.reviewable);
+  io.Field(i.ahead_of_base); io.Field(i.behind_integration);
+  VisitList(io, i.forbidden_touched); VisitList(io, i.outside_allowed);
+  VisitList(io, i.dirty); VisitList(io, i.problems);
+}
+
+template <typename IO> void Visit(IO& io, TaskModel& t) {
+  io.Field(t.id); io.Field(t.first_seq);
+  io.Field(t.title); io.Field(t.package_id); io.Field(t.branch); io.Field(t.base_commit);
+  io.Field(t.pending_worktree_id); io.Field(t.worker); io.Field(t.worktree); io.Field(t.thread_id);
+  VisitList(io, t.allowed); VisitList(io, t.forbidden); VisitList(io, t.gates);
+  io.Field(t.expected_evidence);
+  io.Enum(t.life.state); io.Enum(t.life.before_block);
+  int64_t gate = t.life.strongest_passing_gate;
+  io.Field(gate);
+  t.life.strongest_passing_gate = static_cast<int>(gate);
+  io.Field(t.dispatched_at); io.Field(t.updated_at); io.Field(t.state_since);
+  io.Field(t.last_commit); io.Field(t.claimed_evidence); io.Field(t.verdict); io.Field(t.reviewer);
+  io.Field(t.review_evidence); io.Field(t.commits);
+  VisitList(io, t.residual_risks); VisitList(io, t.gate_runs);
+  VisitList(io, t.evidence_labels); VisitList(io, t.evidence_notes);
+  io.Field(t.merge_commit); io.Field(t.pushed_commit);
+  io.Field(t.merged_at); io.Field(t.pushed_at); io.Field(t.cleaned_at);
+  io.Field(t.worktree_removed); io.Field(t.branch_deleted);
+  io.Field(t.blocked_reason); io.Field(t.needs_human); io.Field(t.stale_action); io.Field(t.idle_seconds);
+  io.Field(t.has_inspection);
+  if (t.has_inspection) Visit(io, t.inspection);
+  io.Field(t.last_observation.at); io.Field(t.last_observation.result); io.Field(t.last_observation.note);
+  io.Field(t.events); io.Field(t.anomalies); io.Field(t.history_dropped);
+  VisitList(io, t.history); VisitList(io, t.transitions);
+}
+
+template <typename IO> void Visit(IO& io, PackageModel& p) {
+  io.Field(p.id); io.Field(p.title); io.Field(p.reason); io.Field(p.status);
+  io.Field(p.needs_human); io.Field(p.opened_at); io.Field(p.changed_at);
+}
+
+template <typename IO> void Visit(IO& io, LaneChange& l) { io.Field(l.at); io.Field(l.package_id); io.Field(l.what); }
+
+template <typename IO> void Visit(IO& io, MissedHeartbeat& h) {
+  io.Field(h.seq); io.Field(h.at); io.Field(h.expected_at); io.Field(h.gap_seconds);
+}
+
+template <typename IO> void Visit(IO& io, Finding& f) {
+  io.Field(f.seq); io.Field(f.at); io.Field(f.task); io.Enum(f.type); io.Field(f.kind); io.Field(f.detail);
+}
+
+template <typename IO> void Visit(IO& io, RecentEvent& r) {
+  io.Field(r.seq); io.Field(r.at); io.Field(r.task); io.Enum(r.type); io.Enum(r.claim);
+  io.Field(r.summary); io.Field(r.note); io.Field(r.anomaly);
+}
+
+template <typename IO> void Visit(IO& io, ProjectModel& m) {
+  io.Field(m.head_seq); io.Field(m.events); io.Field(m.first_at); io.Field(m.last_at); io.Field(m.max_at);
+  io.Field(m.initialized); io.Field(m.created_at); io.Field(m.project_root); io.Field(m.default_branch);
+  io.Field(m.remote); io.Field(m.push_policy); io.Field(m.max_concurrency);
+  io.Field(m.run_mode); io.Field(m.run_mode_reason); io.Field(m.run_mode_since);
+  io.Field(m.last_heartbeat_at); io.Field(m.next_heartbeat_at); io.Field(m.last_heartbeat_source);
+  io.Field(m.heartbeats); io.Field(m.missed_total);
+  VisitList(io, m.heartbeat_ticks); VisitList(io, m.missed);
+  VisitList(io, m.packages); io.Field(m.current_lane); VisitList(io, m.lane_changes);
+  VisitList(io, m.tasks);
+  io.Field(m.anomalies_total); io.Field(m.drift_total);
+  VisitList(io, m.anomalies); VisitList(io, m.drift); VisitList(io, m.recent);
+}
+
+}  // namespace
+
+std::string EncodeModel(const ProjectModel& model) {
+  std::string out(kMagic);
+  out.push_back(static_cast<char>(kModelCodecVersion));
+  PutFixed64(&out, model.head_seq);
+  PutFixed64(&out, static_cast<uint64_t>(model.max_at));
+  Writer w(&out);
+  // The writer only reads through the reference.
+  Visit(w, const_cast<ProjectModel&>(model));
+  return out;
+}
+
+absl::StatusOr<CheckpointHeader> PeekCheckpoint(absl::string_view bytes) {
+  if (bytes.size() < kHeaderSize || bytes.substr(0, kMagic.size()) != kMagic) {
+    return absl::DataLossError("checkpoint is not a project model");
+  }
+  CheckpointHeader h;
+  h.version = static_cast<uint8_t>(bytes[kMagic.size()]);
+  if (h.version != kModelCodecVersion) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("checkpoint has model version ", h.version, ", this orch reads ", kModelCodecVersion));
+  }
+  h.seq = GetFixed64(bytes.substr(kMagic.size() + 1));
+  h.max_at = static_cast<int64_t>(GetFixed64(bytes.substr(kMagic.size() + 9)));
+  return h;
+}
+
+absl::StatusOr<ProjectModel> DecodeModel(absl::string_view bytes) {
+  auto header = PeekCheckpoint(bytes);
+  if (!header.ok()) return header.status();
+  ProjectModel m;
+  Reader r(bytes.substr(kHeaderSize));
+  Visit(r, m);
+  if (!r.ok() || !r.done()) return absl::DataLossError("checkpoint body is truncated or malformed");
+  if (m.head_seq != header->seq) return absl::DataLossError("checkpoint header and body disagree");
+  m.RebuildIndex();
+  return m;
+}
+
+}  // namespace orch

@@ -1,0 +1,48 @@
+// The checkpoint form of a ProjectModel: a compact, deterministic binary
+// encoding (same model -> same bytes), read back without loss.
+//
+//   checkpoint := magic "ORCHPM" version(1) seq(8, big-endian)
+//                 max_at(8, big-endian, two's complement) body
+//   body       := the model's fields in declaration order; unsigned
+//                 integers as LEB128 varints, signed ones zig-zagged, bools
+//                 as one byte, strings and lists as a varint count followed
+//                 by the items.
+//
+// The header can be read without decoding the body (PeekCheckpoint), so a
+// time-travel query can skip checkpoints taken after the moment it wants.
+// A checkpoint of another codec version is refused (FailedPrecondition):
+// the caller folds from scratch instead, so changing the model only costs
+// one rebuild.
+#ifndef ORCH_PROJECTIONS_MODEL_CODEC_H_
+#define ORCH_PROJECTIONS_MODEL_CODEC_H_
+
+#include <cstdint>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "projections/project_model.h"
+
+namespace orch {
+
+// Bump whenever ProjectModel or the fold's meaning changes.
+inline constexpr uint8_t kModelCodecVersion = 1;
+
+struct CheckpointHeader {
+  uint8_t version = 0;
+  uint64_t seq = 0;    // the model's head_seq
+  int64_t max_at = 0;  // the latest event time folded in
+};
+
+std::string EncodeModel(const ProjectModel& model);
+
+// DataLoss for truncated or malformed bytes; FailedPrecondition for another
+// codec version. The returned model's index is rebuilt.
+absl::StatusOr<ProjectModel> DecodeModel(absl::string_view bytes);
+
+// The header alone. Same errors as DecodeModel for the header part.
+absl::StatusOr<CheckpointHeader> PeekCheckpoint(absl::string_view bytes);
+
+}  // namespace orch
+
+#endif  // ORCH_PROJECTIONS_MODEL_CODEC_H_

@@ -1,0 +1,47 @@
+// Loading the folded model from a store: the newest usable checkpoint plus
+// the events after it. The only place the projections touch the store.
+//
+// Checkpoints are kept under kModelCheckpointName (EventStore::PutCheckpoint)
+// in the model_codec.h form. They are a cache: a missing, unreadable or
+// older-version checkpoint only means folding from the start.
+#ifndef ORCH_PROJECTIONS_MODEL_LOADER_H_
+#define ORCH_PROJECTIONS_MODEL_LOADER_H_
+
+#include <cstdint>
+#include <optional>
+
+#include "absl/status/statusor.h"
+#include "eventstore/event_store.h"
+#include "eventstore/time_spec.h"
+#include "projections/project_model.h"
+
+namespace orch {
+
+inline constexpr char kModelCheckpointName[] = "project-model";
+
+struct LoadOptions {
+  // The state as it was at this moment: events up to and including this
+  // seq, or with a time at or before this instant. Unset: the whole log.
+  std::optional<TimeSpec> at;
+  // Ignore checkpoints and fold every event (a rebuild).
+  bool from_scratch = false;
+  // Write a new checkpoint when at least this many events were folded past
+  // the one used (only for whole-log loads; a follower store cannot write
+  // and is skipped silently). 0 disables writing.
+  uint64_t checkpoint_every = 1000;
+};
+
+struct LoadStats {
+  uint64_t checkpoint_seq = 0;  // 0: folded from scratch
+  uint64_t folded = 0;          // events applied after the checkpoint
+  bool wrote_checkpoint = false;
+};
+
+// Folds the model for `options`. Errors are the store's (DataLoss for a bad
+// record, ...); checkpoint problems are not errors. `stats` may be null.
+absl::StatusOr<ProjectModel> LoadProjectModel(EventStore& store, const LoadOptions& options,
+                                              LoadStats* stats = nullptr);
+
+}  // namespace orch
+
+#endif  // ORCH_PROJECTIONS_MODEL_LOADER_H_

@@ -1,0 +1,402 @@
+#include "projections/project_fold.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "projections/event_summary.h"
+#include "schema/event_schema.h"
+
+namespace orch {
+
+namespace {
+
+using T = schema::Payload;
+using StrVec = flatbuffers::Vector<flatbuffers::Offset<flatbuffers::String>>;
+
+std::string S(const flatbuffers::String* s) { return s == nullptr ? std::string() : s->str(); }
+
+std::vector<std::string> L(const StrVec* v) {
+  std::vector<std::string> out;
+  if (v == nullptr) return out;
+  out.reserve(v->size());
+  for (const auto* s : *v) out.push_back(s->str());
+  return out;
+}
+
+void AppendL(const StrVec* v, std::vector<std::string>* out) {
+  if (v == nullptr) return;
+  for (const auto* s : *v) out->push_back(s->str());
+}
+
+// Appends to a bounded deque, dropping the oldest.
+template <typename X>
+void PushBounded(std::deque<X>* d, X x, size_t limit) {
+  d->push_back(std::move(x));
+  if (d->size() > limit) d->pop_front();
+}
+
+// Appends to a bounded vector, dropping the oldest (a per-task list is short,
+// so the erase is cheap).
+template <typename X>
+void PushBounded(std::vector<X>* v, X x, size_t limit) {
+  v->push_back(std::move(x));
+  if (v->size() > limit) v->erase(v->begin());
+}
+
+// The first entry (dispatched) stays: it says where the task came from.
+void AddHistory(TaskModel* t, HistoryEntry h) {
+  t->history.push_back(std::move(h));
+  if (t->history.size() > kHistoryLimit) {
+    t->history.erase(t->history.begin() + 1);
+    ++t->history_dropped;
+  }
+}
+
+void AddDistinct(const std::string& label, std::vector<std::string>* labels) {
+  if (label.empty() || std::find(labels->begin(), labels->end(), label) != labels->end()) return;
+  PushBounded(labels, label, kTaskListLimit);
+}
+
+// The newest package still open (or blocked), other than `except`.
+std::string NewestOpenLane(const std::vector<PackageModel>& packages, const std::string& except) {
+  const PackageModel* best = nullptr;
+  for (const PackageModel& p : packages) {
+    if (p.id == except || p.status == "closed") continue;
+    if (best == nullptr || p.opened_at >= best->opened_at) best = &p;
+  }
+  return best == nullptr ? "" : best->id;
+}
+
+PackageModel* PackageFor(std::vector<PackageModel>* packages, const std::string& id, int64_t at) {
+  for (PackageModel& p : *packages) {
+    if (p.id == id) return &p;
+  }
+  PackageModel p;
+  p.id = id;
+  p.opened_at = at;
+  packages->push_back(std::move(p));
+  return &packages->back();
+}
+
+// What the ledger's lastObservation says for an observed or inferred fact.
+std::string ObservationResult(const schema::Event& ev) {
+  switch (ev.payload_type()) {
+    case T::Inspected:
+      return ev.payload_as_Inspected()->reviewable() ? "reviewable" : "not-reviewable";
+    case T::StaleDetected:
+      return "stale";
+    case T::DriftDetected:
+      return absl::StrCat("drift: ", S(ev.payload_as_DriftDetected()->kind()));
+    default:
+      return EventTypeName(ev.payload_type());
+  }
+}
+
+void ApplyInspection(const LoggedEvent& e, const schema::Inspected& p, Inspection* i) {
+  i->seq = e.seq();
+  i->at = e.time_ns();
+  i->head = S(p.head());
+  i->branch = S(p.branch());
+  i->branch_matches = p.branch_matches();
+  i->worktree_exists = p.worktree_exists();
+  i->base_is_ancestor = p.base_is_ancestor();
+  i->self_review_present = p.self_review_present();
+  i->reviewable = p.reviewable();
+  i->ahead_of_base = p.ahead_of_base();
+  i->behind_integration = p.behind_integration();
+  i->forbidden_touched = L(p.forbidden_touched());
+  i->outside_allowed = L(p.outside_allowed());
+  i->dirty.clear();
+  AppendL(p.staged(), &i->dirty);
+  AppendL(p.unstaged(), &i->dirty);
+  AppendL(p.untracked(), &i->dirty);
+  i->problems = L(p.problems());
+}
+
+void ApplyFields(const LoggedEvent& e, TaskModel* t) {
+  const schema::Event& ev = e.event();
+  const int64_t at = e.time_ns();
+  switch (ev.payload_type()) {
+    case T::Dispatched: {
+      const auto* p = ev.payload_as_Dispatched();
+      t->title = S(p->title());
+      t->package_id = S(p->package_id());
+      t->branch = S(p->branch());
+      t->base_commit = S(p->base_commit());
+      t->pending_worktree_id = S(p->pending_worktree_id());
+      t->worker = S(p->worker());
+      t->allowed = L(p->allowed());
+      t->forbidden = L(p->forbidden());
+      t->gates = L(p->gates());
+      t->expected_evidence = S(p->expected_evidence());
+      t->dispatched_at = at;
+      break;
+    }
+    case T::WorktreeReady: {
+      const auto* p = ev.payload_as_WorktreeReady();
+      t->worktree = S(p->worktree());
+      t->thread_id = S(p->thread_id());
+      if (p->branch() != nullptr && p->branch()->size() > 0) t->branch = p->branch()->str();
+      if (p->base_commit() != nullptr && p->base_commit()->size() > 0) t->base_commit = p->base_commit()->str();
+      break;
+    }
+    case T::SetupFailed:
+      t->blocked_reason = absl::StrCat("setup failed: ", S(ev.payload_as_SetupFailed()->reason()));
+      t->needs_human = true;
+      break;
+    case T::Committed:
+      t->last_commit = S(ev.payload_as_Committed()->commit());
+      ++t->commits;
+      break;
+    case T::Completed: {
+      const auto* p = ev.payload_as_Completed();
+      t->claimed_evidence = S(p->claimed_evidence());
+      if (p->head() != nullptr && p->head()->size() > 0) t->last_commit = p->head()->str();
+      break;
+    }
+    case T::Inspected:
+      t->has_inspection = true;
+      ApplyInspection(e, *ev.payload_as_Inspected(), &t->inspection);
+      break;
+    case T::Gate: {
+      const auto* p = ev.payload_as_Gate();
+      GateRun run{at, S(p->command()), schema::EnumNameGateResult(p->result()), S(p->label()), S(p->log_path())};
+      if (p->result() == schema::GateResult::pass) AddDistinct(run.label, &t->evidence_labels);
+      auto same = std::find_if(t->gate_runs.begin(), t->gate_runs.end(),
+                               [&run](const GateRun& g) { return g.command == run.command; });
+      if (same != t->gate_runs.end()) t->gate_runs.erase(same);
+      PushBounded(&t->gate_runs, std::move(run), kTaskListLimit);
+      break;
+    }
+    case T::ReviewStarted:
+      t->reviewer = S(ev.payload_as_ReviewStarted()->reviewer());
+      break;
+    case T::Reviewed: {
+      const auto* p = ev.payload_as_Reviewed();
+      t->verdict = ToKebab(schema::EnumNameVerdict(p->verdict()));
+      if (p->reviewer() != nullptr) t->reviewer = p->reviewer()->str();
+      t->review_evidence = S(ev.evidence());
+      t->residual_risks = L(p->residual_risks());
+      for (const std::string& r : t->residual_risks) {
+        PushBounded(&t->evidence_notes, absl::StrCat("residual risk: ", r), kTaskListLimit);
+      }
+      break;
+    }
+    case T::Merged:
+      t->merge_commit = S(ev.payload_as_Merged()->merge_commit());
+      t->merged_at = at;
+      break;
+    case T::Pushed:
+      t->pushed_commit = S(ev.payload_as_Pushed()->commit());
+      t->pushed_at = at;
+      break;
+    case T::Cleaned: {
+      const auto* p = ev.payload_as_Cleaned();
+      t->worktree_removed = p->worktree_removed();
+      t->branch_deleted = p->branch_deleted();
+      t->cleaned_at = at;
+      break;
+    }
+    case T::Blocked: {
+      const auto* p = ev.payload_as_Blocked();
+      t->blocked_reason = S(p->reason());
+      t->needs_human = p->needs_human();
+      break;
+    }
+    case T::Unblocked:
+      t->blocked_reason.clear();
+      t->needs_human = false;
+      break;
+    case T::Abandoned:
+      t->blocked_reason = absl::StrCat("abandoned: ", S(ev.payload_as_Abandoned()->reason()));
+      t->needs_human = false;
+      break;
+    case T::StaleDetected: {
+      const auto* p = ev.payload_as_StaleDetected();
+      t->idle_seconds = p->idle_seconds();
+      t->stale_action = S(p->suggested_action());
+      break;
+    }
+    default:
+      break;
+  }
+}
+
+}  // namespace
+
+ProjectFold::ProjectFold(ProjectModel model) : model_(std::move(model)) { model_.RebuildIndex(); }
+
+TaskModel* ProjectFold::TaskFor(const std::string& id, uint64_t seq, bool create) {
+  auto it = model_.task_index.find(id);
+  if (it != model_.task_index.end()) return &model_.tasks[it->second];
+  if (!create) return nullptr;
+  model_.task_index.emplace(id, model_.tasks.size());
+  model_.tasks.emplace_back();
+  model_.tasks.back().id = id;
+  model_.tasks.back().first_seq = seq;
+  return &model_.tasks.back();
+}
+
+void ProjectFold::Apply(const LoggedEvent& e) {
+  ProjectModel& m = model_;
+  const int64_t at = e.time_ns();
+  m.head_seq = e.seq();
+  if (m.events++ == 0) m.first_at = at;
+  m.last_at = at;
+  m.max_at = std::max(m.max_at, at);
+  const schema::Event& ev = e.event();
+  const std::string summary = SummarizeEvent(ev);
+  std::string anomaly;
+  if (!e.task().empty() && !ForbidsTask(e.type())) {
+    anomaly = ApplyTask(e, summary);
+  } else {
+    anomaly = std::string(e.anomaly());
+    ApplyProject(e, summary);
+  }
+  if (!anomaly.empty()) {
+    ++m.anomalies_total;
+    PushBounded(&m.anomalies, Finding{e.seq(), at, std::string(e.task()), e.type(), "", anomaly}, kListLimit);
+  }
+  PushBounded(&m.recent,
+              RecentEvent{e.seq(), at, std::string(e.task()), e.type(), ev.claim(), summary, S(ev.note()), anomaly},
+              kRecentLimit);
+}
+
+void ProjectFold::ApplyProject(const LoggedEvent& e, const std::string& summary) {
+  ProjectModel& m = model_;
+  const schema::Event& ev = e.event();
+  const int64_t at = e.time_ns();
+  switch (e.type()) {
+    case T::ProjectInitialized: {
+      const auto* p = ev.payload_as_ProjectInitialized();
+      if (!m.initialized) m.created_at = at;
+      m.initialized = true;
+      m.project_root = S(p->project_root());
+      m.default_branch = S(p->default_branch());
+      m.remote = S(p->remote());
+      m.push_policy = ToKebab(schema::EnumNamePushPolicy(p->push_policy()));
+      m.max_concurrency = p->max_concurrency();
+      break;
+    }
+    case T::PackageOpened: {
+      const auto* p = ev.payload_as_PackageOpened();
+      PackageModel* pkg = PackageFor(&m.packages, S(p->package_id()), at);
+      pkg->title = S(p->title());
+      pkg->reason = S(p->reason());
+      pkg->status = "open";
+      pkg->needs_human = false;
+      pkg->opened_at = at;
+      pkg->changed_at = at;
+      m.current_lane = pkg->id;
+      PushBounded(&m.lane_changes, LaneChange{at, pkg->id, "opened"}, kListLimit);
+      break;
+    }
+    case T::PackageClosed: {
+      const auto* p = ev.payload_as_PackageClosed();
+      PackageModel* pkg = PackageFor(&m.packages, S(p->package_id()), at);
+      pkg->status = "closed";
+      pkg->reason = S(p->reason());
+      pkg->needs_human = false;
+      pkg->changed_at = at;
+      if (m.current_lane == pkg->id) m.current_lane = NewestOpenLane(m.packages, pkg->id);
+      PushBounded(&m.lane_changes, LaneChange{at, pkg->id, "closed"}, kListLimit);
+      break;
+    }
+    case T::PackageBlocked: {
+      const auto* p = ev.payload_as_PackageBlocked();
+      PackageModel* pkg = PackageFor(&m.packages, S(p->package_id()), at);
+      pkg->status = "blocked";
+      pkg->reason = S(p->reason());
+      pkg->needs_human = p->needs_human();
+      pkg->changed_at = at;
+      PushBounded(&m.lane_changes, LaneChange{at, pkg->id, "blocked"}, kListLimit);
+      break;
+    }
+    case T::Heartbeat: {
+      const auto* p = ev.payload_as_Heartbeat();
+      m.last_heartbeat_at = at;
+      m.last_heartbeat_source = S(p->source());
+      m.next_heartbeat_at = p->next_expected_at();
+      ++m.heartbeats;
+      PushBounded(&m.heartbeat_ticks, at, kListLimit);
+      break;
+    }
+    case T::HeartbeatMissed: {
+      const auto* p = ev.payload_as_HeartbeatMissed();
+      ++m.missed_total;
+      PushBounded(&m.missed, MissedHeartbeat{e.seq(), at, p->expected_at(), p->gap_seconds()}, kListLimit);
+      break;
+    }
+    case T::RunModeChanged: {
+      const auto* p = ev.payload_as_RunModeChanged();
+      m.run_mode = schema::EnumNameRunMode(p->mode());
+      m.run_mode_reason = S(p->reason());
+      m.run_mode_since = at;
+      break;
+    }
+    case T::Pushed:
+      // The integration branch reached the remote: everything merged is pushed.
+      for (TaskModel& t : m.tasks) {
+        if (t.life.state != TaskState::kMerged) continue;
+        ApplyStep(&t.life, ev);
+        ApplyFields(e, &t);
+        t.state_since = at;
+        t.updated_at = at;
+        PushBounded(&t.transitions, Transition{at, t.life.state}, kTransitionLimit);
+        ++t.events;
+        AddHistory(&t, HistoryEntry{e.seq(), at, e.type(), t.life.state, S(ev.note()), summary, ""});
+      }
+      break;
+    case T::DriftDetected: {
+      const auto* p = ev.payload_as_DriftDetected();
+      ++m.drift_total;
+      PushBounded(&m.drift, Finding{e.seq(), at, "", e.type(), S(p->kind()), summary}, kListLimit);
+      break;
+    }
+    default:
+      break;
+  }
+}
+
+std::string ProjectFold::ApplyTask(const LoggedEvent& e, const std::string& summary) {
+  const schema::Event& ev = e.event();
+  const int64_t at = e.time_ns();
+  const std::string id(e.task());
+  TaskModel* t = TaskFor(id, e.seq(), /*create=*/false);
+  const TaskLifecycle before = t == nullptr ? TaskLifecycle{} : t->life;
+  std::string anomaly(e.anomaly());
+  const StepCheck check = CheckStep(before, ev);
+  if (anomaly.empty() && check.problem != Problem::kNone) anomaly = check.reason;
+  if (e.type() == T::DriftDetected) {
+    const auto* p = ev.payload_as_DriftDetected();
+    ++model_.drift_total;
+    PushBounded(&model_.drift, Finding{e.seq(), at, id, e.type(), S(p->kind()), summary}, kListLimit);
+  }
+  // A note or drift report may name an id no task has; it stays out of the
+  // task list unless it is an anomaly worth showing there.
+  if (t == nullptr && e.type() != T::Dispatched && anomaly.empty()) return anomaly;
+  if (t == nullptr) t = TaskFor(id, e.seq(), /*create=*/true);
+
+  ApplyStep(&t->life, ev);
+  ApplyFields(e, t);
+  ++t->events;
+  t->updated_at = at;
+  if (t->life.state != before.state) {
+    t->state_since = at;
+    PushBounded(&t->transitions, Transition{at, t->life.state}, kTransitionLimit);
+  }
+  if (ev.evidence() != nullptr && ev.evidence()->size() > 0) AddDistinct(ev.evidence()->str(), &t->evidence_labels);
+  if (ev.note() != nullptr && ev.note()->size() > 0 &&
+      (ev.evidence() != nullptr || e.type() == T::Gate || e.type() == T::Reviewed)) {
+    PushBounded(&t->evidence_notes, ev.note()->str(), kTaskListLimit);
+  }
+  if (ev.claim() != schema::Claim::reported || e.type() == T::Inspected || e.type() == T::StaleDetected ||
+      e.type() == T::DriftDetected) {
+    t->last_observation = Observation{at, ObservationResult(ev), summary};
+  }
+  if (!anomaly.empty()) ++t->anomalies;
+  AddHistory(t, HistoryEntry{e.seq(), at, e.type(), t->life.state, S(ev.note()), summary, anomaly});
+  return anomaly;
+}
+
+}  // namespace orch

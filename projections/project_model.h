@@ -1,0 +1,200 @@
+// ProjectModel: everything the status pages and the ledger need, folded
+// from the log by ProjectFold (project_fold.h) and nothing else.
+//
+// The model is plain data so it can be checkpointed (model_codec.h) and
+// compared. Lists that would grow with the length of the log are bounded
+// (the k*Limit constants below) and keep a count of what they dropped, so a
+// checkpoint stays proportional to the number of tasks, not of events.
+//
+// Times are Unix nanoseconds (UTC); 0 means "never / unknown".
+#ifndef ORCH_PROJECTIONS_PROJECT_MODEL_H_
+#define ORCH_PROJECTIONS_PROJECT_MODEL_H_
+
+#include <cstdint>
+#include <deque>
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "eventstore/logged_event.h"
+#include "projections/task_lifecycle.h"
+
+namespace orch {
+
+// Per-task history entries kept (the first one, dispatched, is always kept;
+// older ones beyond the limit are dropped and counted).
+inline constexpr size_t kHistoryLimit = 32;
+// State changes kept per task (for the timeline picture).
+inline constexpr size_t kTransitionLimit = 32;
+// Latest events of the whole log kept for "the night's timeline".
+inline constexpr size_t kRecentLimit = 200;
+// Heartbeat ticks, missed heartbeats, anomalies, drift reports, lane changes.
+inline constexpr size_t kListLimit = 100;
+// Gate runs, evidence labels and notes per task.
+inline constexpr size_t kTaskListLimit = 16;
+
+// One entry of a task's history (the ledger's history[]).
+struct HistoryEntry {
+  uint64_t seq = 0;
+  int64_t at = 0;
+  EventType type = EventType::NONE;
+  TaskState status = TaskState::kUnknown;  // the task's state after the event
+  std::string note;                        // the event's free note
+  std::string summary;                     // key payload fields, one line
+  std::string anomaly;                     // why the step was impossible, if it was
+};
+
+struct Transition {
+  int64_t at = 0;
+  TaskState state = TaskState::kUnknown;
+};
+
+struct GateRun {
+  int64_t at = 0;
+  std::string command;
+  std::string result;  // pass, fail, skipped
+  std::string label;
+  std::string log_path;
+};
+
+// The latest `inspected` event of a task: facts read from git.
+struct Inspection {
+  uint64_t seq = 0;
+  int64_t at = 0;
+  std::string head, branch;
+  bool branch_matches = false;
+  bool worktree_exists = false;
+  bool base_is_ancestor = false;
+  bool self_review_present = false;
+  bool reviewable = false;
+  int64_t ahead_of_base = 0;
+  int64_t behind_integration = 0;
+  std::vector<std::string> forbidden_touched, outside_allowed;
+  std::vector<std::string> dirty;  // staged, unstaged and untracked paths
+  std::vector<std::string> problems;
+};
+
+// The ledger's lastObservation: the newest fact about the task that orch
+// (or the watchdog) saw rather than was told.
+struct Observation {
+  int64_t at = 0;
+  std::string result;
+  std::string note;
+};
+
+struct TaskModel {
+  std::string id;
+  uint64_t first_seq = 0;
+  // From dispatched / worktree-ready.
+  std::string title, package_id, branch, base_commit, pending_worktree_id, worker;
+  std::string worktree, thread_id;
+  std::vector<std::string> allowed, forbidden, gates;
+  std::string expected_evidence;
+  TaskLifecycle life;
+  int64_t dispatched_at = 0, updated_at = 0, state_since = 0;
+  // Work and review.
+  std::string last_commit, claimed_evidence, verdict, reviewer, review_evidence;
+  int64_t commits = 0;
+  std::vector<std::string> residual_risks;
+  std::vector<GateRun> gate_runs;  // newest per command
+  std::vector<std::string> evidence_labels;  // distinct, in order first seen
+  std::vector<std::string> evidence_notes;
+  // Integration and clean-up.
+  std::string merge_commit, pushed_commit;
+  int64_t merged_at = 0, pushed_at = 0, cleaned_at = 0;
+  bool worktree_removed = false, branch_deleted = false;
+  // Why it is stuck.
+  std::string blocked_reason;
+  bool needs_human = false;
+  std::string stale_action;
+  int64_t idle_seconds = 0;
+  bool has_inspection = false;
+  Inspection inspection;
+  Observation last_observation;
+  uint64_t events = 0, anomalies = 0, history_dropped = 0;
+  std::vector<HistoryEntry> history;
+  std::vector<Transition> transitions;
+};
+
+struct PackageModel {
+  std::string id, title, reason;
+  std::string status;  // open, blocked, closed
+  bool needs_human = false;
+  int64_t opened_at = 0, changed_at = 0;
+};
+
+struct LaneChange {
+  int64_t at = 0;
+  std::string package_id;
+  std::string what;  // opened, closed, blocked
+};
+
+struct MissedHeartbeat {
+  uint64_t seq = 0;
+  int64_t at = 0;           // when it was recorded
+  int64_t expected_at = 0;  // when the wake-up was due
+  int64_t gap_seconds = 0;
+};
+
+// An anomaly (impossible step recorded as observed) or a drift report.
+struct Finding {
+  uint64_t seq = 0;
+  int64_t at = 0;
+  std::string task;
+  EventType type = EventType::NONE;
+  std::string kind;    // drift kind; empty for anomalies
+  std::string detail;  // the anomaly text, or "log says X; git shows Y"
+};
+
+// One line of the night's timeline.
+struct RecentEvent {
+  uint64_t seq = 0;
+  int64_t at = 0;
+  std::string task;
+  EventType type = EventType::NONE;
+  schema::Claim claim = schema::Claim::reported;
+  std::string summary, note, anomaly;
+};
+
+struct ProjectModel {
+  // Position in the log.
+  uint64_t head_seq = 0;
+  uint64_t events = 0;
+  int64_t first_at = 0, last_at = 0, max_at = 0;
+  // project-initialized.
+  bool initialized = false;
+  int64_t created_at = 0;
+  std::string project_root, default_branch, remote, push_policy;
+  int64_t max_concurrency = 2;
+  // Run mode.
+  std::string run_mode = "active";
+  std::string run_mode_reason;
+  int64_t run_mode_since = 0;
+  // Heartbeats.
+  int64_t last_heartbeat_at = 0, next_heartbeat_at = 0;
+  std::string last_heartbeat_source;
+  uint64_t heartbeats = 0, missed_total = 0;
+  std::deque<int64_t> heartbeat_ticks;
+  std::deque<MissedHeartbeat> missed;
+  // Lanes, in the order they were opened.
+  std::vector<PackageModel> packages;
+  std::string current_lane;
+  std::deque<LaneChange> lane_changes;
+  // Tasks in the order they first appeared.
+  std::vector<TaskModel> tasks;
+  uint64_t anomalies_total = 0, drift_total = 0;
+  std::deque<Finding> anomalies;
+  std::deque<Finding> drift;
+  std::deque<RecentEvent> recent;
+
+  // Lookup index over `tasks`; derived, rebuilt by RebuildIndex().
+  absl::flat_hash_map<std::string, size_t> task_index;
+
+  const TaskModel* FindTask(const std::string& id) const;
+  const PackageModel* FindPackage(const std::string& id) const;
+  void RebuildIndex();
+};
+
+}  // namespace orch
+
+#endif  // ORCH_PROJECTIONS_PROJECT_MODEL_H_

@@ -1,0 +1,256 @@
+#include "projections/status_view.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "schema/event_schema.h"
+#include "schema/time_text.h"
+
+namespace orch {
+
+namespace {
+
+using S = TaskState;
+constexpr int64_t kNs = 1'000'000'000;
+
+int64_t Secs(int64_t from, int64_t to) { return from == 0 || to < from ? 0 : (to - from) / kNs; }
+
+bool InFlight(S s) { return s == S::kPendingSetup || s == S::kActive || s == S::kStaleNeedsInspection; }
+
+std::string Ids(const std::vector<TaskRow>& rows, size_t max = 5) {
+  std::vector<std::string> ids;
+  for (size_t i = 0; i < rows.size() && i < max; ++i) ids.push_back(rows[i].id);
+  std::string out = absl::StrJoin(ids, ", ");
+  if (rows.size() > max) absl::StrAppend(&out, " +", rows.size() - max);
+  return out;
+}
+
+// A write set nothing else can run beside: no allowed globs, or one that
+// covers the whole tree.
+bool Unbounded(const TaskModel& t) {
+  if (t.allowed.empty()) return true;
+  for (const std::string& g : t.allowed) {
+    if (g == "**" || g == "**/*" || g == "*" || g == ".") return true;
+  }
+  return false;
+}
+
+void AddLeftBehind(const TaskModel& t, StatusView* v) {
+  std::vector<std::string> what;
+  switch (t.life.state) {
+    case S::kCleaned:
+      if (!t.worktree_removed && !t.worktree.empty()) what.push_back(absl::StrCat("worktree ", t.worktree, " kept"));
+      if (!t.branch_deleted && !t.branch.empty()) what.push_back(absl::StrCat("branch ", t.branch, " kept"));
+      break;
+    case S::kCleanupNeeded:
+      what.push_back(absl::StrCat("cleanup needed: ", t.last_observation.note.empty()
+                                                          ? "git still shows the task after it was cleaned"
+                                                          : t.last_observation.note));
+      break;
+    case S::kMerged:
+    case S::kPushed:
+    case S::kAbandoned:
+    case S::kRejected: {
+      std::string left;
+      if (!t.worktree.empty()) left = absl::StrCat("worktree ", t.worktree);
+      if (!t.branch.empty()) absl::StrAppend(&left, left.empty() ? "" : " and ", "branch ", t.branch);
+      if (!left.empty()) what.push_back(absl::StrCat(TaskStateName(t.life.state), ", not cleaned: ", left));
+      break;
+    }
+    default:
+      break;
+  }
+  for (std::string& w : what) v->left_behind.push_back({t.id, std::move(w)});
+}
+
+NextAction Act(std::string action, std::string reason) {
+  NextAction n;
+  n.action = std::move(action);
+  n.reason = std::move(reason);
+  return n;
+}
+
+void DecideNext(const ProjectModel& m, StatusView* v) {
+  NextAction& n = v->next;
+  std::vector<const TaskModel*> in_flight;
+  for (const TaskModel& t : m.tasks) {
+    if (InFlight(t.life.state)) in_flight.push_back(&t);
+  }
+  const PackageModel* lane = m.current_lane.empty() ? nullptr : m.FindPackage(m.current_lane);
+  if (!v->ready_for_review.empty()) {
+    n = Act("review", absl::StrCat(v->ready_for_review.size(), " completed task(s) await review (",
+                                Ids(v->ready_for_review), "): reviews come before new dispatches"));
+  } else if (m.run_mode == "paused") {
+    n = Act("stop-dispatching", absl::StrCat("run mode is paused",
+                                          m.run_mode_reason.empty() ? "" : ": " + m.run_mode_reason));
+  } else if (m.run_mode == "draining") {
+    if (!in_flight.empty()) {
+      n = Act("wait", absl::StrCat("draining: let ", in_flight.size(), " task(s) in flight finish (",
+                                Ids(v->active), "); dispatch nothing new"));
+    } else {
+      n = Act("stop-dispatching", "draining and nothing is in flight: the loop can stop");
+    }
+  } else if (!v->in_review.empty()) {
+    n = Act("wait", absl::StrCat("review of ", Ids(v->in_review), " is open: decide it before dispatching more"));
+  } else if (lane == nullptr) {
+    n = Act(in_flight.empty() ? "stop-dispatching" : "wait",
+         "no feature lane is open: open a package before dispatching");
+  } else if (lane->status == "blocked") {
+    n = Act("stop-dispatching", absl::StrCat("lane ", lane->id, " is blocked",
+                                          lane->reason.empty() ? "" : ": " + lane->reason));
+  } else if (static_cast<int64_t>(in_flight.size()) >= m.max_concurrency) {
+    n = Act("wait", absl::StrCat("all ", m.max_concurrency, " slots are busy"));
+  } else {
+    const TaskModel* wide = nullptr;
+    std::vector<std::string> taken;
+    for (const TaskModel* t : in_flight) {
+      if (Unbounded(*t)) wide = t;
+      for (const std::string& g : t->allowed) taken.push_back(absl::StrCat(g, " (", t->id, ")"));
+    }
+    if (wide != nullptr) {
+      n = Act("wait", absl::StrCat(wide->id, " may write anywhere: a task beside it could collide"));
+    } else {
+      n = Act("continue",
+           absl::StrCat("lane ", lane->id, " is open, run mode active, ", m.max_concurrency - in_flight.size(), " of ",
+                        m.max_concurrency, " slots free",
+                        taken.empty() ? "" : absl::StrCat("; dispatch only a task whose write set avoids ",
+                                                          absl::StrJoin(taken, ", "))));
+    }
+  }
+  for (const TaskModel& t : m.tasks) {
+    switch (t.life.state) {
+      case S::kAccepted: n.also.push_back(absl::StrCat("merge ", t.id, " (accepted)")); break;
+      case S::kMerged:
+        if (m.push_policy != "never") n.also.push_back(absl::StrCat("push ", t.id, " (merged, not pushed)"));
+        else n.also.push_back(absl::StrCat("clean up ", t.id, " (merged)"));
+        break;
+      case S::kPushed: n.also.push_back(absl::StrCat("clean up ", t.id, " (pushed)")); break;
+      case S::kCleanupNeeded: n.also.push_back(absl::StrCat("clean up ", t.id, " (cleanup needed)")); break;
+      case S::kStaleNeedsInspection: n.also.push_back(absl::StrCat("inspect ", t.id, " (stale)")); break;
+      case S::kRejected: n.also.push_back(absl::StrCat("redo or abandon ", t.id, " (rejected)")); break;
+      default: break;
+    }
+    if (n.also.size() >= 20) break;
+  }
+}
+
+}  // namespace
+
+std::string EvidenceSummary(const TaskModel& t) {
+  if (!t.review_evidence.empty() && t.verdict == "accepted") return t.review_evidence;
+  std::string best;
+  for (const std::string& l : t.evidence_labels) {
+    if (EvidenceRank(l) > EvidenceRank(best)) best = l;
+  }
+  if (!best.empty()) return best;
+  if (!t.claimed_evidence.empty()) return absl::StrCat(t.claimed_evidence, " (claimed)");
+  return "";
+}
+
+TaskRow MakeTaskRow(const TaskModel& t, int64_t now) {
+  TaskRow r;
+  r.id = t.id;
+  r.title = t.title;
+  r.state = std::string(TaskStateName(t.life.state));
+  r.package = t.package_id;
+  r.branch = t.branch;
+  r.worker = t.worker;
+  r.evidence = EvidenceSummary(t);
+  r.in_state_seconds = Secs(t.state_since, now);
+  r.age_seconds = Secs(t.dispatched_at, now);
+  r.anomalies = t.anomalies;
+  switch (t.life.state) {
+    case S::kBlocked:
+    case S::kAbandoned: r.why = t.blocked_reason; break;
+    case S::kStaleNeedsInspection:
+      r.why = absl::StrCat("idle ", FormatDurationShort(t.idle_seconds),
+                           t.stale_action.empty() ? "" : ": " + t.stale_action);
+      break;
+    case S::kRejected: r.why = absl::StrCat("rejected by ", t.reviewer.empty() ? "review" : t.reviewer); break;
+    case S::kCleanupNeeded: r.why = t.last_observation.note; break;
+    default: break;
+  }
+  return r;
+}
+
+StatusView BuildStatusView(const ProjectModel& m, int64_t now, int64_t since) {
+  StatusView v;
+  v.now = now;
+  v.since = since;
+  v.head_seq = m.head_seq;
+  v.lane = m.current_lane;
+  if (const PackageModel* p = m.current_lane.empty() ? nullptr : m.FindPackage(m.current_lane)) {
+    v.lane_title = p->title;
+    v.lane_status = p->status;
+    v.lane_reason = p->reason;
+  }
+  v.run_mode = m.run_mode;
+  v.run_mode_reason = m.run_mode_reason;
+  v.run_mode_since = m.run_mode_since;
+  v.max_concurrency = m.max_concurrency;
+  v.last_heartbeat_at = m.last_heartbeat_at;
+  v.next_heartbeat_at = m.next_heartbeat_at;
+  v.last_heartbeat_source = m.last_heartbeat_source;
+  v.heartbeat_overdue = m.next_heartbeat_at != 0 && now > m.next_heartbeat_at;
+  if (v.heartbeat_overdue) v.overdue_seconds = (now - m.next_heartbeat_at) / kNs;
+  v.missed_total = m.missed_total;
+  for (const MissedHeartbeat& h : m.missed) {
+    if (h.at >= since) v.missed_since.push_back(h);
+  }
+
+  for (const PackageModel& p : m.packages) {
+    if (p.status == "blocked" && p.needs_human) v.needs_human.push_back({absl::StrCat("lane ", p.id), p.reason});
+  }
+  if (v.heartbeat_overdue) {
+    v.needs_human.push_back({"loop", absl::StrCat("no heartbeat since ", FormatRfc3339(m.last_heartbeat_at),
+                                                  "; the next was due ", FormatDurationShort(v.overdue_seconds),
+                                                  " ago")});
+  } else if (!m.missed.empty() && m.missed.back().at > m.last_heartbeat_at) {
+    v.needs_human.push_back({"loop", absl::StrCat("heartbeat expected at ", FormatRfc3339(m.missed.back().expected_at),
+                                                  " was missed and none came since")});
+  }
+  for (const TaskModel& t : m.tasks) {
+    const S s = t.life.state;
+    if (InFlight(s)) ++v.slots_used;
+    TaskRow row = MakeTaskRow(t, now);
+    if (s == S::kActive || s == S::kStaleNeedsInspection) v.active.push_back(row);
+    if (s == S::kPendingSetup) v.pending_setup.push_back(row);
+    if (s == S::kCompletedUnreviewed) v.ready_for_review.push_back(row);
+    if (s == S::kReviewing) v.in_review.push_back(row);
+    if (s == S::kBlocked && t.needs_human) v.needs_human.push_back({t.id, t.blocked_reason});
+    if (t.has_inspection && !t.inspection.forbidden_touched.empty() && !IsTerminal(s)) {
+      v.needs_human.push_back({t.id, absl::StrCat("touched forbidden paths: ",
+                                                  absl::StrJoin(t.inspection.forbidden_touched, ", "))});
+    }
+    if (t.merged_at >= since && t.merged_at != 0) v.merged.push_back({t.id, t.merged_at, t.merge_commit});
+    if (t.pushed_at >= since && t.pushed_at != 0) v.pushed.push_back({t.id, t.pushed_at, t.pushed_commit});
+    if (t.cleaned_at >= since && t.cleaned_at != 0) {
+      v.cleaned.push_back({t.id, t.cleaned_at, t.worktree_removed && t.branch_deleted ? "worktree and branch removed"
+                                                                                         : "partly cleaned"});
+    }
+    AddLeftBehind(t, &v);
+    const bool show = !IsTerminal(s) || t.updated_at >= since;
+    if (!show) continue;
+    if (v.tasks.size() >= kTableLimit) {
+      ++v.tasks_hidden;
+      continue;
+    }
+    v.tasks.push_back(std::move(row));
+    if (t.has_inspection) v.inspections.emplace_back(t.id, t.inspection);
+  }
+  v.anomalies_total = m.anomalies_total;
+  for (const Finding& f : m.anomalies) {
+    if (f.at < since) continue;
+    v.anomalies.push_back(f);
+    v.needs_human.push_back({f.task.empty() ? "log" : f.task, absl::StrCat("anomaly at #", f.seq, ": ", f.detail)});
+  }
+  v.drift.assign(m.drift.begin(), m.drift.end());
+  for (const RecentEvent& r : m.recent) {
+    if (r.at >= since && r.at <= now) v.timeline.push_back(r);
+  }
+  DecideNext(m, &v);
+  return v;
+}
+
+}  // namespace orch

@@ -1,0 +1,103 @@
+// The next action: "slots available is capacity, not permission".
+#include "projections/status_view.h"
+
+#include "gtest/gtest.h"
+#include "projections/html_escape.h"
+#include "projections/model_loader.h"
+#include "projections/projection_test_log.h"
+#include "projections/status_html.h"
+#include "projections/status_markdown.h"
+#include "schema/time_text.h"
+
+namespace orch {
+namespace {
+
+std::string At(int minute) {
+  return FormatRfc3339(*ParseRfc3339("2026-11-25T00:00:00Z") + int64_t{minute} * 60 * 1'000'000'000);
+}
+
+class NextActionTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    log_.Emit({{"type", "project-initialized"}, {"at", At(0)}, {"max_concurrency", 2}});
+    log_.Emit({{"type", "package-opened"}, {"at", At(0)}, {"package_id", "a"}});
+  }
+  void Dispatch(const std::string& task, const std::vector<std::string>& allowed) {
+    log_.Emit({{"type", "dispatched"}, {"task", task}, {"at", At(1)}, {"allowed", allowed}});
+    log_.Emit({{"type", "worktree-ready"}, {"task", task}, {"at", At(2)}});
+  }
+  NextAction Next() {
+    auto m = LoadProjectModel(log_.store(), LoadOptions{});
+    EXPECT_TRUE(m.ok());
+    return BuildStatusView(*m, *ParseRfc3339(At(60)), *ParseRfc3339(At(0))).next;
+  }
+  TestLog log_;
+};
+
+TEST_F(NextActionTest, ContinuesWhenLaneModeSlotsAndWriteSetsAllow) {
+  Dispatch("T1", {"src/a/**"});
+  const NextAction n = Next();
+  EXPECT_EQ(n.action, "continue");
+  EXPECT_NE(n.reason.find("1 of 2 slots free"), std::string::npos) << n.reason;
+  EXPECT_NE(n.reason.find("src/a/** (T1)"), std::string::npos) << n.reason;
+}
+
+TEST_F(NextActionTest, WaitsWhenAllSlotsAreBusy) {
+  Dispatch("T1", {"src/a/**"});
+  Dispatch("T2", {"src/b/**"});
+  EXPECT_EQ(Next().action, "wait");
+}
+
+TEST_F(NextActionTest, FreeSlotIsNotPermissionWhenAWriteSetIsUnbounded) {
+  Dispatch("T1", {"**"});
+  const NextAction n = Next();
+  EXPECT_EQ(n.action, "wait");
+  EXPECT_NE(n.reason.find("T1 may write anywhere"), std::string::npos) << n.reason;
+}
+
+TEST_F(NextActionTest, StopsDispatchingWhenPausedOrTheLaneIsBlocked) {
+  log_.Emit({{"type", "run-mode-changed"}, {"at", At(3)}, {"mode", "paused"}});
+  EXPECT_EQ(Next().action, "stop-dispatching");
+  log_.Emit({{"type", "run-mode-changed"}, {"at", At(4)}, {"mode", "active"}});
+  EXPECT_EQ(Next().action, "continue");
+  log_.Emit({{"type", "package-blocked"}, {"at", At(5)}, {"package_id", "a"}, {"reason", "API down"}});
+  EXPECT_EQ(Next().action, "stop-dispatching");
+}
+
+TEST_F(NextActionTest, ReviewsComeFirstAndOpenReviewsHoldDispatch) {
+  Dispatch("T1", {"src/a/**"});
+  log_.Emit({{"type", "completed"}, {"task", "T1"}, {"at", At(5)}});
+  EXPECT_EQ(Next().action, "review");
+  log_.Emit({{"type", "review-started"}, {"task", "T1"}, {"at", At(6)}});
+  EXPECT_EQ(Next().action, "wait");
+}
+
+TEST_F(NextActionTest, DrainingWaitsForWorkInFlightThenStops) {
+  Dispatch("T1", {"src/a/**"});
+  log_.Emit({{"type", "run-mode-changed"}, {"at", At(3)}, {"mode", "draining"}});
+  EXPECT_EQ(Next().action, "wait");
+  log_.Emit({{"type", "abandoned"}, {"task", "T1"}, {"at", At(4)}});
+  EXPECT_EQ(Next().action, "stop-dispatching");
+}
+
+TEST(Escaping, HtmlAndMarkdownNeutraliseMarkup) {
+  EXPECT_EQ(HtmlEscape("<script>alert('x')</script> & \"q\""),
+            "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;q&quot;");
+  EXPECT_EQ(MarkdownEscape("a|b <i>*x*</i>\nc"), "a\\|b \\<i\\>\\*x\\*\\</i\\> c");
+}
+
+TEST(StatusHtml, OverdueHeartbeatNeedsAHuman) {
+  TestLog log;
+  log.Emit({{"type", "heartbeat"}, {"at", At(0)}, {"next_expected_at", At(30)}});
+  auto m = LoadProjectModel(log.store(), LoadOptions{});
+  ASSERT_TRUE(m.ok());
+  const StatusView v = BuildStatusView(*m, *ParseRfc3339(At(45)), *ParseRfc3339(At(0)));
+  EXPECT_TRUE(v.heartbeat_overdue);
+  EXPECT_EQ(v.overdue_seconds, 15 * 60);
+  ASSERT_FALSE(v.needs_human.empty());
+  EXPECT_EQ(v.needs_human[0].subject, "loop");
+  EXPECT_NE(RenderStatusHtml(*m, v).find("overdue by 15m00s"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace orch

@@ -55,11 +55,19 @@ absl::StatusOr<std::string> GitRepo::DiscoverMainTopLevel(const std::string& sta
 GitRepo::~GitRepo() { git_repository_free(repo_); }
 
 absl::Status GitRepo::RequireCommits() const {
-  const int empty = git_repository_is_empty(repo_);
-  ORCH_RETURN_IF_ERROR(FromGit(empty, absl::StrCat("cannot read HEAD of ", workdir_)));
-  if (empty == 1) {
+  // Not git_repository_is_empty: it also demands HEAD name the default
+  // initial branch ("master" unless configured), which `git init -b main`
+  // does not. A repository has commits iff some reference exists.
+  git_reference_iterator* raw = nullptr;
+  ORCH_RETURN_IF_ERROR(FromGit(git_reference_iterator_new(&raw, repo_), absl::StrCat("cannot list references of ", workdir_)));
+  git_reference* ref = nullptr;
+  const int rc = git_reference_next(&ref, raw);
+  git_reference_iterator_free(raw);
+  if (rc == GIT_ITEROVER) {
     return absl::FailedPreconditionError(absl::StrCat(workdir_, ": the repository has no commits yet"));
   }
+  ORCH_RETURN_IF_ERROR(FromGit(rc, absl::StrCat("cannot list references of ", workdir_)));
+  git_reference_free(ref);
   return absl::OkStatus();
 }
 

@@ -3,6 +3,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "commands/verbs.h"
+#include "eventstore/time_spec.h"
 #include "projections/lifecycle_guard.h"
 #include "schema/status_macros.h"
 
@@ -16,6 +17,7 @@ struct InitOptions {
   int max_concurrency = 2;
   std::string push_policy = "manual";
   std::string project_root;
+  std::string at;
 };
 
 absl::Status RunInit(const InitOptions& o, CommandContext& ctx) {
@@ -35,6 +37,11 @@ absl::Status RunInit(const InitOptions& o, CommandContext& ctx) {
   ORCH_ASSIGN_OR_RETURN(std::string event, ctx.schema->BuildEvent(c));
   std::vector<AppendRequest> batch(1);
   batch[0].event = std::move(event);
+  if (!o.at.empty()) {
+    ORCH_ASSIGN_OR_RETURN(TimeSpec at, ParseTimeSpec(o.at, ctx.env->NowNanos(), absl::LocalTimeZone()));
+    if (at.is_seq) return absl::InvalidArgumentError(absl::StrCat("bad --at '", o.at, "': give a time, not a seq"));
+    batch[0].at_ns = at.time_ns;
+  }
   LifecycleGuard guard;
   ORCH_ASSIGN_OR_RETURN(auto results, store->Append(std::move(batch), &guard));
   *ctx.out << "initialized " << dir << " (seq " << results[0].seq << ")\n";
@@ -54,6 +61,7 @@ void RegisterInit(CLI::App& app, CommandContext& ctx) {
       ->capture_default_str()
       ->check(CLI::IsMember({"manual", "after-merge", "never"}));
   sub->add_option("--project-root", o->project_root, "Repository the loop works on (recorded only)");
+  sub->add_option("--at", o->at, "When the settings took effect (RFC3339, HH:MM or 8h ago); default now");
   sub->footer(
       "Example:\n  orch init --default-branch main --remote origin --max-concurrency 3\n"
       "Running init again records the new settings; the log keeps the old ones.");

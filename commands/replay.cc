@@ -68,8 +68,7 @@ absl::StatusOr<uint64_t> Print(const EventStore& store, const EventQuery& q, boo
       inner = payload.status();
       return false;
     }
-    const EventTypeInfo* info = ctx.schema->Find(e.type());
-    *ctx.out << FormatTimelineLine(e, info ? info->name : "unknown", *payload, *prev_time, zone) << "\n";
+    *ctx.out << FormatTimelineLine(e, ctx.schema->Find(e.type()), *payload, *prev_time, zone) << "\n";
     *prev_time = e.time_ns();
     return true;
   }));

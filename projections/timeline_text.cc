@@ -26,11 +26,24 @@ bool NeedsQuotes(const std::string& s) { return s.find(' ') != std::string::npos
 
 }  // namespace
 
-std::string SummarizePayload(const nlohmann::json& payload, size_t max_fields) {
+std::string SummarizePayload(const nlohmann::json& payload, const EventTypeInfo* info,
+                             size_t max_fields) {
+  // Schema order puts the telling fields (title, commit, verdict) first.
+  std::vector<std::string> keys;
+  if (info != nullptr) {
+    for (const auto& f : info->fields) {
+      if (payload.contains(f.name)) keys.push_back(f.name);
+    }
+  }
+  for (const auto& [key, value] : payload.items()) {
+    if (info == nullptr || info->FindField(key) == nullptr) keys.push_back(key);
+  }
   std::string out;
   size_t shown = 0;
-  for (const auto& [key, value] : payload.items()) {
+  for (const std::string& key : keys) {
+    const nlohmann::json& value = payload[key];
     if (shown == max_fields) break;
+    if (value.is_boolean() && !value.get<bool>()) continue;
     std::string text;
     if (value.is_string()) {
       const std::string s = Short(value.get<std::string>());
@@ -49,7 +62,7 @@ std::string SummarizePayload(const nlohmann::json& payload, size_t max_fields) {
       }
       text = absl::StrCat("[", items, "]");
     } else if (value.is_boolean()) {
-      text = value.get<bool>() ? "yes" : "no";
+      text = "yes";
     } else {
       text = value.dump();
     }
@@ -59,15 +72,20 @@ std::string SummarizePayload(const nlohmann::json& payload, size_t max_fields) {
   return out;
 }
 
-std::string FormatTimelineLine(const LoggedEvent& e, const std::string& type_name,
+std::string FormatTimelineLine(const LoggedEvent& e, const EventTypeInfo* info,
                                const nlohmann::json& payload, std::optional<int64_t> prev_time_ns,
                                absl::TimeZone zone) {
+  const std::string type_name = info != nullptr ? info->name : absl::StrCat("type-", static_cast<int>(e.type()));
   const std::string when = absl::FormatTime("%Y-%m-%d %H:%M:%S", absl::FromUnixNanos(e.time_ns()), zone);
   std::string gap = "";
-  if (prev_time_ns) gap = "+" + FormatDurationShort((e.time_ns() - *prev_time_ns) / 1'000'000'000);
+  if (prev_time_ns) {
+    // Backdated events (--at) can come after later ones: the gap is negative.
+    const int64_t secs = (e.time_ns() - *prev_time_ns) / 1'000'000'000;
+    gap = (secs < 0 ? "" : "+") + FormatDurationShort(secs);
+  }
   const std::string task = e.task().empty() ? "-" : std::string(e.task());
   std::string line = absl::StrFormat("%s  %-8s #%-5d %-10s %-20s", when, gap, e.seq(), task, type_name);
-  const std::string summary = SummarizePayload(payload);
+  const std::string summary = SummarizePayload(payload, info);
   if (!summary.empty()) absl::StrAppend(&line, " ", summary);
   const auto& ev = e.event();
   if (ev.evidence() != nullptr && ev.evidence()->size() > 0) {

@@ -14,17 +14,22 @@
 #include "absl/time/time.h"
 #include "eventstore/logged_event.h"
 #include "nlohmann/json.hpp"
+#include "schema/event_schema.h"
 
 namespace orch {
 
-// `payload` is the event's payload JSON (EventSchema::PayloadToJson);
-// `prev_time_ns` the previous printed event's time, if any.
-std::string FormatTimelineLine(const LoggedEvent& e, const std::string& type_name,
+// `info` is the event's type (nullptr when this binary does not know it);
+// `payload` its payload JSON (EventSchema::PayloadToJson); `prev_time_ns`
+// the previous printed event's time, if any.
+std::string FormatTimelineLine(const LoggedEvent& e, const EventTypeInfo* info,
                                const nlohmann::json& payload, std::optional<int64_t> prev_time_ns,
                                absl::TimeZone zone);
 
-// The payload's key fields, compact: "commit=4f2a9c1d0e files=[a.cc b.cc +3]".
-std::string SummarizePayload(const nlohmann::json& payload, size_t max_fields = 5);
+// The payload's key fields in schema order, compact:
+// "commit=4f2a9c1d0e files=[a.cc b.cc +3]". Empty lists and false flags
+// are left out.
+std::string SummarizePayload(const nlohmann::json& payload, const EventTypeInfo* info,
+                             size_t max_fields = 5);
 
 }  // namespace orch
 

@@ -281,6 +281,8 @@ absl::StatusOr<nlohmann::json> EventSchema::PayloadToJson(const schema::Event& e
   nlohmann::json j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded()) return absl::DataLossError("payload text is not JSON");
   for (const auto& f : info->fields) {
+    // An enum at its first value is not stored, but it is a value: show it.
+    if (f.kind == FieldKind::kEnum && !j.contains(f.name)) j[f.name] = f.enum_values.front();
     if (!j.contains(f.name)) continue;
     if (f.kind == FieldKind::kTime && j[f.name].is_number_integer()) {
       j[f.name] = FormatRfc3339(j[f.name].get<int64_t>());

@@ -166,7 +166,7 @@ absl::Status RocksDbEventStore::FlushIfManyWals() {
   // growing a file per open, at a fraction of the cost of flushing each time.
   // (Counted from the directory: GetSortedWalFiles races with RocksDB's own
   // purge of the WALs it just recovered and logs spurious errors.)
-  constexpr size_t kMaxLiveWals = 8;
+  constexpr size_t kMaxLiveWals = 4;
   constexpr uintmax_t kMaxWalBytes = 4 << 20;
   size_t wals = 0;
   uintmax_t bytes = 0;

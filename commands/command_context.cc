@@ -1,9 +1,6 @@
 #include "commands/command_context.h"
 
-#include <git2.h>
-
 #include <cstdlib>
-#include <filesystem>
 
 #include "absl/strings/str_cat.h"
 #include "schema/status_macros.h"
@@ -13,37 +10,6 @@ namespace orch {
 
 namespace {
 
-// The main worktree's top level for the repository around `start`.
-absl::StatusOr<std::string> GitTopLevel(const std::string& start) {
-  git_libgit2_init();
-  git_buf found = GIT_BUF_INIT;
-  std::string result;
-  absl::Status status = absl::OkStatus();
-  if (git_repository_discover(&found, start.c_str(), 0, nullptr) != 0) {
-    status = absl::FailedPreconditionError(
-        absl::StrCat("no orch store given and ", start,
-                     " is not inside a git repository: pass --store DIR or set ORCH_STORE"));
-  } else {
-    git_repository* repo = nullptr;
-    if (git_repository_open(&repo, found.ptr) == 0) {
-      // commondir is the main repository's .git even from a linked worktree.
-      std::filesystem::path common(git_repository_commondir(repo));
-      if (git_repository_is_bare(repo)) {
-        result = common.lexically_normal().string();
-      } else {
-        result = common.lexically_normal().parent_path().parent_path().string();
-      }
-      git_repository_free(repo);
-    } else {
-      status = absl::FailedPreconditionError(absl::StrCat("cannot open git repository at ", found.ptr));
-    }
-  }
-  git_buf_dispose(&found);
-  git_libgit2_shutdown();
-  if (!status.ok()) return status;
-  return result;
-}
-
 absl::Duration LockTimeout() {
   const char* v = std::getenv("ORCH_LOCK_TIMEOUT");
   if (v == nullptr) return absl::Seconds(10);
@@ -52,14 +18,6 @@ absl::Duration LockTimeout() {
 }
 
 }  // namespace
-
-absl::StatusOr<std::string> ResolveStoreDir(const CommandContext& ctx) {
-  if (!ctx.store_flag.empty()) return ctx.store_flag;
-  if (const char* env = std::getenv("ORCH_STORE"); env != nullptr && *env != '\0') return std::string(env);
-  std::error_code ec;
-  ORCH_ASSIGN_OR_RETURN(std::string top, GitTopLevel(std::filesystem::current_path(ec).string()));
-  return (std::filesystem::path(top) / ".orch").string();
-}
 
 absl::StatusOr<std::unique_ptr<EventStore>> OpenStoreForWrite(const CommandContext& ctx, bool create) {
   ORCH_ASSIGN_OR_RETURN(std::string dir, ResolveStoreDir(ctx));

@@ -11,8 +11,7 @@
 namespace orch::testing {
 
 std::string NightFile(const std::string& name) {
-  const char* src = std::getenv("ORCH_SOURCE_DIR");
-  return std::string(src == nullptr ? "." : src) + "/fixtures/night-01/" + name;
+  return SourceDir() + "/fixtures/night-01/" + name;
 }
 
 std::vector<std::string> NightLines() {

@@ -88,6 +88,11 @@ std::string OrchBin() {
   return bin != nullptr ? bin : "orch";
 }
 
+std::string SourceDir() {
+  const char* dir = std::getenv("ORCH_SOURCE_DIR");
+  return dir != nullptr ? dir : ORCH_SOURCE_DIR;
+}
+
 RunResult Orch(const std::string& store, const std::vector<std::string>& args,
                const std::string& stdin_text, const std::string& cwd) {
   std::vector<std::string> argv = {OrchBin(), "--store", store};

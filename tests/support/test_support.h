@@ -37,6 +37,8 @@ RunResult Run(const std::vector<std::string>& argv, const std::string& cwd = "",
 
 // The orch binary under test ($ORCH_BIN, set by CMake).
 std::string OrchBin();
+// The source tree ($ORCH_SOURCE_DIR, else the one this was built from).
+std::string SourceDir();
 // Runs orch with --store `store` prepended to `args`.
 RunResult Orch(const std::string& store, const std::vector<std::string>& args,
                const std::string& stdin_text = "", const std::string& cwd = "");

@@ -113,9 +113,11 @@ absl::StatusOr<Checklist> InspectTask(const GitRepo& main, const TaskGitSpec& sp
     c.problems.push_back(absl::StrCat("base commit ", spec.base_commit, " is not in the repository"));
   } else {
     c.base_commit = *base;
-    ORCH_ASSIGN_OR_RETURN(c.base_is_ancestor, main.IsAncestor(c.base_commit, c.head));
+    // One walk answers both: the base is an ancestor iff it has no commit
+    // the head lacks.
     ORCH_ASSIGN_OR_RETURN(AheadBehind ab, main.Compare(c.head, c.base_commit));
     c.ahead_of_base = static_cast<int>(ab.ahead);
+    c.base_is_ancestor = ab.behind == 0;
     if (!c.base_is_ancestor) {
       c.problems.push_back(absl::StrCat("base ", ShortId(c.base_commit), " is not an ancestor of head ",
                                         ShortId(c.head), " (the branch was rebased or reset)"));

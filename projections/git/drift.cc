@@ -1,6 +1,8 @@
 #include "projections/git/drift.h"
 
+#include <algorithm>
 #include <filesystem>
+#include <thread>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -12,6 +14,11 @@ namespace orch::git {
 namespace {
 
 using S = TaskState;
+
+// Observe's threads: enough to overlap file-system latency on a small
+// machine, few enough not to thrash it; none for a handful of tasks.
+constexpr size_t kMaxThreads = 4;
+constexpr size_t kMinTasksPerThread = 16;
 
 bool In(S s, std::initializer_list<S> set) {
   for (S x : set) {
@@ -181,15 +188,53 @@ void CheckProject(const GitFactsFold& facts, const RepoSnapshot& repo, std::vect
 absl::StatusOr<Observation> Observe(const GitRepo& main, const GitFactsFold& facts, RepoSnapshot snapshot) {
   Observation o;
   o.repo = std::move(snapshot);
+  std::vector<const TaskGitFacts*> tasks;
   for (const auto& [task, t] : facts.tasks()) {
-    const S s = t.lifecycle.state;
-    if (In(s, {S::kUnknown, S::kAbandoned})) continue;
-    ++o.tasks_checked;
-    if (In(s, {S::kCleaned, S::kCleanupNeeded})) {
-      ORCH_RETURN_IF_ERROR(CheckLeftBehind(main, o.repo, t, &o.findings));
-    } else {
-      ORCH_RETURN_IF_ERROR(CheckInFlight(main, o.repo, t, &o.findings));
+    if (!In(t.lifecycle.state, {S::kUnknown, S::kAbandoned})) tasks.push_back(&t);
+  }
+  o.tasks_checked = static_cast<int>(tasks.size());
+
+  // Each task is independent and most of the cost is file-system calls
+  // (opening worktrees, status), so they are checked on a few threads, each
+  // with its own repository handle (libgit2 objects are not shared across
+  // threads). Findings are merged back in task order: the report and the
+  // reconcile batch stay deterministic.
+  const size_t workers = tasks.size() < kMinTasksPerThread * 2
+                             ? 1
+                             : std::min<size_t>({kMaxThreads, std::max(1u, std::thread::hardware_concurrency()),
+                                                 tasks.size() / kMinTasksPerThread});
+  std::vector<std::vector<Finding>> found(tasks.size());
+  std::vector<absl::Status> status(workers);
+  auto work = [&](size_t w) {
+    std::unique_ptr<GitRepo> own;
+    const GitRepo* repo = &main;
+    if (w > 0) {
+      auto r = main.Reopen();
+      if (!r.ok()) {
+        status[w] = r.status();
+        return;
+      }
+      own = *std::move(r);
+      repo = own.get();
     }
+    for (size_t i = w; i < tasks.size(); i += workers) {
+      const TaskGitFacts& t = *tasks[i];
+      absl::Status s = In(t.lifecycle.state, {S::kCleaned, S::kCleanupNeeded})
+                           ? CheckLeftBehind(*repo, o.repo, t, &found[i])
+                           : CheckInFlight(*repo, o.repo, t, &found[i]);
+      if (!s.ok()) {
+        status[w] = s;
+        return;
+      }
+    }
+  };
+  std::vector<std::thread> threads;
+  for (size_t w = 1; w < workers; ++w) threads.emplace_back(work, w);
+  work(0);
+  for (std::thread& th : threads) th.join();
+  for (const absl::Status& s : status) ORCH_RETURN_IF_ERROR(s);
+  for (auto& f : found) {
+    for (Finding& x : f) o.findings.push_back(std::move(x));
   }
   CheckProject(facts, o.repo, &o.findings);
   return o;

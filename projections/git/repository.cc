@@ -29,6 +29,7 @@ absl::StatusOr<std::unique_ptr<GitRepo>> GitRepo::Open(const std::string& path) 
   const int rc = git_repository_open_ext(&r->repo_, path.c_str(), GIT_REPOSITORY_OPEN_NO_SEARCH, nullptr);
   if (rc == GIT_ENOTFOUND) return absl::NotFoundError(absl::StrCat(path, " is not a git repository"));
   ORCH_RETURN_IF_ERROR(FromGit(rc, absl::StrCat("cannot open git repository ", path)));
+  r->path_ = path;
   if (const char* wd = git_repository_workdir(r->repo_); wd != nullptr) {
     r->workdir_ = WithoutTrailingSlash(wd);
   }
@@ -57,7 +58,9 @@ GitRepo::~GitRepo() { git_repository_free(repo_); }
 absl::Status GitRepo::RequireCommits() const {
   // Not git_repository_is_empty: it also demands HEAD name the default
   // initial branch ("master" unless configured), which `git init -b main`
-  // does not. A repository has commits iff some reference exists.
+  // does not. A repository has commits iff some reference exists; HEAD
+  // resolving answers that in O(1) (the iterator lists every loose ref).
+  if (git_repository_head_unborn(repo_) == 0) return absl::OkStatus();
   git_reference_iterator* raw = nullptr;
   ORCH_RETURN_IF_ERROR(FromGit(git_reference_iterator_new(&raw, repo_), absl::StrCat("cannot list references of ", workdir_)));
   git_reference* ref = nullptr;

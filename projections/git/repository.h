@@ -76,6 +76,9 @@ class GitRepo {
   // when `start` is not inside a repository.
   static absl::StatusOr<std::string> DiscoverMainTopLevel(const std::string& start);
 
+  // A second handle on the same repository, for use on another thread.
+  absl::StatusOr<std::unique_ptr<GitRepo>> Reopen() const { return Open(path_); }
+
   ~GitRepo();
   GitRepo(const GitRepo&) = delete;
   GitRepo& operator=(const GitRepo&) = delete;
@@ -125,6 +128,7 @@ class GitRepo {
   LibGit2 lib_;  // first member: initialised before, shut down after repo_
   git_repository* repo_ = nullptr;
   std::string workdir_;
+  std::string path_;  // as given to Open
 };
 
 // "abc1234" for display.

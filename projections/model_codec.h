@@ -26,7 +26,7 @@
 namespace orch {
 
 // Bump whenever ProjectModel or the fold's meaning changes.
-inline constexpr uint8_t kModelCodecVersion = 1;
+inline constexpr uint8_t kModelCodecVersion = 2;
 
 struct CheckpointHeader {
   uint8_t version = 0;

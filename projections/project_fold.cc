@@ -395,7 +395,14 @@ std::string ProjectFold::ApplyTask(const LoggedEvent& e, const std::string& summ
     t->last_observation = Observation{at, ObservationResult(ev), summary};
   }
   if (!anomaly.empty()) ++t->anomalies;
-  AddHistory(t, HistoryEntry{e.seq(), at, e.type(), t->life.state, S(ev.note()), summary, anomaly});
+  // Routine work (commits, gate runs, inspections, notes) lives in its own
+  // fields (commits, gateRuns, inspection); history keeps the steps that
+  // matter for the lifecycle, so it does not grow with a busy worker.
+  const bool routine = e.type() == T::Committed || e.type() == T::Gate || e.type() == T::Inspected ||
+                       e.type() == T::Note;
+  if (!routine || t->life.state != before.state || !anomaly.empty()) {
+    AddHistory(t, HistoryEntry{e.seq(), at, e.type(), t->life.state, S(ev.note()), summary, anomaly});
+  }
   return anomaly;
 }
 

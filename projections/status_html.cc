@@ -69,11 +69,11 @@ void Attentions(std::string* out, const std::vector<Attention>& items, bool bad)
   absl::StrAppend(out, "</ul>\n");
 }
 
-std::string Happenings(const std::vector<Happened>& items) {
+std::string Happenings(const std::vector<Happened>& items, size_t count) {
   if (items.empty()) return "<span class=\"muted\">none</span>";
   std::vector<std::string> parts;
   for (const Happened& h : items) parts.push_back(absl::StrCat("<b>", H(h.task), "</b> ", T(h.at)));
-  return absl::StrJoin(parts, ", ");
+  return absl::StrCat(count > items.size() ? absl::StrCat(count, " in all, newest: ") : "", absl::StrJoin(parts, ", "));
 }
 
 std::string List(const std::vector<std::string>& items) { return H(absl::StrJoin(items, ", ")); }
@@ -157,11 +157,14 @@ std::string RenderStatusHtml(const ProjectModel& m, const StatusView& v) {
   Attentions(&out, v.needs_human, true);
   End(&out);
   Section(&out, "since", absl::StrCat("Since ", T(v.since)));
-  absl::StrAppend(&out, "<p>merged: ", Happenings(v.merged), "<br>pushed: ", Happenings(v.pushed),
-                  "<br>cleaned: ", Happenings(v.cleaned), "</p>\n");
+  absl::StrAppend(&out, "<p>merged: ", Happenings(v.merged, v.merged_count), "<br>pushed: ", Happenings(v.pushed, v.pushed_count),
+                  "<br>cleaned: ", Happenings(v.cleaned, v.cleaned_count), "</p>\n");
   End(&out);
   Section(&out, "left-behind", "Left behind");
   Attentions(&out, v.left_behind, false);
+  if (v.left_behind_count > v.left_behind.size()) {
+    absl::StrAppend(&out, "<p>and ", v.left_behind_count - v.left_behind.size(), " more</p>\n");
+  }
   End(&out);
   Section(&out, "heartbeats", "Missed heartbeats");
   if (v.missed_since.empty()) absl::StrAppend(&out, "<p class=\"muted\">none</p>\n");

@@ -86,7 +86,11 @@ std::string RenderStatusJson(const StatusView& v) {
   j["mergedSince"] = Happenings(v.merged);
   j["pushedSince"] = Happenings(v.pushed);
   j["cleanedSince"] = Happenings(v.cleaned);
+  j["mergedCount"] = v.merged_count;
+  j["pushedCount"] = v.pushed_count;
+  j["cleanedCount"] = v.cleaned_count;
   j["leftBehind"] = Attentions(v.left_behind);
+  j["leftBehindCount"] = v.left_behind_count;
   j["tasks"] = Rows(v.tasks);
   j["tasksHidden"] = v.tasks_hidden;
   j["anomalies"] = Findings(v.anomalies);

@@ -35,11 +35,11 @@ void Attentions(std::string* out, const std::vector<Attention>& items) {
   for (const Attention& a : items) absl::StrAppend(out, "- **", E(a.subject), "**: ", E(a.why), "\n");
 }
 
-std::string Happenings(const std::vector<Happened>& items) {
+std::string Happenings(const std::vector<Happened>& items, size_t count) {
   if (items.empty()) return "none";
   std::vector<std::string> parts;
   for (const Happened& h : items) parts.push_back(absl::StrCat(E(h.task), " (", FormatRfc3339(h.at), ")"));
-  return absl::StrJoin(parts, ", ");
+  return absl::StrCat(count > items.size() ? absl::StrCat(count, " in all, newest: ") : "", absl::StrJoin(parts, ", "));
 }
 
 std::string YesNo(bool b) { return b ? "yes" : "**no**"; }
@@ -104,10 +104,13 @@ std::string RenderStatusMarkdown(const StatusView& v) {
   Attentions(&out, v.needs_human);
 
   Section(&out, absl::StrCat("Since ", T(v.since)));
-  absl::StrAppend(&out, "- merged: ", Happenings(v.merged), "\n- pushed: ", Happenings(v.pushed),
-                  "\n- cleaned: ", Happenings(v.cleaned), "\n");
+  absl::StrAppend(&out, "- merged: ", Happenings(v.merged, v.merged_count), "\n- pushed: ", Happenings(v.pushed, v.pushed_count),
+                  "\n- cleaned: ", Happenings(v.cleaned, v.cleaned_count), "\n");
   Section(&out, "Left behind");
   Attentions(&out, v.left_behind);
+  if (v.left_behind_count > v.left_behind.size()) {
+    absl::StrAppend(&out, "- and ", v.left_behind_count - v.left_behind.size(), " more\n");
+  }
 
   Section(&out, "Missed heartbeats");
   if (v.missed_since.empty()) None(&out);

@@ -34,11 +34,11 @@ std::string Ids(const std::vector<TaskRow>& rows) {
   return absl::StrJoin(parts, ", ");
 }
 
-std::string Happenings(const std::vector<Happened>& items) {
+std::string Happenings(const std::vector<Happened>& items, size_t count) {
   if (items.empty()) return "none";
   std::vector<std::string> ids;
   for (const Happened& h : items) ids.push_back(Clean(h.task));
-  return absl::StrJoin(ids, ", ");
+  return absl::StrCat(count > items.size() ? absl::StrCat(count, " in all, newest: ") : "", absl::StrJoin(ids, ", "));
 }
 
 }  // namespace
@@ -60,8 +60,8 @@ std::string RenderStatusText(const StatusView& v) {
   absl::StrAppend(&out, "pending:      ", Ids(v.pending_setup), "\n");
   absl::StrAppend(&out, "for review:   ", Ids(v.ready_for_review), "\n");
   absl::StrAppend(&out, "in review:    ", Ids(v.in_review), "\n");
-  absl::StrAppend(&out, "since:        merged ", Happenings(v.merged), "; pushed ", Happenings(v.pushed),
-                  "; cleaned ", Happenings(v.cleaned), "\n");
+  absl::StrAppend(&out, "since:        merged ", Happenings(v.merged, v.merged_count), "; pushed ", Happenings(v.pushed, v.pushed_count),
+                  "; cleaned ", Happenings(v.cleaned, v.cleaned_count), "\n");
   if (!v.needs_human.empty()) {
     absl::StrAppend(&out, "\nneeds a human:\n");
     for (const Attention& a : v.needs_human) absl::StrAppend(&out, "  ", Clean(a.subject), ": ", Clean(a.why), "\n");
@@ -69,6 +69,9 @@ std::string RenderStatusText(const StatusView& v) {
   if (!v.left_behind.empty()) {
     absl::StrAppend(&out, "\nleft behind:\n");
     for (const Attention& a : v.left_behind) absl::StrAppend(&out, "  ", Clean(a.subject), ": ", Clean(a.why), "\n");
+    if (v.left_behind_count > v.left_behind.size()) {
+      absl::StrAppend(&out, "  and ", v.left_behind_count - v.left_behind.size(), " more\n");
+    }
   }
   if (!v.tasks.empty()) {
     size_t w_id = 4, w_state = 5, w_branch = 6, w_ev = 8;

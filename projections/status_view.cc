@@ -36,6 +36,18 @@ bool Unbounded(const TaskModel& t) {
   return false;
 }
 
+// Keeps the newest kSinceLimit (tasks come in dispatch order) and counts all.
+void AddHappened(std::vector<Happened>* list, size_t* count, Happened h) {
+  ++*count;
+  list->push_back(std::move(h));
+  // Trim in chunks so a long list costs linear time, not quadratic.
+  if (list->size() >= 2 * kSinceLimit) list->erase(list->begin(), list->end() - kSinceLimit);
+}
+
+void TrimHappened(std::vector<Happened>* list) {
+  if (list->size() > kSinceLimit) list->erase(list->begin(), list->end() - kSinceLimit);
+}
+
 void AddLeftBehind(const TaskModel& t, StatusView* v) {
   std::vector<std::string> what;
   switch (t.life.state) {
@@ -61,7 +73,9 @@ void AddLeftBehind(const TaskModel& t, StatusView* v) {
     default:
       break;
   }
-  for (std::string& w : what) v->left_behind.push_back({t.id, std::move(w)});
+  for (std::string& w : what) {
+    if (v->left_behind_count++ < kSinceLimit) v->left_behind.push_back({t.id, std::move(w)});
+  }
 }
 
 NextAction Act(std::string action, std::string reason) {
@@ -213,21 +227,27 @@ StatusView BuildStatusView(const ProjectModel& m, int64_t now, int64_t since) {
   for (const TaskModel& t : m.tasks) {
     const S s = t.life.state;
     if (InFlight(s)) ++v.slots_used;
-    TaskRow row = MakeTaskRow(t, now);
-    if (s == S::kActive || s == S::kStaleNeedsInspection) v.active.push_back(row);
-    if (s == S::kPendingSetup) v.pending_setup.push_back(row);
-    if (s == S::kCompletedUnreviewed) v.ready_for_review.push_back(row);
-    if (s == S::kReviewing) v.in_review.push_back(row);
+    // Rows are built only for tasks some list shows: with thousands of
+    // finished tasks, most are only counted.
+    if (s == S::kActive || s == S::kStaleNeedsInspection) v.active.push_back(MakeTaskRow(t, now));
+    if (s == S::kPendingSetup) v.pending_setup.push_back(MakeTaskRow(t, now));
+    if (s == S::kCompletedUnreviewed) v.ready_for_review.push_back(MakeTaskRow(t, now));
+    if (s == S::kReviewing) v.in_review.push_back(MakeTaskRow(t, now));
     if (s == S::kBlocked && t.needs_human) v.needs_human.push_back({t.id, t.blocked_reason});
     if (t.has_inspection && !t.inspection.forbidden_touched.empty() && !IsTerminal(s)) {
       v.needs_human.push_back({t.id, absl::StrCat("touched forbidden paths: ",
                                                   absl::StrJoin(t.inspection.forbidden_touched, ", "))});
     }
-    if (t.merged_at >= since && t.merged_at != 0) v.merged.push_back({t.id, t.merged_at, t.merge_commit});
-    if (t.pushed_at >= since && t.pushed_at != 0) v.pushed.push_back({t.id, t.pushed_at, t.pushed_commit});
+    if (t.merged_at >= since && t.merged_at != 0) {
+      AddHappened(&v.merged, &v.merged_count, {t.id, t.merged_at, t.merge_commit});
+    }
+    if (t.pushed_at >= since && t.pushed_at != 0) {
+      AddHappened(&v.pushed, &v.pushed_count, {t.id, t.pushed_at, t.pushed_commit});
+    }
     if (t.cleaned_at >= since && t.cleaned_at != 0) {
-      v.cleaned.push_back({t.id, t.cleaned_at, t.worktree_removed && t.branch_deleted ? "worktree and branch removed"
-                                                                                         : "partly cleaned"});
+      AddHappened(&v.cleaned, &v.cleaned_count,
+                  {t.id, t.cleaned_at, t.worktree_removed && t.branch_deleted ? "worktree and branch removed"
+                                                                              : "partly cleaned"});
     }
     AddLeftBehind(t, &v);
     const bool show = !IsTerminal(s) || t.updated_at >= since;
@@ -236,9 +256,12 @@ StatusView BuildStatusView(const ProjectModel& m, int64_t now, int64_t since) {
       ++v.tasks_hidden;
       continue;
     }
-    v.tasks.push_back(std::move(row));
+    v.tasks.push_back(MakeTaskRow(t, now));
     if (t.has_inspection) v.inspections.emplace_back(t.id, t.inspection);
   }
+  TrimHappened(&v.merged);
+  TrimHappened(&v.pushed);
+  TrimHappened(&v.cleaned);
   v.anomalies_total = m.anomalies_total;
   for (const Finding& f : m.anomalies) {
     if (f.at < since) continue;

@@ -17,6 +17,9 @@ namespace orch {
 
 // Most task rows a page lists; the rest are counted.
 inline constexpr size_t kTableLimit = 200;
+// Most entries of each "since" list (merged, pushed, cleaned) and of "left
+// behind"; the newest are kept and the total is counted.
+inline constexpr size_t kSinceLimit = 50;
 
 struct TaskRow {
   std::string id, title, state, package, branch, worker, evidence;
@@ -63,8 +66,10 @@ struct StatusView {
   // Who is doing what.
   std::vector<TaskRow> active, pending_setup, ready_for_review, in_review;
   std::vector<Attention> needs_human;
-  std::vector<Happened> merged, pushed, cleaned;  // since `since`
-  std::vector<Attention> left_behind;
+  std::vector<Happened> merged, pushed, cleaned;  // since `since`, newest kSinceLimit
+  size_t merged_count = 0, pushed_count = 0, cleaned_count = 0;
+  std::vector<Attention> left_behind;  // first kSinceLimit
+  size_t left_behind_count = 0;
   NextAction next;
   // The task table and what did not fit in it.
   std::vector<TaskRow> tasks;

@@ -63,16 +63,25 @@ struct AppendResult {
 
 class EventStore;
 
+// What an AppendGuard decided about a batch.
+struct GuardOutcome {
+  // One per pending event: "" when the step is legal; otherwise the text is
+  // stored with the event as its anomaly.
+  std::vector<std::string> anomalies;
+  // Rows the guard keeps for itself (key -> value), written in the same
+  // atomic batch as the events: a summary it can start from next time
+  // instead of re-reading history. Read back with EventStore::GetGuardState.
+  std::vector<std::pair<std::string, std::string>> state;
+};
+
 // Checks a batch against what the log already holds, under the append lock,
 // so nothing can slip in between check and write (lifecycle rules live in
-// projections/ and plug in here). Returns one anomaly text per event ("" for
-// none; a non-empty text is stored with the event) or an error, which
-// refuses the whole batch.
+// projections/ and plug in here). An error refuses the whole batch.
 class AppendGuard {
  public:
   virtual ~AppendGuard() = default;
-  virtual absl::StatusOr<std::vector<std::string>> Check(
-      const EventStore& store, const std::vector<LoggedEvent>& pending) = 0;
+  virtual absl::StatusOr<GuardOutcome> Check(const EventStore& store,
+                                             const std::vector<LoggedEvent>& pending) = 0;
 };
 
 // Which events to read. Every criterion narrows the result; the store picks
@@ -132,6 +141,12 @@ class EventStore {
   // null) is called now and then with the number checked.
   virtual absl::StatusOr<VerifyReport> Verify(
       const std::function<void(uint64_t)>& progress) const = 0;
+
+  // A row an AppendGuard stored with an earlier batch; NotFound if none.
+  // WARNING: a guard must treat it as a hint and check it against the log
+  // (e.g. by the sequence it covers): stores written by older binaries, or
+  // appended without the guard, have none or an older one.
+  virtual absl::StatusOr<std::string> GetGuardState(const std::string& key) const = 0;
 
   // Projection checkpoints: opaque snapshots of a folded model at a
   // sequence, kept per name. Synced like events; never part of the chain.

@@ -206,13 +206,13 @@ TEST_F(EventStoreTest, RejectsOversizedAndMalformedEvents) {
 
 class RefuseGateGuard : public AppendGuard {
  public:
-  absl::StatusOr<std::vector<std::string>> Check(const EventStore&,
-                                                 const std::vector<LoggedEvent>& pending) override {
-    std::vector<std::string> out;
+  absl::StatusOr<GuardOutcome> Check(const EventStore&, const std::vector<LoggedEvent>& pending) override {
+    GuardOutcome out;
     for (const auto& e : pending) {
       if (e.type() == EventType::Gate) return absl::AbortedError("no gates today");
-      out.push_back(e.type() == EventType::Merged ? "merged too early" : "");
+      out.anomalies.push_back(e.type() == EventType::Merged ? "merged too early" : "");
     }
+    out.state.emplace_back("seen", std::to_string(pending.back().seq()));
     return out;
   }
 };
@@ -223,11 +223,14 @@ TEST_F(EventStoreTest, GuardCanRefuseABatchOrMarkAnomalies) {
   auto refused = store->Append({Req(EventType::Note, ""), Req(EventType::Gate, "T1")}, &guard);
   EXPECT_TRUE(absl::IsAborted(refused.status()));
   EXPECT_EQ(store->head().seq, 0u);
+  EXPECT_TRUE(absl::IsNotFound(store->GetGuardState("seen").status()));
   auto r = store->Append({Req(EventType::Note, ""), Req(EventType::Merged, "T1")}, &guard);
   ASSERT_TRUE(r.ok());
   EXPECT_EQ((*r)[1].anomaly, "merged too early");
   EXPECT_EQ(std::string(store->Get(2)->anomaly()), "merged too early");
   EXPECT_EQ(std::string(store->Get(1)->anomaly()), "");
+  EXPECT_EQ(*store->GetGuardState("seen"), "2");  // written with the batch
+  EXPECT_TRUE(absl::IsNotFound(store->GetGuardState("other").status()));
   EXPECT_TRUE(store->Verify(nullptr)->intact());
 }
 

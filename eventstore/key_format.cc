@@ -69,6 +69,12 @@ std::string Checkpoint(absl::string_view name, uint64_t seq) {
   return k;
 }
 
+std::string GuardState(absl::string_view key) {
+  std::string k(1, kGuardPrefix);
+  k.append(key.data(), key.size());
+  return k;
+}
+
 uint64_t TrailingSeq(absl::string_view key) { return GetBigEndian64(key.substr(key.size() - 8)); }
 
 int64_t TimeOf(absl::string_view key) {

@@ -9,6 +9,7 @@
 //   'y' type(1) seq(8)                           (empty)                -- by type
 //   'k' idempotency-key                          seq(8) sha256(Event)(32)
 //   'c' name 0x00 seq(8)                         checkpoint bytes
+//   'g' key                                      an AppendGuard's state row
 //
 // Integers are big-endian and fixed-width so keys sort as the log does;
 // time is biased by 2^63 so negative instants sort before positive ones.
@@ -31,6 +32,7 @@ inline constexpr char kTimePrefix = 'm';
 inline constexpr char kTypePrefix = 'y';
 inline constexpr char kIdempotencyPrefix = 'k';
 inline constexpr char kCheckpointPrefix = 'c';
+inline constexpr char kGuardPrefix = 'g';
 
 void PutBigEndian64(std::string* out, uint64_t v);
 uint64_t GetBigEndian64(absl::string_view in);  // requires in.size() >= 8
@@ -43,6 +45,7 @@ std::string Type(uint8_t type, uint64_t seq);
 std::string Idempotency(absl::string_view key);
 std::string Checkpoint(absl::string_view name, uint64_t seq);
 std::string CheckpointPrefix(absl::string_view name);
+std::string GuardState(absl::string_view key);
 
 // The trailing seq(8) of an 'e', 'm' or 'y' key.
 uint64_t TrailingSeq(absl::string_view key);

@@ -304,6 +304,7 @@ absl::StatusOr<std::vector<AppendResult>> RocksDbEventStore::Append(
   }
 
   std::vector<std::string> anomalies(batch.size());
+  std::vector<std::pair<std::string, std::string>> guard_state;
   if (guard != nullptr && !to_write.empty()) {
     std::vector<std::string> drafts;
     std::vector<LoggedEvent> pending;
@@ -313,8 +314,11 @@ absl::StatusOr<std::vector<AppendResult>> RocksDbEventStore::Append(
       ORCH_ASSIGN_OR_RETURN(LoggedEvent e, LoggedEvent::Parse(drafts.back()));
       pending.push_back(e.Own());
     }
-    ORCH_ASSIGN_OR_RETURN(std::vector<std::string> found, guard->Check(*this, pending));
-    for (size_t j = 0; j < to_write.size() && j < found.size(); ++j) anomalies[to_write[j]] = found[j];
+    ORCH_ASSIGN_OR_RETURN(GuardOutcome outcome, guard->Check(*this, pending));
+    for (size_t j = 0; j < to_write.size() && j < outcome.anomalies.size(); ++j) {
+      anomalies[to_write[j]] = std::move(outcome.anomalies[j]);
+    }
+    guard_state = std::move(outcome.state);
   }
 
   rocksdb::WriteBatch wb;
@@ -352,6 +356,7 @@ absl::StatusOr<std::vector<AppendResult>> RocksDbEventStore::Append(
   }
   if (to_write.empty()) return results;
 
+  for (const auto& [key, value] : guard_state) wb.Put(keys::GuardState(key), value);
   std::string head_value;
   keys::PutBigEndian64(&head_value, last_seq);
   head_value += prev;

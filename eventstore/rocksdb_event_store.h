@@ -28,6 +28,7 @@ class RocksDbEventStore : public EventStore {
   absl::StatusOr<uint64_t> TaskVersion(const std::string& task) const override;
   absl::StatusOr<VerifyReport> Verify(
       const std::function<void(uint64_t)>& progress) const override;
+  absl::StatusOr<std::string> GetGuardState(const std::string& key) const override;
   absl::Status PutCheckpoint(const std::string& name, uint64_t seq,
                              const std::string& bytes) override;
   absl::StatusOr<std::pair<uint64_t, std::string>> GetCheckpoint(const std::string& name,

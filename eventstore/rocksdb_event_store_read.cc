@@ -201,6 +201,13 @@ absl::StatusOr<VerifyReport> RocksDbEventStore::Verify(
   return report;
 }
 
+absl::StatusOr<std::string> RocksDbEventStore::GetGuardState(const std::string& key) const {
+  std::string value;
+  ORCH_RETURN_IF_ERROR(FromRocks(db_->Get(rocksdb::ReadOptions(), keys::GuardState(key), &value),
+                                 absl::StrCat("guard state '", key, "'")));
+  return value;
+}
+
 absl::Status RocksDbEventStore::PutCheckpoint(const std::string& name, uint64_t seq,
                                               const std::string& bytes) {
   if (follower_) return absl::FailedPreconditionError("a follower store cannot write checkpoints");

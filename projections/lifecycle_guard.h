@@ -11,14 +11,16 @@
 
 namespace orch {
 
+// Keeps each task's folded lifecycle as a guard state row, so checking an
+// emit reads only the task's events since its previous one.
 class LifecycleGuard : public AppendGuard {
  public:
-  absl::StatusOr<std::vector<std::string>> Check(const EventStore& store,
-                                                 const std::vector<LoggedEvent>& pending) override;
+  absl::StatusOr<GuardOutcome> Check(const EventStore& store,
+                                     const std::vector<LoggedEvent>& pending) override;
 };
 
-// The lifecycle of `task` folded from the store (its events only, through
-// the task index).
+// The lifecycle of `task` folded from the store from scratch (its events
+// only, through the task index; no state rows).
 absl::StatusOr<struct TaskLifecycle> FoldTaskLifecycle(const EventStore& store, const std::string& task);
 
 }  // namespace orch

@@ -12,7 +12,7 @@ namespace orch::testing {
 inline constexpr char kNightNow[] = "2026-11-25T07:00:00Z";
 inline constexpr char kNightSince[] = "2026-11-24T22:00:00Z";
 
-// $ORCH_SOURCE_DIR/fixtures/night-01/<name>
+// <source tree>/fixtures/night-01/<name> (see SourceDir())
 std::string NightFile(const std::string& name);
 // The fixture's JSONL lines.
 std::vector<std::string> NightLines();

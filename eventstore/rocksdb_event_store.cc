@@ -22,7 +22,7 @@ namespace orch {
 
 namespace {
 
-rocksdb::Options MakeOptions(bool create) {
+rocksdb::Options MakeOptions(bool create, bool follower) {
   rocksdb::Options o;
   o.create_if_missing = create;
   o.info_log = MakeQuietRocksLogger();
@@ -37,7 +37,11 @@ rocksdb::Options MakeOptions(bool create) {
   o.max_manifest_file_size = 4 << 20;
   o.skip_stats_update_on_db_open = true;
   o.skip_checking_sst_file_sizes_on_db_open = true;
-  o.max_open_files = -1;  // required by followers; cheap for our file counts
+  // A writer opens table files lazily: an emit reads a handful of keys, and
+  // preloading every table (-1) costs a thread and an open per file. RocksDB
+  // requires -1 for secondary instances.
+  o.max_open_files = follower ? -1 : 256;
+  o.max_file_opening_threads = 1;
   o.paranoid_checks = true;
   return o;
 }
@@ -115,7 +119,7 @@ absl::StatusOr<std::unique_ptr<EventStore>> RocksDbEventStore::Open(const std::s
   if (!exists) std::filesystem::create_directories(dir, ec);
 
   std::unique_ptr<RocksDbEventStore> store(new RocksDbEventStore(dir, options.env, options.follower));
-  rocksdb::Options ro = MakeOptions(options.create_if_missing);
+  rocksdb::Options ro = MakeOptions(options.create_if_missing, options.follower);
   rocksdb::DB* db = nullptr;
   if (options.follower) {
     char tmpl[] = "/tmp/orch-follower-XXXXXX";

@@ -155,6 +155,9 @@ class EventStore {
   // The newest checkpoint of `name` at or before `max_seq`; NotFound if none.
   virtual absl::StatusOr<std::pair<uint64_t, std::string>> GetCheckpoint(
       const std::string& name, uint64_t max_seq) const = 0;
+  // Deletes the checkpoints of `name` older than `before_seq` except the
+  // newest `keep` of them (so time travel still finds an earlier start).
+  virtual absl::Status PruneCheckpoints(const std::string& name, uint64_t before_seq, size_t keep) = 0;
 
   // Follower stores only: sees events appended by the writer since.
   virtual absl::Status CatchUp() = 0;

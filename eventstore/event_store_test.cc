@@ -290,6 +290,13 @@ TEST_F(EventStoreTest, CheckpointsAreFoundAtOrBeforeASequence) {
   EXPECT_EQ(store->GetCheckpoint("status", 25)->first, 20u);
   EXPECT_TRUE(absl::IsNotFound(store->GetCheckpoint("status", 9).status()));
   EXPECT_TRUE(absl::IsNotFound(store->GetCheckpoint("none", 100).status()));
+  ASSERT_TRUE(store->PutCheckpoint("status", 30, "thirty").ok());
+  // Keep the newest one before 30 (20); drop 10; leave 30 and other names alone.
+  ASSERT_TRUE(store->PruneCheckpoints("status", 30, 1).ok());
+  EXPECT_TRUE(absl::IsNotFound(store->GetCheckpoint("status", 19).status()));
+  EXPECT_EQ(store->GetCheckpoint("status", 29)->second, "twenty");
+  EXPECT_EQ(store->GetCheckpoint("status", 99)->second, "thirty");
+  EXPECT_EQ(store->GetCheckpoint("other", 99)->second, "x");
 }
 
 // Opening and appending many times must not leave a file per open.

@@ -33,6 +33,7 @@ class RocksDbEventStore : public EventStore {
                              const std::string& bytes) override;
   absl::StatusOr<std::pair<uint64_t, std::string>> GetCheckpoint(const std::string& name,
                                                                  uint64_t max_seq) const override;
+  absl::Status PruneCheckpoints(const std::string& name, uint64_t before_seq, size_t keep) override;
   absl::Status CatchUp() override;
 
  private:

@@ -8,6 +8,7 @@
 #include "eventstore/rocksdb_adapter.h"
 #include "eventstore/rocksdb_event_store.h"
 #include "eventstore/sha256.h"
+#include "rocksdb/write_batch.h"
 #include "schema/status_macros.h"
 
 namespace orch {
@@ -214,6 +215,23 @@ absl::Status RocksDbEventStore::PutCheckpoint(const std::string& name, uint64_t 
   rocksdb::WriteOptions wo;
   wo.sync = true;
   return FromRocks(db_->Put(wo, keys::Checkpoint(name, seq), bytes), "write checkpoint");
+}
+
+absl::Status RocksDbEventStore::PruneCheckpoints(const std::string& name, uint64_t before_seq, size_t keep) {
+  if (follower_) return absl::FailedPreconditionError("a follower store cannot prune checkpoints");
+  std::vector<std::string> older;
+  const std::string prefix = keys::CheckpointPrefix(name);
+  ORCH_RETURN_IF_ERROR(ForEachKey(db_.get(), prefix, keys::Checkpoint(name, before_seq),
+                                  [&older](absl::string_view k, absl::string_view) {
+                                    older.emplace_back(k);
+                                    return true;
+                                  }));
+  if (older.size() <= keep) return absl::OkStatus();
+  rocksdb::WriteBatch wb;
+  for (size_t i = 0; i + keep < older.size(); ++i) wb.Delete(older[i]);
+  rocksdb::WriteOptions wo;
+  wo.sync = true;
+  return FromRocks(db_->Write(wo, &wb), "prune checkpoints");
 }
 
 absl::StatusOr<std::pair<uint64_t, std::string>> RocksDbEventStore::GetCheckpoint(

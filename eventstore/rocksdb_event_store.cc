@@ -254,11 +254,12 @@ absl::StatusOr<std::vector<AppendResult>> RocksDbEventStore::Append(
   absl::flat_hash_map<std::string, size_t> keys_in_batch;
   std::vector<uint64_t> seq_of(batch.size()), version_of(batch.size());
   std::vector<int64_t> time_of(batch.size());
+  std::vector<std::string> digest_of(batch.size());  // content digests, keyed events only
   uint64_t next_seq = start.seq + 1;
   for (size_t i = 0; i < batch.size(); ++i) {
     const Parsed& p = parsed[i];
     if (!p.idempotency_key.empty()) {
-      const std::string digest = Sha256(batch[i].event);
+      const std::string& digest = digest_of[i] = Sha256(batch[i].event);
       if (auto it = keys_in_batch.find(p.idempotency_key); it != keys_in_batch.end()) {
         if (batch[it->second].event != batch[i].event) {
           return absl::AbortedError(absl::StrCat("idempotency key '", p.idempotency_key,
@@ -344,7 +345,7 @@ absl::StatusOr<std::vector<AppendResult>> RocksDbEventStore::Append(
     if (!p.idempotency_key.empty()) {
       std::string v;
       keys::PutBigEndian64(&v, seq_of[i]);
-      wb.Put(keys::Idempotency(p.idempotency_key), v + Sha256(batch[i].event));
+      wb.Put(keys::Idempotency(p.idempotency_key), v + digest_of[i]);
     }
     results[i] = AppendResult{seq_of[i], version_of[i], hash, false, anomalies[i]};
     prev = hash;

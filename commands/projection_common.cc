@@ -42,10 +42,11 @@ void AddProjectionFlags(CLI::App* sub, ProjectionFlags* f) {
   sub->add_flag("--rebuild", f->rebuild, "Ignore checkpoints and fold the whole log again");
 }
 
-absl::StatusOr<LoadedProjection> LoadProjection(const ProjectionFlags& f, CommandContext& ctx) {
+absl::StatusOr<LoadedProjection> LoadProjection(const ProjectionFlags& f, CommandContext& ctx, bool task_details) {
   const int64_t clock = ctx.env->NowNanos();
   LoadOptions lo;
   lo.from_scratch = f.rebuild;
+  lo.task_details = task_details;
   if (!f.at.empty()) {
     ORCH_ASSIGN_OR_RETURN(TimeSpec at, ParseTimeSpec(f.at, clock, absl::LocalTimeZone()));
     lo.at = at;

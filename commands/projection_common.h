@@ -34,8 +34,10 @@ struct LoadedProjection {
 
 // Opens the store for reading (as the writer when it is free, so a
 // checkpoint can be kept) and folds the model. InvalidArgument for a bad
-// flag; store errors otherwise.
-absl::StatusOr<LoadedProjection> LoadProjection(const ProjectionFlags& flags, CommandContext& ctx);
+// flag; store errors otherwise. `task_details` false: the status pages
+// only (LoadOptions::task_details); WARNING: not for the ledger.
+absl::StatusOr<LoadedProjection> LoadProjection(const ProjectionFlags& flags, CommandContext& ctx,
+                                                bool task_details = true);
 
 // Writes `content` to a temporary file beside `path`, syncs it and renames
 // it over `path`: a reader sees the old file or the new one, never half.

@@ -27,7 +27,8 @@ absl::Status RunStatus(const StatusOptions& o, CommandContext& ctx) {
   if (format != "text" && format != "md" && format != "json" && format != "html") {
     return absl::InvalidArgumentError(absl::StrCat("bad --format '", format, "': use text, md, json or html"));
   }
-  ORCH_ASSIGN_OR_RETURN(LoadedProjection p, LoadProjection(o.flags, ctx));
+  // The pages show no task history: the checkpoint's task details are not read.
+  ORCH_ASSIGN_OR_RETURN(LoadedProjection p, LoadProjection(o.flags, ctx, /*task_details=*/false));
   const StatusView view = BuildStatusView(p.model, p.now, p.since);
   std::string page;
   if (format == "text") page = RenderStatusText(view);

@@ -1,6 +1,7 @@
 #include "projections/ledger_json.h"
 
 #include "projections/event_summary.h"
+#include "projections/json_writer.h"
 #include "projections/status_view.h"
 #include "schema/time_text.h"
 
@@ -137,9 +138,179 @@ J LedgerToJson(const ProjectModel& m) {
   return j;
 }
 
+// The streamed form of LedgerToJson: same members, same order, same bytes
+// (ledger_json_test.cc compares the two).
+namespace {
+
+void WriteInspection(const Inspection& i, JsonWriter* w) {
+  w->BeginObject();
+  w->Key("seq"); w->UInt(i.seq);
+  w->Key("at"); w->String(TimeText(i.at));
+  w->Key("head"); w->String(i.head);
+  w->Key("branch"); w->String(i.branch);
+  w->Key("branchMatches"); w->Bool(i.branch_matches);
+  w->Key("worktreeExists"); w->Bool(i.worktree_exists);
+  w->Key("baseIsAncestor"); w->Bool(i.base_is_ancestor);
+  w->Key("aheadOfBase"); w->Int(i.ahead_of_base);
+  w->Key("behindIntegration"); w->Int(i.behind_integration);
+  w->Key("forbiddenTouched"); w->Strings(i.forbidden_touched);
+  w->Key("outsideAllowed"); w->Strings(i.outside_allowed);
+  w->Key("dirty"); w->Strings(i.dirty);
+  w->Key("selfReviewPresent"); w->Bool(i.self_review_present);
+  w->Key("reviewable"); w->Bool(i.reviewable);
+  w->Key("problems"); w->Strings(i.problems);
+  w->EndObject();
+}
+
+void WriteTask(const TaskModel& t, JsonWriter* w) {
+  w->BeginObject();
+  // The predecessor's fields, in its order.
+  w->Key("id"); w->String(t.id);
+  w->Key("title"); w->String(t.title);
+  w->Key("threadId"); w->String(t.thread_id);
+  w->Key("pendingWorktreeId"); w->String(t.pending_worktree_id);
+  w->Key("packageId"); w->String(t.package_id);
+  w->Key("worktree"); w->String(t.worktree);
+  w->Key("branch"); w->String(t.branch);
+  w->Key("baseCommit"); w->String(t.base_commit);
+  w->Key("status"); w->String(TaskStateName(t.life.state));
+  w->Key("writeSet");
+  w->BeginObject();
+  w->Key("allowed"); w->Strings(t.allowed);
+  w->Key("forbidden"); w->Strings(t.forbidden);
+  w->EndObject();
+  w->Key("gates"); w->Strings(t.gates);
+  w->Key("evidence");
+  w->BeginObject();
+  w->Key("expected"); w->String(t.expected_evidence);
+  w->Key("labels"); w->Strings(t.evidence_labels);
+  w->Key("notes"); w->Strings(t.evidence_notes);
+  w->EndObject();
+  w->Key("lastObservation");
+  w->BeginObject();
+  w->Key("at"); w->String(TimeText(t.last_observation.at));
+  w->Key("result"); w->String(t.last_observation.result);
+  w->Key("note"); w->String(t.last_observation.note);
+  w->EndObject();
+  w->Key("history");
+  w->BeginArray();
+  for (const HistoryEntry& h : t.history) {
+    w->BeginObject();
+    w->Key("at"); w->String(TimeText(h.at));
+    w->Key("type"); w->String(EventTypeName(h.type));
+    w->Key("status"); w->String(TaskStateName(h.status));
+    w->Key("note"); w->String(h.note.empty() ? h.summary : h.note);
+    w->Key("seq"); w->UInt(h.seq);
+    w->Key("summary"); w->String(h.summary);
+    w->Key("anomaly"); w->String(h.anomaly);
+    w->EndObject();
+  }
+  w->EndArray();
+  // orch's own.
+  w->Key("worker"); w->String(t.worker);
+  w->Key("dispatchedAt"); w->String(TimeText(t.dispatched_at));
+  w->Key("updatedAt"); w->String(TimeText(t.updated_at));
+  w->Key("stateSince"); w->String(TimeText(t.state_since));
+  w->Key("evidenceReached"); w->String(EvidenceSummary(t));
+  w->Key("lastCommit"); w->String(t.last_commit);
+  w->Key("commits"); w->Int(t.commits);
+  w->Key("claimedEvidence"); w->String(t.claimed_evidence);
+  w->Key("review");
+  w->BeginObject();
+  w->Key("verdict"); w->String(t.verdict);
+  w->Key("reviewer"); w->String(t.reviewer);
+  w->Key("evidence"); w->String(t.review_evidence);
+  w->Key("residualRisks"); w->Strings(t.residual_risks);
+  w->EndObject();
+  w->Key("gateRuns");
+  w->BeginArray();
+  for (const GateRun& g : t.gate_runs) {
+    w->BeginObject();
+    w->Key("at"); w->String(TimeText(g.at));
+    w->Key("command"); w->String(g.command);
+    w->Key("result"); w->String(g.result);
+    w->Key("label"); w->String(g.label);
+    w->Key("logPath"); w->String(g.log_path);
+    w->EndObject();
+  }
+  w->EndArray();
+  w->Key("mergeCommit"); w->String(t.merge_commit);
+  w->Key("pushedCommit"); w->String(t.pushed_commit);
+  w->Key("mergedAt"); w->String(TimeText(t.merged_at));
+  w->Key("pushedAt"); w->String(TimeText(t.pushed_at));
+  w->Key("cleanedAt"); w->String(TimeText(t.cleaned_at));
+  w->Key("worktreeRemoved"); w->Bool(t.worktree_removed);
+  w->Key("branchDeleted"); w->Bool(t.branch_deleted);
+  w->Key("blockedReason"); w->String(t.blocked_reason);
+  w->Key("needsHuman"); w->Bool(t.needs_human && t.life.state == TaskState::kBlocked);
+  w->Key("anomalies"); w->UInt(t.anomalies);
+  w->Key("events"); w->UInt(t.events);
+  w->Key("historyDropped"); w->UInt(t.history_dropped);
+  w->Key("inspection");
+  if (t.has_inspection) {
+    WriteInspection(t.inspection, w);
+  } else {
+    w->Null();
+  }
+  w->EndObject();
+}
+
+}  // namespace
+
 std::string RenderLedgerJson(const ProjectModel& m) {
-  // replace: a non-UTF-8 byte in an event must not make the dump throw.
-  return LedgerToJson(m).dump(2, ' ', false, J::error_handler_t::replace) + "\n";
+  std::string out;
+  // About 4 KB a task pretty-printed: one allocation instead of doublings.
+  out.reserve(4096 + m.tasks.size() * 4096);
+  JsonWriter w(&out);
+  w.BeginObject();
+  w.Key("version"); w.Int(kLedgerVersion);
+  w.Key("projectRoot"); w.String(m.project_root);
+  w.Key("defaultBranch"); w.String(m.default_branch);
+  w.Key("remote"); w.String(m.remote);
+  w.Key("pushPolicy"); w.String(m.push_policy);
+  w.Key("maxConcurrency"); w.Int(m.max_concurrency);
+  w.Key("createdAt"); w.String(TimeText(m.initialized ? m.created_at : m.first_at));
+  w.Key("updatedAt"); w.String(TimeText(m.last_at));
+  w.Key("tasks");
+  w.BeginArray();
+  for (const TaskModel& t : m.tasks) WriteTask(t, &w);
+  w.EndArray();
+  // orch's own.
+  w.Key("generator"); w.String("orch");
+  w.Key("headSeq"); w.UInt(m.head_seq);
+  w.Key("runMode");
+  w.BeginObject();
+  w.Key("mode"); w.String(m.run_mode);
+  w.Key("reason"); w.String(m.run_mode_reason);
+  w.Key("since"); w.String(TimeText(m.run_mode_since));
+  w.EndObject();
+  w.Key("currentLane"); w.String(m.current_lane);
+  w.Key("packages");
+  w.BeginArray();
+  for (const PackageModel& p : m.packages) {
+    w.BeginObject();
+    w.Key("id"); w.String(p.id);
+    w.Key("title"); w.String(p.title);
+    w.Key("status"); w.String(p.status);
+    w.Key("reason"); w.String(p.reason);
+    w.Key("needsHuman"); w.Bool(p.needs_human);
+    w.Key("openedAt"); w.String(TimeText(p.opened_at));
+    w.Key("changedAt"); w.String(TimeText(p.changed_at));
+    w.EndObject();
+  }
+  w.EndArray();
+  w.Key("heartbeat");
+  w.BeginObject();
+  w.Key("last"); w.String(TimeText(m.last_heartbeat_at));
+  w.Key("source"); w.String(m.last_heartbeat_source);
+  w.Key("nextExpected"); w.String(TimeText(m.next_heartbeat_at));
+  w.Key("count"); w.UInt(m.heartbeats);
+  w.Key("missed"); w.UInt(m.missed_total);
+  w.EndObject();
+  w.Key("anomalies"); w.UInt(m.anomalies_total);
+  w.EndObject();
+  out.push_back('\n');
+  return out;
 }
 
 }  // namespace orch

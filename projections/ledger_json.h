@@ -16,10 +16,13 @@ namespace orch {
 // The ledger format version written in "version".
 inline constexpr int kLedgerVersion = 1;
 
-// Pretty-printed (2 spaces), ending in a newline; deterministic.
+// Pretty-printed (2 spaces), ending in a newline; deterministic. Streamed
+// (json_writer.h): no document is built, so a ledger of 10k tasks costs one
+// buffer, not millions of allocations.
 std::string RenderLedgerJson(const ProjectModel& model);
 
-// The JSON object of a ledger (exposed for status.json and tests).
+// The same ledger as a document. The reference RenderLedgerJson is tested
+// against (same bytes once dumped); too slow for big ledgers.
 nlohmann::ordered_json LedgerToJson(const ProjectModel& model);
 
 // Shared with status.json.

@@ -10,6 +10,7 @@ namespace orch {
 namespace {
 
 constexpr absl::string_view kMagic = "ORCHPM";
+constexpr absl::string_view kDetailMagic = "ORCHPD";
 constexpr size_t kHeaderSize = 6 + 1 + 8 + 8;
 
 void PutFixed64(std::string* out, uint64_t v) {
@@ -45,6 +46,7 @@ class Writer {
     PutVarint(v);
   }
   bool ok() const { return true; }
+  void Fail() {}
 
  private:
   void PutVarint(uint64_t v) {
@@ -93,12 +95,13 @@ class Reader {
   }
   bool ok() const { return ok_; }
   bool done() const { return in_.empty(); }
-
- private:
+  absl::string_view rest() const { return in_; }
   void Fail() {
     ok_ = false;
     in_ = {};
   }
+
+ private:
   uint64_t GetVarint() {
     uint64_t v = 0;
     for (int shift = 0; shift < 64; shift += 7) {
@@ -155,7 +158,9 @@ template <typename IO> void Visit(IO& io, Inspection& i) {
   VisitList(io, i.dirty); VisitList(io, i.problems);
 }
 
-template <typename IO> void Visit(IO& io, TaskModel& t) {
+// What the status pages read of a task. The lists only the ledger shows
+// (VisitTaskDetail) are kept apart, so a status call can skip them.
+template <typename IO> void VisitTaskCore(IO& io, TaskModel& t) {
   io.Field(t.id); io.Field(t.first_seq);
   io.Field(t.title); io.Field(t.package_id); io.Field(t.branch); io.Field(t.base_commit);
   io.Field(t.pending_worktree_id); io.Field(t.worker); io.Field(t.worktree); io.Field(t.thread_id);
@@ -168,8 +173,7 @@ template <typename IO> void Visit(IO& io, TaskModel& t) {
   io.Field(t.dispatched_at); io.Field(t.updated_at); io.Field(t.state_since);
   io.Field(t.last_commit); io.Field(t.claimed_evidence); io.Field(t.verdict); io.Field(t.reviewer);
   io.Field(t.review_evidence); io.Field(t.commits);
-  VisitList(io, t.residual_risks); VisitList(io, t.gate_runs);
-  VisitList(io, t.evidence_labels); VisitList(io, t.evidence_notes);
+  VisitList(io, t.evidence_labels);
   io.Field(t.merge_commit); io.Field(t.pushed_commit);
   io.Field(t.merged_at); io.Field(t.pushed_at); io.Field(t.cleaned_at);
   io.Field(t.worktree_removed); io.Field(t.branch_deleted);
@@ -178,7 +182,12 @@ template <typename IO> void Visit(IO& io, TaskModel& t) {
   if (t.has_inspection) Visit(io, t.inspection);
   io.Field(t.last_observation.at); io.Field(t.last_observation.result); io.Field(t.last_observation.note);
   io.Field(t.events); io.Field(t.anomalies); io.Field(t.history_dropped);
-  VisitList(io, t.history); VisitList(io, t.transitions);
+  VisitList(io, t.transitions);
+}
+
+template <typename IO> void VisitTaskDetail(IO& io, TaskModel& t) {
+  VisitList(io, t.residual_risks); VisitList(io, t.gate_runs);
+  VisitList(io, t.evidence_notes); VisitList(io, t.history);
 }
 
 template <typename IO> void Visit(IO& io, PackageModel& p) {
@@ -210,47 +219,118 @@ template <typename IO> void Visit(IO& io, ProjectModel& m) {
   io.Field(m.heartbeats); io.Field(m.missed_total);
   VisitList(io, m.heartbeat_ticks); VisitList(io, m.missed);
   VisitList(io, m.packages); io.Field(m.current_lane); VisitList(io, m.lane_changes);
-  VisitList(io, m.tasks);
+  size_t tasks = m.tasks.size();
+  io.Count(tasks);
+  if constexpr (IO::kReading) {
+    m.tasks.clear();
+    m.tasks.resize(tasks);
+  }
+  for (TaskModel& t : m.tasks) {
+    if (!io.ok()) return;
+    VisitTaskCore(io, t);
+  }
   io.Field(m.anomalies_total); io.Field(m.drift_total);
   VisitList(io, m.anomalies); VisitList(io, m.drift); VisitList(io, m.recent);
 }
 
-}  // namespace
-
-std::string EncodeModel(const ProjectModel& model) {
-  std::string out(kMagic);
-  out.push_back(static_cast<char>(kModelCodecVersion));
-  PutFixed64(&out, model.head_seq);
-  PutFixed64(&out, static_cast<uint64_t>(model.max_at));
-  Writer w(&out);
-  // The writer only reads through the reference.
-  Visit(w, const_cast<ProjectModel&>(model));
-  return out;
+// The task details, in task order; the count must match the core's.
+template <typename IO> void VisitDetails(IO& io, ProjectModel& m) {
+  size_t tasks = m.tasks.size();
+  io.Count(tasks);
+  if (tasks != m.tasks.size()) return io.Fail();
+  for (TaskModel& t : m.tasks) {
+    if (!io.ok()) return;
+    VisitTaskDetail(io, t);
+  }
 }
 
-absl::StatusOr<CheckpointHeader> PeekCheckpoint(absl::string_view bytes) {
-  if (bytes.size() < kHeaderSize || bytes.substr(0, kMagic.size()) != kMagic) {
+void PutHeader(std::string* out, absl::string_view magic, const ProjectModel& m) {
+  out->append(magic.data(), magic.size());
+  out->push_back(static_cast<char>(kModelCodecVersion));
+  PutFixed64(out, m.head_seq);
+  PutFixed64(out, static_cast<uint64_t>(m.max_at));
+}
+
+absl::StatusOr<CheckpointHeader> ReadHeader(absl::string_view bytes, absl::string_view magic) {
+  if (bytes.size() < kHeaderSize || bytes.substr(0, magic.size()) != magic) {
     return absl::DataLossError("checkpoint is not a project model");
   }
   CheckpointHeader h;
-  h.version = static_cast<uint8_t>(bytes[kMagic.size()]);
+  h.version = static_cast<uint8_t>(bytes[magic.size()]);
   if (h.version != kModelCodecVersion) {
     return absl::FailedPreconditionError(
         absl::StrCat("checkpoint has model version ", h.version, ", this orch reads ", kModelCodecVersion));
   }
-  h.seq = GetFixed64(bytes.substr(kMagic.size() + 1));
-  h.max_at = static_cast<int64_t>(GetFixed64(bytes.substr(kMagic.size() + 9)));
+  h.seq = GetFixed64(bytes.substr(magic.size() + 1));
+  h.max_at = static_cast<int64_t>(GetFixed64(bytes.substr(magic.size() + 9)));
   return h;
 }
 
-absl::StatusOr<ProjectModel> DecodeModel(absl::string_view bytes) {
-  auto header = PeekCheckpoint(bytes);
+}  // namespace
+
+EncodedModel EncodeModelParts(const ProjectModel& model) {
+  // The writers only read through the reference.
+  ProjectModel& m = const_cast<ProjectModel&>(model);
+  EncodedModel e;
+  PutHeader(&e.core, kMagic, m);
+  Writer core(&e.core);
+  Visit(core, m);
+  PutHeader(&e.details, kDetailMagic, m);
+  Writer details(&e.details);
+  VisitDetails(details, m);
+  return e;
+}
+
+namespace {
+
+// Decodes the core of `core` into `m`; `*rest` gets the bytes after it.
+absl::Status DecodeCore(absl::string_view core, ProjectModel* m, absl::string_view* rest) {
+  auto header = PeekCheckpoint(core);
   if (!header.ok()) return header.status();
+  Reader r(core.substr(kHeaderSize));
+  Visit(r, *m);
+  if (!r.ok()) return absl::DataLossError("checkpoint body is truncated or malformed");
+  if (m->head_seq != header->seq) return absl::DataLossError("checkpoint header and body disagree");
+  *rest = r.rest();
+  return absl::OkStatus();
+}
+
+absl::Status DecodeDetails(absl::string_view details, ProjectModel* m) {
+  auto header = ReadHeader(details, kDetailMagic);
+  if (!header.ok()) return header.status();
+  if (header->seq != m->head_seq) return absl::DataLossError("checkpoint details are of another seq");
+  Reader r(details.substr(kHeaderSize));
+  VisitDetails(r, *m);
+  if (!r.ok() || !r.done()) return absl::DataLossError("checkpoint details are truncated or malformed");
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<ProjectModel> DecodeModelParts(absl::string_view core, std::optional<absl::string_view> details) {
   ProjectModel m;
-  Reader r(bytes.substr(kHeaderSize));
-  Visit(r, m);
-  if (!r.ok() || !r.done()) return absl::DataLossError("checkpoint body is truncated or malformed");
-  if (m.head_seq != header->seq) return absl::DataLossError("checkpoint header and body disagree");
+  absl::string_view rest;
+  if (absl::Status s = DecodeCore(core, &m, &rest); !s.ok()) return s;
+  if (!rest.empty()) return absl::DataLossError("checkpoint body is truncated or malformed");
+  if (details) {
+    if (absl::Status s = DecodeDetails(*details, &m); !s.ok()) return s;
+  }
+  m.RebuildIndex();
+  return m;
+}
+
+std::string EncodeModel(const ProjectModel& model) {
+  EncodedModel e = EncodeModelParts(model);
+  return absl::StrCat(e.core, e.details);
+}
+
+absl::StatusOr<CheckpointHeader> PeekCheckpoint(absl::string_view bytes) { return ReadHeader(bytes, kMagic); }
+
+absl::StatusOr<ProjectModel> DecodeModel(absl::string_view bytes) {
+  ProjectModel m;
+  absl::string_view details;
+  if (absl::Status s = DecodeCore(bytes, &m, &details); !s.ok()) return s;
+  if (absl::Status s = DecodeDetails(details, &m); !s.ok()) return s;
   m.RebuildIndex();
   return m;
 }

@@ -1,12 +1,20 @@
 // The checkpoint form of a ProjectModel: a compact, deterministic binary
 // encoding (same model -> same bytes), read back without loss.
 //
-//   checkpoint := magic "ORCHPM" version(1) seq(8, big-endian)
-//                 max_at(8, big-endian, two's complement) body
-//   body       := the model's fields in declaration order; unsigned
-//                 integers as LEB128 varints, signed ones zig-zagged, bools
-//                 as one byte, strings and lists as a varint count followed
-//                 by the items.
+//   checkpoint := core details
+//   core       := magic "ORCHPM" header body
+//   details    := magic "ORCHPD" header task-count task-details*
+//   header     := version(1) seq(8, big-endian)
+//                 max_at(8, big-endian, two's complement)
+//   body       := the model's fields in declaration order, except the task
+//                 details; unsigned integers as LEB128 varints, signed ones
+//                 zig-zagged, bools as one byte, strings and lists as a
+//                 varint count followed by the items.
+//   task-details := residual_risks gate_runs evidence_notes history
+//
+// The task details are what only the ledger shows (most of a checkpoint's
+// bytes). The two parts can be stored apart (EncodeModelParts) so the
+// status pages read and decode the core alone.
 //
 // The header can be read without decoding the body (PeekCheckpoint), so a
 // time-travel query can skip checkpoints taken after the moment it wants.
@@ -17,6 +25,7 @@
 #define ORCH_PROJECTIONS_MODEL_CODEC_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -26,7 +35,7 @@
 namespace orch {
 
 // Bump whenever ProjectModel or the fold's meaning changes.
-inline constexpr uint8_t kModelCodecVersion = 2;
+inline constexpr uint8_t kModelCodecVersion = 3;
 
 struct CheckpointHeader {
   uint8_t version = 0;
@@ -34,11 +43,25 @@ struct CheckpointHeader {
   int64_t max_at = 0;  // the latest event time folded in
 };
 
+// The whole model as one buffer: core followed by details.
 std::string EncodeModel(const ProjectModel& model);
+
+struct EncodedModel {
+  std::string core;     // everything but the task details (starts with the header)
+  std::string details;  // the tasks' details, with the same header
+};
+EncodedModel EncodeModelParts(const ProjectModel& model);
 
 // DataLoss for truncated or malformed bytes; FailedPrecondition for another
 // codec version. The returned model's index is rebuilt.
 absl::StatusOr<ProjectModel> DecodeModel(absl::string_view bytes);
+
+// A model from its parts. Without `details` the tasks' residual_risks,
+// gate_runs, evidence_notes and history are left empty: enough for the
+// status pages, NOT for the ledger. Errors as DecodeModel; DataLoss when
+// the details are of another seq or do not match the core's tasks.
+absl::StatusOr<ProjectModel> DecodeModelParts(absl::string_view core,
+                                              std::optional<absl::string_view> details);
 
 // The header alone. Same errors as DecodeModel for the header part.
 absl::StatusOr<CheckpointHeader> PeekCheckpoint(absl::string_view bytes);

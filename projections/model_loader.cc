@@ -12,8 +12,8 @@ namespace {
 // and folds from the start (each look reads one value, not the model).
 constexpr int kMaxCheckpointProbes = 16;
 
-// The newest checkpoint at or before `max_seq` whose events all happened
-// at or before `max_at` (when given). nullopt when there is none to use.
+// The newest checkpoint core at or before `max_seq` whose events all
+// happened at or before `max_at` (when given). nullopt when there is none.
 std::optional<std::string> FindCheckpoint(const EventStore& store, uint64_t max_seq,
                                           std::optional<int64_t> max_at) {
   uint64_t limit = max_seq;
@@ -30,6 +30,27 @@ std::optional<std::string> FindCheckpoint(const EventStore& store, uint64_t max_
   return std::nullopt;
 }
 
+// The model of a checkpoint core, with its details when `details`. Errors
+// (details missing or unreadable, ...) mean: fold from the start.
+absl::StatusOr<ProjectModel> DecodeCheckpoint(const EventStore& store, const std::string& core, bool details) {
+  if (!details) return DecodeModelParts(core, std::nullopt);
+  ORCH_ASSIGN_OR_RETURN(CheckpointHeader header, PeekCheckpoint(core));
+  ORCH_ASSIGN_OR_RETURN(auto d, store.GetCheckpoint(kModelDetailsCheckpointName, header.seq));
+  if (d.first != header.seq) return absl::NotFoundError("no checkpoint details at that seq");
+  return DecodeModelParts(core, d.second);
+}
+
+// Details first: a core in the store always has its details beside it.
+// Then the older checkpoints are pruned (a failure there costs nothing).
+bool WriteCheckpoint(EventStore& store, const ProjectModel& model) {
+  EncodedModel e = EncodeModelParts(model);
+  if (!store.PutCheckpoint(kModelDetailsCheckpointName, model.head_seq, e.details).ok()) return false;
+  if (!store.PutCheckpoint(kModelCheckpointName, model.head_seq, e.core).ok()) return false;
+  store.PruneCheckpoints(kModelCheckpointName, model.head_seq, kCheckpointsKept).IgnoreError();
+  store.PruneCheckpoints(kModelDetailsCheckpointName, model.head_seq, kCheckpointsKept).IgnoreError();
+  return true;
+}
+
 }  // namespace
 
 absl::StatusOr<ProjectModel> LoadProjectModel(EventStore& store, const LoadOptions& o, LoadStats* stats) {
@@ -38,6 +59,7 @@ absl::StatusOr<ProjectModel> LoadProjectModel(EventStore& store, const LoadOptio
   *stats = LoadStats{};
   EventQuery q;
   q.to_seq = store.head().seq;
+  const uint64_t head = q.to_seq;
   std::optional<int64_t> max_at;
   if (o.at) {
     if (o.at->is_seq) {
@@ -47,10 +69,16 @@ absl::StatusOr<ProjectModel> LoadProjectModel(EventStore& store, const LoadOptio
       q.until_ns = o.at->time_ns + 1;  // "as it was at T" includes events at T
     }
   }
+  // Only a whole-log load that folds enough events writes a checkpoint, and
+  // it must hold the details: known before folding, as seqs have no gaps.
+  const bool may_write = !o.at && o.checkpoint_every > 0;
+  auto writes = [&](uint64_t from_seq) { return may_write && head + 1 - from_seq >= o.checkpoint_every; };
   ProjectFold fold;
   if (!o.from_scratch && q.to_seq > 0) {
-    if (auto bytes = FindCheckpoint(store, q.to_seq, max_at)) {
-      auto model = DecodeModel(*bytes);
+    if (auto core = FindCheckpoint(store, q.to_seq, max_at)) {
+      auto header = PeekCheckpoint(*core);
+      const bool details = o.task_details || (header.ok() && writes(header->seq + 1));
+      auto model = DecodeCheckpoint(store, *core, details);
       if (model.ok()) {
         stats->checkpoint_seq = model->head_seq;
         q.from_seq = model->head_seq + 1;
@@ -66,12 +94,12 @@ absl::StatusOr<ProjectModel> LoadProjectModel(EventStore& store, const LoadOptio
     }));
   }
   ProjectModel model = fold.Take();
-  const bool whole_log = !o.at && model.head_seq == store.head().seq;
+  const bool whole_log = !o.at && model.head_seq == head;
   const bool first = stats->checkpoint_seq == 0 && stats->folded > 0;
   if (whole_log && o.checkpoint_every > 0 && (first || stats->folded >= o.checkpoint_every)) {
     // Best effort: a follower cannot write, and a failed write only costs
     // the next call a longer fold.
-    stats->wrote_checkpoint = store.PutCheckpoint(kModelCheckpointName, model.head_seq, EncodeModel(model)).ok();
+    stats->wrote_checkpoint = WriteCheckpoint(store, model);
   }
   return model;
 }

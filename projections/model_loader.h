@@ -1,9 +1,12 @@
 // Loading the folded model from a store: the newest usable checkpoint plus
 // the events after it. The only place the projections touch the store.
 //
-// Checkpoints are kept under kModelCheckpointName (EventStore::PutCheckpoint)
-// in the model_codec.h form. They are a cache: a missing, unreadable or
-// older-version checkpoint only means folding from the start.
+// Checkpoints are kept in the model_codec.h form, in two parts at the same
+// seq (EventStore::PutCheckpoint): the core under kModelCheckpointName and
+// the tasks' details under kModelDetailsCheckpointName, so the status pages
+// read a fraction of the bytes. They are a cache: a missing, unreadable or
+// older-version checkpoint only means folding from the start. Writing one
+// prunes the older ones but the newest kCheckpointsKept.
 #ifndef ORCH_PROJECTIONS_MODEL_LOADER_H_
 #define ORCH_PROJECTIONS_MODEL_LOADER_H_
 
@@ -18,6 +21,10 @@
 namespace orch {
 
 inline constexpr char kModelCheckpointName[] = "project-model";
+inline constexpr char kModelDetailsCheckpointName[] = "project-model-details";
+// Older checkpoints kept when a new one is written (time travel starts from
+// the nearest earlier one).
+inline constexpr size_t kCheckpointsKept = 8;
 
 struct LoadOptions {
   // The state as it was at this moment: events up to and including this
@@ -29,6 +36,12 @@ struct LoadOptions {
   // the one used (only for whole-log loads; a follower store cannot write
   // and is skipped silently). 0 disables writing.
   uint64_t checkpoint_every = 1000;
+  // false: leave each task's history, gate runs, evidence notes and
+  // residual risks empty (or holding only what was folded after the
+  // checkpoint), and skip reading them: enough for the status pages, which
+  // do not show them. WARNING: such a model must not be rendered as a
+  // ledger. A load that writes a checkpoint reads the details anyway.
+  bool task_details = true;
 };
 
 struct LoadStats {

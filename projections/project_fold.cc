@@ -224,7 +224,10 @@ void ApplyFields(const LoggedEvent& e, TaskModel* t) {
 
 }  // namespace
 
-ProjectFold::ProjectFold(ProjectModel model) : model_(std::move(model)) { model_.RebuildIndex(); }
+ProjectFold::ProjectFold(ProjectModel model) : model_(std::move(model)) {
+  // A decoded checkpoint comes with its index.
+  if (model_.task_index.size() != model_.tasks.size()) model_.RebuildIndex();
+}
 
 TaskModel* ProjectFold::TaskFor(const std::string& id, uint64_t seq, bool create) {
   auto it = model_.task_index.find(id);

@@ -8,6 +8,11 @@
 #include "projections/model_codec.h"
 #include "projections/model_loader.h"
 #include "projections/projection_test_log.h"
+#include "projections/status_html.h"
+#include "projections/status_json.h"
+#include "projections/status_markdown.h"
+#include "projections/status_text.h"
+#include "projections/status_view.h"
 #include "schema/time_text.h"
 
 namespace orch {
@@ -177,6 +182,97 @@ TEST(ModelLoader, ACheckpointBeforeTheMomentIsUsed) {
   EXPECT_EQ(stats.checkpoint_seq, 5u);
   EXPECT_EQ(m->FindTask("T2")->life.state, TaskState::kMerged);
   EXPECT_EQ(m->current_lane, "a");
+}
+
+// Every page a status call renders.
+std::string Pages(const ProjectModel& m) {
+  const int64_t now = *ParseRfc3339(At(60));
+  const StatusView v = BuildStatusView(m, now, now - int64_t{3600} * 1'000'000'000);
+  return RenderStatusText(v) + RenderStatusMarkdown(v) + RenderStatusJson(v) + RenderStatusHtml(m, v);
+}
+
+// The status pages read only the checkpoint's core: the same pages, whether
+// the checkpoint was taken early or late and events were folded after it.
+TEST(ModelLoader, StatusPagesWithoutTaskDetailsAreTheSame) {
+  TestLog log;
+  Night(log);
+  const uint64_t head = log.store().head().seq;
+  for (uint64_t split = 1; split <= head; ++split) {
+    TestLog fresh;
+    uint64_t seq = 0;
+    ASSERT_TRUE(log.store().Scan(EventQuery{}, [&](const LoggedEvent& e) {
+      fresh.Emit(*LoggedEventToJson(log.schema(), e));
+      if (++seq == split) {
+        EXPECT_TRUE(LoadProjectModel(fresh.store(), LoadOptions{}).ok());
+      }
+      return true;
+    }).ok());
+    LoadOptions summary;
+    summary.task_details = false;
+    LoadStats stats;
+    auto light = LoadProjectModel(fresh.store(), summary, &stats);
+    ASSERT_TRUE(light.ok());
+    EXPECT_EQ(stats.checkpoint_seq, split);
+    auto full = LoadProjectModel(fresh.store(), LoadOptions{});
+    ASSERT_TRUE(full.ok());
+    EXPECT_EQ(Pages(*light), Pages(*full)) << "split at " << split;
+    if (split == head) {
+      EXPECT_TRUE(light->FindTask("T1")->history.empty());
+    }
+    EXPECT_FALSE(full->FindTask("T1")->history.empty());
+  }
+}
+
+// A load that writes a checkpoint reads the details even for the status
+// pages: the new checkpoint must hold them.
+TEST(ModelLoader, CheckpointWrittenAfterASummaryLoadKeepsTheDetails) {
+  TestLog log;
+  Night(log);
+  LoadOptions o;
+  o.checkpoint_every = 1;
+  ASSERT_TRUE(LoadProjectModel(log.store(), o).ok());
+  log.Emit({{"type", "gate"}, {"task", "T1"}, {"at", At(54)}, {"command", "make test"}, {"result", "fail"}});
+  o.task_details = false;
+  LoadStats stats;
+  ASSERT_TRUE(LoadProjectModel(log.store(), o, &stats).ok());
+  EXPECT_TRUE(stats.wrote_checkpoint);
+  auto m = LoadProjectModel(log.store(), LoadOptions{});
+  ASSERT_TRUE(m.ok());
+  EXPECT_EQ(EncodeModel(*m), EncodeModel(FoldAll(log.store())));
+}
+
+TEST(ModelLoader, WritingACheckpointPrunesOldOnes) {
+  TestLog log;
+  Night(log);
+  LoadOptions o;
+  o.checkpoint_every = 1;
+  const uint64_t first = log.store().head().seq;
+  ASSERT_TRUE(LoadProjectModel(log.store(), o).ok());
+  for (size_t i = 0; i <= kCheckpointsKept + 1; ++i) {
+    log.Emit({{"type", "heartbeat"}, {"at", At(60 + static_cast<int>(i))}});
+    ASSERT_TRUE(LoadProjectModel(log.store(), o).ok());
+  }
+  for (const char* name : {kModelCheckpointName, kModelDetailsCheckpointName}) {
+    EXPECT_TRUE(absl::IsNotFound(log.store().GetCheckpoint(name, first).status())) << name;
+    auto kept = log.store().GetCheckpoint(name, first + 2);  // the oldest of the kept ones
+    ASSERT_TRUE(kept.ok()) << name;
+    EXPECT_EQ(kept->first, first + 2) << name;
+  }
+}
+
+TEST(ModelCodec, PartsDecodeAloneOrTogether) {
+  TestLog log;
+  Night(log);
+  const ProjectModel m = FoldAll(log.store());
+  const EncodedModel parts = EncodeModelParts(m);
+  auto whole = DecodeModelParts(parts.core, parts.details);
+  ASSERT_TRUE(whole.ok());
+  EXPECT_EQ(EncodeModel(*whole), EncodeModel(m));
+  auto core = DecodeModelParts(parts.core, std::nullopt);
+  ASSERT_TRUE(core.ok());
+  EXPECT_TRUE(core->FindTask("T1")->history.empty());
+  EXPECT_EQ(core->FindTask("T1")->life.state, m.FindTask("T1")->life.state);
+  EXPECT_TRUE(absl::IsDataLoss(DecodeModelParts(parts.core, parts.core).status()));
 }
 
 }  // namespace

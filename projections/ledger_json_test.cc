@@ -1,0 +1,106 @@
+// The streamed ledger is byte for byte the document form, dumped: for empty
+// and full models, and for strings that need escaping (quotes, control
+// characters, UTF-8, invalid UTF-8).
+#include "projections/ledger_json.h"
+
+#include "gtest/gtest.h"
+#include "projections/json_writer.h"
+
+namespace orch {
+namespace {
+
+std::string Dumped(const ProjectModel& m) {
+  return LedgerToJson(m).dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
+}
+
+const std::vector<std::string>& OddStrings() {
+  static const auto* s = new std::vector<std::string>{
+      "",
+      "plain text",
+      "quote \" and backslash \\ and slash /",
+      "tab\tnewline\ncr\rbell\x07 del\x7f",
+      std::string("nul\0inside", 10),
+      "caf\xc3\xa9 \xe2\x80\x94 \xf0\x9f\x9a\x80",         // UTF-8
+      "bad \xff byte, cut \xe2\x80 and \xc3",              // invalid UTF-8
+      "<script>alert(1)</script>",
+  };
+  return *s;
+}
+
+ProjectModel FullModel() {
+  ProjectModel m;
+  m.head_seq = 42;
+  m.initialized = true;
+  m.created_at = 1'795'557'600'000'000'000;
+  m.last_at = m.created_at + 1'500'000'000;
+  m.project_root = "/work/\xc3\xa9t\xc3\xa9";
+  m.push_policy = "after-merge";
+  m.max_concurrency = -3;
+  m.run_mode_reason = "night \"shift\"";
+  m.heartbeats = 7;
+  PackageModel p;
+  p.id = "lane-a";
+  p.title = OddStrings()[6];
+  p.needs_human = true;
+  m.packages.push_back(p);
+  m.packages.emplace_back();
+  int n = 0;
+  for (const std::string& s : OddStrings()) {
+    TaskModel t;
+    t.id = "T" + std::to_string(++n);
+    t.title = s;
+    t.branch = s;
+    t.allowed = {s, "src/**"};
+    t.evidence_notes = {s};
+    t.life.state = static_cast<TaskState>(n % 10);
+    t.needs_human = n % 2 == 0;
+    t.commits = -n;
+    t.events = uint64_t{1} << 63;
+    t.dispatched_at = m.created_at + n;
+    t.history.push_back(HistoryEntry{7, m.created_at, EventType::Dispatched, TaskState::kActive, "", s, ""});
+    t.history.push_back(HistoryEntry{8, 0, EventType::Gate, TaskState::kActive, s, "sum", s});
+    t.gate_runs.push_back(GateRun{m.created_at, s, "pass", "local", ""});
+    if (n % 2 == 1) {
+      t.has_inspection = true;
+      t.inspection.head = s;
+      t.inspection.dirty = {s, s};
+      t.inspection.ahead_of_base = -1;
+    }
+    m.tasks.push_back(t);
+  }
+  return m;
+}
+
+TEST(LedgerJson, EmptyModelStreamsAsTheDocument) { EXPECT_EQ(RenderLedgerJson(ProjectModel{}), Dumped(ProjectModel{})); }
+
+TEST(LedgerJson, FullModelStreamsAsTheDocument) {
+  const ProjectModel m = FullModel();
+  const std::string streamed = RenderLedgerJson(m);
+  EXPECT_EQ(streamed, Dumped(m));
+  EXPECT_NE(streamed.find("\\u0000"), std::string::npos);       // escaped, not cut
+  EXPECT_NE(streamed.find("\xef\xbf\xbd"), std::string::npos);  // bad bytes replaced
+}
+
+TEST(JsonWriter, NestedEmptyAndTopLevelValues) {
+  std::string out;
+  JsonWriter w(&out);
+  w.BeginArray();
+  w.BeginObject();
+  w.EndObject();
+  w.BeginArray();
+  w.EndArray();
+  w.BeginObject();
+  w.Key("a");
+  w.Strings({});
+  w.Key("b");
+  w.Strings({"x"});
+  w.EndObject();
+  w.Int(-1);
+  w.Null();
+  w.EndArray();
+  const auto expected = nlohmann::ordered_json::parse(R"([{}, [], {"a": [], "b": ["x"]}, -1, null])");
+  EXPECT_EQ(out, expected.dump(2));
+}
+
+}  // namespace
+}  // namespace orch

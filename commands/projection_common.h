@@ -34,8 +34,9 @@ struct LoadedProjection {
 
 // Opens the store for reading (as the writer when it is free, so a
 // checkpoint can be kept) and folds the model. InvalidArgument for a bad
-// flag; store errors otherwise. `task_details` false: the status pages
-// only (LoadOptions::task_details); WARNING: not for the ledger.
+// flag; store errors otherwise. `task_details` false: the text, Markdown
+// and JSON status pages only (LoadOptions::task_details); WARNING: not for
+// the ledger or status.html.
 absl::StatusOr<LoadedProjection> LoadProjection(const ProjectionFlags& flags, CommandContext& ctx,
                                                 bool task_details = true);
 

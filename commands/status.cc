@@ -27,8 +27,9 @@ absl::Status RunStatus(const StatusOptions& o, CommandContext& ctx) {
   if (format != "text" && format != "md" && format != "json" && format != "html") {
     return absl::InvalidArgumentError(absl::StrCat("bad --format '", format, "': use text, md, json or html"));
   }
-  // The pages show no task history: the checkpoint's task details are not read.
-  ORCH_ASSIGN_OR_RETURN(LoadedProjection p, LoadProjection(o.flags, ctx, /*task_details=*/false));
+  // Only the HTML page's picture needs the tasks' details (transitions);
+  // the other pages are rendered without reading them from the checkpoint.
+  ORCH_ASSIGN_OR_RETURN(LoadedProjection p, LoadProjection(o.flags, ctx, /*task_details=*/format == "html"));
   const StatusView view = BuildStatusView(p.model, p.now, p.since);
   std::string page;
   if (format == "text") page = RenderStatusText(view);

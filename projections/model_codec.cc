@@ -158,8 +158,9 @@ template <typename IO> void Visit(IO& io, Inspection& i) {
   VisitList(io, i.dirty); VisitList(io, i.problems);
 }
 
-// What the status pages read of a task. The lists only the ledger shows
-// (VisitTaskDetail) are kept apart, so a status call can skip them.
+// What the status pages read of a task. The lists only the ledger and the
+// HTML picture show (VisitTaskDetail) are kept apart, so a status call can
+// skip them.
 template <typename IO> void VisitTaskCore(IO& io, TaskModel& t) {
   io.Field(t.id); io.Field(t.first_seq);
   io.Field(t.title); io.Field(t.package_id); io.Field(t.branch); io.Field(t.base_commit);
@@ -182,12 +183,11 @@ template <typename IO> void VisitTaskCore(IO& io, TaskModel& t) {
   if (t.has_inspection) Visit(io, t.inspection);
   io.Field(t.last_observation.at); io.Field(t.last_observation.result); io.Field(t.last_observation.note);
   io.Field(t.events); io.Field(t.anomalies); io.Field(t.history_dropped);
-  VisitList(io, t.transitions);
 }
 
 template <typename IO> void VisitTaskDetail(IO& io, TaskModel& t) {
   VisitList(io, t.residual_risks); VisitList(io, t.gate_runs);
-  VisitList(io, t.evidence_notes); VisitList(io, t.history);
+  VisitList(io, t.evidence_notes); VisitList(io, t.history); VisitList(io, t.transitions);
 }
 
 template <typename IO> void Visit(IO& io, PackageModel& p) {

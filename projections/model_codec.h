@@ -11,9 +11,10 @@
 //                 zig-zagged, bools as one byte, strings and lists as a
 //                 varint count followed by the items.
 //   task-details := residual_risks gate_runs evidence_notes history
+//                   transitions
 //
-// The task details are what only the ledger shows (most of a checkpoint's
-// bytes). The two parts can be stored apart (EncodeModelParts) so the
+// The task details are what only the ledger and status.html's picture show
+// (most of a checkpoint's bytes). The two parts can be stored apart (EncodeModelParts) so the
 // status pages read and decode the core alone.
 //
 // The header can be read without decoding the body (PeekCheckpoint), so a
@@ -35,7 +36,7 @@
 namespace orch {
 
 // Bump whenever ProjectModel or the fold's meaning changes.
-inline constexpr uint8_t kModelCodecVersion = 3;
+inline constexpr uint8_t kModelCodecVersion = 4;
 
 struct CheckpointHeader {
   uint8_t version = 0;
@@ -57,8 +58,9 @@ EncodedModel EncodeModelParts(const ProjectModel& model);
 absl::StatusOr<ProjectModel> DecodeModel(absl::string_view bytes);
 
 // A model from its parts. Without `details` the tasks' residual_risks,
-// gate_runs, evidence_notes and history are left empty: enough for the
-// status pages, NOT for the ledger. Errors as DecodeModel; DataLoss when
+// gate_runs, evidence_notes, history and transitions are left empty: enough
+// for the text, Markdown and JSON status pages, NOT for the ledger or the
+// HTML page's picture. Errors as DecodeModel; DataLoss when
 // the details are of another seq or do not match the core's tasks.
 absl::StatusOr<ProjectModel> DecodeModelParts(absl::string_view core,
                                               std::optional<absl::string_view> details);

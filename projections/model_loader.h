@@ -4,7 +4,7 @@
 // Checkpoints are kept in the model_codec.h form, in two parts at the same
 // seq (EventStore::PutCheckpoint): the core under kModelCheckpointName and
 // the tasks' details under kModelDetailsCheckpointName, so the status pages
-// read a fraction of the bytes. They are a cache: a missing, unreadable or
+// read under half of the bytes. They are a cache: a missing, unreadable or
 // older-version checkpoint only means folding from the start. Writing one
 // prunes the older ones but the newest kCheckpointsKept.
 #ifndef ORCH_PROJECTIONS_MODEL_LOADER_H_
@@ -36,11 +36,13 @@ struct LoadOptions {
   // the one used (only for whole-log loads; a follower store cannot write
   // and is skipped silently). 0 disables writing.
   uint64_t checkpoint_every = 1000;
-  // false: leave each task's history, gate runs, evidence notes and
-  // residual risks empty (or holding only what was folded after the
-  // checkpoint), and skip reading them: enough for the status pages, which
-  // do not show them. WARNING: such a model must not be rendered as a
-  // ledger. A load that writes a checkpoint reads the details anyway.
+  // false: leave each task's history, gate runs, evidence notes, residual
+  // risks and state transitions empty (or holding only what was folded
+  // after the checkpoint), and skip reading them: enough for the text,
+  // Markdown and JSON status pages, which do not show them. WARNING: such a
+  // model must not be rendered as a ledger or an HTML page (its picture
+  // draws the transitions). A load that writes a checkpoint reads the
+  // details anyway.
   bool task_details = true;
 };
 

@@ -2,6 +2,7 @@
 
 #include <cstdlib>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "schema/status_macros.h"
 #include "schema/time_text.h"
@@ -39,7 +40,20 @@ absl::StatusOr<std::unique_ptr<EventStore>> OpenStoreForRead(const CommandContex
   return EventStore::Open(dir, o);
 }
 
+namespace {
+constexpr char kExitCodePayload[] = "orch.dev/exit-code";
+}  // namespace
+
+absl::Status WithExitCode(absl::Status status, int code) {
+  status.SetPayload(kExitCodePayload, absl::Cord(std::to_string(code)));
+  return status;
+}
+
 int ExitCodeFor(const absl::Status& s) {
+  if (auto code = s.GetPayload(kExitCodePayload); code.has_value()) {
+    int value = 0;
+    if (absl::SimpleAtoi(std::string(*code), &value) && value > 0) return value;
+  }
   switch (s.code()) {
     case absl::StatusCode::kOk:
       return 0;

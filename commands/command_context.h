@@ -38,8 +38,12 @@ absl::StatusOr<std::unique_ptr<EventStore>> OpenStoreForWrite(const CommandConte
 absl::StatusOr<std::unique_ptr<EventStore>> OpenStoreForRead(const CommandContext& ctx);
 
 // Exit codes (docs/cli.md): 0 ok, 1 internal, 2 bad input or usage,
-// 3 conflict, 4 store unavailable.
+// 3 conflict, 4 store unavailable; or the code WithExitCode attached.
 int ExitCodeFor(const absl::Status& status);
+
+// `status` carrying an exit code of its own, for a verb whose outcome is
+// not one of the shared meanings (inspect: 5, not reviewable).
+absl::Status WithExitCode(absl::Status status, int code);
 
 }  // namespace orch
 

@@ -17,8 +17,6 @@ namespace orch {
 
 namespace {
 
-constexpr char kExitCodePayload[] = "orch.dev/exit-code";
-
 struct InspectOptions {
   std::string task;
   std::string repo;
@@ -110,10 +108,9 @@ absl::Status RunInspect(const InspectOptions& o, CommandContext& ctx) {
     *ctx.out << "recorded inspected as seq " << results[0].seq << "\n";
   }
   if (checklist->reviewable()) return absl::OkStatus();
-  absl::Status s = absl::FailedPreconditionError(
-      absl::StrCat(o.task, " is not reviewable: ", absl::StrJoin(checklist->problems, "; ")));
-  s.SetPayload(kExitCodePayload, absl::Cord(std::to_string(kExitNotReviewable)));
-  return s;
+  return WithExitCode(absl::FailedPreconditionError(absl::StrCat(
+                          o.task, " is not reviewable: ", absl::StrJoin(checklist->problems, "; "))),
+                      kExitNotReviewable);
 }
 
 }  // namespace
@@ -123,12 +120,6 @@ absl::Status RepoInputError(const absl::Status& s) {
   // problem (FailedPrecondition would map to 4).
   if (absl::IsFailedPrecondition(s)) return absl::InvalidArgumentError(s.message());
   return s;
-}
-
-int ExitCodeOverride(const absl::Status& status) {
-  auto code = status.GetPayload(kExitCodePayload);
-  if (!code.has_value()) return 0;
-  return std::atoi(std::string(*code).c_str());
 }
 
 void RegisterInspect(CLI::App& app, CommandContext& ctx) {

@@ -69,7 +69,6 @@ int main(int argc, char** argv) {
   }
   if (!ctx.result.ok()) {
     std::cerr << "orch: " << ctx.result.message() << "\n";
-    if (int code = orch::ExitCodeOverride(ctx.result); code != 0) return code;
     return orch::ExitCodeFor(ctx.result);
   }
   return 0;

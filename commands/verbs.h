@@ -19,8 +19,6 @@ void RegisterObserve(CLI::App& app, CommandContext& ctx);  // observe.cc
 
 // Exit code of `orch inspect` when the unit is not reviewable (docs/git.md).
 inline constexpr int kExitNotReviewable = 5;
-// An exit code a verb asked for beyond ExitCodeFor's mapping, or 0.
-int ExitCodeOverride(const absl::Status& status);
 // A repository that cannot be used (no commits yet) is bad input (exit 2).
 absl::Status RepoInputError(const absl::Status& status);
 // `orch emit committed|merged|pushed --from-git`: fills the payload's commit

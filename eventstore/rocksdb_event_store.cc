@@ -5,7 +5,6 @@
 #include <stdlib.h>
 
 #include <filesystem>
-#include <map>
 #include <random>
 
 #include "absl/container/flat_hash_map.h"

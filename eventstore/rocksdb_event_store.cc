@@ -4,6 +4,7 @@
 
 #include <stdlib.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <random>
 
@@ -325,7 +326,11 @@ absl::StatusOr<std::vector<AppendResult>> RocksDbEventStore::Append(
     guard_state = std::move(outcome.state);
   }
 
-  rocksdb::WriteBatch wb;
+  // Rows are collected and written in key order: the memtable's skip list
+  // inserts ascending keys far faster than keys hopping between the log and
+  // its three indexes (measured: most of a batched append's time).
+  std::vector<std::pair<std::string, std::string>> rows;
+  rows.reserve(to_write.size() * 4 + guard_state.size() + 1);
   std::string prev = start.hash;
   uint64_t last_seq = start.seq;
   for (size_t i : to_write) {
@@ -333,18 +338,14 @@ absl::StatusOr<std::vector<AppendResult>> RocksDbEventStore::Append(
     const std::string record =
         BuildRecord(seq_of[i], version_of[i], time_of[i], prev, anomalies[i], batch[i].event);
     const std::string hash = Sha256(record);
-    wb.Put(keys::Event(seq_of[i]), hash + record);
-    if (!p.task.empty()) {
-      std::string seq_value;
-      keys::PutBigEndian64(&seq_value, seq_of[i]);
-      wb.Put(keys::Task(p.task, version_of[i]), seq_value);
-    }
-    wb.Put(keys::Time(time_of[i], seq_of[i]), "");
-    wb.Put(keys::Type(p.type, seq_of[i]), "");
+    std::string seq_value;
+    keys::PutBigEndian64(&seq_value, seq_of[i]);
+    rows.emplace_back(keys::Event(seq_of[i]), hash + record);
+    if (!p.task.empty()) rows.emplace_back(keys::Task(p.task, version_of[i]), seq_value);
+    rows.emplace_back(keys::Time(time_of[i], seq_of[i]), "");
+    rows.emplace_back(keys::Type(p.type, seq_of[i]), "");
     if (!p.idempotency_key.empty()) {
-      std::string v;
-      keys::PutBigEndian64(&v, seq_of[i]);
-      wb.Put(keys::Idempotency(p.idempotency_key), v + digest_of[i]);
+      rows.emplace_back(keys::Idempotency(p.idempotency_key), seq_value + digest_of[i]);
     }
     results[i] = AppendResult{seq_of[i], version_of[i], hash, false, anomalies[i]};
     prev = hash;
@@ -360,11 +361,14 @@ absl::StatusOr<std::vector<AppendResult>> RocksDbEventStore::Append(
   }
   if (to_write.empty()) return results;
 
-  for (const auto& [key, value] : guard_state) wb.Put(keys::GuardState(key), value);
+  for (const auto& [key, value] : guard_state) rows.emplace_back(keys::GuardState(key), value);
   std::string head_value;
   keys::PutBigEndian64(&head_value, last_seq);
   head_value += prev;
-  wb.Put(keys::kHead, head_value);
+  rows.emplace_back(keys::kHead, head_value);
+  std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  rocksdb::WriteBatch wb;
+  for (const auto& [key, value] : rows) wb.Put(key, value);
   rocksdb::WriteOptions wo;
   wo.sync = true;
   ORCH_RETURN_IF_ERROR(FromRocks(db_->Write(wo, &wb), absl::StrCat("append to ", dir_)));

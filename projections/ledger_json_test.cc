@@ -3,8 +3,11 @@
 // characters, UTF-8, invalid UTF-8).
 #include "projections/ledger_json.h"
 
+#include <limits>
+
 #include "gtest/gtest.h"
 #include "projections/json_writer.h"
+#include "schema/time_text.h"
 
 namespace orch {
 namespace {
@@ -79,6 +82,31 @@ TEST(LedgerJson, FullModelStreamsAsTheDocument) {
   EXPECT_EQ(streamed, Dumped(m));
   EXPECT_NE(streamed.find("\\u0000"), std::string::npos);       // escaped, not cut
   EXPECT_NE(streamed.find("\xef\xbf\xbd"), std::string::npos);  // bad bytes replaced
+}
+
+TEST(LedgerJson, TimeTextIsFormatRfc3339) {
+  std::vector<int64_t> times = {1,
+                                999'999'999,
+                                1'000'000'000,
+                                951'782'400'000'000'000,      // 2000-02-29
+                                951'868'799'999'999'999,      // 2000-02-29T23:59:59.999999999
+                                1'795'557'600'000'000'000,    // 2026-11-24T22:00:00Z
+                                1'795'557'600'120'000'000,    // .12
+                                4'107'542'400'000'000'000,    // 2100-03-01
+                                -1'000'000'000,
+                                std::numeric_limits<int64_t>::max()};
+  uint64_t x = 0x9e3779b97f4a7c15;
+  for (int i = 0; i < 100000; ++i) {
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    int64_t t = static_cast<int64_t>(x >> 1);
+    if (i % 3 == 0) t -= t % 1'000'000'000;  // whole seconds
+    if (i % 3 == 1) t -= t % 1'000;          // microseconds
+    times.push_back(t);
+  }
+  for (int64_t t : times) ASSERT_EQ(TimeText(t), FormatRfc3339(t)) << t;
+  EXPECT_EQ(TimeText(0), "");
 }
 
 TEST(JsonWriter, NestedEmptyAndTopLevelValues) {

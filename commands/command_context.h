@@ -6,6 +6,7 @@
 #include <iostream>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "eventstore/env.h"
@@ -15,6 +16,7 @@
 namespace orch {
 
 struct CommandContext {
+  std::vector<std::string> args;  // the command line, without argv[0]
   std::string store_flag;  // --store, if given
   Env* env = nullptr;
   EventSchema* schema = nullptr;

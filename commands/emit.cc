@@ -5,6 +5,7 @@
 // field to schema/events.fbs is all it takes to emit it.
 #include <fstream>
 #include <map>
+#include <optional>
 #include <memory>
 #include <sstream>
 
@@ -243,17 +244,25 @@ void AddTypedCommand(CLI::App* emit, const EventTypeInfo& info, EmitOptions& o, 
 
 }  // namespace
 
-absl::Status CheckEmitType(const std::vector<std::string>& args, const EventSchema& schema) {
+namespace {
+
+// The TYPE of `orch emit TYPE ...`, if the command line has one.
+std::optional<std::string> EmitTypeArg(const std::vector<std::string>& args) {
   for (size_t i = 0; i + 1 < args.size(); ++i) {
-    if (args[i] != "emit") continue;
-    const std::string& type = args[i + 1];
-    if (type.empty() || type[0] == '-' || schema.Find(type) != nullptr) return absl::OkStatus();
-    std::vector<std::string> names;
-    for (const auto& t : schema.types()) names.push_back(t.name);
-    return absl::InvalidArgumentError(
-        absl::StrCat("unknown event type '", type, "' (known: ", absl::StrJoin(names, ", "), ")"));
+    if (args[i] == "emit" && !args[i + 1].empty() && args[i + 1][0] != '-') return args[i + 1];
   }
-  return absl::OkStatus();
+  return std::nullopt;
+}
+
+}  // namespace
+
+absl::Status CheckEmitType(const std::vector<std::string>& args, const EventSchema& schema) {
+  const std::optional<std::string> type = EmitTypeArg(args);
+  if (!type || schema.Find(*type) != nullptr) return absl::OkStatus();
+  std::vector<std::string> names;
+  for (const auto& t : schema.types()) names.push_back(t.name);
+  return absl::InvalidArgumentError(
+      absl::StrCat("unknown event type '", *type, "' (known: ", absl::StrJoin(names, ", "), ")"));
 }
 
 void RegisterEmit(CLI::App& app, CommandContext& ctx) {
@@ -264,7 +273,12 @@ void RegisterEmit(CLI::App& app, CommandContext& ctx) {
   auto* json = emit->add_option("--json", o->json, "One event (or an array: one atomic batch) as JSON");
   auto* jsonl = emit->add_option("--jsonl", o->jsonl, "File of JSON events, one a line ('-' for stdin): one atomic batch");
   json->excludes(jsonl);
-  for (const EventTypeInfo& info : ctx.schema->types()) AddTypedCommand(emit, info, *o, ctx);
+  // An emit names its type: building the other 24 sub-commands (some 500
+  // CLI11 options) would cost every emit about a millisecond for nothing.
+  const std::optional<std::string> named = EmitTypeArg(ctx.args);
+  for (const EventTypeInfo& info : ctx.schema->types()) {
+    if (!named || *named == info.name) AddTypedCommand(emit, info, *o, ctx);
+  }
   emit->footer(
       "Examples:\n"
       "  orch emit dispatched --task T1 --title 'Checkout form' --branch task/t1 --allowed 'web/checkout/**'\n"

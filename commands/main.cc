@@ -24,6 +24,11 @@ int main(int argc, char** argv) {
   orch::CommandContext ctx;
   ctx.env = &env;
   ctx.schema = schema->get();
+  ctx.args.assign(argv + 1, argv + argc);
+  if (absl::Status s = orch::CheckEmitType(ctx.args, *ctx.schema); !s.ok()) {
+    std::cerr << "orch: " << s.message() << "\n";
+    return orch::ExitCodeFor(s);
+  }
 
   CLI::App app{
       "orch records every step of an AI coding loop as an append-only, hash-chained event log\n"
@@ -50,11 +55,6 @@ int main(int argc, char** argv) {
   orch::RegisterInspect(app, ctx);
   orch::RegisterObserve(app, ctx);
 
-  if (absl::Status s = orch::CheckEmitType(std::vector<std::string>(argv + 1, argv + argc), *ctx.schema);
-      !s.ok()) {
-    std::cerr << "orch: " << s.message() << "\n";
-    return orch::ExitCodeFor(s);
-  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -7,6 +7,8 @@
 // one task lifecycle per task, interleaved as a loop with several workers
 // would) and times whole `orch` processes on them (median of --runs):
 //   status (warm)     `orch status` with a checkpoint at the head
+//   status html       `orch status --format html` (also reads the tasks'
+//                     details part of the checkpoint, for the picture)
 //   rebuild           `orch status --rebuild`: fold every event again
 //   export (warm)     `orch export --dir` (ledger.json, status.json/.md/.html)
 //   small status      `orch status` on a log of --small-events events
@@ -230,6 +232,7 @@ int main(int argc, char** argv) {
   const double rebuild = Median(orch(big, {"status", "--rebuild"}), rebuild_runs);  // also leaves a checkpoint
   const double warm = Median(orch(big, {"status"}), o.runs);
   const double warm_json = Median(orch(big, {"status", "--json"}), o.runs);
+  const double warm_html = Median(orch(big, {"status", "--format", "html"}), o.runs);
   const double exp = Median(orch(big, {"export", "--dir", pages}), o.runs);
   TimeProcess(orch(small, {"status"}));  // checkpoint the small log
   const double small_warm = Median(orch(small, {"status"}), o.runs);
@@ -237,6 +240,7 @@ int main(int argc, char** argv) {
   std::printf("%-52s %9.1f  (runs %d)\n", ("status --rebuild, " + std::to_string(o.events) + " events").c_str(), rebuild, rebuild_runs);
   std::printf("%-52s %9.1f\n", "status, warm checkpoint", warm);
   std::printf("%-52s %9.1f\n", "status --json, warm checkpoint", warm_json);
+  std::printf("%-52s %9.1f\n", "status --format html, warm checkpoint", warm_html);
   std::printf("%-52s %9.1f\n", "export (4 files), warm checkpoint", exp);
   std::printf("%-52s %9.1f\n", ("status, warm, " + std::to_string(o.small_events) + " events").c_str(), small_warm);
   std::printf("\nstore %s: %.1f MB; pages: ledger.json %.1f MB, status.html %.2f MB\n", big.c_str(),

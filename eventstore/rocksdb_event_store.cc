@@ -34,6 +34,9 @@ rocksdb::Options MakeOptions(bool create, bool follower) {
   // Small memtables: a recovered WAL is replayed into memory on every open,
   // so its size bounds both open time and a reader's memory.
   o.write_buffer_size = 8 << 20;
+  // Each flush of a few emits' memtable is a tiny level-0 file, and each
+  // level-0 compaction rewrites level 1: compact less often.
+  o.level0_file_num_compaction_trigger = 8;
   o.max_manifest_file_size = 4 << 20;
   o.skip_stats_update_on_db_open = true;
   o.skip_checking_sst_file_sizes_on_db_open = true;
@@ -155,6 +158,7 @@ absl::StatusOr<std::unique_ptr<EventStore>> RocksDbEventStore::Open(const std::s
 
 RocksDbEventStore::~RocksDbEventStore() {
   if (db_) {
+    if (!follower_) FinishCompactions();
     db_->Close();
     db_.reset();
   }
@@ -164,13 +168,30 @@ RocksDbEventStore::~RocksDbEventStore() {
   }
 }
 
+void RocksDbEventStore::FinishCompactions() {
+  // Close() cancels a running compaction. In a store opened by one short
+  // process after another, that would cancel every compaction: level-0
+  // files would pile up, slow every read and finally stall writes. So a
+  // compaction this process started is allowed to finish (bounded, so a
+  // wedged one cannot hold the store forever).
+  const int64_t deadline = env_->NowNanos() + absl::ToInt64Nanoseconds(absl::Seconds(60));
+  uint64_t running = 0, pending = 0;
+  while (env_->NowNanos() < deadline) {
+    if (!db_->GetIntProperty("rocksdb.num-running-compactions", &running) ||
+        !db_->GetIntProperty("rocksdb.compaction-pending", &pending) || (running == 0 && pending == 0)) {
+      return;
+    }
+    env_->SleepForMicros(2000);
+  }
+}
+
 absl::Status RocksDbEventStore::FlushIfManyWals() {
   // Each open starts a new WAL while the recovered ones stay live until their
   // data reaches an SST. One flush every few opens keeps the directory from
   // growing a file per open, at a fraction of the cost of flushing each time.
   // (Counted from the directory: GetSortedWalFiles races with RocksDB's own
   // purge of the WALs it just recovered and logs spurious errors.)
-  constexpr size_t kMaxLiveWals = 4;
+  constexpr size_t kMaxLiveWals = 8;
   constexpr uintmax_t kMaxWalBytes = 4 << 20;
   size_t wals = 0;
   uintmax_t bytes = 0;

@@ -42,6 +42,7 @@ class RocksDbEventStore : public EventStore {
 
   absl::Status CheckFormat(bool fresh);
   absl::Status FlushIfManyWals();
+  void FinishCompactions();
   absl::Status LoadHead();
   // Collects the sequence numbers an index yields for `query`, sorted.
   absl::StatusOr<std::vector<uint64_t>> SeqsFromIndex(const EventQuery& query) const;

@@ -32,6 +32,7 @@
 #include "eventstore/event_store.h"
 #include "nlohmann/json.hpp"
 #include "schema/event_schema.h"
+#include "tools/bench_process.h"
 
 namespace {
 
@@ -39,39 +40,9 @@ using Clock = std::chrono::steady_clock;
 
 double Ms(Clock::duration d) { return std::chrono::duration<double, std::milli>(d).count(); }
 
-double Median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v.empty() ? 0 : v[v.size() / 2];
-}
-
-struct ProcResult {
-  double ms = 0;
-  long max_rss_kib = 0;
-  int status = 0;
-};
-
-// Runs argv to completion with stdout to /dev/null; wall time and peak RSS.
-ProcResult RunProcess(const std::vector<std::string>& argv) {
-  const auto start = Clock::now();
-  pid_t pid = fork();
-  if (pid == 0) {
-    int devnull = open("/dev/null", O_WRONLY);
-    dup2(devnull, 1);
-    std::vector<char*> args;
-    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-    args.push_back(nullptr);
-    execv(args[0], args.data());
-    _exit(127);
-  }
-  int status = 0;
-  rusage usage{};
-  wait4(pid, &status, 0, &usage);
-  ProcResult r;
-  r.ms = Ms(Clock::now() - start);
-  r.max_rss_kib = usage.ru_maxrss;
-  r.status = status;
-  return r;
-}
+using orch::bench::Median;
+using orch::bench::RunProcess;
+using ProcResult = orch::bench::ProcessRun;
 
 // --- helpers ---
 
@@ -195,7 +166,7 @@ void WriteBaselineFiles(const std::string& store, const std::string& jsonl, cons
     std::ofstream whole(ledger);
     whole << "{\"version\":1,\"events\":[";
     bool first = true;
-    s->Scan(orch::EventQuery{}, [&](const orch::LoggedEvent& e) {
+    const absl::Status scanned = s->Scan(orch::EventQuery{}, [&](const orch::LoggedEvent& e) {
       nlohmann::json j = {{"seq", e.seq()}, {"type", "note"}, {"task", std::string(e.task())},
                           {"at", e.time_ns()}, {"payload", {{"text", e.event().payload_as_Note()->text()->str()}}}};
       const std::string text = j.dump();
@@ -205,6 +176,7 @@ void WriteBaselineFiles(const std::string& store, const std::string& jsonl, cons
       return true;
     });
     whole << "]}";
+    if (!scanned.ok()) std::exit(1);
     return 0.0;
   });
 }

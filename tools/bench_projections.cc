@@ -28,6 +28,7 @@
 #include "eventstore/event_store.h"
 #include "events_generated.h"
 #include "flatbuffers/flatbuffers.h"
+#include "tools/bench_process.h"
 
 namespace {
 
@@ -157,37 +158,22 @@ void FillLog(const std::string& dir, size_t events, size_t tasks) {
               static_cast<unsigned long long>((*store)->head().seq));
 }
 
-// Runs argv with stdout to /dev/null; returns wall milliseconds.
+// Runs argv with stdout to /dev/null; returns wall milliseconds. Exits on failure.
 double TimeProcess(const std::vector<std::string>& argv) {
-  std::fflush(stdout);  // or the child would flush our buffer a second time
-  const auto start = Clock::now();
-  const pid_t pid = fork();
-  if (pid == 0) {
-    const int null = open("/dev/null", O_WRONLY);
-    dup2(null, 1);
-    std::vector<char*> args;
-    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-    args.push_back(nullptr);
-    execv(args[0], args.data());
-    _exit(127);
-  }
-  int status = 0;
-  waitpid(pid, &status, 0);
-  const double ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
-  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+  const orch::bench::ProcessRun r = orch::bench::RunProcess(argv);
+  if (!r.ok()) {
     std::fprintf(stderr, "failed:");
     for (const auto& a : argv) std::fprintf(stderr, " %s", a.c_str());
     std::fprintf(stderr, "\n");
     std::exit(1);
   }
-  return ms;
+  return r.ms;
 }
 
 double Median(const std::vector<std::string>& argv, int runs) {
   std::vector<double> v;
   for (int i = 0; i < runs; ++i) v.push_back(TimeProcess(argv));
-  std::sort(v.begin(), v.end());
-  return v[v.size() / 2];
+  return orch::bench::Median(v);
 }
 
 uint64_t DirBytes(const std::string& dir) {

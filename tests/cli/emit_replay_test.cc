@@ -1,5 +1,7 @@
 // orch emit / replay / verify end to end, through the real binary.
+#include <chrono>
 #include <filesystem>
+#include <thread>
 
 #include "absl/strings/str_split.h"
 #include "eventstore/key_format.h"
@@ -170,6 +172,29 @@ TEST_F(EmitReplayTest, ReplayedJsonlRebuildsTheSameChain) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(Orch(copy, {"replay", "--format", "jsonl"}).out, log);
   EXPECT_EQ(Orch(copy, {"verify", "--json"}).out, Orch(store_, {"verify", "--json"}).out);
+}
+
+// --follow prints events appended by other processes while it runs, without
+// holding the store: the emits below would time out if it did.
+TEST_F(EmitReplayTest, FollowPrintsNewEventsAsTheyAreAppended) {
+  Emit({"note", "--text", "before"});
+  RunResult follow;
+  std::thread follower([&] {
+    follow = Orch(store_, {"replay", "--follow", "--format", "jsonl", "--poll", "0.05", "--follow-for", "4"});
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(800));
+  for (const char* text : {"during 1", "during 2"}) {
+    RunResult r = orch::testing::Run({OrchBin(), "--store", store_, "emit", "note", "--text", text}, "",
+                                     {{"ORCH_LOCK_TIMEOUT", "2s"}});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+  }
+  follower.join();
+  ASSERT_EQ(follow.exit_code, 0) << follow.err;
+  std::vector<std::string> texts;
+  for (const auto& e : Jsonl(follow.out)) {
+    if (e["type"] == "note") texts.push_back(e["payload"]["text"]);
+  }
+  EXPECT_EQ(texts, (std::vector<std::string>{"before", "during 1", "during 2"}));
 }
 
 TEST_F(EmitReplayTest, VerifyReportsTheFirstBadSequence) {

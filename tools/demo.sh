@@ -105,7 +105,7 @@ say "orch verify"
 
 if "$orch" export --help >/dev/null 2>&1; then
   say "the morning's status pages"
-  "$orch" export --dir "$sandbox/status"
+  "$orch" export --dir "$sandbox/status" --since "$(at 0)"
   ls -l "$sandbox/status"
   echo
   cat "$sandbox/status/status.md"

@@ -242,10 +242,6 @@ void AddTypedCommand(CLI::App* emit, const EventTypeInfo& info, EmitOptions& o, 
   o.typed.push_back(std::move(t));
 }
 
-}  // namespace
-
-namespace {
-
 // The TYPE of `orch emit TYPE ...`, if the command line has one.
 std::optional<std::string> EmitTypeArg(const std::vector<std::string>& args) {
   for (size_t i = 0; i + 1 < args.size(); ++i) {

@@ -157,6 +157,8 @@ nlohmann::json InspectedPayload(const Checklist& c) {
       {"self_review_present", c.self_review_present},
       {"reviewable", c.reviewable()},
       {"problems", c.problems},
+      {"worktree", c.worktree},
+      {"detached", c.detached},
   };
 }
 

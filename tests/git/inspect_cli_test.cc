@@ -55,6 +55,9 @@ TEST_F(InspectCliTest, DetachedHeadIsReportedNotACrash) {
   EXPECT_EQ(r.exit_code, 5);
   EXPECT_EQ(Lines(r.err), 1) << r.err;
   EXPECT_NE(r.err.find("detached HEAD at"), std::string::npos) << r.err;
+  // The recorded event says so in fields, not only in its problems.
+  EXPECT_EQ(w_.Events().back().payload.value("detached", false), true);
+  EXPECT_EQ(w_.Events().back().payload.value("worktree", ""), wt_);
 }
 
 TEST_F(InspectCliTest, MissingWorktreeIsReportedNotACrash) {

@@ -19,10 +19,7 @@ struct LedgerOptions {
 absl::Status RunLedger(const LedgerOptions& o, CommandContext& ctx) {
   ORCH_ASSIGN_OR_RETURN(LoadedProjection p, LoadProjection(o.flags, ctx));
   const std::string ledger = RenderLedgerJson(p.model);
-  if (!o.out.empty()) return WriteFileAtomically(o.out, ledger);
-  *ctx.out << ledger;
-  ctx.out->flush();
-  return absl::OkStatus();
+  return WritePage(o.out, ledger, ctx);
 }
 
 }  // namespace

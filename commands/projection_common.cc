@@ -103,4 +103,11 @@ absl::Status WriteFileAtomically(const std::string& path, const std::string& con
   return absl::OkStatus();
 }
 
+absl::Status WritePage(const std::string& out_path, const std::string& page, CommandContext& ctx) {
+  if (!out_path.empty()) return WriteFileAtomically(out_path, page);
+  *ctx.out << page;
+  ctx.out->flush();
+  return absl::OkStatus();
+}
+
 }  // namespace orch

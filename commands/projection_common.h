@@ -44,6 +44,9 @@ absl::StatusOr<LoadedProjection> LoadProjection(const ProjectionFlags& flags, Co
 // it over `path`: a reader sees the old file or the new one, never half.
 absl::Status WriteFileAtomically(const std::string& path, const std::string& content);
 
+// `page` to `out_path` atomically when one is given, else to stdout.
+absl::Status WritePage(const std::string& out_path, const std::string& page, CommandContext& ctx);
+
 }  // namespace orch
 
 #endif  // ORCH_COMMANDS_PROJECTION_COMMON_H_

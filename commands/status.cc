@@ -36,10 +36,7 @@ absl::Status RunStatus(const StatusOptions& o, CommandContext& ctx) {
   if (format == "md") page = RenderStatusMarkdown(view);
   if (format == "json") page = RenderStatusJson(view);
   if (format == "html") page = RenderStatusHtml(p.model, view);
-  if (!o.out.empty()) return WriteFileAtomically(o.out, page);
-  *ctx.out << page;
-  ctx.out->flush();
-  return absl::OkStatus();
+  return WritePage(o.out, page, ctx);
 }
 
 }  // namespace

@@ -4,8 +4,8 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "schema/status_macros.h"
-#include "schema/time_text.h"
+#include "base/status_macros.h"
+#include "base/time_text.h"
 
 namespace orch {
 

@@ -17,7 +17,7 @@
 #include "eventstore/time_spec.h"
 #include "projections/lifecycle_guard.h"
 #include "projections/task_lifecycle.h"
-#include "schema/status_macros.h"
+#include "base/status_macros.h"
 
 namespace orch {
 

@@ -13,9 +13,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "commands/verbs.h"
-#include "projections/git/repo_snapshot.h"
-#include "projections/git/task_git_facts.h"
-#include "schema/status_macros.h"
+#include "git/repo_snapshot.h"
+#include "git/task_git_facts.h"
+#include "base/status_macros.h"
 
 namespace orch {
 

@@ -6,11 +6,11 @@
 #include "absl/strings/str_cat.h"
 #include "commands/projection_common.h"
 #include "commands/verbs.h"
-#include "projections/ledger_json.h"
-#include "projections/status_html.h"
-#include "projections/status_json.h"
-#include "projections/status_markdown.h"
-#include "schema/status_macros.h"
+#include "projections/render/ledger_json.h"
+#include "projections/render/status_html.h"
+#include "projections/render/status_json.h"
+#include "projections/render/status_markdown.h"
+#include "base/status_macros.h"
 
 namespace orch {
 

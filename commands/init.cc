@@ -5,7 +5,7 @@
 #include "commands/verbs.h"
 #include "eventstore/time_spec.h"
 #include "projections/lifecycle_guard.h"
-#include "schema/status_macros.h"
+#include "base/status_macros.h"
 
 namespace orch {
 

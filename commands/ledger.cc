@@ -4,8 +4,8 @@
 
 #include "commands/projection_common.h"
 #include "commands/verbs.h"
-#include "projections/ledger_json.h"
-#include "schema/status_macros.h"
+#include "projections/render/ledger_json.h"
+#include "base/status_macros.h"
 
 namespace orch {
 

@@ -7,11 +7,11 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "commands/verbs.h"
-#include "projections/git/drift.h"
-#include "projections/git/repo_snapshot.h"
-#include "projections/git/task_git_facts.h"
+#include "git/drift.h"
+#include "git/repo_snapshot.h"
+#include "git/task_git_facts.h"
 #include "projections/lifecycle_guard.h"
-#include "schema/status_macros.h"
+#include "base/status_macros.h"
 
 namespace orch {
 

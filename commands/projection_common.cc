@@ -10,7 +10,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "eventstore/time_spec.h"
-#include "schema/status_macros.h"
+#include "base/status_macros.h"
 
 namespace orch {
 

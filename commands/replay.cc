@@ -6,8 +6,8 @@
 #include "commands/verbs.h"
 #include "eventstore/event_json.h"
 #include "eventstore/time_spec.h"
-#include "projections/timeline_text.h"
-#include "schema/status_macros.h"
+#include "projections/render/timeline_text.h"
+#include "base/status_macros.h"
 
 namespace orch {
 

@@ -5,7 +5,7 @@
 #include "commands/verbs.h"
 #include "eventstore/sha256.h"
 #include "nlohmann/json.hpp"
-#include "schema/status_macros.h"
+#include "base/status_macros.h"
 
 namespace orch {
 

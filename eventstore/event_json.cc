@@ -3,8 +3,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "eventstore/sha256.h"
-#include "schema/status_macros.h"
-#include "schema/time_text.h"
+#include "base/status_macros.h"
+#include "base/time_text.h"
 
 namespace orch {
 

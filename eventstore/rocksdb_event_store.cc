@@ -16,7 +16,7 @@
 #include "eventstore/sha256.h"
 #include "rocksdb/options.h"
 #include "rocksdb/write_batch.h"
-#include "schema/status_macros.h"
+#include "base/status_macros.h"
 
 namespace orch {
 

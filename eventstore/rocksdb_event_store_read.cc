@@ -9,7 +9,7 @@
 #include "eventstore/rocksdb_event_store.h"
 #include "eventstore/sha256.h"
 #include "rocksdb/write_batch.h"
-#include "schema/status_macros.h"
+#include "base/status_macros.h"
 
 namespace orch {
 

@@ -4,7 +4,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "schema/time_text.h"
+#include "base/time_text.h"
 
 namespace orch {
 

@@ -1,7 +1,7 @@
 #include "eventstore/time_spec.h"
 
 #include "gtest/gtest.h"
-#include "schema/time_text.h"
+#include "base/time_text.h"
 
 namespace orch {
 namespace {

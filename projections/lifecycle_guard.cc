@@ -6,7 +6,7 @@
 #include "absl/strings/str_split.h"
 #include "projections/task_lifecycle.h"
 #include "schema/event_schema.h"
-#include "schema/status_macros.h"
+#include "base/status_macros.h"
 
 namespace orch {
 

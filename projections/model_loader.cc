@@ -2,7 +2,7 @@
 
 #include "projections/model_codec.h"
 #include "projections/project_fold.h"
-#include "schema/status_macros.h"
+#include "base/status_macros.h"
 
 namespace orch {
 

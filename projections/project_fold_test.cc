@@ -4,16 +4,16 @@
 
 #include "gtest/gtest.h"
 #include "eventstore/event_json.h"
-#include "projections/ledger_json.h"
+#include "projections/render/ledger_json.h"
 #include "projections/model_codec.h"
 #include "projections/model_loader.h"
 #include "projections/projection_test_log.h"
-#include "projections/status_html.h"
-#include "projections/status_json.h"
-#include "projections/status_markdown.h"
-#include "projections/status_text.h"
+#include "projections/render/status_html.h"
+#include "projections/render/status_json.h"
+#include "projections/render/status_markdown.h"
+#include "projections/render/status_text.h"
 #include "projections/status_view.h"
-#include "schema/time_text.h"
+#include "base/time_text.h"
 
 namespace orch {
 namespace {

@@ -5,7 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "schema/event_schema.h"
-#include "schema/time_text.h"
+#include "base/time_text.h"
 
 namespace orch {
 

@@ -2,12 +2,12 @@
 #include "projections/status_view.h"
 
 #include "gtest/gtest.h"
-#include "projections/html_escape.h"
+#include "projections/render/html_escape.h"
 #include "projections/model_loader.h"
 #include "projections/projection_test_log.h"
-#include "projections/status_html.h"
-#include "projections/status_markdown.h"
-#include "schema/time_text.h"
+#include "projections/render/status_html.h"
+#include "projections/render/status_markdown.h"
+#include "base/time_text.h"
 
 namespace orch {
 namespace {

@@ -9,8 +9,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
-#include "schema/status_macros.h"
-#include "schema/time_text.h"
+#include "base/status_macros.h"
+#include "base/time_text.h"
 
 namespace orch {
 namespace schema {

@@ -1,7 +1,7 @@
 // InspectTask and GitRepo on real repositories built with the git CLI: each
 // checklist fact true and false, renames, nested ** globs, and the awkward
 // repositories (no commits, detached HEAD, missing worktree, not a repo).
-#include "projections/git/checklist.h"
+#include "git/checklist.h"
 
 #include <algorithm>
 #include <filesystem>

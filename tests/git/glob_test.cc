@@ -1,5 +1,5 @@
-// The path glob matcher of projections/git/glob.h.
-#include "projections/git/glob.h"
+// The path glob matcher of git/glob.h.
+#include "git/glob.h"
 
 #include "gtest/gtest.h"
 

@@ -1,0 +1,66 @@
+// Drift: where the log and the repository disagree, and the observed events
+// that would make the log catch up.
+//
+// Kinds (DriftDetected.kind):
+//   worktree-missing      a task that should have a worktree has none on disk
+//   completed-unreported  a clean worktree with commits beyond the base while
+//                         the task is still active (-> inspected event, which
+//                         the lifecycle folds to completed-unreviewed)
+//   merged-unrecorded     the task branch is in the integration branch but
+//                         the log has no merged event (-> observed merged)
+//   pushed-unrecorded     a merged task's commit is on the remote-tracking
+//                         branch but the log has no pushed event (-> pushed)
+//   left-behind           worktree or branch still present after cleaned
+//                         (the lifecycle folds it to cleanup-needed)
+//   not-pushed            integration branch ahead of its remote (project)
+//   integration-dirty     the main checkout has uncommitted changes (project)
+#ifndef ORCH_GIT_DRIFT_H_
+#define ORCH_GIT_DRIFT_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "eventstore/event_store.h"
+#include "git/repo_snapshot.h"
+#include "git/task_git_facts.h"
+#include "schema/event_schema.h"
+
+namespace orch::git {
+
+// Actor of every event `orch observe --reconcile` appends.
+inline constexpr char kObserveActor[] = "orch observe";
+
+struct Finding {
+  std::string task;  // "" for project-level drift
+  std::string kind;
+  std::string log_says;
+  std::string git_shows;  // deterministic for one git fact: part of its identity
+  // The log already holds this drift (same task, kind and git fact): it is
+  // reported, but nothing is appended again.
+  bool recorded = false;
+  // Observed events (drift-detected first, then any lifecycle fact) that
+  // --reconcile appends; empty when recorded.
+  std::vector<EventContent> events;
+};
+
+struct Observation {
+  RepoSnapshot repo;
+  int tasks_checked = 0;  // tasks compared with the repository
+  std::vector<Finding> findings;
+};
+
+// Compares every task of `facts` that is not abandoned (cleaned tasks only
+// for what they left behind) with the repository. Reads git only; changes
+// nothing. Errors as TakeSnapshot and InspectTask.
+absl::StatusOr<Observation> Observe(const GitRepo& main, const GitFactsFold& facts, RepoSnapshot snapshot);
+
+// The events of unrecorded findings as one batch, each with an idempotency
+// key derived from its own bytes, so a concurrent or repeated reconcile of
+// the same facts appends nothing twice.
+absl::StatusOr<std::vector<AppendRequest>> ReconcileBatch(EventSchema& schema,
+                                                          const std::vector<Finding>& findings);
+
+}  // namespace orch::git
+
+#endif  // ORCH_GIT_DRIFT_H_

@@ -1,0 +1,364 @@
+#include "projections/render/ledger_json.h"
+
+#include "projections/event_summary.h"
+#include "projections/render/json_writer.h"
+#include "projections/status_view.h"
+#include "base/time_text.h"
+
+namespace orch {
+
+namespace {
+
+using J = nlohmann::ordered_json;
+
+J TaskToJson(const TaskModel& t) {
+  J j;
+  // The predecessor's fields, in its order.
+  j["id"] = t.id;
+  j["title"] = t.title;
+  j["threadId"] = t.thread_id;
+  j["pendingWorktreeId"] = t.pending_worktree_id;
+  j["packageId"] = t.package_id;
+  j["worktree"] = t.worktree;
+  j["branch"] = t.branch;
+  j["baseCommit"] = t.base_commit;
+  j["status"] = TaskStateName(t.life.state);
+  j["writeSet"] = {{"allowed", t.allowed}, {"forbidden", t.forbidden}};
+  j["gates"] = t.gates;
+  j["evidence"] = {{"expected", t.expected_evidence}, {"labels", t.evidence_labels}, {"notes", t.evidence_notes}};
+  j["lastObservation"] = {{"at", TimeText(t.last_observation.at)},
+                          {"result", t.last_observation.result},
+                          {"note", t.last_observation.note}};
+  J history = J::array();
+  for (const HistoryEntry& h : t.history) {
+    history.push_back({{"at", TimeText(h.at)},
+                       {"type", EventTypeName(h.type)},
+                       {"status", TaskStateName(h.status)},
+                       {"note", h.note.empty() ? h.summary : h.note},
+                       {"seq", h.seq},
+                       {"summary", h.summary},
+                       {"anomaly", h.anomaly}});
+  }
+  j["history"] = std::move(history);
+  // orch's own.
+  j["worker"] = t.worker;
+  j["dispatchedAt"] = TimeText(t.dispatched_at);
+  j["updatedAt"] = TimeText(t.updated_at);
+  j["stateSince"] = TimeText(t.state_since);
+  j["evidenceReached"] = EvidenceSummary(t);
+  j["lastCommit"] = t.last_commit;
+  j["commits"] = t.commits;
+  j["claimedEvidence"] = t.claimed_evidence;
+  j["review"] = {{"verdict", t.verdict},
+                 {"reviewer", t.reviewer},
+                 {"evidence", t.review_evidence},
+                 {"residualRisks", t.residual_risks}};
+  J gates = J::array();
+  for (const GateRun& g : t.gate_runs) {
+    gates.push_back({{"at", TimeText(g.at)},
+                     {"command", g.command},
+                     {"result", g.result},
+                     {"label", g.label},
+                     {"logPath", g.log_path}});
+  }
+  j["gateRuns"] = std::move(gates);
+  j["mergeCommit"] = t.merge_commit;
+  j["pushedCommit"] = t.pushed_commit;
+  j["mergedAt"] = TimeText(t.merged_at);
+  j["pushedAt"] = TimeText(t.pushed_at);
+  j["cleanedAt"] = TimeText(t.cleaned_at);
+  j["worktreeRemoved"] = t.worktree_removed;
+  j["branchDeleted"] = t.branch_deleted;
+  j["blockedReason"] = t.blocked_reason;
+  j["needsHuman"] = t.needs_human && t.life.state == TaskState::kBlocked;
+  j["anomalies"] = t.anomalies;
+  j["events"] = t.events;
+  j["historyDropped"] = t.history_dropped;
+  j["inspection"] = t.has_inspection ? InspectionToJson(t.inspection) : J(nullptr);
+  return j;
+}
+
+}  // namespace
+
+std::string TimeText(int64_t unix_nanos) {
+  if (unix_nanos == 0) return "";
+  // absl::FormatTime is general and slow (a 10k-task ledger prints ~300k
+  // times); this is FormatRfc3339's output for times after 1970, digit for
+  // digit (ledger_json_test.cc compares them). Days to civil date: Howard
+  // Hinnant's days_from_civil inverse.
+  if (unix_nanos < 0) return FormatRfc3339(unix_nanos);
+  constexpr int64_t kNano = 1'000'000'000;
+  const int64_t secs = unix_nanos / kNano;
+  int64_t frac = unix_nanos % kNano;
+  const int64_t days = secs / 86400, sod = secs % 86400;
+  const int64_t z = days + 719468;
+  const int64_t era = z / 146097;
+  const int64_t doe = z - era * 146097;
+  const int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const int64_t mp = (5 * doy + 2) / 153;
+  const int64_t day = doy - (153 * mp + 2) / 5 + 1;
+  const int64_t month = mp < 10 ? mp + 3 : mp - 9;
+  const int64_t year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+  char buf[32];
+  auto put = [&buf](int at, int64_t v, int width) {
+    for (int i = width - 1; i >= 0; --i, v /= 10) buf[at + i] = static_cast<char>('0' + v % 10);
+  };
+  put(0, year, 4);
+  buf[4] = '-';
+  put(5, month, 2);
+  buf[7] = '-';
+  put(8, day, 2);
+  buf[10] = 'T';
+  put(11, sod / 3600, 2);
+  buf[13] = ':';
+  put(14, sod / 60 % 60, 2);
+  buf[16] = ':';
+  put(17, sod % 60, 2);
+  int n = 19;
+  if (frac != 0) {
+    int digits = 9;
+    while (frac % 10 == 0) {
+      frac /= 10;
+      --digits;
+    }
+    buf[n++] = '.';
+    put(n, frac, digits);
+    n += digits;
+  }
+  buf[n++] = 'Z';
+  return std::string(buf, n);
+}
+
+J InspectionToJson(const Inspection& i) {
+  return J{{"seq", i.seq},
+           {"at", TimeText(i.at)},
+           {"head", i.head},
+           {"branch", i.branch},
+           {"branchMatches", i.branch_matches},
+           {"worktreeExists", i.worktree_exists},
+           {"baseIsAncestor", i.base_is_ancestor},
+           {"aheadOfBase", i.ahead_of_base},
+           {"behindIntegration", i.behind_integration},
+           {"forbiddenTouched", i.forbidden_touched},
+           {"outsideAllowed", i.outside_allowed},
+           {"dirty", i.dirty},
+           {"selfReviewPresent", i.self_review_present},
+           {"reviewable", i.reviewable},
+           {"problems", i.problems}};
+}
+
+J LedgerToJson(const ProjectModel& m) {
+  J j;
+  j["version"] = kLedgerVersion;
+  j["projectRoot"] = m.project_root;
+  j["defaultBranch"] = m.default_branch;
+  j["remote"] = m.remote;
+  j["pushPolicy"] = m.push_policy;
+  j["maxConcurrency"] = m.max_concurrency;
+  j["createdAt"] = TimeText(m.initialized ? m.created_at : m.first_at);
+  j["updatedAt"] = TimeText(m.last_at);
+  J tasks = J::array();
+  for (const TaskModel& t : m.tasks) tasks.push_back(TaskToJson(t));
+  j["tasks"] = std::move(tasks);
+  // orch's own.
+  j["generator"] = "orch";
+  j["headSeq"] = m.head_seq;
+  j["runMode"] = {{"mode", m.run_mode}, {"reason", m.run_mode_reason}, {"since", TimeText(m.run_mode_since)}};
+  j["currentLane"] = m.current_lane;
+  J packages = J::array();
+  for (const PackageModel& p : m.packages) {
+    packages.push_back({{"id", p.id},
+                        {"title", p.title},
+                        {"status", p.status},
+                        {"reason", p.reason},
+                        {"needsHuman", p.needs_human},
+                        {"openedAt", TimeText(p.opened_at)},
+                        {"changedAt", TimeText(p.changed_at)}});
+  }
+  j["packages"] = std::move(packages);
+  j["heartbeat"] = {{"last", TimeText(m.last_heartbeat_at)},
+                    {"source", m.last_heartbeat_source},
+                    {"nextExpected", TimeText(m.next_heartbeat_at)},
+                    {"count", m.heartbeats},
+                    {"missed", m.missed_total}};
+  j["anomalies"] = m.anomalies_total;
+  return j;
+}
+
+// The streamed form of LedgerToJson: same members, same order, same bytes
+// (ledger_json_test.cc compares the two).
+namespace {
+
+void WriteInspection(const Inspection& i, JsonWriter* w) {
+  w->BeginObject();
+  w->Key("seq"); w->UInt(i.seq);
+  w->Key("at"); w->String(TimeText(i.at));
+  w->Key("head"); w->String(i.head);
+  w->Key("branch"); w->String(i.branch);
+  w->Key("branchMatches"); w->Bool(i.branch_matches);
+  w->Key("worktreeExists"); w->Bool(i.worktree_exists);
+  w->Key("baseIsAncestor"); w->Bool(i.base_is_ancestor);
+  w->Key("aheadOfBase"); w->Int(i.ahead_of_base);
+  w->Key("behindIntegration"); w->Int(i.behind_integration);
+  w->Key("forbiddenTouched"); w->Strings(i.forbidden_touched);
+  w->Key("outsideAllowed"); w->Strings(i.outside_allowed);
+  w->Key("dirty"); w->Strings(i.dirty);
+  w->Key("selfReviewPresent"); w->Bool(i.self_review_present);
+  w->Key("reviewable"); w->Bool(i.reviewable);
+  w->Key("problems"); w->Strings(i.problems);
+  w->EndObject();
+}
+
+void WriteTask(const TaskModel& t, JsonWriter* w) {
+  w->BeginObject();
+  // The predecessor's fields, in its order.
+  w->Key("id"); w->String(t.id);
+  w->Key("title"); w->String(t.title);
+  w->Key("threadId"); w->String(t.thread_id);
+  w->Key("pendingWorktreeId"); w->String(t.pending_worktree_id);
+  w->Key("packageId"); w->String(t.package_id);
+  w->Key("worktree"); w->String(t.worktree);
+  w->Key("branch"); w->String(t.branch);
+  w->Key("baseCommit"); w->String(t.base_commit);
+  w->Key("status"); w->String(TaskStateName(t.life.state));
+  w->Key("writeSet");
+  w->BeginObject();
+  w->Key("allowed"); w->Strings(t.allowed);
+  w->Key("forbidden"); w->Strings(t.forbidden);
+  w->EndObject();
+  w->Key("gates"); w->Strings(t.gates);
+  w->Key("evidence");
+  w->BeginObject();
+  w->Key("expected"); w->String(t.expected_evidence);
+  w->Key("labels"); w->Strings(t.evidence_labels);
+  w->Key("notes"); w->Strings(t.evidence_notes);
+  w->EndObject();
+  w->Key("lastObservation");
+  w->BeginObject();
+  w->Key("at"); w->String(TimeText(t.last_observation.at));
+  w->Key("result"); w->String(t.last_observation.result);
+  w->Key("note"); w->String(t.last_observation.note);
+  w->EndObject();
+  w->Key("history");
+  w->BeginArray();
+  for (const HistoryEntry& h : t.history) {
+    w->BeginObject();
+    w->Key("at"); w->String(TimeText(h.at));
+    w->Key("type"); w->String(EventTypeName(h.type));
+    w->Key("status"); w->String(TaskStateName(h.status));
+    w->Key("note"); w->String(h.note.empty() ? h.summary : h.note);
+    w->Key("seq"); w->UInt(h.seq);
+    w->Key("summary"); w->String(h.summary);
+    w->Key("anomaly"); w->String(h.anomaly);
+    w->EndObject();
+  }
+  w->EndArray();
+  // orch's own.
+  w->Key("worker"); w->String(t.worker);
+  w->Key("dispatchedAt"); w->String(TimeText(t.dispatched_at));
+  w->Key("updatedAt"); w->String(TimeText(t.updated_at));
+  w->Key("stateSince"); w->String(TimeText(t.state_since));
+  w->Key("evidenceReached"); w->String(EvidenceSummary(t));
+  w->Key("lastCommit"); w->String(t.last_commit);
+  w->Key("commits"); w->Int(t.commits);
+  w->Key("claimedEvidence"); w->String(t.claimed_evidence);
+  w->Key("review");
+  w->BeginObject();
+  w->Key("verdict"); w->String(t.verdict);
+  w->Key("reviewer"); w->String(t.reviewer);
+  w->Key("evidence"); w->String(t.review_evidence);
+  w->Key("residualRisks"); w->Strings(t.residual_risks);
+  w->EndObject();
+  w->Key("gateRuns");
+  w->BeginArray();
+  for (const GateRun& g : t.gate_runs) {
+    w->BeginObject();
+    w->Key("at"); w->String(TimeText(g.at));
+    w->Key("command"); w->String(g.command);
+    w->Key("result"); w->String(g.result);
+    w->Key("label"); w->String(g.label);
+    w->Key("logPath"); w->String(g.log_path);
+    w->EndObject();
+  }
+  w->EndArray();
+  w->Key("mergeCommit"); w->String(t.merge_commit);
+  w->Key("pushedCommit"); w->String(t.pushed_commit);
+  w->Key("mergedAt"); w->String(TimeText(t.merged_at));
+  w->Key("pushedAt"); w->String(TimeText(t.pushed_at));
+  w->Key("cleanedAt"); w->String(TimeText(t.cleaned_at));
+  w->Key("worktreeRemoved"); w->Bool(t.worktree_removed);
+  w->Key("branchDeleted"); w->Bool(t.branch_deleted);
+  w->Key("blockedReason"); w->String(t.blocked_reason);
+  w->Key("needsHuman"); w->Bool(t.needs_human && t.life.state == TaskState::kBlocked);
+  w->Key("anomalies"); w->UInt(t.anomalies);
+  w->Key("events"); w->UInt(t.events);
+  w->Key("historyDropped"); w->UInt(t.history_dropped);
+  w->Key("inspection");
+  if (t.has_inspection) {
+    WriteInspection(t.inspection, w);
+  } else {
+    w->Null();
+  }
+  w->EndObject();
+}
+
+}  // namespace
+
+std::string RenderLedgerJson(const ProjectModel& m) {
+  std::string out;
+  // About 4 KB a task pretty-printed: one allocation instead of doublings.
+  out.reserve(4096 + m.tasks.size() * 4096);
+  JsonWriter w(&out);
+  w.BeginObject();
+  w.Key("version"); w.Int(kLedgerVersion);
+  w.Key("projectRoot"); w.String(m.project_root);
+  w.Key("defaultBranch"); w.String(m.default_branch);
+  w.Key("remote"); w.String(m.remote);
+  w.Key("pushPolicy"); w.String(m.push_policy);
+  w.Key("maxConcurrency"); w.Int(m.max_concurrency);
+  w.Key("createdAt"); w.String(TimeText(m.initialized ? m.created_at : m.first_at));
+  w.Key("updatedAt"); w.String(TimeText(m.last_at));
+  w.Key("tasks");
+  w.BeginArray();
+  for (const TaskModel& t : m.tasks) WriteTask(t, &w);
+  w.EndArray();
+  // orch's own.
+  w.Key("generator"); w.String("orch");
+  w.Key("headSeq"); w.UInt(m.head_seq);
+  w.Key("runMode");
+  w.BeginObject();
+  w.Key("mode"); w.String(m.run_mode);
+  w.Key("reason"); w.String(m.run_mode_reason);
+  w.Key("since"); w.String(TimeText(m.run_mode_since));
+  w.EndObject();
+  w.Key("currentLane"); w.String(m.current_lane);
+  w.Key("packages");
+  w.BeginArray();
+  for (const PackageModel& p : m.packages) {
+    w.BeginObject();
+    w.Key("id"); w.String(p.id);
+    w.Key("title"); w.String(p.title);
+    w.Key("status"); w.String(p.status);
+    w.Key("reason"); w.String(p.reason);
+    w.Key("needsHuman"); w.Bool(p.needs_human);
+    w.Key("openedAt"); w.String(TimeText(p.opened_at));
+    w.Key("changedAt"); w.String(TimeText(p.changed_at));
+    w.EndObject();
+  }
+  w.EndArray();
+  w.Key("heartbeat");
+  w.BeginObject();
+  w.Key("last"); w.String(TimeText(m.last_heartbeat_at));
+  w.Key("source"); w.String(m.last_heartbeat_source);
+  w.Key("nextExpected"); w.String(TimeText(m.next_heartbeat_at));
+  w.Key("count"); w.UInt(m.heartbeats);
+  w.Key("missed"); w.UInt(m.missed_total);
+  w.EndObject();
+  w.Key("anomalies"); w.UInt(m.anomalies_total);
+  w.EndObject();
+  out.push_back('\n');
+  return out;
+}
+
+}  // namespace orch

@@ -1,0 +1,35 @@
+// ledger.json: the folded model in the predecessor's ledger layout, so tools
+// written for it keep working (docs/ledger.md lists every field and type).
+//
+// The predecessor's fields come first and always have the same JSON type
+// (unknown text is "", never null); orch's own fields stand beside them.
+#ifndef ORCH_PROJECTIONS_RENDER_LEDGER_JSON_H_
+#define ORCH_PROJECTIONS_RENDER_LEDGER_JSON_H_
+
+#include <string>
+
+#include "nlohmann/json.hpp"
+#include "projections/project_model.h"
+
+namespace orch {
+
+// The ledger format version written in "version".
+inline constexpr int kLedgerVersion = 1;
+
+// Pretty-printed (2 spaces), ending in a newline; deterministic. Streamed
+// (json_writer.h): no document is built, so a ledger of 10k tasks costs one
+// buffer, not millions of allocations.
+std::string RenderLedgerJson(const ProjectModel& model);
+
+// The same ledger as a document. The reference RenderLedgerJson is tested
+// against (same bytes once dumped); too slow for big ledgers.
+nlohmann::ordered_json LedgerToJson(const ProjectModel& model);
+
+// Shared with status.json.
+nlohmann::ordered_json InspectionToJson(const Inspection& i);
+// RFC3339, or "" for 0.
+std::string TimeText(int64_t unix_nanos);
+
+}  // namespace orch
+
+#endif  // ORCH_PROJECTIONS_RENDER_LEDGER_JSON_H_

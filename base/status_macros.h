@@ -4,10 +4,10 @@
 
 #include "absl/status/status.h"
 
-#define ORCH_RETURN_IF_ERROR(expr)                 \
-  do {                                             \
-    ::absl::Status orch_status_ = (expr);          \
-    if (!orch_status_.ok()) return orch_status_;   \
+#define ORCH_RETURN_IF_ERROR(expr)               \
+  do {                                           \
+    ::absl::Status orch_status_ = (expr);        \
+    if (!orch_status_.ok()) return orch_status_; \
   } while (0)
 
 #define ORCH_CONCAT_INNER_(a, b) a##b

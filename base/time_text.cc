@@ -1,4 +1,3 @@
-#include "absl/strings/string_view.h"
 #include "base/time_text.h"
 
 #include <cctype>
@@ -6,13 +5,13 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 
 namespace orch {
 
 std::string FormatRfc3339(int64_t unix_nanos) {
-  return absl::FormatTime("%Y-%m-%d%ET%H:%M:%E*SZ", absl::FromUnixNanos(unix_nanos),
-                          absl::UTCTimeZone());
+  return absl::FormatTime("%Y-%m-%d%ET%H:%M:%E*SZ", absl::FromUnixNanos(unix_nanos), absl::UTCTimeZone());
 }
 
 absl::StatusOr<int64_t> ParseRfc3339(absl::string_view text) {

@@ -17,7 +17,7 @@ namespace orch {
 
 struct CommandContext {
   std::vector<std::string> args;  // the command line, without argv[0]
-  std::string store_flag;  // --store, if given
+  std::string store_flag;         // --store, if given
   Env* env = nullptr;
   EventSchema* schema = nullptr;
   std::ostream* out = &std::cout;
@@ -32,8 +32,7 @@ absl::StatusOr<std::string> ResolveStoreDir(const CommandContext& ctx);
 
 // Opens the store for appending, waiting for other writers up to
 // $ORCH_LOCK_TIMEOUT (a duration, default 10s).
-absl::StatusOr<std::unique_ptr<EventStore>> OpenStoreForWrite(const CommandContext& ctx,
-                                                              bool create = false);
+absl::StatusOr<std::unique_ptr<EventStore>> OpenStoreForWrite(const CommandContext& ctx, bool create = false);
 
 // Opens the store for reading without waiting: as the writer when the store
 // is free, else as a follower beside the process that holds it.

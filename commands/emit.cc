@@ -5,19 +5,19 @@
 // field to schema/events.fbs is all it takes to emit it.
 #include <fstream>
 #include <map>
-#include <optional>
 #include <memory>
+#include <optional>
 #include <sstream>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "base/status_macros.h"
 #include "commands/verbs.h"
 #include "eventstore/event_json.h"
 #include "eventstore/sha256.h"
 #include "eventstore/time_spec.h"
 #include "projections/lifecycle_guard.h"
 #include "projections/task_lifecycle.h"
-#include "base/status_macros.h"
 
 namespace orch {
 
@@ -37,10 +37,10 @@ struct TypedEmit {
   const EventTypeInfo* info = nullptr;
   CLI::App* app = nullptr;
   EnvelopeFlags env;
-  std::map<std::string, std::string> values;               // by field name
-  std::map<std::string, std::vector<std::string>> lists;   // by field name
-  std::map<std::string, bool> flags;                       // by field name
-  std::map<std::string, CLI::Option*> options;             // by field name
+  std::map<std::string, std::string> values;              // by field name
+  std::map<std::string, std::vector<std::string>> lists;  // by field name
+  std::map<std::string, bool> flags;                      // by field name
+  std::map<std::string, CLI::Option*> options;            // by field name
 };
 
 struct EmitOptions {
@@ -50,8 +50,8 @@ struct EmitOptions {
 };
 
 std::string ResultJson(const AppendResult& r, const std::string& type, const std::string& task) {
-  nlohmann::json j = {{"seq", r.seq}, {"version", r.version}, {"hash", ToHex(r.hash)},
-                      {"type", type}, {"task", task}};
+  nlohmann::json j = {
+      {"seq", r.seq}, {"version", r.version}, {"hash", ToHex(r.hash)}, {"type", type}, {"task", task}};
   if (r.duplicate) j["duplicate"] = true;
   if (!r.anomaly.empty()) j["anomaly"] = r.anomaly;
   return j.dump();
@@ -97,7 +97,8 @@ absl::Status RunTyped(const TypedEmit& t, CommandContext& ctx) {
   ORCH_ASSIGN_OR_RETURN(r.event, ctx.schema->BuildEvent(c));
   if (!t.env.at.empty()) {
     ORCH_ASSIGN_OR_RETURN(TimeSpec at, ParseTimeSpec(t.env.at, ctx.env->NowNanos(), absl::LocalTimeZone()));
-    if (at.is_seq) return absl::InvalidArgumentError(absl::StrCat("bad --at '", t.env.at, "': give a time, not a seq"));
+    if (at.is_seq)
+      return absl::InvalidArgumentError(absl::StrCat("bad --at '", t.env.at, "': give a time, not a seq"));
     r.at_ns = at.time_ns;
   }
   if (t.env.expect_version >= 0) r.expected_version = static_cast<uint64_t>(t.env.expect_version);
@@ -131,7 +132,8 @@ absl::Status RunJson(const EmitOptions& o, CommandContext& ctx) {
   if (!o.json.empty()) {
     nlohmann::json j = nlohmann::json::parse(o.json, nullptr, /*allow_exceptions=*/false);
     if (j.is_discarded()) {
-      return absl::InvalidArgumentError(absl::StrCat("malformed JSON in --json: '", o.json.substr(0, 60), "'"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("malformed JSON in --json: '", o.json.substr(0, 60), "'"));
     }
     if (j.is_array()) {
       for (auto& e : j) objects.push_back(std::move(e));
@@ -146,7 +148,8 @@ absl::Status RunJson(const EmitOptions& o, CommandContext& ctx) {
       if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
       nlohmann::json j = nlohmann::json::parse(line, nullptr, false);
       if (j.is_discarded()) {
-        return absl::InvalidArgumentError(absl::StrCat("malformed JSON on line ", n, ": '", line.substr(0, 60), "'"));
+        return absl::InvalidArgumentError(
+            absl::StrCat("malformed JSON on line ", n, ": '", line.substr(0, 60), "'"));
       }
       objects.push_back(std::move(j));
     }
@@ -157,9 +160,9 @@ absl::Status RunJson(const EmitOptions& o, CommandContext& ctx) {
   for (size_t i = 0; i < objects.size(); ++i) {
     auto r = AppendRequestFromJson(*ctx.schema, objects[i]);
     if (!r.ok()) {
-      return absl::Status(r.status().code(),
-                          objects.size() > 1 ? absl::StrCat("event ", i + 1, ": ", r.status().message())
-                                             : std::string(r.status().message()));
+      return absl::Status(r.status().code(), objects.size() > 1
+                                                 ? absl::StrCat("event ", i + 1, ": ", r.status().message())
+                                                 : std::string(r.status().message()));
     }
     labels.emplace_back(objects[i].value("type", ""), objects[i].value("task", ""));
     batch.push_back(*std::move(r));
@@ -179,13 +182,27 @@ std::string ExampleFor(const EventTypeInfo& info) {
   for (const PayloadField& f : info.fields) {
     if (shown++ == 3) break;
     switch (f.kind) {
-      case FieldKind::kBool: absl::StrAppend(&ex, " --", f.flag); break;
-      case FieldKind::kInt: absl::StrAppend(&ex, " --", f.flag, " 2"); break;
-      case FieldKind::kTime: absl::StrAppend(&ex, " --", f.flag, " 2026-11-25T03:00:00Z"); break;
-      case FieldKind::kDuration: absl::StrAppend(&ex, " --", f.flag, " 15m"); break;
-      case FieldKind::kEnum: absl::StrAppend(&ex, " --", f.flag, " ", f.enum_values[0]); break;
-      case FieldKind::kStringList: absl::StrAppend(&ex, " --", f.flag, " 'src/**'"); break;
-      case FieldKind::kString: absl::StrAppend(&ex, " --", f.flag, " '...'"); break;
+      case FieldKind::kBool:
+        absl::StrAppend(&ex, " --", f.flag);
+        break;
+      case FieldKind::kInt:
+        absl::StrAppend(&ex, " --", f.flag, " 2");
+        break;
+      case FieldKind::kTime:
+        absl::StrAppend(&ex, " --", f.flag, " 2026-11-25T03:00:00Z");
+        break;
+      case FieldKind::kDuration:
+        absl::StrAppend(&ex, " --", f.flag, " 15m");
+        break;
+      case FieldKind::kEnum:
+        absl::StrAppend(&ex, " --", f.flag, " ", f.enum_values[0]);
+        break;
+      case FieldKind::kStringList:
+        absl::StrAppend(&ex, " --", f.flag, " 'src/**'");
+        break;
+      case FieldKind::kString:
+        absl::StrAppend(&ex, " --", f.flag, " '...'");
+        break;
     }
   }
   return ex;
@@ -225,7 +242,8 @@ void AddTypedCommand(CLI::App* emit, const EventTypeInfo& info, EmitOptions& o, 
   }
   sub->add_option("--note", raw->env.note, "Free text kept with the event");
   sub->add_option("--actor", raw->env.actor, "Who emits: orchestrator, worker id, watchdog");
-  sub->add_option("--evidence", raw->env.evidence, "Evidence label: blocked static local proxy direct pre prod");
+  sub->add_option("--evidence", raw->env.evidence,
+                  "Evidence label: blocked static local proxy direct pre prod");
   sub->add_option("--at", raw->env.at, "When it happened (RFC3339, HH:MM or 8h ago); default now");
   sub->add_option("--idempotency-key", raw->env.idempotency_key,
                   "A retry with the same key returns the first result and appends nothing");
@@ -267,7 +285,8 @@ void RegisterEmit(CLI::App& app, CommandContext& ctx) {
   emit->fallthrough();
   emit->require_subcommand(0, 1);
   auto* json = emit->add_option("--json", o->json, "One event (or an array: one atomic batch) as JSON");
-  auto* jsonl = emit->add_option("--jsonl", o->jsonl, "File of JSON events, one a line ('-' for stdin): one atomic batch");
+  auto* jsonl = emit->add_option("--jsonl", o->jsonl,
+                                 "File of JSON events, one a line ('-' for stdin): one atomic batch");
   json->excludes(jsonl);
   // An emit names its type: building the other 24 sub-commands (some 500
   // CLI11 options) would cost every emit about a millisecond for nothing.
@@ -277,9 +296,11 @@ void RegisterEmit(CLI::App& app, CommandContext& ctx) {
   }
   emit->footer(
       "Examples:\n"
-      "  orch emit dispatched --task T1 --title 'Checkout form' --branch task/t1 --allowed 'web/checkout/**'\n"
+      "  orch emit dispatched --task T1 --title 'Checkout form' --branch task/t1 --allowed "
+      "'web/checkout/**'\n"
       "  orch emit committed --task T1 --commit 4f2a9c1 --files web/checkout/form.tsx\n"
-      "  orch emit --json '{\"type\":\"heartbeat\",\"source\":\"cron\",\"next_expected_at\":\"2026-11-25T03:30:00Z\"}'\n"
+      "  orch emit --json "
+      "'{\"type\":\"heartbeat\",\"source\":\"cron\",\"next_expected_at\":\"2026-11-25T03:30:00Z\"}'\n"
       "  orch replay --format jsonl | orch --store other emit --jsonl -\n"
       "Run `orch emit TYPE --help` for the flags of one type.");
   emit->callback([o, emit, &ctx]() {

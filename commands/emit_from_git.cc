@@ -12,10 +12,10 @@
 #include <memory>
 
 #include "absl/strings/str_cat.h"
+#include "base/status_macros.h"
 #include "commands/verbs.h"
 #include "git/repo_snapshot.h"
 #include "git/task_git_facts.h"
-#include "base/status_macros.h"
 
 namespace orch {
 
@@ -36,9 +36,12 @@ std::vector<std::string> Paths(const std::vector<git::ChangedPath>& changes) {
 }
 
 absl::StatusOr<std::string> TaskBranchHead(const git::GitRepo& repo, const git::TaskGitSpec& spec) {
-  if (spec.branch.empty()) return absl::InvalidArgumentError(absl::StrCat("the log names no branch for task ", spec.task));
+  if (spec.branch.empty())
+    return absl::InvalidArgumentError(absl::StrCat("the log names no branch for task ", spec.task));
   ORCH_ASSIGN_OR_RETURN(std::optional<std::string> head, repo.BranchHead(spec.branch));
-  if (!head) return absl::InvalidArgumentError(absl::StrCat("branch ", spec.branch, " does not exist in ", repo.workdir()));
+  if (!head)
+    return absl::InvalidArgumentError(
+        absl::StrCat("branch ", spec.branch, " does not exist in ", repo.workdir()));
   return *head;
 }
 
@@ -57,8 +60,8 @@ absl::Status FillCommitted(const git::GitRepo& repo, const git::TaskGitSpec& spe
   return absl::OkStatus();
 }
 
-absl::Status FillMerged(const git::GitRepo& repo, const git::TaskGitSpec& spec, const std::string& integration,
-                        EventContent* c) {
+absl::Status FillMerged(const git::GitRepo& repo, const git::TaskGitSpec& spec,
+                        const std::string& integration, EventContent* c) {
   std::string target = Given(*c, "target_branch");
   if (target.empty()) target = integration;
   ORCH_ASSIGN_OR_RETURN(std::optional<std::string> target_head, repo.BranchHead(target));
@@ -82,16 +85,16 @@ absl::Status FillMerged(const git::GitRepo& repo, const git::TaskGitSpec& spec, 
   return absl::OkStatus();
 }
 
-absl::Status FillPushed(const git::GitRepo& repo, const std::string& remote_default, const std::string& integration,
-                        EventContent* c) {
+absl::Status FillPushed(const git::GitRepo& repo, const std::string& remote_default,
+                        const std::string& integration, EventContent* c) {
   std::string remote = Given(*c, "remote");
   if (remote.empty()) remote = remote_default;
   std::string branch = Given(*c, "branch");
   if (branch.empty()) branch = integration;
   ORCH_ASSIGN_OR_RETURN(std::optional<std::string> head, repo.RemoteBranchHead(remote, branch));
   if (!head) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("no remote-tracking branch ", remote, "/", branch, " in ", repo.workdir(), ": push or fetch first"));
+    return absl::InvalidArgumentError(absl::StrCat("no remote-tracking branch ", remote, "/", branch, " in ",
+                                                   repo.workdir(), ": push or fetch first"));
   }
   c->payload["remote"] = remote;
   c->payload["branch"] = branch;
@@ -122,9 +125,15 @@ absl::Status FillFromGit(CommandContext& ctx, EventContent* c) {
   const git::GitRepo& repo = *project->repo;
   absl::Status s;
   switch (c->type) {
-    case EventType::Committed: s = FillCommitted(repo, spec, c); break;
-    case EventType::Merged: s = FillMerged(repo, spec, project->integration_branch, c); break;
-    default: s = FillPushed(repo, project->remote, project->integration_branch, c); break;
+    case EventType::Committed:
+      s = FillCommitted(repo, spec, c);
+      break;
+    case EventType::Merged:
+      s = FillMerged(repo, spec, project->integration_branch, c);
+      break;
+    default:
+      s = FillPushed(repo, project->remote, project->integration_branch, c);
+      break;
   }
   return RepoInputError(s);
 }

@@ -4,13 +4,13 @@
 #include <memory>
 
 #include "absl/strings/str_cat.h"
+#include "base/status_macros.h"
 #include "commands/projection_common.h"
 #include "commands/verbs.h"
 #include "projections/render/ledger_json.h"
 #include "projections/render/status_html.h"
 #include "projections/render/status_json.h"
 #include "projections/render/status_markdown.h"
-#include "base/status_macros.h"
 
 namespace orch {
 
@@ -41,7 +41,8 @@ absl::Status RunExport(const ExportOptions& o, CommandContext& ctx) {
 
 void RegisterExport(CLI::App& app, CommandContext& ctx) {
   auto o = std::make_shared<ExportOptions>();
-  CLI::App* sub = app.add_subcommand("export", "Write ledger.json, status.md, status.html and status.json to a directory");
+  CLI::App* sub = app.add_subcommand(
+      "export", "Write ledger.json, status.md, status.html and status.json to a directory");
   sub->fallthrough();
   AddProjectionFlags(sub, &o->flags);
   sub->add_option("--dir", o->dir, "Directory to write into (created if missing)")->required();

@@ -2,10 +2,10 @@
 #include <memory>
 
 #include "absl/strings/str_cat.h"
+#include "base/status_macros.h"
 #include "commands/verbs.h"
 #include "eventstore/time_spec.h"
 #include "projections/lifecycle_guard.h"
-#include "base/status_macros.h"
 
 namespace orch {
 
@@ -23,7 +23,8 @@ struct InitOptions {
 absl::Status RunInit(const InitOptions& o, CommandContext& ctx) {
   ORCH_ASSIGN_OR_RETURN(std::string dir, ResolveStoreDir(ctx));
   if (o.max_concurrency < 1) {
-    return absl::InvalidArgumentError(absl::StrCat("bad --max-concurrency ", o.max_concurrency, ": must be at least 1"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("bad --max-concurrency ", o.max_concurrency, ": must be at least 1"));
   }
   ORCH_ASSIGN_OR_RETURN(auto store, OpenStoreForWrite(ctx, /*create=*/true));
   EventContent c;
@@ -39,7 +40,8 @@ absl::Status RunInit(const InitOptions& o, CommandContext& ctx) {
   batch[0].event = std::move(event);
   if (!o.at.empty()) {
     ORCH_ASSIGN_OR_RETURN(TimeSpec at, ParseTimeSpec(o.at, ctx.env->NowNanos(), absl::LocalTimeZone()));
-    if (at.is_seq) return absl::InvalidArgumentError(absl::StrCat("bad --at '", o.at, "': give a time, not a seq"));
+    if (at.is_seq)
+      return absl::InvalidArgumentError(absl::StrCat("bad --at '", o.at, "': give a time, not a seq"));
     batch[0].at_ns = at.time_ns;
   }
   LifecycleGuard guard;

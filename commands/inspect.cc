@@ -6,12 +6,12 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "base/status_macros.h"
 #include "commands/verbs.h"
 #include "git/checklist.h"
 #include "git/repo_snapshot.h"
 #include "git/task_git_facts.h"
 #include "projections/lifecycle_guard.h"
-#include "base/status_macros.h"
 
 namespace orch {
 
@@ -36,9 +36,12 @@ void PrintChecklist(const std::string& task, const git::TaskGitSpec& spec, const
       << (c.worktree.empty() ? "?" : c.worktree) << ")\n";
   out << "  " << Box(c.worktree_exists) << " worktree exists\n";
   out << "  " << Box(c.branch_matches) << " task branch checked out"
-      << (c.detached ? " (detached HEAD)" : c.branch.empty() ? "" : absl::StrCat(" (", c.branch, ")")) << "\n";
-  out << "  " << Box(c.base_is_ancestor) << " base " << git::ShortId(c.base_commit) << " is an ancestor of head "
-      << git::ShortId(c.head) << "\n";
+      << (c.detached         ? " (detached HEAD)"
+          : c.branch.empty() ? ""
+                             : absl::StrCat(" (", c.branch, ")"))
+      << "\n";
+  out << "  " << Box(c.base_is_ancestor) << " base " << git::ShortId(c.base_commit)
+      << " is an ancestor of head " << git::ShortId(c.head) << "\n";
   out << "  " << Box(c.ahead_of_base > 0) << " commits beyond the base: " << c.ahead_of_base << "\n";
   out << "  " << Box(c.status_known && c.status.clean()) << " worktree clean";
   if (c.status_known) {
@@ -46,9 +49,10 @@ void PrintChecklist(const std::string& task, const git::TaskGitSpec& spec, const
         << c.status.untracked.size() << " untracked)";
   }
   out << "\n";
-  for (const auto& [label, list] : {std::pair<const char*, const std::vector<std::string>*>{"staged", &c.status.staged},
-                                    {"unstaged", &c.status.unstaged},
-                                    {"untracked", &c.status.untracked}}) {
+  for (const auto& [label, list] :
+       {std::pair<const char*, const std::vector<std::string>*>{"staged", &c.status.staged},
+        {"unstaged", &c.status.unstaged},
+        {"untracked", &c.status.untracked}}) {
     if (!list->empty()) out << "        " << label << ": " << absl::StrJoin(*list, ", ") << "\n";
   }
   out << "  " << Box(c.forbidden_touched.empty()) << " no forbidden path touched";
@@ -56,7 +60,8 @@ void PrintChecklist(const std::string& task, const git::TaskGitSpec& spec, const
   out << "\n  " << Box(c.outside_allowed.empty()) << " every change inside the allowed paths";
   if (!c.outside_allowed.empty()) out << ": outside " << absl::StrJoin(c.outside_allowed, ", ");
   out << "\n  " << Box(!c.self_review_required || c.self_review_present) << " self-review in the diff"
-      << (c.self_review_required ? absl::StrCat(" (", spec.self_review_path, ")") : " (none required)") << "\n";
+      << (c.self_review_required ? absl::StrCat(" (", spec.self_review_path, ")") : " (none required)")
+      << "\n";
   out << "  integration " << c.integration_branch << ": branch is " << c.ahead_of_integration << " ahead, "
       << c.behind_integration << " behind\n";
   out << "  changed (" << c.changes.size() << "):";

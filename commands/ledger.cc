@@ -2,10 +2,10 @@
 // (docs/ledger.md), for tools written against it.
 #include <memory>
 
+#include "base/status_macros.h"
 #include "commands/projection_common.h"
 #include "commands/verbs.h"
 #include "projections/render/ledger_json.h"
-#include "base/status_macros.h"
 
 namespace orch {
 

@@ -6,12 +6,12 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "base/status_macros.h"
 #include "commands/verbs.h"
 #include "git/drift.h"
 #include "git/repo_snapshot.h"
 #include "git/task_git_facts.h"
 #include "projections/lifecycle_guard.h"
-#include "base/status_macros.h"
 
 namespace orch {
 
@@ -45,13 +45,20 @@ nlohmann::json ReportJson(const git::Observation& o, const std::vector<AppendRes
   const git::RepoSnapshot& r = o.repo;
   nlohmann::json worktrees = nlohmann::json::array();
   for (const git::WorktreeEntry& w : r.worktrees) {
-    worktrees.push_back({{"name", w.name}, {"path", w.path}, {"exists", w.dir_exists},
-                         {"branch", w.head.branch}, {"head", w.head.commit}});
+    worktrees.push_back({{"name", w.name},
+                         {"path", w.path},
+                         {"exists", w.dir_exists},
+                         {"branch", w.head.branch},
+                         {"head", w.head.commit}});
   }
   nlohmann::json findings = nlohmann::json::array();
   for (const git::Finding& f : o.findings) {
-    findings.push_back({{"task", f.task}, {"kind", f.kind}, {"log_says", f.log_says},
-                        {"git_shows", f.git_shows}, {"recorded", f.recorded}, {"events", EventNames(f)}});
+    findings.push_back({{"task", f.task},
+                        {"kind", f.kind},
+                        {"log_says", f.log_says},
+                        {"git_shows", f.git_shows},
+                        {"recorded", f.recorded},
+                        {"events", EventNames(f)}});
   }
   nlohmann::json seqs = nlohmann::json::array();
   for (const AppendResult& a : appended) {
@@ -91,8 +98,9 @@ void PrintReport(const git::Observation& o, bool reconcile, const std::vector<Ap
   } else {
     out << "drift (" << o.findings.size() << ", " << (o.findings.size() - open) << " already recorded):\n";
     for (const git::Finding& f : o.findings) {
-      out << "  " << (f.task.empty() ? "(project)" : f.task) << " " << f.kind << (f.recorded ? " [recorded]" : "")
-          << "\n      log: " << f.log_says << "\n      git: " << f.git_shows << "\n";
+      out << "  " << (f.task.empty() ? "(project)" : f.task) << " " << f.kind
+          << (f.recorded ? " [recorded]" : "") << "\n      log: " << f.log_says
+          << "\n      git: " << f.git_shows << "\n";
     }
   }
   if (reconcile) {
@@ -124,7 +132,8 @@ absl::Status RunObserve(const ObserveOptions& o, CommandContext& ctx) {
 
   std::vector<AppendResult> appended;
   if (o.reconcile) {
-    ORCH_ASSIGN_OR_RETURN(std::vector<AppendRequest> batch, git::ReconcileBatch(*ctx.schema, observation->findings));
+    ORCH_ASSIGN_OR_RETURN(std::vector<AppendRequest> batch,
+                          git::ReconcileBatch(*ctx.schema, observation->findings));
     if (!batch.empty()) {
       LifecycleGuard guard;
       ORCH_ASSIGN_OR_RETURN(appended, store->Append(std::move(batch), &guard));

@@ -9,8 +9,8 @@
 #include <filesystem>
 
 #include "absl/strings/str_cat.h"
-#include "eventstore/time_spec.h"
 #include "base/status_macros.h"
+#include "eventstore/time_spec.h"
 
 namespace orch {
 
@@ -20,7 +20,8 @@ constexpr int64_t kDefaultWindowNs = int64_t{12} * 3600 * 1'000'000'000;
 
 absl::StatusOr<int64_t> ParseInstant(const std::string& flag, const std::string& text, int64_t now) {
   ORCH_ASSIGN_OR_RETURN(TimeSpec t, ParseTimeSpec(text, now, absl::LocalTimeZone()));
-  if (t.is_seq) return absl::InvalidArgumentError(absl::StrCat("bad ", flag, " '", text, "': give a time, not a seq"));
+  if (t.is_seq)
+    return absl::InvalidArgumentError(absl::StrCat("bad ", flag, " '", text, "': give a time, not a seq"));
   return t.time_ns;
 }
 
@@ -35,14 +36,18 @@ absl::Status Errno(const std::string& what, const std::string& path) {
 }  // namespace
 
 void AddProjectionFlags(CLI::App* sub, ProjectionFlags* f) {
-  sub->add_option("--at", f->at,
-                  "Show the state as it was then: RFC3339, HH:MM (most recent), a duration ago (8h) or seq:N");
-  sub->add_option("--now", f->now, "Pin \"now\" for ages and overdue heartbeats (default: the clock, or --at)");
-  sub->add_option("--since", f->since, "Start of the \"merged / pushed / cleaned since\" window (default: 12h before now)");
+  sub->add_option(
+      "--at", f->at,
+      "Show the state as it was then: RFC3339, HH:MM (most recent), a duration ago (8h) or seq:N");
+  sub->add_option("--now", f->now,
+                  "Pin \"now\" for ages and overdue heartbeats (default: the clock, or --at)");
+  sub->add_option("--since", f->since,
+                  "Start of the \"merged / pushed / cleaned since\" window (default: 12h before now)");
   sub->add_flag("--rebuild", f->rebuild, "Ignore checkpoints and fold the whole log again");
 }
 
-absl::StatusOr<LoadedProjection> LoadProjection(const ProjectionFlags& f, CommandContext& ctx, bool task_details) {
+absl::StatusOr<LoadedProjection> LoadProjection(const ProjectionFlags& f, CommandContext& ctx,
+                                                bool task_details) {
   const int64_t clock = ctx.env->NowNanos();
   LoadOptions lo;
   lo.from_scratch = f.rebuild;

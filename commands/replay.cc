@@ -3,11 +3,11 @@
 #include <memory>
 
 #include "absl/strings/str_cat.h"
+#include "base/status_macros.h"
 #include "commands/verbs.h"
 #include "eventstore/event_json.h"
 #include "eventstore/time_spec.h"
 #include "projections/render/timeline_text.h"
-#include "base/status_macros.h"
 
 namespace orch {
 
@@ -99,7 +99,8 @@ absl::Status RunReplay(const ReplayOptions& o, CommandContext& ctx) {
   if (!o.follow) return absl::OkStatus();
   std::signal(SIGINT, [](int) { g_stop = 1; });
   std::signal(SIGTERM, [](int) { g_stop = 1; });
-  const int64_t end = o.follow_for_seconds > 0 ? ctx.env->NowNanos() + o.follow_for_seconds * 1'000'000'000 : 0;
+  const int64_t end =
+      o.follow_for_seconds > 0 ? ctx.env->NowNanos() + o.follow_for_seconds * 1'000'000'000 : 0;
   uint64_t seen = std::max(last, store->head().seq);
   while (!g_stop && (end == 0 || ctx.env->NowNanos() < end)) {
     ctx.env->SleepForMicros(static_cast<int64_t>(o.poll_seconds * 1e6));

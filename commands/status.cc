@@ -3,13 +3,13 @@
 #include <memory>
 
 #include "absl/strings/str_cat.h"
+#include "base/status_macros.h"
 #include "commands/projection_common.h"
 #include "commands/verbs.h"
 #include "projections/render/status_html.h"
 #include "projections/render/status_json.h"
 #include "projections/render/status_markdown.h"
 #include "projections/render/status_text.h"
-#include "base/status_macros.h"
 
 namespace orch {
 
@@ -25,7 +25,8 @@ struct StatusOptions {
 absl::Status RunStatus(const StatusOptions& o, CommandContext& ctx) {
   const std::string format = o.json ? "json" : o.format;
   if (format != "text" && format != "md" && format != "json" && format != "html") {
-    return absl::InvalidArgumentError(absl::StrCat("bad --format '", format, "': use text, md, json or html"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("bad --format '", format, "': use text, md, json or html"));
   }
   // Only the HTML page's picture needs the tasks' details (transitions);
   // the other pages are rendered without reading them from the checkpoint.

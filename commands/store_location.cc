@@ -9,8 +9,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
-#include "commands/command_context.h"
 #include "base/status_macros.h"
+#include "commands/command_context.h"
 
 namespace orch {
 

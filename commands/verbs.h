@@ -11,9 +11,9 @@ void RegisterInit(CLI::App& app, CommandContext& ctx);
 void RegisterEmit(CLI::App& app, CommandContext& ctx);
 void RegisterReplay(CLI::App& app, CommandContext& ctx);
 void RegisterVerify(CLI::App& app, CommandContext& ctx);
-void RegisterStatus(CLI::App& app, CommandContext& ctx);  // status.cc
-void RegisterLedger(CLI::App& app, CommandContext& ctx);  // ledger.cc
-void RegisterExport(CLI::App& app, CommandContext& ctx);  // export.cc
+void RegisterStatus(CLI::App& app, CommandContext& ctx);   // status.cc
+void RegisterLedger(CLI::App& app, CommandContext& ctx);   // ledger.cc
+void RegisterExport(CLI::App& app, CommandContext& ctx);   // export.cc
 void RegisterInspect(CLI::App& app, CommandContext& ctx);  // inspect.cc
 void RegisterObserve(CLI::App& app, CommandContext& ctx);  // observe.cc
 

@@ -2,10 +2,10 @@
 #include <memory>
 
 #include "absl/strings/str_cat.h"
+#include "base/status_macros.h"
 #include "commands/verbs.h"
 #include "eventstore/sha256.h"
 #include "nlohmann/json.hpp"
-#include "base/status_macros.h"
 
 namespace orch {
 
@@ -23,21 +23,23 @@ absl::Status RunVerify(const VerifyOptions& o, CommandContext& ctx) {
   }));
   const Head head = store->head();
   if (o.json) {
-    nlohmann::json j = {{"intact", report.intact()}, {"checked", report.checked},
-                        {"head_seq", head.seq}, {"head_hash", ToHex(head.hash)}};
+    nlohmann::json j = {{"intact", report.intact()},
+                        {"checked", report.checked},
+                        {"head_seq", head.seq},
+                        {"head_hash", ToHex(head.hash)}};
     if (!report.intact()) {
       j["first_bad_seq"] = report.first_bad_seq;
       j["problem"] = report.problem;
     }
     *ctx.out << j.dump() << "\n";
   } else if (report.intact()) {
-    *ctx.out << "ok: " << report.checked << " events, chain intact, checksums ok; head " << head.seq
-             << " " << ToHex(head.hash) << "\n";
+    *ctx.out << "ok: " << report.checked << " events, chain intact, checksums ok; head " << head.seq << " "
+             << ToHex(head.hash) << "\n";
   }
   if (!report.intact()) {
-    return absl::DataLossError(absl::StrCat("verify failed",
-                                            report.first_bad_seq ? absl::StrCat(" at seq ", report.first_bad_seq) : "",
-                                            ": ", report.problem));
+    return absl::DataLossError(absl::StrCat(
+        "verify failed", report.first_bad_seq ? absl::StrCat(" at seq ", report.first_bad_seq) : "", ": ",
+        report.problem));
   }
   return absl::OkStatus();
 }

@@ -1,10 +1,10 @@
-#include "absl/strings/string_view.h"
 #include "eventstore/event_json.h"
 
 #include "absl/strings/str_cat.h"
-#include "eventstore/sha256.h"
+#include "absl/strings/string_view.h"
 #include "base/status_macros.h"
 #include "base/time_text.h"
+#include "eventstore/sha256.h"
 
 namespace orch {
 
@@ -13,14 +13,14 @@ namespace {
 // Keys only the store assigns: accepted on input so replay output can be
 // re-emitted, and ignored.
 bool IsAssignedKey(const std::string& k) {
-  return k == "seq" || k == "version" || k == "time_ns" || k == "hash" || k == "prev_hash" ||
-         k == "anomaly";
+  return k == "seq" || k == "version" || k == "time_ns" || k == "hash" || k == "prev_hash" || k == "anomaly";
 }
 
 absl::StatusOr<std::string> StringAt(const nlohmann::json& j, const char* key) {
   if (!j.contains(key) || j[key].is_null()) return std::string();
   if (!j[key].is_string()) {
-    return absl::InvalidArgumentError(absl::StrCat("bad value ", j[key].dump(), " for \"", key, "\": expected a string"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("bad value ", j[key].dump(), " for \"", key, "\": expected a string"));
   }
   return j[key].get<std::string>();
 }
@@ -54,13 +54,15 @@ absl::StatusOr<nlohmann::json> LoggedEventToJson(EventSchema& schema, const Logg
 
 absl::StatusOr<EventContent> EventContentFromJson(const EventSchema& schema, const nlohmann::json& j) {
   if (!j.is_object()) {
-    return absl::InvalidArgumentError(absl::StrCat("an event must be a JSON object, got ", j.dump().substr(0, 80)));
+    return absl::InvalidArgumentError(
+        absl::StrCat("an event must be a JSON object, got ", j.dump().substr(0, 80)));
   }
   ORCH_ASSIGN_OR_RETURN(std::string type_name, StringAt(j, "type"));
   if (type_name.empty()) return absl::InvalidArgumentError("event has no \"type\"");
   const EventTypeInfo* info = schema.Find(type_name);
   if (info == nullptr) {
-    return absl::InvalidArgumentError(absl::StrCat("unknown event type '", type_name, "' (see orch emit --help)"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("unknown event type '", type_name, "' (see orch emit --help)"));
   }
   EventContent c;
   c.type = info->type;
@@ -77,7 +79,8 @@ absl::StatusOr<EventContent> EventContentFromJson(const EventSchema& schema, con
   } else if (claim == "inferred") {
     c.claim = schema::Claim::inferred;
   } else {
-    return absl::InvalidArgumentError(absl::StrCat("bad claim '", claim, "': use reported, observed or inferred"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("bad claim '", claim, "': use reported, observed or inferred"));
   }
   if (j.contains("observed")) {
     if (!j["observed"].is_boolean()) return absl::InvalidArgumentError("\"observed\" must be true or false");
@@ -87,8 +90,9 @@ absl::StatusOr<EventContent> EventContentFromJson(const EventSchema& schema, con
   if (!c.payload.is_object()) {
     return absl::InvalidArgumentError(absl::StrCat("\"payload\" must be an object, got ", c.payload.dump()));
   }
-  static const char* kEnvelope[] = {"type", "task", "actor", "evidence", "note", "idempotency_key",
-                                    "claim", "observed", "payload", "at", "expected_version"};
+  static const char* kEnvelope[] = {
+      "type",     "task",    "actor", "evidence",        "note", "idempotency_key", "claim",
+      "observed", "payload", "at",    "expected_version"};
   for (const auto& [key, value] : j.items()) {
     bool envelope = IsAssignedKey(key);
     for (const char* k : kEnvelope) envelope = envelope || key == k;
@@ -116,8 +120,8 @@ absl::StatusOr<AppendRequest> AppendRequestFromJson(EventSchema& schema, const n
   }
   if (j.contains("expected_version") && !j["expected_version"].is_null()) {
     if (!j["expected_version"].is_number_unsigned()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("bad \"expected_version\" ", j["expected_version"].dump(), ": expected a non-negative integer"));
+      return absl::InvalidArgumentError(absl::StrCat(
+          "bad \"expected_version\" ", j["expected_version"].dump(), ": expected a non-negative integer"));
     }
     r.expected_version = j["expected_version"].get<uint64_t>();
   }

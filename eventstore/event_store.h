@@ -36,7 +36,7 @@ inline constexpr int kStoreFormatVersion = 1;
 inline constexpr size_t kMaxEventBytes = 1 << 20;
 
 struct StoreOptions {
-  Env* env = nullptr;            // required; not owned; must outlive the store
+  Env* env = nullptr;  // required; not owned; must outlive the store
   bool create_if_missing = false;
   // How long Open waits while another process holds the store. Writers take
   // turns: RocksDB admits one process per store.
@@ -55,8 +55,8 @@ struct AppendRequest {
 
 struct AppendResult {
   uint64_t seq = 0;
-  uint64_t version = 0;  // task version after the event; 0 for project events
-  std::string hash;      // raw 32 bytes
+  uint64_t version = 0;    // task version after the event; 0 for project events
+  std::string hash;        // raw 32 bytes
   bool duplicate = false;  // idempotent retry: nothing was appended
   std::string anomaly;
 };
@@ -139,8 +139,7 @@ class EventStore {
 
   // Walks the whole chain and RocksDB's block checksums. `progress` (may be
   // null) is called now and then with the number checked.
-  virtual absl::StatusOr<VerifyReport> Verify(
-      const std::function<void(uint64_t)>& progress) const = 0;
+  virtual absl::StatusOr<VerifyReport> Verify(const std::function<void(uint64_t)>& progress) const = 0;
 
   // A row an AppendGuard stored with an earlier batch; NotFound if none.
   // WARNING: a guard must treat it as a hint and check it against the log
@@ -150,11 +149,10 @@ class EventStore {
 
   // Projection checkpoints: opaque snapshots of a folded model at a
   // sequence, kept per name. Synced like events; never part of the chain.
-  virtual absl::Status PutCheckpoint(const std::string& name, uint64_t seq,
-                                     const std::string& bytes) = 0;
+  virtual absl::Status PutCheckpoint(const std::string& name, uint64_t seq, const std::string& bytes) = 0;
   // The newest checkpoint of `name` at or before `max_seq`; NotFound if none.
-  virtual absl::StatusOr<std::pair<uint64_t, std::string>> GetCheckpoint(
-      const std::string& name, uint64_t max_seq) const = 0;
+  virtual absl::StatusOr<std::pair<uint64_t, std::string>> GetCheckpoint(const std::string& name,
+                                                                         uint64_t max_seq) const = 0;
   // Deletes the checkpoints of `name` older than `before_seq` except the
   // newest `keep` of them (so time travel still finds an earlier start).
   virtual absl::Status PruneCheckpoints(const std::string& name, uint64_t before_seq, size_t keep) = 0;

@@ -34,8 +34,8 @@ class EventStoreTest : public ::testing::Test {
     return s.ok() ? *std::move(s) : nullptr;
   }
 
-  AppendRequest Req(EventType type, const std::string& task, nlohmann::json payload = nlohmann::json::object(),
-                    const std::string& key = "") {
+  AppendRequest Req(EventType type, const std::string& task,
+                    nlohmann::json payload = nlohmann::json::object(), const std::string& key = "") {
     EventContent c;
     c.type = type;
     c.task = task;

@@ -1,5 +1,6 @@
-#include "absl/strings/string_view.h"
 #include "eventstore/key_format.h"
+
+#include "absl/strings/string_view.h"
 
 namespace orch::keys {
 

@@ -10,7 +10,7 @@ TEST(KeyFormatTest, KeysSortAsTheLogDoes) {
   EXPECT_LT(Event(255), Event(256));
   EXPECT_LT(Task("T1", 2), Task("T1", 10));
   EXPECT_LT(Task("T1", 99), Task("T10", 1));  // the 0x00 separator keeps T1 apart from T10
-  EXPECT_LT(Time(-5, 1), Time(3, 1));          // negative instants first
+  EXPECT_LT(Time(-5, 1), Time(3, 1));         // negative instants first
   EXPECT_LT(Time(100, 7), Time(100, 8));
   EXPECT_LT(Type(3, 1000), Type(4, 1));
 }

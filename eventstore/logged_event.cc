@@ -1,7 +1,7 @@
-#include "absl/strings/string_view.h"
 #include "eventstore/logged_event.h"
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
 #include "eventstore/sha256.h"
 
 namespace orch {

@@ -1,4 +1,3 @@
-#include "absl/strings/string_view.h"
 #include "eventstore/rocksdb_adapter.h"
 
 #include <cstdarg>
@@ -6,6 +5,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
 #include "spdlog/spdlog.h"
 
 namespace orch {
@@ -28,8 +28,8 @@ class QuietLogger : public rocksdb::Logger {
 }  // namespace
 
 bool IsLockHeld(const rocksdb::Status& s) {
-  return s.IsIOError() && (absl::StrContains(s.ToString(), "lock") ||
-                           absl::StrContains(s.ToString(), "LOCK"));
+  return s.IsIOError() &&
+         (absl::StrContains(s.ToString(), "lock") || absl::StrContains(s.ToString(), "LOCK"));
 }
 
 absl::Status FromRocks(const rocksdb::Status& s, absl::string_view context) {

@@ -4,9 +4,9 @@
 #define ORCH_EVENTSTORE_ROCKSDB_ADAPTER_H_
 
 #include <memory>
-#include "absl/strings/string_view.h"
 
 #include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 #include "rocksdb/env.h"
 #include "rocksdb/status.h"
 

@@ -11,12 +11,12 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "base/status_macros.h"
 #include "eventstore/key_format.h"
 #include "eventstore/rocksdb_adapter.h"
 #include "eventstore/sha256.h"
 #include "rocksdb/options.h"
 #include "rocksdb/write_batch.h"
-#include "base/status_macros.h"
 
 namespace orch {
 
@@ -50,9 +50,8 @@ rocksdb::Options MakeOptions(bool create, bool follower) {
 }
 
 // Record = what the hash covers. Built in one place so append and verify agree.
-std::string BuildRecord(uint64_t seq, uint64_t version, int64_t time_ns,
-                        absl::string_view prev_hash, absl::string_view anomaly,
-                        absl::string_view event) {
+std::string BuildRecord(uint64_t seq, uint64_t version, int64_t time_ns, absl::string_view prev_hash,
+                        absl::string_view anomaly, absl::string_view event) {
   flatbuffers::FlatBufferBuilder fbb(event.size() + 128);
   auto prev = fbb.CreateVector(reinterpret_cast<const uint8_t*>(prev_hash.data()), prev_hash.size());
   auto anomaly_off = anomaly.empty() ? 0 : fbb.CreateString(anomaly.data(), anomaly.size());
@@ -80,9 +79,8 @@ struct Parsed {
 
 absl::StatusOr<Parsed> ParseRequest(const AppendRequest& r) {
   if (r.event.size() > kMaxEventBytes) {
-    return absl::InvalidArgumentError(absl::StrCat("event of ", r.event.size(),
-                                                   " bytes is over the limit of ", kMaxEventBytes,
-                                                   " bytes (1 MiB)"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "event of ", r.event.size(), " bytes is over the limit of ", kMaxEventBytes, " bytes (1 MiB)"));
   }
   flatbuffers::Verifier v(reinterpret_cast<const uint8_t*>(r.event.data()), r.event.size());
   if (!v.VerifyBuffer<schema::Event>(nullptr)) {
@@ -221,9 +219,9 @@ absl::Status RocksDbEventStore::CheckFormat(bool fresh) {
     return absl::DataLossError(absl::StrCat("store ", dir_, " has an unreadable format marker"));
   }
   if (format > kStoreFormatVersion) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "store ", dir_, " has format ", format, ", newer than this orch reads (up to ",
-        kStoreFormatVersion, "): upgrade orch"));
+    return absl::FailedPreconditionError(absl::StrCat("store ", dir_, " has format ", format,
+                                                      ", newer than this orch reads (up to ",
+                                                      kStoreFormatVersion, "): upgrade orch"));
   }
   return absl::OkStatus();
 }
@@ -256,8 +254,8 @@ absl::Status RocksDbEventStore::CatchUp() {
   return LoadHead();
 }
 
-absl::StatusOr<std::vector<AppendResult>> RocksDbEventStore::Append(
-    std::vector<AppendRequest> batch, AppendGuard* guard) {
+absl::StatusOr<std::vector<AppendResult>> RocksDbEventStore::Append(std::vector<AppendRequest> batch,
+                                                                    AppendGuard* guard) {
   if (follower_) return absl::FailedPreconditionError("a follower store cannot append");
   std::lock_guard<std::mutex> lock(append_mu_);
   const Head start = head();
@@ -298,11 +296,11 @@ absl::StatusOr<std::vector<AppendResult>> RocksDbEventStore::Append(
         const uint64_t seq = keys::GetBigEndian64(existing);
         if (existing.substr(8) != digest) {
           return absl::AbortedError(absl::StrCat("idempotency key '", p.idempotency_key,
-                                                 "' was already used for seq ", seq,
-                                                 " with other content"));
+                                                 "' was already used for seq ", seq, " with other content"));
         }
         ORCH_ASSIGN_OR_RETURN(LoggedEvent first, Get(seq));
-        results[i] = AppendResult{seq, first.task_version(), std::string(first.hash()), true, std::string(first.anomaly())};
+        results[i] = AppendResult{seq, first.task_version(), std::string(first.hash()), true,
+                                  std::string(first.anomaly())};
         continue;
       }
       if (!s.IsNotFound()) return FromRocks(s, "read idempotency key");
@@ -336,7 +334,8 @@ absl::StatusOr<std::vector<AppendResult>> RocksDbEventStore::Append(
     std::vector<LoggedEvent> pending;
     drafts.reserve(to_write.size());
     for (size_t i : to_write) {
-      drafts.push_back(StoredValue(BuildRecord(seq_of[i], version_of[i], time_of[i], start.hash, "", batch[i].event)));
+      drafts.push_back(
+          StoredValue(BuildRecord(seq_of[i], version_of[i], time_of[i], start.hash, "", batch[i].event)));
       ORCH_ASSIGN_OR_RETURN(LoggedEvent e, LoggedEvent::Parse(drafts.back()));
       pending.push_back(e.Own());
     }

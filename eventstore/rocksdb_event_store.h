@@ -26,11 +26,9 @@ class RocksDbEventStore : public EventStore {
   absl::StatusOr<LoggedEvent> Get(uint64_t seq) const override;
   Head head() const override;
   absl::StatusOr<uint64_t> TaskVersion(const std::string& task) const override;
-  absl::StatusOr<VerifyReport> Verify(
-      const std::function<void(uint64_t)>& progress) const override;
+  absl::StatusOr<VerifyReport> Verify(const std::function<void(uint64_t)>& progress) const override;
   absl::StatusOr<std::string> GetGuardState(const std::string& key) const override;
-  absl::Status PutCheckpoint(const std::string& name, uint64_t seq,
-                             const std::string& bytes) override;
+  absl::Status PutCheckpoint(const std::string& name, uint64_t seq, const std::string& bytes) override;
   absl::StatusOr<std::pair<uint64_t, std::string>> GetCheckpoint(const std::string& name,
                                                                  uint64_t max_seq) const override;
   absl::Status PruneCheckpoints(const std::string& name, uint64_t before_seq, size_t keep) override;
@@ -56,7 +54,7 @@ class RocksDbEventStore : public EventStore {
   std::string secondary_dir_;  // follower only; removed on close
   std::unique_ptr<rocksdb::DB> db_;
 
-  std::mutex append_mu_;       // one Append at a time within this process
+  std::mutex append_mu_;        // one Append at a time within this process
   mutable std::mutex head_mu_;  // guards head_
   Head head_;
 };

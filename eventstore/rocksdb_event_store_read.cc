@@ -1,15 +1,15 @@
 // Reading the log: scans through the indexes, point reads, verify and
 // checkpoints.
-#include "absl/strings/string_view.h"
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
+#include "base/status_macros.h"
 #include "eventstore/key_format.h"
 #include "eventstore/rocksdb_adapter.h"
 #include "eventstore/rocksdb_event_store.h"
 #include "eventstore/sha256.h"
 #include "rocksdb/write_batch.h"
-#include "base/status_macros.h"
 
 namespace orch {
 
@@ -62,8 +62,8 @@ absl::StatusOr<std::vector<LoggedEvent>> EventStore::Read(const EventQuery& quer
 
 absl::StatusOr<LoggedEvent> RocksDbEventStore::Get(uint64_t seq) const {
   std::string value;
-  ORCH_RETURN_IF_ERROR(FromRocks(db_->Get(rocksdb::ReadOptions(), keys::Event(seq), &value),
-                                 absl::StrCat("event ", seq)));
+  ORCH_RETURN_IF_ERROR(
+      FromRocks(db_->Get(rocksdb::ReadOptions(), keys::Event(seq), &value), absl::StrCat("event ", seq)));
   ORCH_ASSIGN_OR_RETURN(LoggedEvent e, LoggedEvent::Parse(value));
   return e.Own();
 }
@@ -83,12 +83,12 @@ absl::StatusOr<std::vector<uint64_t>> RocksDbEventStore::SeqsFromIndex(const Eve
   auto in_range = [&q](uint64_t s) { return s >= q.from_seq && s <= q.to_seq; };
   if (q.task) {
     const std::string prefix = keys::TaskPrefix(*q.task);
-    ORCH_RETURN_IF_ERROR(ForEachKey(db_.get(), prefix, PrefixEnd(prefix),
-                                    [&](absl::string_view, absl::string_view v) {
-                                      const uint64_t s = keys::GetBigEndian64(v);
-                                      if (in_range(s)) seqs.push_back(s);
-                                      return s <= q.to_seq;
-                                    }));
+    ORCH_RETURN_IF_ERROR(
+        ForEachKey(db_.get(), prefix, PrefixEnd(prefix), [&](absl::string_view, absl::string_view v) {
+          const uint64_t s = keys::GetBigEndian64(v);
+          if (in_range(s)) seqs.push_back(s);
+          return s <= q.to_seq;
+        }));
     return seqs;  // versions grow with seq: already sorted
   }
   if (q.since_ns || q.until_ns) {
@@ -103,13 +103,14 @@ absl::StatusOr<std::vector<uint64_t>> RocksDbEventStore::SeqsFromIndex(const Eve
     for (EventType t : q.types) {
       const uint8_t type = static_cast<uint8_t>(t);
       const uint64_t from = std::max<uint64_t>(q.from_seq, 1);
-      const std::string upper = q.to_seq == UINT64_MAX ? PrefixEnd(std::string{keys::kTypePrefix, static_cast<char>(type)})
-                                                        : keys::Type(type, q.to_seq + 1);
-      ORCH_RETURN_IF_ERROR(ForEachKey(db_.get(), keys::Type(type, from), upper,
-                                      [&](absl::string_view k, absl::string_view) {
-                                        seqs.push_back(keys::TrailingSeq(k));
-                                        return true;
-                                      }));
+      const std::string upper = q.to_seq == UINT64_MAX
+                                    ? PrefixEnd(std::string{keys::kTypePrefix, static_cast<char>(type)})
+                                    : keys::Type(type, q.to_seq + 1);
+      ORCH_RETURN_IF_ERROR(
+          ForEachKey(db_.get(), keys::Type(type, from), upper, [&](absl::string_view k, absl::string_view) {
+            seqs.push_back(keys::TrailingSeq(k));
+            return true;
+          }));
     }
   }
   std::sort(seqs.begin(), seqs.end());
@@ -123,7 +124,8 @@ absl::Status RocksDbEventStore::VisitSeqs(const std::vector<uint64_t>& seqs, con
   for (uint64_t seq : seqs) {
     rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), keys::Event(seq), &value);
     if (s.IsNotFound()) {
-      return absl::DataLossError(absl::StrCat("index names event ", seq, " but it is missing (run orch verify)"));
+      return absl::DataLossError(
+          absl::StrCat("index names event ", seq, " but it is missing (run orch verify)"));
     }
     ORCH_RETURN_IF_ERROR(FromRocks(s, absl::StrCat("event ", seq)));
     ORCH_ASSIGN_OR_RETURN(LoggedEvent e, LoggedEvent::Parse(value));
@@ -141,7 +143,8 @@ absl::Status RocksDbEventStore::Scan(const EventQuery& q,
   }
   // Plain sequence range: walk the log itself.
   const std::string lower = keys::Event(std::max<uint64_t>(q.from_seq, 1));
-  const std::string upper = q.to_seq == UINT64_MAX ? std::string(1, keys::kEventPrefix + 1) : keys::Event(q.to_seq + 1);
+  const std::string upper =
+      q.to_seq == UINT64_MAX ? std::string(1, keys::kEventPrefix + 1) : keys::Event(q.to_seq + 1);
   absl::Status inner;
   ORCH_RETURN_IF_ERROR(ForEachKey(db_.get(), lower, upper, [&](absl::string_view, absl::string_view v) {
     auto e = LoggedEvent::Parse(v);
@@ -154,8 +157,7 @@ absl::Status RocksDbEventStore::Scan(const EventQuery& q,
   return inner;
 }
 
-absl::StatusOr<VerifyReport> RocksDbEventStore::Verify(
-    const std::function<void(uint64_t)>& progress) const {
+absl::StatusOr<VerifyReport> RocksDbEventStore::Verify(const std::function<void(uint64_t)>& progress) const {
   VerifyReport report;
   std::string prev(kHashSize, '\0');
   uint64_t expect = 1;
@@ -168,10 +170,12 @@ absl::StatusOr<VerifyReport> RocksDbEventStore::Verify(
       db_.get(), keys::Event(1), std::string(1, keys::kEventPrefix + 1),
       [&](absl::string_view k, absl::string_view v) {
         const uint64_t seq = keys::TrailingSeq(k);
-        if (seq != expect) return fail(expect, absl::StrCat("event ", expect, " is missing (next present is ", seq, ")"));
+        if (seq != expect)
+          return fail(expect, absl::StrCat("event ", expect, " is missing (next present is ", seq, ")"));
         auto e = LoggedEvent::Parse(v);
         if (!e.ok()) return fail(seq, absl::StrCat("event ", seq, " is unreadable: ", e.status().message()));
-        if (e->seq() != seq) return fail(seq, absl::StrCat("event stored at ", seq, " says it is ", e->seq()));
+        if (e->seq() != seq)
+          return fail(seq, absl::StrCat("event stored at ", seq, " says it is ", e->seq()));
         if (Sha256(e->record_bytes()) != e->hash()) {
           return fail(seq, absl::StrCat("event ", seq, " was changed: its bytes do not match its hash"));
         }
@@ -234,8 +238,8 @@ absl::Status RocksDbEventStore::PruneCheckpoints(const std::string& name, uint64
   return FromRocks(db_->Write(wo, &wb), "prune checkpoints");
 }
 
-absl::StatusOr<std::pair<uint64_t, std::string>> RocksDbEventStore::GetCheckpoint(
-    const std::string& name, uint64_t max_seq) const {
+absl::StatusOr<std::pair<uint64_t, std::string>> RocksDbEventStore::GetCheckpoint(const std::string& name,
+                                                                                  uint64_t max_seq) const {
   const std::string prefix = keys::CheckpointPrefix(name);
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions()));
   it->SeekForPrev(keys::Checkpoint(name, max_seq));

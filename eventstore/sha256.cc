@@ -1,7 +1,8 @@
-#include "absl/strings/string_view.h"
 #include "eventstore/sha256.h"
 
 #include <openssl/sha.h>
+
+#include "absl/strings/string_view.h"
 
 namespace orch {
 

@@ -3,6 +3,7 @@
 #define ORCH_EVENTSTORE_SHA256_H_
 
 #include <string>
+
 #include "absl/strings/string_view.h"
 
 namespace orch {

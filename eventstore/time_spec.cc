@@ -1,9 +1,9 @@
-#include "absl/strings/string_view.h"
 #include "eventstore/time_spec.h"
 
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
 #include "base/time_text.h"
 
 namespace orch {
@@ -29,7 +29,8 @@ absl::StatusOr<TimeSpec> ParseTimeSpec(absl::string_view text, int64_t now_ns, a
     if (hour > 23 || minute > 59) return bad();
     const absl::Time now = absl::FromUnixNanos(now_ns);
     const absl::CivilDay today = absl::ToCivilDay(now, zone);
-    absl::Time candidate = absl::FromCivil(absl::CivilMinute(today.year(), today.month(), today.day(), hour, minute), zone);
+    absl::Time candidate =
+        absl::FromCivil(absl::CivilMinute(today.year(), today.month(), today.day(), hour, minute), zone);
     if (candidate > now) {
       const absl::CivilDay yesterday = today - 1;
       candidate = absl::FromCivil(

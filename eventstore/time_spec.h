@@ -9,9 +9,9 @@
 #define ORCH_EVENTSTORE_TIME_SPEC_H_
 
 #include <cstdint>
-#include "absl/strings/string_view.h"
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "eventstore/event_store.h"
 
@@ -25,8 +25,7 @@ struct TimeSpec {
 
 // `now_ns` anchors relative forms; `zone` interprets HH:MM.
 // InvalidArgument names the text and the accepted forms.
-absl::StatusOr<TimeSpec> ParseTimeSpec(absl::string_view text, int64_t now_ns,
-                                       absl::TimeZone zone);
+absl::StatusOr<TimeSpec> ParseTimeSpec(absl::string_view text, int64_t now_ns, absl::TimeZone zone);
 
 // Narrows `query` to events at or after `spec` (since) / before it (until;
 // a seq bound is inclusive: "until seq:N" includes event N).

@@ -1,7 +1,7 @@
 #include "eventstore/time_spec.h"
 
-#include "gtest/gtest.h"
 #include "base/time_text.h"
+#include "gtest/gtest.h"
 
 namespace orch {
 namespace {
@@ -10,8 +10,10 @@ const absl::TimeZone kUtc = absl::UTCTimeZone();
 const int64_t kNow = *ParseRfc3339("2026-11-25T07:30:00Z");
 
 TEST(TimeSpecTest, ParsesEveryForm) {
-  EXPECT_EQ(ParseTimeSpec("2026-11-24T22:00:00Z", kNow, kUtc)->time_ns, *ParseRfc3339("2026-11-24T22:00:00Z"));
-  EXPECT_EQ(ParseTimeSpec("2026-11-24T23:00:00+01:00", kNow, kUtc)->time_ns, *ParseRfc3339("2026-11-24T22:00:00Z"));
+  EXPECT_EQ(ParseTimeSpec("2026-11-24T22:00:00Z", kNow, kUtc)->time_ns,
+            *ParseRfc3339("2026-11-24T22:00:00Z"));
+  EXPECT_EQ(ParseTimeSpec("2026-11-24T23:00:00+01:00", kNow, kUtc)->time_ns,
+            *ParseRfc3339("2026-11-24T22:00:00Z"));
   // HH:MM is the most recent such time: 22:00 is yesterday's, 06:15 today's.
   EXPECT_EQ(ParseTimeSpec("22:00", kNow, kUtc)->time_ns, *ParseRfc3339("2026-11-24T22:00:00Z"));
   EXPECT_EQ(ParseTimeSpec("06:15", kNow, kUtc)->time_ns, *ParseRfc3339("2026-11-25T06:15:00Z"));

@@ -6,8 +6,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "git/glob.h"
 #include "base/status_macros.h"
+#include "git/glob.h"
 
 namespace orch::git {
 
@@ -76,10 +76,12 @@ void CheckWriteSet(const TaskGitSpec& spec, Checklist* c) {
     if (GlobMatchAny(spec.forbidden, path)) c->forbidden_touched.push_back(path);
   }
   if (!c->forbidden_touched.empty()) {
-    c->problems.push_back(absl::StrCat("forbidden paths touched: ", absl::StrJoin(c->forbidden_touched, ", ")));
+    c->problems.push_back(
+        absl::StrCat("forbidden paths touched: ", absl::StrJoin(c->forbidden_touched, ", ")));
   }
   if (!c->outside_allowed.empty()) {
-    c->problems.push_back(absl::StrCat("paths outside the allowed globs: ", absl::StrJoin(c->outside_allowed, ", ")));
+    c->problems.push_back(
+        absl::StrCat("paths outside the allowed globs: ", absl::StrJoin(c->outside_allowed, ", ")));
   }
   if (c->self_review_required && !c->self_review_present) {
     c->problems.push_back(absl::StrCat("self-review file ", spec.self_review_path, " is not in the diff"));

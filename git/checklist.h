@@ -11,20 +11,20 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "nlohmann/json.hpp"
 #include "git/repository.h"
+#include "nlohmann/json.hpp"
 
 namespace orch::git {
 
 // What the log says about a task's delivery unit (see task_git_facts.h).
 struct TaskGitSpec {
   std::string task;
-  std::string branch;            // the branch the worker must commit to
-  std::string base_commit;       // any revision; resolved against the repository
-  std::string worktree;          // absolute path; empty when never reported
+  std::string branch;                  // the branch the worker must commit to
+  std::string base_commit;             // any revision; resolved against the repository
+  std::string worktree;                // absolute path; empty when never reported
   std::vector<std::string> allowed;    // globs (glob.h); empty: anything allowed
   std::vector<std::string> forbidden;  // globs
-  std::string self_review_path;  // repository-relative; empty: none required
+  std::string self_review_path;        // repository-relative; empty: none required
 };
 
 struct Checklist {
@@ -33,18 +33,18 @@ struct Checklist {
   std::string branch;  // checked out in the worktree; "" if missing or detached
   bool detached = false;
   bool branch_matches = false;
-  std::string head;    // head of the task branch (else the worktree's HEAD)
+  std::string head;         // head of the task branch (else the worktree's HEAD)
   std::string base_commit;  // resolved, full id; "" when unknown
   bool base_is_ancestor = false;
   int ahead_of_base = 0;
   std::string integration_branch;
   int ahead_of_integration = 0;
   int behind_integration = 0;
-  std::vector<ChangedPath> changes;   // base..head, renames detected
-  std::vector<std::string> changed;   // every path touched (both sides of a rename), sorted
+  std::vector<ChangedPath> changes;  // base..head, renames detected
+  std::vector<std::string> changed;  // every path touched (both sides of a rename), sorted
   std::vector<std::string> outside_allowed;
   std::vector<std::string> forbidden_touched;
-  WorkStatus status;        // empty when the worktree is missing
+  WorkStatus status;  // empty when the worktree is missing
   bool status_known = false;
   bool self_review_required = false;
   bool self_review_present = false;

@@ -6,8 +6,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "eventstore/sha256.h"
 #include "base/status_macros.h"
+#include "eventstore/sha256.h"
 
 namespace orch::git {
 
@@ -79,9 +79,11 @@ absl::Status CheckLeftBehind(const GitRepo& main, const RepoSnapshot& repo, cons
     left.push_back(absl::StrCat("worktree ", t.spec.worktree, " is still registered (git worktree prune)"));
   }
   ORCH_ASSIGN_OR_RETURN(std::optional<std::string> head, main.BranchHead(t.spec.branch));
-  if (head.has_value()) left.push_back(absl::StrCat("branch ", t.spec.branch, " still exists at ", ShortId(*head)));
+  if (head.has_value())
+    left.push_back(absl::StrCat("branch ", t.spec.branch, " still exists at ", ShortId(*head)));
   if (left.empty()) return absl::OkStatus();
-  out->push_back(MakeFinding(t.spec.task, "left-behind", StateText(t), absl::StrJoin(left, "; "), t.drift_seen));
+  out->push_back(
+      MakeFinding(t.spec.task, "left-behind", StateText(t), absl::StrJoin(left, "; "), t.drift_seen));
   return absl::OkStatus();
 }
 
@@ -90,14 +92,15 @@ absl::Status CheckInFlight(const GitRepo& main, const RepoSnapshot& repo, const 
                            std::vector<Finding>* out) {
   const S s = t.lifecycle.state;
   const std::string& task = t.spec.task;
-  const bool expects_worktree = In(s, {S::kActive, S::kStaleNeedsInspection, S::kCompletedUnreviewed,
-                                       S::kReviewing, S::kAccepted});
+  const bool expects_worktree =
+      In(s, {S::kActive, S::kStaleNeedsInspection, S::kCompletedUnreviewed, S::kReviewing, S::kAccepted});
   const bool worktree_there = DirExists(t.spec.worktree);
   if (expects_worktree && !t.spec.worktree.empty() && !worktree_there) {
     std::string shows = absl::StrCat("no directory at ", t.spec.worktree);
     if (RegisteredAt(repo, t.spec.worktree) != nullptr) absl::StrAppend(&shows, " (still registered)");
     out->push_back(MakeFinding(task, "worktree-missing",
-                               absl::StrCat(StateText(t), " with worktree ", t.spec.worktree), shows, t.drift_seen));
+                               absl::StrCat(StateText(t), " with worktree ", t.spec.worktree), shows,
+                               t.drift_seen));
   }
 
   ORCH_ASSIGN_OR_RETURN(std::optional<std::string> head, main.BranchHead(t.spec.branch));
@@ -121,9 +124,9 @@ absl::Status CheckInFlight(const GitRepo& main, const RepoSnapshot& repo, const 
         ORCH_ASSIGN_OR_RETURN(std::vector<ChangedPath> changes, main.Diff(*base, *head));
         std::vector<std::string> files;
         for (const ChangedPath& c : changes) files.push_back(c.path);
-        f.events.push_back(Observed(EventType::Merged, task,
-                                    {{"merge_commit", merge}, {"target_branch", repo.integration_branch},
-                                     {"files", files}}));
+        f.events.push_back(Observed(
+            EventType::Merged, task,
+            {{"merge_commit", merge}, {"target_branch", repo.integration_branch}, {"files", files}}));
       }
       out->push_back(std::move(f));
     }
@@ -135,13 +138,13 @@ absl::Status CheckInFlight(const GitRepo& main, const RepoSnapshot& repo, const 
     auto on_remote = main.IsAncestor(commit, *repo.remote_head);
     if (on_remote.ok() && *on_remote) {
       Finding f = MakeFinding(task, "pushed-unrecorded", absl::StrCat(StateText(t), "; no pushed event"),
-                              absl::StrCat(ShortId(commit), " is on ", repo.remote, "/", repo.integration_branch,
-                                           " (", ShortId(*repo.remote_head), ")"),
+                              absl::StrCat(ShortId(commit), " is on ", repo.remote, "/",
+                                           repo.integration_branch, " (", ShortId(*repo.remote_head), ")"),
                               t.drift_seen);
       if (!f.recorded) {
-        f.events.push_back(Observed(EventType::Pushed, task,
-                                    {{"remote", repo.remote}, {"commit", *repo.remote_head},
-                                     {"branch", repo.integration_branch}}));
+        f.events.push_back(Observed(
+            EventType::Pushed, task,
+            {{"remote", repo.remote}, {"commit", *repo.remote_head}, {"branch", repo.integration_branch}}));
       }
       out->push_back(std::move(f));
     }
@@ -167,9 +170,9 @@ void CheckProject(const GitFactsFold& facts, const RepoSnapshot& repo, std::vect
   const auto& seen = facts.project().drift_seen;
   if (repo.integration_head.has_value() && repo.remote_head.has_value() && repo.vs_remote.ahead > 0) {
     out->push_back(MakeFinding("", "not-pushed", "no pushed event covers the integration head",
-                               absl::StrCat(repo.integration_branch, " at ", ShortId(*repo.integration_head), " is ",
-                                            repo.vs_remote.ahead, " commit(s) ahead of ", repo.remote, "/",
-                                            repo.integration_branch, " at ", ShortId(*repo.remote_head)),
+                               absl::StrCat(repo.integration_branch, " at ", ShortId(*repo.integration_head),
+                                            " is ", repo.vs_remote.ahead, " commit(s) ahead of ", repo.remote,
+                                            "/", repo.integration_branch, " at ", ShortId(*repo.remote_head)),
                                seen));
   }
   const WorkStatus& ws = repo.checkout_status;
@@ -199,10 +202,11 @@ absl::StatusOr<Observation> Observe(const GitRepo& main, const GitFactsFold& fac
   // with its own repository handle (libgit2 objects are not shared across
   // threads). Findings are merged back in task order: the report and the
   // reconcile batch stay deterministic.
-  const size_t workers = tasks.size() < kMinTasksPerThread * 2
-                             ? 1
-                             : std::min<size_t>({kMaxThreads, std::max(1u, std::thread::hardware_concurrency()),
-                                                 tasks.size() / kMinTasksPerThread});
+  const size_t workers =
+      tasks.size() < kMinTasksPerThread * 2
+          ? 1
+          : std::min<size_t>({kMaxThreads, std::max(1u, std::thread::hardware_concurrency()),
+                              tasks.size() / kMinTasksPerThread});
   std::vector<std::vector<Finding>> found(tasks.size());
   std::vector<absl::Status> status(workers);
   auto work = [&](size_t w) {
@@ -240,7 +244,8 @@ absl::StatusOr<Observation> Observe(const GitRepo& main, const GitFactsFold& fac
   return o;
 }
 
-absl::StatusOr<std::vector<AppendRequest>> ReconcileBatch(EventSchema& schema, const std::vector<Finding>& findings) {
+absl::StatusOr<std::vector<AppendRequest>> ReconcileBatch(EventSchema& schema,
+                                                          const std::vector<Finding>& findings) {
   std::vector<AppendRequest> batch;
   for (const Finding& f : findings) {
     for (EventContent c : f.events) {

@@ -17,10 +17,10 @@ namespace orch::git {
 template <typename T>
 struct GitDeleter;
 
-#define ORCH_GIT_DELETER(T, free_fn)               \
-  template <>                                      \
-  struct GitDeleter<T> {                           \
-    void operator()(T* p) const { free_fn(p); }    \
+#define ORCH_GIT_DELETER(T, free_fn)            \
+  template <>                                   \
+  struct GitDeleter<T> {                        \
+    void operator()(T* p) const { free_fn(p); } \
   }
 
 ORCH_GIT_DELETER(git_repository, git_repository_free);

@@ -24,7 +24,7 @@ bool MatchFrom(const std::vector<std::string>& pat, size_t pi, const std::vector
   while (pi < pat.size()) {
     if (pat[pi] == "**") {
       while (pi + 1 < pat.size() && pat[pi + 1] == "**") ++pi;  // a/**/**/b == a/**/b
-      if (pi + 1 == pat.size()) return true;                   // trailing **: anything below
+      if (pi + 1 == pat.size()) return true;                    // trailing **: anything below
       for (size_t k = si; k <= path.size(); ++k) {
         if (MatchFrom(pat, pi + 1, path, k)) return true;
       }

@@ -6,8 +6,8 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
-#include "git/git_ptr.h"
 #include "base/status_macros.h"
+#include "git/git_ptr.h"
 
 namespace orch::git {
 
@@ -62,7 +62,8 @@ absl::Status GitRepo::RequireCommits() const {
   // resolving answers that in O(1) (the iterator lists every loose ref).
   if (git_repository_head_unborn(repo_) == 0) return absl::OkStatus();
   git_reference_iterator* raw = nullptr;
-  ORCH_RETURN_IF_ERROR(FromGit(git_reference_iterator_new(&raw, repo_), absl::StrCat("cannot list references of ", workdir_)));
+  ORCH_RETURN_IF_ERROR(
+      FromGit(git_reference_iterator_new(&raw, repo_), absl::StrCat("cannot list references of ", workdir_)));
   git_reference* ref = nullptr;
   const int rc = git_reference_next(&ref, raw);
   git_reference_iterator_free(raw);
@@ -142,8 +143,8 @@ absl::StatusOr<std::string> GitRepo::ResolveCommit(absl::string_view revision) c
   ORCH_RETURN_IF_ERROR(FromGit(rc, absl::StrCat("cannot resolve '", rev, "'")));
   GitPtr<git_object> obj(raw);
   git_object* peeled = nullptr;
-  ORCH_RETURN_IF_ERROR(
-      FromGit(git_object_peel(&peeled, obj.get(), GIT_OBJECT_COMMIT), absl::StrCat("'", rev, "' is not a commit")));
+  ORCH_RETURN_IF_ERROR(FromGit(git_object_peel(&peeled, obj.get(), GIT_OBJECT_COMMIT),
+                               absl::StrCat("'", rev, "' is not a commit")));
   GitPtr<git_object> commit(peeled);
   return OidHex(*git_object_id(commit.get()));
 }
@@ -151,7 +152,8 @@ absl::StatusOr<std::string> GitRepo::ResolveCommit(absl::string_view revision) c
 absl::StatusOr<std::string> GitRepo::CommitSummary(absl::string_view commit) const {
   ORCH_ASSIGN_OR_RETURN(git_oid oid, ParseOid(commit));
   git_commit* raw = nullptr;
-  ORCH_RETURN_IF_ERROR(FromGit(git_commit_lookup(&raw, repo_, &oid), absl::StrCat("cannot read commit ", commit)));
+  ORCH_RETURN_IF_ERROR(
+      FromGit(git_commit_lookup(&raw, repo_, &oid), absl::StrCat("cannot read commit ", commit)));
   GitPtr<git_commit> c(raw);
   const char* s = git_commit_summary(c.get());
   return std::string(s == nullptr ? "" : s);

@@ -54,9 +54,9 @@ struct WorkStatus {
 // One linked worktree registered in the repository (git worktree list).
 struct WorktreeEntry {
   std::string name;
-  std::string path;      // as registered, absolute
+  std::string path;  // as registered, absolute
   bool dir_exists = false;
-  HeadState head;        // read from the main repository; kUnborn if unreadable
+  HeadState head;  // read from the main repository; kUnborn if unreadable
 };
 
 struct AheadBehind {

@@ -1,8 +1,8 @@
 // GitRepo: ancestry, ahead/behind counts and tree diffs.
 #include "absl/strings/str_cat.h"
+#include "base/status_macros.h"
 #include "git/git_ptr.h"
 #include "git/repository.h"
-#include "base/status_macros.h"
 
 namespace orch::git {
 
@@ -17,7 +17,8 @@ absl::StatusOr<GitPtr<git_commit>> LookupCommit(git_repository* repo, absl::stri
   ORCH_ASSIGN_OR_RETURN(git_oid oid, ParseOid(id));
   git_commit* raw = nullptr;
   const int rc = git_commit_lookup(&raw, repo, &oid);
-  if (rc == GIT_ENOTFOUND) return absl::NotFoundError(absl::StrCat("commit ", id, " is not in the repository"));
+  if (rc == GIT_ENOTFOUND)
+    return absl::NotFoundError(absl::StrCat("commit ", id, " is not in the repository"));
   ORCH_RETURN_IF_ERROR(FromGit(rc, absl::StrCat("cannot read commit ", id)));
   return GitPtr<git_commit>(raw);
 }
@@ -30,12 +31,18 @@ absl::StatusOr<GitPtr<git_tree>> TreeOf(const git_commit* commit) {
 
 char StatusLetter(git_delta_t d) {
   switch (d) {
-    case GIT_DELTA_ADDED: return 'A';
-    case GIT_DELTA_DELETED: return 'D';
-    case GIT_DELTA_RENAMED: return 'R';
-    case GIT_DELTA_COPIED: return 'C';
-    case GIT_DELTA_TYPECHANGE: return 'T';
-    default: return 'M';
+    case GIT_DELTA_ADDED:
+      return 'A';
+    case GIT_DELTA_DELETED:
+      return 'D';
+    case GIT_DELTA_RENAMED:
+      return 'R';
+    case GIT_DELTA_COPIED:
+      return 'C';
+    case GIT_DELTA_TYPECHANGE:
+      return 'T';
+    default:
+      return 'M';
   }
 }
 
@@ -75,8 +82,8 @@ absl::StatusOr<bool> GitRepo::IsAncestor(absl::string_view ancestor, absl::strin
   ORCH_ASSIGN_OR_RETURN(git_oid d, ParseOid(descendant));
   if (git_oid_equal(&a, &d)) return true;
   const int rc = git_graph_descendant_of(repo_, &d, &a);
-  ORCH_RETURN_IF_ERROR(FromGit(rc, absl::StrCat("cannot tell whether ", ShortId(descendant), " contains ",
-                                                ShortId(ancestor))));
+  ORCH_RETURN_IF_ERROR(FromGit(
+      rc, absl::StrCat("cannot tell whether ", ShortId(descendant), " contains ", ShortId(ancestor))));
   return rc == 1;
 }
 
@@ -102,7 +109,8 @@ absl::StatusOr<std::string> GitRepo::MergeCommitFor(absl::string_view commit,
     cur = OidHex(*git_commit_parent_id(c.get(), 0));
   }
   if (found.empty()) {
-    return absl::NotFoundError(absl::StrCat(ShortId(commit), " is not in the history of ", ShortId(target_head)));
+    return absl::NotFoundError(
+        absl::StrCat(ShortId(commit), " is not in the history of ", ShortId(target_head)));
   }
   return found;
 }

@@ -7,9 +7,9 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "base/status_macros.h"
 #include "git/git_ptr.h"
 #include "git/repository.h"
-#include "base/status_macros.h"
 
 namespace orch::git {
 
@@ -62,7 +62,8 @@ absl::StatusOr<WorkStatus> GitRepo::Status(const std::vector<std::string>& skip_
   // does by default; recursing would cost a walk of every new directory.
   opts.flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED | GIT_STATUS_OPT_EXCLUDE_SUBMODULES;
   git_status_list* raw = nullptr;
-  ORCH_RETURN_IF_ERROR(FromGit(git_status_list_new(&raw, repo_, &opts), absl::StrCat("cannot read the status of ", workdir_)));
+  ORCH_RETURN_IF_ERROR(
+      FromGit(git_status_list_new(&raw, repo_, &opts), absl::StrCat("cannot read the status of ", workdir_)));
   GitPtr<git_status_list> list(raw);
   WorkStatus ws;
   const size_t n = git_status_list_entrycount(list.get());
@@ -77,8 +78,9 @@ absl::StatusOr<WorkStatus> GitRepo::Status(const std::vector<std::string>& skip_
     if ((e->status & GIT_STATUS_WT_NEW) != 0) {
       const char* p = PathOf(e->index_to_workdir);
       if (p == nullptr) continue;
-      const bool skipped = std::any_of(skip_untracked.begin(), skip_untracked.end(),
-                                       [p](const std::string& prefix) { return absl::StartsWith(p, prefix); });
+      const bool skipped =
+          std::any_of(skip_untracked.begin(), skip_untracked.end(),
+                      [p](const std::string& prefix) { return absl::StartsWith(p, prefix); });
       if (!skipped) ws.untracked.emplace_back(p);
     }
   }
@@ -87,7 +89,8 @@ absl::StatusOr<WorkStatus> GitRepo::Status(const std::vector<std::string>& skip_
 
 absl::StatusOr<std::vector<WorktreeEntry>> GitRepo::Worktrees() const {
   StrArray names;
-  ORCH_RETURN_IF_ERROR(FromGit(git_worktree_list(&names.a, repo_), absl::StrCat("cannot list the worktrees of ", workdir_)));
+  ORCH_RETURN_IF_ERROR(
+      FromGit(git_worktree_list(&names.a, repo_), absl::StrCat("cannot list the worktrees of ", workdir_)));
   std::vector<WorktreeEntry> out;
   out.reserve(names.a.count);
   for (size_t i = 0; i < names.a.count; ++i) {
@@ -106,7 +109,8 @@ absl::StatusOr<std::vector<WorktreeEntry>> GitRepo::Worktrees() const {
     // file on purpose: git_repository_head_for_worktree opens the worktree
     // as a repository (config and all), which made listing 200 worktrees
     // cost more than inspecting them.
-    w.head = ReadWorktreeHead(repo_, absl::StrCat(git_repository_commondir(repo_), "worktrees/", w.name, "/HEAD"));
+    w.head =
+        ReadWorktreeHead(repo_, absl::StrCat(git_repository_commondir(repo_), "worktrees/", w.name, "/HEAD"));
     out.push_back(std::move(w));
   }
   return out;

@@ -18,10 +18,10 @@
 namespace orch::git {
 
 struct TaskGitFacts {
-  TaskGitSpec spec;          // branch, base, worktree, globs, self-review
-  TaskLifecycle lifecycle;   // the state machine of projections/task_lifecycle.h
-  std::string merge_commit;  // from the last `merged` event
-  std::string pushed_commit; // from the last `pushed` event
+  TaskGitSpec spec;           // branch, base, worktree, globs, self-review
+  TaskLifecycle lifecycle;    // the state machine of projections/task_lifecycle.h
+  std::string merge_commit;   // from the last `merged` event
+  std::string pushed_commit;  // from the last `pushed` event
   // Drift already recorded for this task, as DriftKey(kind, git_shows).
   std::set<std::string> drift_seen;
 };

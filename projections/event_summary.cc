@@ -2,8 +2,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "schema/event_schema.h"
 #include "base/time_text.h"
+#include "schema/event_schema.h"
 
 namespace orch {
 
@@ -56,7 +56,8 @@ std::string SummarizeEvent(const schema::Event& e) {
     case T::PackageClosed:
       return Join2(S(e.payload_as_PackageClosed()->package_id()), S(e.payload_as_PackageClosed()->reason()));
     case T::PackageBlocked:
-      return Join2(S(e.payload_as_PackageBlocked()->package_id()), S(e.payload_as_PackageBlocked()->reason()));
+      return Join2(S(e.payload_as_PackageBlocked()->package_id()),
+                   S(e.payload_as_PackageBlocked()->reason()));
     case T::Dispatched: {
       const auto* p = e.payload_as_Dispatched();
       return Join2(S(p->title()), p->branch() ? absl::StrCat("branch ", S(p->branch())) : "");
@@ -76,7 +77,8 @@ std::string SummarizeEvent(const schema::Event& e) {
     case T::Inspected: {
       const auto* p = e.payload_as_Inspected();
       std::string out = p->reviewable() ? "reviewable" : "not reviewable";
-      if (p->problems() != nullptr && p->problems()->size() > 0) absl::StrAppend(&out, ": ", List(p->problems(), 2));
+      if (p->problems() != nullptr && p->problems()->size() > 0)
+        absl::StrAppend(&out, ": ", List(p->problems(), 2));
       return out;
     }
     case T::Gate: {
@@ -94,7 +96,8 @@ std::string SummarizeEvent(const schema::Event& e) {
     }
     case T::Merged: {
       const auto* p = e.payload_as_Merged();
-      return Join2(Short(S(p->merge_commit())), p->target_branch() ? absl::StrCat("into ", S(p->target_branch())) : "");
+      return Join2(Short(S(p->merge_commit())),
+                   p->target_branch() ? absl::StrCat("into ", S(p->target_branch())) : "");
     }
     case T::Pushed: {
       const auto* p = e.payload_as_Pushed();
@@ -115,8 +118,9 @@ std::string SummarizeEvent(const schema::Event& e) {
       return S(e.payload_as_Abandoned()->reason());
     case T::Heartbeat: {
       const auto* p = e.payload_as_Heartbeat();
-      return Join2(S(p->source()),
-                   p->next_expected_at() != 0 ? absl::StrCat("next ", FormatRfc3339(p->next_expected_at())) : "");
+      return Join2(S(p->source()), p->next_expected_at() != 0
+                                       ? absl::StrCat("next ", FormatRfc3339(p->next_expected_at()))
+                                       : "");
     }
     case T::HeartbeatMissed: {
       const auto* p = e.payload_as_HeartbeatMissed();

@@ -4,9 +4,9 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "base/status_macros.h"
 #include "projections/task_lifecycle.h"
 #include "schema/event_schema.h"
-#include "base/status_macros.h"
 
 namespace orch {
 

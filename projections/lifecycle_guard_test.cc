@@ -19,7 +19,8 @@ class LifecycleGuardTest : public ::testing::Test {
     store_ = *EventStore::Open(tmp_.Sub("store"), o);
   }
 
-  AppendRequest Req(EventType type, nlohmann::json payload = nlohmann::json::object(), bool observed = false) {
+  AppendRequest Req(EventType type, nlohmann::json payload = nlohmann::json::object(),
+                    bool observed = false) {
     EventContent c;
     c.type = type;
     c.task = "T1";
@@ -63,8 +64,9 @@ TEST_F(LifecycleGuardTest, StateRowIsCheckedAgainstTheLog) {
   ASSERT_TRUE(Guarded({Req(EventType::Dispatched), Req(EventType::WorktreeReady)}).ok());
   ASSERT_TRUE(store_->GetGuardState("lifecycle/T1").ok());
   // An importer writes straight to the store: completed, reviewed, accepted.
-  ASSERT_TRUE(store_->Append({Req(EventType::Completed), Req(EventType::ReviewStarted),
-                              Req(EventType::Reviewed, {{"verdict", "accepted"}})})
+  ASSERT_TRUE(store_
+                  ->Append({Req(EventType::Completed), Req(EventType::ReviewStarted),
+                            Req(EventType::Reviewed, {{"verdict", "accepted"}})})
                   .ok());
   EXPECT_TRUE(Guarded({Req(EventType::Merged)}).ok()) << "the guard missed events appended without it";
   EXPECT_TRUE(absl::IsAborted(Guarded({Req(EventType::Merged)})));  // merged twice
@@ -90,10 +92,12 @@ TEST_F(LifecycleGuardTest, ProjectEventsTakeNoTaskAndTaskEventsNeedOne) {
   EventContent c;
   c.type = EventType::Heartbeat;
   c.task = "T1";
-  EXPECT_TRUE(absl::IsInvalidArgument(Guarded({AppendRequest{*schema_->BuildEvent(c), std::nullopt, std::nullopt}})));
+  EXPECT_TRUE(
+      absl::IsInvalidArgument(Guarded({AppendRequest{*schema_->BuildEvent(c), std::nullopt, std::nullopt}})));
   c.type = EventType::Committed;
   c.task = "";
-  EXPECT_TRUE(absl::IsInvalidArgument(Guarded({AppendRequest{*schema_->BuildEvent(c), std::nullopt, std::nullopt}})));
+  EXPECT_TRUE(
+      absl::IsInvalidArgument(Guarded({AppendRequest{*schema_->BuildEvent(c), std::nullopt, std::nullopt}})));
 }
 
 }  // namespace

@@ -121,8 +121,14 @@ class Reader {
   bool ok_ = true;
 };
 
-template <typename IO> void Visit(IO& io, std::string& s) { io.Field(s); }
-template <typename IO> void Visit(IO& io, int64_t& v) { io.Field(v); }
+template <typename IO>
+void Visit(IO& io, std::string& s) {
+  io.Field(s);
+}
+template <typename IO>
+void Visit(IO& io, int64_t& v) {
+  io.Field(v);
+}
 
 template <typename IO, typename C>
 void VisitList(IO& io, C& items) {
@@ -138,87 +144,190 @@ void VisitList(IO& io, C& items) {
   }
 }
 
-template <typename IO> void Visit(IO& io, HistoryEntry& h) {
-  io.Field(h.seq); io.Field(h.at); io.Enum(h.type); io.Enum(h.status);
-  io.Field(h.note); io.Field(h.summary); io.Field(h.anomaly);
+template <typename IO>
+void Visit(IO& io, HistoryEntry& h) {
+  io.Field(h.seq);
+  io.Field(h.at);
+  io.Enum(h.type);
+  io.Enum(h.status);
+  io.Field(h.note);
+  io.Field(h.summary);
+  io.Field(h.anomaly);
 }
 
-template <typename IO> void Visit(IO& io, Transition& t) { io.Field(t.at); io.Enum(t.state); }
-
-template <typename IO> void Visit(IO& io, GateRun& g) {
-  io.Field(g.at); io.Field(g.command); io.Field(g.result); io.Field(g.label); io.Field(g.log_path);
+template <typename IO>
+void Visit(IO& io, Transition& t) {
+  io.Field(t.at);
+  io.Enum(t.state);
 }
 
-template <typename IO> void Visit(IO& io, Inspection& i) {
-  io.Field(i.seq); io.Field(i.at); io.Field(i.head); io.Field(i.branch);
-  io.Field(i.branch_matches); io.Field(i.worktree_exists); io.Field(i.base_is_ancestor);
-  io.Field(i.self_review_present); io.Field(i.reviewable);
-  io.Field(i.ahead_of_base); io.Field(i.behind_integration);
-  VisitList(io, i.forbidden_touched); VisitList(io, i.outside_allowed);
-  VisitList(io, i.dirty); VisitList(io, i.problems);
+template <typename IO>
+void Visit(IO& io, GateRun& g) {
+  io.Field(g.at);
+  io.Field(g.command);
+  io.Field(g.result);
+  io.Field(g.label);
+  io.Field(g.log_path);
+}
+
+template <typename IO>
+void Visit(IO& io, Inspection& i) {
+  io.Field(i.seq);
+  io.Field(i.at);
+  io.Field(i.head);
+  io.Field(i.branch);
+  io.Field(i.branch_matches);
+  io.Field(i.worktree_exists);
+  io.Field(i.base_is_ancestor);
+  io.Field(i.self_review_present);
+  io.Field(i.reviewable);
+  io.Field(i.ahead_of_base);
+  io.Field(i.behind_integration);
+  VisitList(io, i.forbidden_touched);
+  VisitList(io, i.outside_allowed);
+  VisitList(io, i.dirty);
+  VisitList(io, i.problems);
 }
 
 // What the status pages read of a task. The lists only the ledger and the
 // HTML picture show (VisitTaskDetail) are kept apart, so a status call can
 // skip them.
-template <typename IO> void VisitTaskCore(IO& io, TaskModel& t) {
-  io.Field(t.id); io.Field(t.first_seq);
-  io.Field(t.title); io.Field(t.package_id); io.Field(t.branch); io.Field(t.base_commit);
-  io.Field(t.pending_worktree_id); io.Field(t.worker); io.Field(t.worktree); io.Field(t.thread_id);
-  VisitList(io, t.allowed); VisitList(io, t.forbidden); VisitList(io, t.gates);
+template <typename IO>
+void VisitTaskCore(IO& io, TaskModel& t) {
+  io.Field(t.id);
+  io.Field(t.first_seq);
+  io.Field(t.title);
+  io.Field(t.package_id);
+  io.Field(t.branch);
+  io.Field(t.base_commit);
+  io.Field(t.pending_worktree_id);
+  io.Field(t.worker);
+  io.Field(t.worktree);
+  io.Field(t.thread_id);
+  VisitList(io, t.allowed);
+  VisitList(io, t.forbidden);
+  VisitList(io, t.gates);
   io.Field(t.expected_evidence);
-  io.Enum(t.life.state); io.Enum(t.life.before_block);
+  io.Enum(t.life.state);
+  io.Enum(t.life.before_block);
   int64_t gate = t.life.strongest_passing_gate;
   io.Field(gate);
   t.life.strongest_passing_gate = static_cast<int>(gate);
-  io.Field(t.dispatched_at); io.Field(t.updated_at); io.Field(t.state_since);
-  io.Field(t.last_commit); io.Field(t.claimed_evidence); io.Field(t.verdict); io.Field(t.reviewer);
-  io.Field(t.review_evidence); io.Field(t.commits);
+  io.Field(t.dispatched_at);
+  io.Field(t.updated_at);
+  io.Field(t.state_since);
+  io.Field(t.last_commit);
+  io.Field(t.claimed_evidence);
+  io.Field(t.verdict);
+  io.Field(t.reviewer);
+  io.Field(t.review_evidence);
+  io.Field(t.commits);
   VisitList(io, t.evidence_labels);
-  io.Field(t.merge_commit); io.Field(t.pushed_commit);
-  io.Field(t.merged_at); io.Field(t.pushed_at); io.Field(t.cleaned_at);
-  io.Field(t.worktree_removed); io.Field(t.branch_deleted);
-  io.Field(t.blocked_reason); io.Field(t.needs_human); io.Field(t.stale_action); io.Field(t.idle_seconds);
+  io.Field(t.merge_commit);
+  io.Field(t.pushed_commit);
+  io.Field(t.merged_at);
+  io.Field(t.pushed_at);
+  io.Field(t.cleaned_at);
+  io.Field(t.worktree_removed);
+  io.Field(t.branch_deleted);
+  io.Field(t.blocked_reason);
+  io.Field(t.needs_human);
+  io.Field(t.stale_action);
+  io.Field(t.idle_seconds);
   io.Field(t.has_inspection);
   if (t.has_inspection) Visit(io, t.inspection);
-  io.Field(t.last_observation.at); io.Field(t.last_observation.result); io.Field(t.last_observation.note);
-  io.Field(t.events); io.Field(t.anomalies); io.Field(t.history_dropped);
+  io.Field(t.last_observation.at);
+  io.Field(t.last_observation.result);
+  io.Field(t.last_observation.note);
+  io.Field(t.events);
+  io.Field(t.anomalies);
+  io.Field(t.history_dropped);
 }
 
-template <typename IO> void VisitTaskDetail(IO& io, TaskModel& t) {
-  VisitList(io, t.residual_risks); VisitList(io, t.gate_runs);
-  VisitList(io, t.evidence_notes); VisitList(io, t.history); VisitList(io, t.transitions);
+template <typename IO>
+void VisitTaskDetail(IO& io, TaskModel& t) {
+  VisitList(io, t.residual_risks);
+  VisitList(io, t.gate_runs);
+  VisitList(io, t.evidence_notes);
+  VisitList(io, t.history);
+  VisitList(io, t.transitions);
 }
 
-template <typename IO> void Visit(IO& io, PackageModel& p) {
-  io.Field(p.id); io.Field(p.title); io.Field(p.reason); io.Field(p.status);
-  io.Field(p.needs_human); io.Field(p.opened_at); io.Field(p.changed_at);
+template <typename IO>
+void Visit(IO& io, PackageModel& p) {
+  io.Field(p.id);
+  io.Field(p.title);
+  io.Field(p.reason);
+  io.Field(p.status);
+  io.Field(p.needs_human);
+  io.Field(p.opened_at);
+  io.Field(p.changed_at);
 }
 
-template <typename IO> void Visit(IO& io, LaneChange& l) { io.Field(l.at); io.Field(l.package_id); io.Field(l.what); }
-
-template <typename IO> void Visit(IO& io, MissedHeartbeat& h) {
-  io.Field(h.seq); io.Field(h.at); io.Field(h.expected_at); io.Field(h.gap_seconds);
+template <typename IO>
+void Visit(IO& io, LaneChange& l) {
+  io.Field(l.at);
+  io.Field(l.package_id);
+  io.Field(l.what);
 }
 
-template <typename IO> void Visit(IO& io, Finding& f) {
-  io.Field(f.seq); io.Field(f.at); io.Field(f.task); io.Enum(f.type); io.Field(f.kind); io.Field(f.detail);
+template <typename IO>
+void Visit(IO& io, MissedHeartbeat& h) {
+  io.Field(h.seq);
+  io.Field(h.at);
+  io.Field(h.expected_at);
+  io.Field(h.gap_seconds);
 }
 
-template <typename IO> void Visit(IO& io, RecentEvent& r) {
-  io.Field(r.seq); io.Field(r.at); io.Field(r.task); io.Enum(r.type); io.Enum(r.claim);
-  io.Field(r.summary); io.Field(r.note); io.Field(r.anomaly);
+template <typename IO>
+void Visit(IO& io, Finding& f) {
+  io.Field(f.seq);
+  io.Field(f.at);
+  io.Field(f.task);
+  io.Enum(f.type);
+  io.Field(f.kind);
+  io.Field(f.detail);
 }
 
-template <typename IO> void Visit(IO& io, ProjectModel& m) {
-  io.Field(m.head_seq); io.Field(m.events); io.Field(m.first_at); io.Field(m.last_at); io.Field(m.max_at);
-  io.Field(m.initialized); io.Field(m.created_at); io.Field(m.project_root); io.Field(m.default_branch);
-  io.Field(m.remote); io.Field(m.push_policy); io.Field(m.max_concurrency);
-  io.Field(m.run_mode); io.Field(m.run_mode_reason); io.Field(m.run_mode_since);
-  io.Field(m.last_heartbeat_at); io.Field(m.next_heartbeat_at); io.Field(m.last_heartbeat_source);
-  io.Field(m.heartbeats); io.Field(m.missed_total);
-  VisitList(io, m.heartbeat_ticks); VisitList(io, m.missed);
-  VisitList(io, m.packages); io.Field(m.current_lane); VisitList(io, m.lane_changes);
+template <typename IO>
+void Visit(IO& io, RecentEvent& r) {
+  io.Field(r.seq);
+  io.Field(r.at);
+  io.Field(r.task);
+  io.Enum(r.type);
+  io.Enum(r.claim);
+  io.Field(r.summary);
+  io.Field(r.note);
+  io.Field(r.anomaly);
+}
+
+template <typename IO>
+void Visit(IO& io, ProjectModel& m) {
+  io.Field(m.head_seq);
+  io.Field(m.events);
+  io.Field(m.first_at);
+  io.Field(m.last_at);
+  io.Field(m.max_at);
+  io.Field(m.initialized);
+  io.Field(m.created_at);
+  io.Field(m.project_root);
+  io.Field(m.default_branch);
+  io.Field(m.remote);
+  io.Field(m.push_policy);
+  io.Field(m.max_concurrency);
+  io.Field(m.run_mode);
+  io.Field(m.run_mode_reason);
+  io.Field(m.run_mode_since);
+  io.Field(m.last_heartbeat_at);
+  io.Field(m.next_heartbeat_at);
+  io.Field(m.last_heartbeat_source);
+  io.Field(m.heartbeats);
+  io.Field(m.missed_total);
+  VisitList(io, m.heartbeat_ticks);
+  VisitList(io, m.missed);
+  VisitList(io, m.packages);
+  io.Field(m.current_lane);
+  VisitList(io, m.lane_changes);
   size_t tasks = m.tasks.size();
   io.Count(tasks);
   if constexpr (IO::kReading) {
@@ -229,12 +338,16 @@ template <typename IO> void Visit(IO& io, ProjectModel& m) {
     if (!io.ok()) return;
     VisitTaskCore(io, t);
   }
-  io.Field(m.anomalies_total); io.Field(m.drift_total);
-  VisitList(io, m.anomalies); VisitList(io, m.drift); VisitList(io, m.recent);
+  io.Field(m.anomalies_total);
+  io.Field(m.drift_total);
+  VisitList(io, m.anomalies);
+  VisitList(io, m.drift);
+  VisitList(io, m.recent);
 }
 
 // The task details, in task order; the count must match the core's.
-template <typename IO> void VisitDetails(IO& io, ProjectModel& m) {
+template <typename IO>
+void VisitDetails(IO& io, ProjectModel& m) {
   size_t tasks = m.tasks.size();
   io.Count(tasks);
   if (tasks != m.tasks.size()) return io.Fail();
@@ -307,7 +420,8 @@ absl::Status DecodeDetails(absl::string_view details, ProjectModel* m) {
 
 }  // namespace
 
-absl::StatusOr<ProjectModel> DecodeModelParts(absl::string_view core, std::optional<absl::string_view> details) {
+absl::StatusOr<ProjectModel> DecodeModelParts(absl::string_view core,
+                                              std::optional<absl::string_view> details) {
   ProjectModel m;
   absl::string_view rest;
   if (absl::Status s = DecodeCore(core, &m, &rest); !s.ok()) return s;

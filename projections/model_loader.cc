@@ -1,8 +1,8 @@
 #include "projections/model_loader.h"
 
+#include "base/status_macros.h"
 #include "projections/model_codec.h"
 #include "projections/project_fold.h"
-#include "base/status_macros.h"
 
 namespace orch {
 
@@ -32,7 +32,8 @@ std::optional<std::string> FindCheckpoint(const EventStore& store, uint64_t max_
 
 // The model of a checkpoint core, with its details when `details`. Errors
 // (details missing or unreadable, ...) mean: fold from the start.
-absl::StatusOr<ProjectModel> DecodeCheckpoint(const EventStore& store, const std::string& core, bool details) {
+absl::StatusOr<ProjectModel> DecodeCheckpoint(const EventStore& store, const std::string& core,
+                                              bool details) {
   if (!details) return DecodeModelParts(core, std::nullopt);
   ORCH_ASSIGN_OR_RETURN(CheckpointHeader header, PeekCheckpoint(core));
   ORCH_ASSIGN_OR_RETURN(auto d, store.GetCheckpoint(kModelDetailsCheckpointName, header.seq));

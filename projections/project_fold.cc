@@ -137,7 +137,8 @@ void ApplyFields(const LoggedEvent& e, TaskModel* t) {
       t->worktree = S(p->worktree());
       t->thread_id = S(p->thread_id());
       if (p->branch() != nullptr && p->branch()->size() > 0) t->branch = p->branch()->str();
-      if (p->base_commit() != nullptr && p->base_commit()->size() > 0) t->base_commit = p->base_commit()->str();
+      if (p->base_commit() != nullptr && p->base_commit()->size() > 0)
+        t->base_commit = p->base_commit()->str();
       break;
     }
     case T::SetupFailed:
@@ -160,7 +161,8 @@ void ApplyFields(const LoggedEvent& e, TaskModel* t) {
       break;
     case T::Gate: {
       const auto* p = ev.payload_as_Gate();
-      GateRun run{at, S(p->command()), schema::EnumNameGateResult(p->result()), S(p->label()), S(p->log_path())};
+      GateRun run{at, S(p->command()), schema::EnumNameGateResult(p->result()), S(p->label()),
+                  S(p->log_path())};
       if (p->result() == schema::GateResult::pass) AddDistinct(run.label, &t->evidence_labels);
       auto same = std::find_if(t->gate_runs.begin(), t->gate_runs.end(),
                                [&run](const GateRun& g) { return g.command == run.command; });
@@ -260,9 +262,10 @@ void ProjectFold::Apply(const LoggedEvent& e) {
     ++m.anomalies_total;
     PushBounded(&m.anomalies, Finding{e.seq(), at, std::string(e.task()), e.type(), "", anomaly}, kListLimit);
   }
-  PushBounded(&m.recent,
-              RecentEvent{e.seq(), at, std::string(e.task()), e.type(), ev.claim(), summary, S(ev.note()), anomaly},
-              kRecentLimit);
+  PushBounded(
+      &m.recent,
+      RecentEvent{e.seq(), at, std::string(e.task()), e.type(), ev.claim(), summary, S(ev.note()), anomaly},
+      kRecentLimit);
 }
 
 void ProjectFold::ApplyProject(const LoggedEvent& e, const std::string& summary) {
@@ -388,7 +391,8 @@ std::string ProjectFold::ApplyTask(const LoggedEvent& e, const std::string& summ
     t->state_since = at;
     PushBounded(&t->transitions, Transition{at, t->life.state}, kTransitionLimit);
   }
-  if (ev.evidence() != nullptr && ev.evidence()->size() > 0) AddDistinct(ev.evidence()->str(), &t->evidence_labels);
+  if (ev.evidence() != nullptr && ev.evidence()->size() > 0)
+    AddDistinct(ev.evidence()->str(), &t->evidence_labels);
   if (ev.note() != nullptr && ev.note()->size() > 0 &&
       (ev.evidence() != nullptr || e.type() == T::Gate || e.type() == T::Reviewed)) {
     PushBounded(&t->evidence_notes, ev.note()->str(), kTaskListLimit);
@@ -401,8 +405,8 @@ std::string ProjectFold::ApplyTask(const LoggedEvent& e, const std::string& summ
   // Routine work (commits, gate runs, inspections, notes) lives in its own
   // fields (commits, gateRuns, inspection); history keeps the steps that
   // matter for the lifecycle, so it does not grow with a busy worker.
-  const bool routine = e.type() == T::Committed || e.type() == T::Gate || e.type() == T::Inspected ||
-                       e.type() == T::Note;
+  const bool routine =
+      e.type() == T::Committed || e.type() == T::Gate || e.type() == T::Inspected || e.type() == T::Note;
   if (!routine || t->life.state != before.state || !anomaly.empty()) {
     AddHistory(t, HistoryEntry{e.seq(), at, e.type(), t->life.state, S(ev.note()), summary, anomaly});
   }

@@ -2,18 +2,18 @@
 // continued from a checkpoint is the fold from scratch, byte for byte.
 #include "projections/project_fold.h"
 
-#include "gtest/gtest.h"
+#include "base/time_text.h"
 #include "eventstore/event_json.h"
-#include "projections/render/ledger_json.h"
+#include "gtest/gtest.h"
 #include "projections/model_codec.h"
 #include "projections/model_loader.h"
 #include "projections/projection_test_log.h"
+#include "projections/render/ledger_json.h"
 #include "projections/render/status_html.h"
 #include "projections/render/status_json.h"
 #include "projections/render/status_markdown.h"
 #include "projections/render/status_text.h"
 #include "projections/status_view.h"
-#include "base/time_text.h"
 
 namespace orch {
 namespace {
@@ -28,13 +28,22 @@ std::string At(int minute) {
 void Night(TestLog& log) {
   log.Emit({{"type", "package-opened"}, {"at", At(0)}, {"package_id", "a"}, {"title", "Lane A"}});
   log.Emit({{"type", "heartbeat"}, {"at", At(1)}, {"source", "cron"}, {"next_expected_at", At(31)}});
-  log.Emit({{"type", "dispatched"}, {"task", "T1"}, {"at", At(2)}, {"title", "One"}, {"branch", "task/t1"},
-            {"package_id", "a"}, {"allowed", {"src/a/**"}}});
+  log.Emit({{"type", "dispatched"},
+            {"task", "T1"},
+            {"at", At(2)},
+            {"title", "One"},
+            {"branch", "task/t1"},
+            {"package_id", "a"},
+            {"allowed", {"src/a/**"}}});
   log.Emit({{"type", "worktree-ready"}, {"task", "T1"}, {"at", At(3)}, {"worktree", "/wt/t1"}});
   log.Emit({{"type", "dispatched"}, {"task", "T2"}, {"at", At(4)}, {"title", "Two"}, {"branch", "task/t2"}});
-  log.Emit({{"type", "heartbeat-missed"}, {"at", At(40)}, {"claim", "inferred"}, {"expected_at", At(31)},
+  log.Emit({{"type", "heartbeat-missed"},
+            {"at", At(40)},
+            {"claim", "inferred"},
+            {"expected_at", At(31)},
             {"gap_seconds", 540}});
-  log.Emit({{"type", "merged"}, {"task", "T2"}, {"at", At(41)}, {"claim", "observed"}, {"merge_commit", "m2"}});
+  log.Emit(
+      {{"type", "merged"}, {"task", "T2"}, {"at", At(41)}, {"claim", "observed"}, {"merge_commit", "m2"}});
   log.Emit({{"type", "package-closed"}, {"at", At(50)}, {"package_id", "a"}});
   log.Emit({{"type", "package-opened"}, {"at", At(51)}, {"package_id", "b"}, {"title", "Lane B"}});
   log.Emit({{"type", "completed"}, {"task", "T1"}, {"at", At(52)}, {"claimed_evidence", "local"}});
@@ -43,10 +52,13 @@ void Night(TestLog& log) {
 
 ProjectModel FoldAll(EventStore& store) {
   ProjectFold fold;
-  EXPECT_TRUE(store.Scan(EventQuery{}, [&](const LoggedEvent& e) {
-    fold.Apply(e);
-    return true;
-  }).ok());
+  EXPECT_TRUE(store
+                  .Scan(EventQuery{},
+                        [&](const LoggedEvent& e) {
+                          fold.Apply(e);
+                          return true;
+                        })
+                  .ok());
   return fold.Take();
 }
 
@@ -121,16 +133,19 @@ TEST(ModelLoader, CheckpointedFoldEqualsFoldFromScratch) {
   for (uint64_t split = 1; split < head; ++split) {
     TestLog fresh;
     uint64_t seq = 0;
-    ASSERT_TRUE(log.store().Scan(EventQuery{}, [&](const LoggedEvent& e) {
-      json j = *LoggedEventToJson(log.schema(), e);
-      fresh.Emit(j);
-      if (++seq == split) {
-        LoadStats stats;
-        EXPECT_TRUE(LoadProjectModel(fresh.store(), LoadOptions{}, &stats).ok());
-        EXPECT_TRUE(stats.wrote_checkpoint);
-      }
-      return true;
-    }).ok());
+    ASSERT_TRUE(log.store()
+                    .Scan(EventQuery{},
+                          [&](const LoggedEvent& e) {
+                            json j = *LoggedEventToJson(log.schema(), e);
+                            fresh.Emit(j);
+                            if (++seq == split) {
+                              LoadStats stats;
+                              EXPECT_TRUE(LoadProjectModel(fresh.store(), LoadOptions{}, &stats).ok());
+                              EXPECT_TRUE(stats.wrote_checkpoint);
+                            }
+                            return true;
+                          })
+                    .ok());
     LoadStats stats;
     auto m = LoadProjectModel(fresh.store(), LoadOptions{}, &stats);
     ASSERT_TRUE(m.ok());
@@ -167,13 +182,16 @@ TEST(ModelLoader, ACheckpointBeforeTheMomentIsUsed) {
   Night(log);
   // Checkpoint at seq 5 (time At(4)), then the rest of the log.
   TestLog partial;
-  ASSERT_TRUE(log.store().Scan(EventQuery{}, [&](const LoggedEvent& e) {
-    partial.Emit(*LoggedEventToJson(log.schema(), e));
-    if (e.seq() == 5) {
-      EXPECT_TRUE(LoadProjectModel(partial.store(), LoadOptions{}).ok());
-    }
-    return true;
-  }).ok());
+  ASSERT_TRUE(log.store()
+                  .Scan(EventQuery{},
+                        [&](const LoggedEvent& e) {
+                          partial.Emit(*LoggedEventToJson(log.schema(), e));
+                          if (e.seq() == 5) {
+                            EXPECT_TRUE(LoadProjectModel(partial.store(), LoadOptions{}).ok());
+                          }
+                          return true;
+                        })
+                  .ok());
   LoadOptions at;
   at.at = TimeSpec{false, *ParseRfc3339(At(45)), 0};
   LoadStats stats;
@@ -200,13 +218,16 @@ TEST(ModelLoader, StatusPagesWithoutTaskDetailsAreTheSame) {
   for (uint64_t split = 1; split <= head; ++split) {
     TestLog fresh;
     uint64_t seq = 0;
-    ASSERT_TRUE(log.store().Scan(EventQuery{}, [&](const LoggedEvent& e) {
-      fresh.Emit(*LoggedEventToJson(log.schema(), e));
-      if (++seq == split) {
-        EXPECT_TRUE(LoadProjectModel(fresh.store(), LoadOptions{}).ok());
-      }
-      return true;
-    }).ok());
+    ASSERT_TRUE(log.store()
+                    .Scan(EventQuery{},
+                          [&](const LoggedEvent& e) {
+                            fresh.Emit(*LoggedEventToJson(log.schema(), e));
+                            if (++seq == split) {
+                              EXPECT_TRUE(LoadProjectModel(fresh.store(), LoadOptions{}).ok());
+                            }
+                            return true;
+                          })
+                    .ok());
     LoadOptions summary;
     summary.task_details = false;
     LoadStats stats;

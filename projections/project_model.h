@@ -96,7 +96,7 @@ struct TaskModel {
   std::string last_commit, claimed_evidence, verdict, reviewer, review_evidence;
   int64_t commits = 0;
   std::vector<std::string> residual_risks;
-  std::vector<GateRun> gate_runs;  // newest per command
+  std::vector<GateRun> gate_runs;            // newest per command
   std::vector<std::string> evidence_labels;  // distinct, in order first seen
   std::vector<std::string> evidence_notes;
   // Integration and clean-up.

@@ -4,8 +4,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "schema/event_schema.h"
 #include "base/time_text.h"
+#include "schema/event_schema.h"
 
 namespace orch {
 
@@ -52,7 +52,8 @@ void AddLeftBehind(const TaskModel& t, StatusView* v) {
   std::vector<std::string> what;
   switch (t.life.state) {
     case S::kCleaned:
-      if (!t.worktree_removed && !t.worktree.empty()) what.push_back(absl::StrCat("worktree ", t.worktree, " kept"));
+      if (!t.worktree_removed && !t.worktree.empty())
+        what.push_back(absl::StrCat("worktree ", t.worktree, " kept"));
       if (!t.branch_deleted && !t.branch.empty()) what.push_back(absl::StrCat("branch ", t.branch, " kept"));
       break;
     case S::kCleanupNeeded:
@@ -94,25 +95,26 @@ void DecideNext(const ProjectModel& m, StatusView* v) {
   const PackageModel* lane = m.current_lane.empty() ? nullptr : m.FindPackage(m.current_lane);
   if (!v->ready_for_review.empty()) {
     n = Act("review", absl::StrCat(v->ready_for_review.size(), " completed task(s) await review (",
-                                Ids(v->ready_for_review), "): reviews come before new dispatches"));
+                                   Ids(v->ready_for_review), "): reviews come before new dispatches"));
   } else if (m.run_mode == "paused") {
-    n = Act("stop-dispatching", absl::StrCat("run mode is paused",
-                                          m.run_mode_reason.empty() ? "" : ": " + m.run_mode_reason));
+    n = Act("stop-dispatching",
+            absl::StrCat("run mode is paused", m.run_mode_reason.empty() ? "" : ": " + m.run_mode_reason));
   } else if (m.run_mode == "draining") {
     if (!in_flight.empty()) {
       n = Act("wait", absl::StrCat("draining: let ", in_flight.size(), " task(s) in flight finish (",
-                                Ids(v->active), "); dispatch nothing new"));
+                                   Ids(v->active), "); dispatch nothing new"));
     } else {
       n = Act("stop-dispatching", "draining and nothing is in flight: the loop can stop");
     }
   } else if (!v->in_review.empty()) {
-    n = Act("wait", absl::StrCat("review of ", Ids(v->in_review), " is open: decide it before dispatching more"));
+    n = Act("wait",
+            absl::StrCat("review of ", Ids(v->in_review), " is open: decide it before dispatching more"));
   } else if (lane == nullptr) {
     n = Act(in_flight.empty() ? "stop-dispatching" : "wait",
-         "no feature lane is open: open a package before dispatching");
+            "no feature lane is open: open a package before dispatching");
   } else if (lane->status == "blocked") {
-    n = Act("stop-dispatching", absl::StrCat("lane ", lane->id, " is blocked",
-                                          lane->reason.empty() ? "" : ": " + lane->reason));
+    n = Act("stop-dispatching",
+            absl::StrCat("lane ", lane->id, " is blocked", lane->reason.empty() ? "" : ": " + lane->reason));
   } else if (static_cast<int64_t>(in_flight.size()) >= m.max_concurrency) {
     n = Act("wait", absl::StrCat("all ", m.max_concurrency, " slots are busy"));
   } else {
@@ -126,24 +128,38 @@ void DecideNext(const ProjectModel& m, StatusView* v) {
       n = Act("wait", absl::StrCat(wide->id, " may write anywhere: a task beside it could collide"));
     } else {
       n = Act("continue",
-           absl::StrCat("lane ", lane->id, " is open, run mode active, ", m.max_concurrency - in_flight.size(), " of ",
-                        m.max_concurrency, " slots free",
-                        taken.empty() ? "" : absl::StrCat("; dispatch only a task whose write set avoids ",
-                                                          absl::StrJoin(taken, ", "))));
+              absl::StrCat("lane ", lane->id, " is open, run mode active, ",
+                           m.max_concurrency - in_flight.size(), " of ", m.max_concurrency, " slots free",
+                           taken.empty() ? ""
+                                         : absl::StrCat("; dispatch only a task whose write set avoids ",
+                                                        absl::StrJoin(taken, ", "))));
     }
   }
   for (const TaskModel& t : m.tasks) {
     switch (t.life.state) {
-      case S::kAccepted: n.also.push_back(absl::StrCat("merge ", t.id, " (accepted)")); break;
-      case S::kMerged:
-        if (m.push_policy != "never") n.also.push_back(absl::StrCat("push ", t.id, " (merged, not pushed)"));
-        else n.also.push_back(absl::StrCat("clean up ", t.id, " (merged)"));
+      case S::kAccepted:
+        n.also.push_back(absl::StrCat("merge ", t.id, " (accepted)"));
         break;
-      case S::kPushed: n.also.push_back(absl::StrCat("clean up ", t.id, " (pushed)")); break;
-      case S::kCleanupNeeded: n.also.push_back(absl::StrCat("clean up ", t.id, " (cleanup needed)")); break;
-      case S::kStaleNeedsInspection: n.also.push_back(absl::StrCat("inspect ", t.id, " (stale)")); break;
-      case S::kRejected: n.also.push_back(absl::StrCat("redo or abandon ", t.id, " (rejected)")); break;
-      default: break;
+      case S::kMerged:
+        if (m.push_policy != "never")
+          n.also.push_back(absl::StrCat("push ", t.id, " (merged, not pushed)"));
+        else
+          n.also.push_back(absl::StrCat("clean up ", t.id, " (merged)"));
+        break;
+      case S::kPushed:
+        n.also.push_back(absl::StrCat("clean up ", t.id, " (pushed)"));
+        break;
+      case S::kCleanupNeeded:
+        n.also.push_back(absl::StrCat("clean up ", t.id, " (cleanup needed)"));
+        break;
+      case S::kStaleNeedsInspection:
+        n.also.push_back(absl::StrCat("inspect ", t.id, " (stale)"));
+        break;
+      case S::kRejected:
+        n.also.push_back(absl::StrCat("redo or abandon ", t.id, " (rejected)"));
+        break;
+      default:
+        break;
     }
     if (n.also.size() >= 20) break;
   }
@@ -176,14 +192,21 @@ TaskRow MakeTaskRow(const TaskModel& t, int64_t now) {
   r.anomalies = t.anomalies;
   switch (t.life.state) {
     case S::kBlocked:
-    case S::kAbandoned: r.why = t.blocked_reason; break;
+    case S::kAbandoned:
+      r.why = t.blocked_reason;
+      break;
     case S::kStaleNeedsInspection:
       r.why = absl::StrCat("idle ", FormatDurationShort(t.idle_seconds),
                            t.stale_action.empty() ? "" : ": " + t.stale_action);
       break;
-    case S::kRejected: r.why = absl::StrCat("rejected by ", t.reviewer.empty() ? "review" : t.reviewer); break;
-    case S::kCleanupNeeded: r.why = t.last_observation.note; break;
-    default: break;
+    case S::kRejected:
+      r.why = absl::StrCat("rejected by ", t.reviewer.empty() ? "review" : t.reviewer);
+      break;
+    case S::kCleanupNeeded:
+      r.why = t.last_observation.note;
+      break;
+    default:
+      break;
   }
   return r;
 }
@@ -214,15 +237,17 @@ StatusView BuildStatusView(const ProjectModel& m, int64_t now, int64_t since) {
   }
 
   for (const PackageModel& p : m.packages) {
-    if (p.status == "blocked" && p.needs_human) v.needs_human.push_back({absl::StrCat("lane ", p.id), p.reason});
+    if (p.status == "blocked" && p.needs_human)
+      v.needs_human.push_back({absl::StrCat("lane ", p.id), p.reason});
   }
   if (v.heartbeat_overdue) {
-    v.needs_human.push_back({"loop", absl::StrCat("no heartbeat since ", FormatRfc3339(m.last_heartbeat_at),
-                                                  "; the next was due ", FormatDurationShort(v.overdue_seconds),
-                                                  " ago")});
+    v.needs_human.push_back(
+        {"loop", absl::StrCat("no heartbeat since ", FormatRfc3339(m.last_heartbeat_at),
+                              "; the next was due ", FormatDurationShort(v.overdue_seconds), " ago")});
   } else if (!m.missed.empty() && m.missed.back().at > m.last_heartbeat_at) {
-    v.needs_human.push_back({"loop", absl::StrCat("heartbeat expected at ", FormatRfc3339(m.missed.back().expected_at),
-                                                  " was missed and none came since")});
+    v.needs_human.push_back(
+        {"loop", absl::StrCat("heartbeat expected at ", FormatRfc3339(m.missed.back().expected_at),
+                              " was missed and none came since")});
   }
   for (const TaskModel& t : m.tasks) {
     const S s = t.life.state;
@@ -245,9 +270,10 @@ StatusView BuildStatusView(const ProjectModel& m, int64_t now, int64_t since) {
       AddHappened(&v.pushed, &v.pushed_count, {t.id, t.pushed_at, t.pushed_commit});
     }
     if (t.cleaned_at >= since && t.cleaned_at != 0) {
-      AddHappened(&v.cleaned, &v.cleaned_count,
-                  {t.id, t.cleaned_at, t.worktree_removed && t.branch_deleted ? "worktree and branch removed"
-                                                                              : "partly cleaned"});
+      AddHappened(
+          &v.cleaned, &v.cleaned_count,
+          {t.id, t.cleaned_at,
+           t.worktree_removed && t.branch_deleted ? "worktree and branch removed" : "partly cleaned"});
     }
     AddLeftBehind(t, &v);
     const bool show = !IsTerminal(s) || t.updated_at >= since;
@@ -266,7 +292,8 @@ StatusView BuildStatusView(const ProjectModel& m, int64_t now, int64_t since) {
   for (const Finding& f : m.anomalies) {
     if (f.at < since) continue;
     v.anomalies.push_back(f);
-    v.needs_human.push_back({f.task.empty() ? "log" : f.task, absl::StrCat("anomaly at #", f.seq, ": ", f.detail)});
+    v.needs_human.push_back(
+        {f.task.empty() ? "log" : f.task, absl::StrCat("anomaly at #", f.seq, ": ", f.detail)});
   }
   v.drift.assign(m.drift.begin(), m.drift.end());
   for (const RecentEvent& r : m.recent) {

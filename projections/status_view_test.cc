@@ -1,13 +1,13 @@
 // The next action: "slots available is capacity, not permission".
 #include "projections/status_view.h"
 
+#include "base/time_text.h"
 #include "gtest/gtest.h"
-#include "projections/render/html_escape.h"
 #include "projections/model_loader.h"
 #include "projections/projection_test_log.h"
+#include "projections/render/html_escape.h"
 #include "projections/render/status_html.h"
 #include "projections/render/status_markdown.h"
-#include "base/time_text.h"
 
 namespace orch {
 namespace {

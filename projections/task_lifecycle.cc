@@ -1,7 +1,7 @@
-#include "absl/strings/string_view.h"
 #include "projections/task_lifecycle.h"
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
 #include "schema/event_schema.h"
 
 namespace orch {
@@ -26,20 +26,34 @@ absl::string_view Str(const flatbuffers::String* s) {
 
 absl::string_view TaskStateName(TaskState s) {
   switch (s) {
-    case S::kUnknown: return "unknown";
-    case S::kPendingSetup: return "pending-setup";
-    case S::kActive: return "active";
-    case S::kCompletedUnreviewed: return "completed-unreviewed";
-    case S::kReviewing: return "reviewing";
-    case S::kAccepted: return "accepted";
-    case S::kMerged: return "merged";
-    case S::kPushed: return "pushed";
-    case S::kCleaned: return "cleaned";
-    case S::kRejected: return "rejected";
-    case S::kBlocked: return "blocked";
-    case S::kStaleNeedsInspection: return "stale-needs-inspection";
-    case S::kCleanupNeeded: return "cleanup-needed";
-    case S::kAbandoned: return "abandoned";
+    case S::kUnknown:
+      return "unknown";
+    case S::kPendingSetup:
+      return "pending-setup";
+    case S::kActive:
+      return "active";
+    case S::kCompletedUnreviewed:
+      return "completed-unreviewed";
+    case S::kReviewing:
+      return "reviewing";
+    case S::kAccepted:
+      return "accepted";
+    case S::kMerged:
+      return "merged";
+    case S::kPushed:
+      return "pushed";
+    case S::kCleaned:
+      return "cleaned";
+    case S::kRejected:
+      return "rejected";
+    case S::kBlocked:
+      return "blocked";
+    case S::kStaleNeedsInspection:
+      return "stale-needs-inspection";
+    case S::kCleanupNeeded:
+      return "cleanup-needed";
+    case S::kAbandoned:
+      return "abandoned";
   }
   return "unknown";
 }
@@ -48,9 +62,20 @@ bool IsTerminal(TaskState s) { return In(s, {S::kCleaned, S::kAbandoned}); }
 
 bool RequiresTask(T type) {
   switch (type) {
-    case T::Dispatched: case T::WorktreeReady: case T::SetupFailed: case T::Committed:
-    case T::Completed: case T::Inspected: case T::Gate: case T::ReviewStarted: case T::Reviewed:
-    case T::Merged: case T::Cleaned: case T::Blocked: case T::Unblocked: case T::Abandoned:
+    case T::Dispatched:
+    case T::WorktreeReady:
+    case T::SetupFailed:
+    case T::Committed:
+    case T::Completed:
+    case T::Inspected:
+    case T::Gate:
+    case T::ReviewStarted:
+    case T::Reviewed:
+    case T::Merged:
+    case T::Cleaned:
+    case T::Blocked:
+    case T::Unblocked:
+    case T::Abandoned:
     case T::StaleDetected:
       return true;
     default:
@@ -60,8 +85,13 @@ bool RequiresTask(T type) {
 
 bool ForbidsTask(T type) {
   switch (type) {
-    case T::ProjectInitialized: case T::PackageOpened: case T::PackageClosed:
-    case T::PackageBlocked: case T::Heartbeat: case T::HeartbeatMissed: case T::RunModeChanged:
+    case T::ProjectInitialized:
+    case T::PackageOpened:
+    case T::PackageClosed:
+    case T::PackageBlocked:
+    case T::Heartbeat:
+    case T::HeartbeatMissed:
+    case T::RunModeChanged:
       return true;
     default:
       return false;
@@ -73,9 +103,8 @@ StepCheck CheckStep(const TaskLifecycle& t, const schema::Event& e) {
   const S s = t.state;
   const std::string task(Str(e.task()));
   auto impossible = [&](absl::string_view why) {
-    return StepCheck{Problem::kImpossible,
-                     absl::StrCat(ToKebab(schema::EnumNamePayload(type)), " for task '", task, "' in state ",
-                                  TaskStateName(s), ": ", why)};
+    return StepCheck{Problem::kImpossible, absl::StrCat(ToKebab(schema::EnumNamePayload(type)), " for task '",
+                                                        task, "' in state ", TaskStateName(s), ": ", why)};
   };
   if (task.empty()) return {};
   if (type == T::Dispatched) {
@@ -84,8 +113,7 @@ StepCheck CheckStep(const TaskLifecycle& t, const schema::Event& e) {
   }
   if (s == S::kUnknown) {
     if (!RequiresTask(type) && type != T::Pushed) return {};  // a note or drift may name any id
-    return {Problem::kUnknownTask,
-            absl::StrCat("unknown task '", task, "': no dispatched event for it")};
+    return {Problem::kUnknownTask, absl::StrCat("unknown task '", task, "': no dispatched event for it")};
   }
   switch (type) {
     case T::Inspected:

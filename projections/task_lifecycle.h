@@ -12,8 +12,8 @@
 #define ORCH_PROJECTIONS_TASK_LIFECYCLE_H_
 
 #include <string>
-#include "absl/strings/string_view.h"
 
+#include "absl/strings/string_view.h"
 #include "events_generated.h"
 
 namespace orch {
@@ -43,7 +43,7 @@ bool IsTerminal(TaskState s);
 struct TaskLifecycle {
   TaskState state = TaskState::kUnknown;
   TaskState before_block = TaskState::kUnknown;  // where unblocked returns to
-  int strongest_passing_gate = 0;  // EvidenceRank of the best passing gate
+  int strongest_passing_gate = 0;                // EvidenceRank of the best passing gate
 };
 
 // Does this event need a task id / forbid one?

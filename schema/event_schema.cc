@@ -1,4 +1,3 @@
-#include "absl/strings/string_view.h"
 #include "schema/event_schema.h"
 
 #include <cctype>
@@ -9,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "absl/strings/string_view.h"
 #include "base/status_macros.h"
 #include "base/time_text.h"
 
@@ -38,8 +38,8 @@ FieldKind KindOf(const flatbuffers::FieldDef& f) {
 
 absl::Status BadValue(const EventTypeInfo& info, const PayloadField& f, const nlohmann::json& v,
                       absl::string_view expected) {
-  return absl::InvalidArgumentError(absl::StrCat("bad value ", v.dump(), " for ", info.name, " --",
-                                                 f.flag, ": expected ", expected));
+  return absl::InvalidArgumentError(
+      absl::StrCat("bad value ", v.dump(), " for ", info.name, " --", f.flag, ": expected ", expected));
 }
 
 absl::StatusOr<int64_t> IntFrom(const nlohmann::json& v) {
@@ -50,8 +50,9 @@ absl::StatusOr<int64_t> IntFrom(const nlohmann::json& v) {
 }
 
 absl::Status BadEvidence(absl::string_view what, absl::string_view label) {
-  return absl::InvalidArgumentError(absl::StrCat("bad evidence label '", label, "' for ", what,
-                                                 ": use one of blocked, static, local, proxy, direct, pre, prod"));
+  return absl::InvalidArgumentError(
+      absl::StrCat("bad evidence label '", label, "' for ", what,
+                   ": use one of blocked, static, local, proxy, direct, pre, prod"));
 }
 
 }  // namespace
@@ -86,8 +87,8 @@ std::string ToSnake(absl::string_view name) {
 }
 
 const std::vector<std::string>& EvidenceLabels() {
-  static const auto* labels = new std::vector<std::string>{"blocked", "static", "local", "proxy",
-                                                           "direct",  "pre",    "prod"};
+  static const auto* labels =
+      new std::vector<std::string>{"blocked", "static", "local", "proxy", "direct", "pre", "prod"};
   return *labels;
 }
 
@@ -240,8 +241,7 @@ absl::StatusOr<nlohmann::json> EventSchema::NormalizePayload(const EventTypeInfo
 absl::StatusOr<std::string> EventSchema::BuildEvent(const EventContent& content) {
   const EventTypeInfo* info = Find(content.type);
   if (info == nullptr) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("unknown event type #", static_cast<int>(content.type)));
+    return absl::InvalidArgumentError(absl::StrCat("unknown event type #", static_cast<int>(content.type)));
   }
   ORCH_ASSIGN_OR_RETURN(nlohmann::json payload, NormalizePayload(*info, content.payload));
   if (EvidenceRank(content.evidence) < 0) return BadEvidence("--evidence", content.evidence);
@@ -264,7 +264,8 @@ absl::StatusOr<std::string> EventSchema::BuildEvent(const EventContent& content)
   fb["payload"] = payload;
   const std::string text = fb.dump();
   if (!parser_.SetRootType("orch.schema.Event") || !parser_.Parse(text.c_str())) {
-    return absl::InvalidArgumentError(absl::StrCat("event does not fit the schema: ", parser_.error_, " in ", text.substr(0, 200)));
+    return absl::InvalidArgumentError(
+        absl::StrCat("event does not fit the schema: ", parser_.error_, " in ", text.substr(0, 200)));
   }
   const auto& b = parser_.builder_;
   return std::string(reinterpret_cast<const char*>(b.GetBufferPointer()), b.GetSize());

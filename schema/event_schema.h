@@ -15,10 +15,10 @@
 #include <cstdint>
 #include <memory>
 #include <string>
-#include "absl/strings/string_view.h"
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "events_generated.h"
 #include "flatbuffers/idl.h"
 #include "nlohmann/json.hpp"

@@ -8,7 +8,8 @@
 int main(int argc, char** argv) {
   if (argc != 2) return 2;
   static const char kLine[] =
-      "{\"type\":\"note\",\"task\":\"T1\",\"at\":\"2026-11-25T03:00:00Z\",\"payload\":{\"text\":\"baseline\"}}\n";
+      "{\"type\":\"note\",\"task\":\"T1\",\"at\":\"2026-11-25T03:00:00Z\",\"payload\":{\"text\":\"baseline\"}"
+      "}\n";
   int fd = open(argv[1], O_WRONLY | O_APPEND | O_CREAT, 0644);
   if (fd < 0) return 1;
   const ssize_t n = static_cast<ssize_t>(std::strlen(kLine));

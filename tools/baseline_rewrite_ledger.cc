@@ -18,7 +18,9 @@ int main(int argc, char** argv) {
     ledger = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
   }
   if (ledger.is_discarded()) return 1;
-  ledger["events"].push_back({{"type", "note"}, {"task", "T1"}, {"at", "2026-11-25T03:00:00Z"},
+  ledger["events"].push_back({{"type", "note"},
+                              {"task", "T1"},
+                              {"at", "2026-11-25T03:00:00Z"},
                               {"payload", {{"text", "baseline"}}}});
   const std::string tmp = path + ".tmp";
   {

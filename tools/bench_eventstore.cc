@@ -55,8 +55,7 @@ struct Options {
   std::string self;
 };
 
-std::vector<orch::AppendRequest> MakeBatch(orch::EventSchema& schema, size_t first, size_t n,
-                                           size_t tasks) {
+std::vector<orch::AppendRequest> MakeBatch(orch::EventSchema& schema, size_t first, size_t n, size_t tasks) {
   std::vector<orch::AppendRequest> batch;
   batch.reserve(n);
   for (size_t i = first; i < first + n; ++i) {
@@ -167,8 +166,11 @@ void WriteBaselineFiles(const std::string& store, const std::string& jsonl, cons
     whole << "{\"version\":1,\"events\":[";
     bool first = true;
     const absl::Status scanned = s->Scan(orch::EventQuery{}, [&](const orch::LoggedEvent& e) {
-      nlohmann::json j = {{"seq", e.seq()}, {"type", "note"}, {"task", std::string(e.task())},
-                          {"at", e.time_ns()}, {"payload", {{"text", e.event().payload_as_Note()->text()->str()}}}};
+      nlohmann::json j = {{"seq", e.seq()},
+                          {"type", "note"},
+                          {"task", std::string(e.task())},
+                          {"at", e.time_ns()},
+                          {"payload", {{"text", e.event().payload_as_Note()->text()->str()}}}};
       const std::string text = j.dump();
       lines << text << "\n";
       whole << (first ? "" : ",") << text;
@@ -189,18 +191,25 @@ int main(int argc, char** argv) {
   if (argc == 3 && std::string(argv[1]) == "replay-child") return ReplayChild(argv[2]);
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string k = argv[i], v = argv[i + 1];
-    if (k == "--orch") o.orch = v;
-    else if (k == "--dir") o.dir = v;
-    else if (k == "--events") o.events = std::stoul(v);
-    else if (k == "--replay-events") o.replay_events = std::stoul(v);
-    else if (k == "--runs") o.runs = std::stoi(v);
+    if (k == "--orch")
+      o.orch = v;
+    else if (k == "--dir")
+      o.dir = v;
+    else if (k == "--events")
+      o.events = std::stoul(v);
+    else if (k == "--replay-events")
+      o.replay_events = std::stoul(v);
+    else if (k == "--runs")
+      o.runs = std::stoi(v);
     else {
-      std::cerr << "usage: bench_eventstore [--orch PATH] [--events N] [--replay-events N] [--runs N] [--dir DIR]\n";
+      std::cerr << "usage: bench_eventstore [--orch PATH] [--events N] [--replay-events N] [--runs N] [--dir "
+                   "DIR]\n";
       return 2;
     }
   }
   if ((argc - 1) % 2 != 0) {
-    std::cerr << "usage: bench_eventstore [--orch PATH] [--events N] [--replay-events N] [--runs N] [--dir DIR]\n";
+    std::cerr
+        << "usage: bench_eventstore [--orch PATH] [--events N] [--replay-events N] [--runs N] [--dir DIR]\n";
     return 2;
   }
   o.orch = std::filesystem::absolute(o.orch).string();
@@ -221,11 +230,13 @@ int main(int argc, char** argv) {
   std::cerr << "timing whole processes, " << o.runs << " runs each...\n";
   std::vector<double> emit_ms, line_ms, ledger_ms, version_ms, bare_ms;
   for (int i = 0; i < o.runs; ++i) {
-    emit_ms.push_back(RunProcess({o.orch, "--store", store, "emit", "note", "--task", "T1", "--text", "bench"}).ms);
+    emit_ms.push_back(
+        RunProcess({o.orch, "--store", store, "emit", "note", "--task", "T1", "--text", "bench"}).ms);
     line_ms.push_back(RunProcess({tools + "/baseline_append_line", jsonl}).ms);
     version_ms.push_back(RunProcess({o.orch, "--version"}).ms);
     bare_ms.push_back(RunProcess({tools + "/baseline_bare_rocksdb", o.dir + "/bare"}).ms);
-    if (i < std::max(5, o.runs / 6)) ledger_ms.push_back(RunProcess({tools + "/baseline_rewrite_ledger", ledger}).ms);
+    if (i < std::max(5, o.runs / 6))
+      ledger_ms.push_back(RunProcess({tools + "/baseline_rewrite_ledger", ledger}).ms);
   }
 
   std::cerr << "in-process appends...\n";
@@ -276,9 +287,12 @@ int main(int argc, char** argv) {
   std::printf("%-48s %12s\n", "measure", "median");
   std::printf("%-48s %9.2f ms\n", "orch emit, whole process", emit);
   std::printf("%-48s %9.2f ms\n", "orch --version (start-up alone)", ver);
-  std::printf("%-48s %9.2f ms   (emit = %.2fx)\n", "baseline: bare RocksDB open + synced put + close", bare, emit / bare);
-  std::printf("%-48s %9.2f ms   (emit = %.1fx)\n", "baseline: append one JSON line + fdatasync", line, emit / line);
-  std::printf("%-48s %9.2f ms   (emit is %.0fx faster)\n", "baseline: rewrite whole JSON ledger + fsync", led, led / emit);
+  std::printf("%-48s %9.2f ms   (emit = %.2fx)\n", "baseline: bare RocksDB open + synced put + close", bare,
+              emit / bare);
+  std::printf("%-48s %9.2f ms   (emit = %.1fx)\n", "baseline: append one JSON line + fdatasync", line,
+              emit / line);
+  std::printf("%-48s %9.2f ms   (emit is %.0fx faster)\n", "baseline: rewrite whole JSON ledger + fsync", led,
+              led / emit);
   std::printf("%-48s %9.0f events/s\n", "in-process append, single synced events", single_rate);
   std::printf("%-48s %9.0f events/s\n", "in-process append, synced batches of 1000", batch_rate);
   std::printf("%-48s %9.0f events/s, peak RSS %.1f MiB\n", "in-process replay (scan+verify+decode)",

@@ -17,9 +17,9 @@
 namespace orch::bench {
 
 struct ProcessRun {
-  double ms = 0;          // wall time, fork to reaped
-  long max_rss_kib = 0;   // the child's peak RSS (includes pages inherited before exec)
-  int status = 0;         // as from waitpid
+  double ms = 0;         // wall time, fork to reaped
+  long max_rss_kib = 0;  // the child's peak RSS (includes pages inherited before exec)
+  int status = 0;        // as from waitpid
   bool ok() const { return WIFEXITED(status) && WEXITSTATUS(status) == 0; }
 };
 

@@ -25,8 +25,8 @@
 #include <string>
 #include <vector>
 
-#include "eventstore/event_store.h"
 #include "events_generated.h"
+#include "eventstore/event_store.h"
 #include "flatbuffers/flatbuffers.h"
 #include "tools/bench_process.h"
 
@@ -37,7 +37,7 @@ namespace fb = flatbuffers;
 namespace s = orch::schema;
 
 constexpr int64_t kStart = 1795557600LL * 1'000'000'000;  // 2026-11-24T22:00:00Z
-constexpr int64_t kStep = 50'000'000;                       // 50 ms between events
+constexpr int64_t kStep = 50'000'000;                     // 50 ms between events
 
 struct Options {
   std::string orch;
@@ -53,8 +53,8 @@ template <typename F>
 std::string Build(const std::string& task, s::Payload type, F&& payload, const char* evidence = nullptr) {
   fb::FlatBufferBuilder b(256);
   const fb::Offset<void> p = payload(b);
-  auto e = s::CreateEventDirect(b, task.empty() ? nullptr : task.c_str(), "bench", s::Claim::reported, nullptr,
-                                evidence, nullptr, type, p);
+  auto e = s::CreateEventDirect(b, task.empty() ? nullptr : task.c_str(), "bench", s::Claim::reported,
+                                nullptr, evidence, nullptr, type, p);
   b.Finish(e, "ORCH");  // the schema's file_identifier, as EventSchema writes it
   return std::string(reinterpret_cast<const char*>(b.GetBufferPointer()), b.GetSize());
 }
@@ -64,33 +64,54 @@ std::string TaskEvent(const std::string& t, size_t i, size_t n) {
   const std::string branch = "task/" + t;
   if (i == 0) {
     return Build(t, s::Payload::Dispatched, [&](fb::FlatBufferBuilder& b) {
-      return s::CreateDispatchedDirect(b, ("Task " + t).c_str(), "lane", branch.c_str(), "a1b2c3d4", ("wt-" + t).c_str(),
-                                       nullptr, nullptr, nullptr, "local", "w1")
+      return s::CreateDispatchedDirect(b, ("Task " + t).c_str(), "lane", branch.c_str(), "a1b2c3d4",
+                                       ("wt-" + t).c_str(), nullptr, nullptr, nullptr, "local", "w1")
           .Union();
     });
   }
   if (i == 1) {
     return Build(t, s::Payload::WorktreeReady, [&](fb::FlatBufferBuilder& b) {
-      return s::CreateWorktreeReadyDirect(b, ("/wt/" + t).c_str(), branch.c_str(), "a1b2c3d4", "thread").Union();
+      return s::CreateWorktreeReadyDirect(b, ("/wt/" + t).c_str(), branch.c_str(), "a1b2c3d4", "thread")
+          .Union();
     });
   }
   const size_t tail = n - i;  // 7..1 for the closing events
   if (tail <= 7) {
     switch (tail) {
-      case 7: return Build(t, s::Payload::Gate, [&](fb::FlatBufferBuilder& b) {
-          return s::CreateGateDirect(b, "make test", s::GateResult::pass, "local", "logs/test.txt").Union(); }, "local");
-      case 6: return Build(t, s::Payload::Completed, [&](fb::FlatBufferBuilder& b) {
-          return s::CreateCompletedDirect(b, "review.md", "local", "c0ffee").Union(); });
-      case 5: return Build(t, s::Payload::ReviewStarted, [&](fb::FlatBufferBuilder& b) {
-          return s::CreateReviewStartedDirect(b, "lead").Union(); });
-      case 4: return Build(t, s::Payload::Reviewed, [&](fb::FlatBufferBuilder& b) {
-          return s::CreateReviewedDirect(b, s::Verdict::accepted, "lead").Union(); }, "local");
-      case 3: return Build(t, s::Payload::Merged, [&](fb::FlatBufferBuilder& b) {
-          return s::CreateMergedDirect(b, "m0", "main").Union(); });
-      case 2: return Build(t, s::Payload::Pushed, [&](fb::FlatBufferBuilder& b) {
-          return s::CreatePushedDirect(b, "origin", "m0", "main").Union(); });
-      default: return Build(t, s::Payload::Cleaned, [&](fb::FlatBufferBuilder& b) {
-          return s::CreateCleaned(b, true, true).Union(); });
+      case 7:
+        return Build(
+            t, s::Payload::Gate,
+            [&](fb::FlatBufferBuilder& b) {
+              return s::CreateGateDirect(b, "make test", s::GateResult::pass, "local", "logs/test.txt")
+                  .Union();
+            },
+            "local");
+      case 6:
+        return Build(t, s::Payload::Completed, [&](fb::FlatBufferBuilder& b) {
+          return s::CreateCompletedDirect(b, "review.md", "local", "c0ffee").Union();
+        });
+      case 5:
+        return Build(t, s::Payload::ReviewStarted, [&](fb::FlatBufferBuilder& b) {
+          return s::CreateReviewStartedDirect(b, "lead").Union();
+        });
+      case 4:
+        return Build(
+            t, s::Payload::Reviewed,
+            [&](fb::FlatBufferBuilder& b) {
+              return s::CreateReviewedDirect(b, s::Verdict::accepted, "lead").Union();
+            },
+            "local");
+      case 3:
+        return Build(t, s::Payload::Merged, [&](fb::FlatBufferBuilder& b) {
+          return s::CreateMergedDirect(b, "m0", "main").Union();
+        });
+      case 2:
+        return Build(t, s::Payload::Pushed, [&](fb::FlatBufferBuilder& b) {
+          return s::CreatePushedDirect(b, "origin", "m0", "main").Union();
+        });
+      default:
+        return Build(t, s::Payload::Cleaned,
+                     [&](fb::FlatBufferBuilder& b) { return s::CreateCleaned(b, true, true).Union(); });
     }
   }
   if (i % 3 == 0) {
@@ -190,19 +211,26 @@ int main(int argc, char** argv) {
   Options o;
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string k = argv[i], v = argv[i + 1];
-    if (k == "--orch") o.orch = v;
-    else if (k == "--dir") o.dir = v;
-    else if (k == "--events") o.events = std::stoull(v);
-    else if (k == "--tasks") o.tasks = std::stoull(v);
-    else if (k == "--small-events") o.small_events = std::stoull(v);
-    else if (k == "--runs") o.runs = std::stoi(v);
+    if (k == "--orch")
+      o.orch = v;
+    else if (k == "--dir")
+      o.dir = v;
+    else if (k == "--events")
+      o.events = std::stoull(v);
+    else if (k == "--tasks")
+      o.tasks = std::stoull(v);
+    else if (k == "--small-events")
+      o.small_events = std::stoull(v);
+    else if (k == "--runs")
+      o.runs = std::stoi(v);
     else {
       std::fprintf(stderr, "unknown flag %s\n", k.c_str());
       return 2;
     }
   }
   if (o.orch.empty()) {
-    std::fprintf(stderr, "usage: bench_projections --orch PATH [--events N] [--tasks N] [--runs N] [--dir DIR]\n");
+    std::fprintf(stderr,
+                 "usage: bench_projections --orch PATH [--events N] [--tasks N] [--runs N] [--dir DIR]\n");
     return 2;
   }
   const std::string big = o.dir + "/big", small = o.dir + "/small", pages = o.dir + "/pages";
@@ -215,7 +243,8 @@ int main(int argc, char** argv) {
     return args;
   };
   const int rebuild_runs = std::max(3, o.runs / 2);
-  const double rebuild = Median(orch(big, {"status", "--rebuild"}), rebuild_runs);  // also leaves a checkpoint
+  const double rebuild =
+      Median(orch(big, {"status", "--rebuild"}), rebuild_runs);  // also leaves a checkpoint
   const double warm = Median(orch(big, {"status"}), o.runs);
   const double warm_json = Median(orch(big, {"status", "--json"}), o.runs);
   const double warm_html = Median(orch(big, {"status", "--format", "html"}), o.runs);
@@ -223,12 +252,14 @@ int main(int argc, char** argv) {
   TimeProcess(orch(small, {"status"}));  // checkpoint the small log
   const double small_warm = Median(orch(small, {"status"}), o.runs);
   std::printf("\n%-52s %9s\n", "whole orch process (median)", "ms");
-  std::printf("%-52s %9.1f  (runs %d)\n", ("status --rebuild, " + std::to_string(o.events) + " events").c_str(), rebuild, rebuild_runs);
+  std::printf("%-52s %9.1f  (runs %d)\n",
+              ("status --rebuild, " + std::to_string(o.events) + " events").c_str(), rebuild, rebuild_runs);
   std::printf("%-52s %9.1f\n", "status, warm checkpoint", warm);
   std::printf("%-52s %9.1f\n", "status --json, warm checkpoint", warm_json);
   std::printf("%-52s %9.1f\n", "status --format html, warm checkpoint", warm_html);
   std::printf("%-52s %9.1f\n", "export (4 files), warm checkpoint", exp);
-  std::printf("%-52s %9.1f\n", ("status, warm, " + std::to_string(o.small_events) + " events").c_str(), small_warm);
+  std::printf("%-52s %9.1f\n", ("status, warm, " + std::to_string(o.small_events) + " events").c_str(),
+              small_warm);
   std::printf("\nstore %s: %.1f MB; pages: ledger.json %.1f MB, status.html %.2f MB\n", big.c_str(),
               DirBytes(big) / 1e6, std::filesystem::file_size(pages + "/ledger.json") / 1e6,
               std::filesystem::file_size(pages + "/status.html") / 1e6);

@@ -5,7 +5,7 @@
 #
 #   tools/setup.sh           install + build
 #   tools/setup.sh --demo    install + build + a simulated night in a sandbox repository
-#   tools/setup.sh --test    install + build + every test (ctest)
+#   tools/setup.sh --test    install + build + every test (ctest) + the format check
 #
 # Runs as root (apt-get) or with sudo available. Re-running is cheap: nothing
 # is installed twice and the build is incremental.
@@ -21,7 +21,7 @@ esac
 packages=(
   cmake g++ make pkg-config git
   librocksdb-dev libflatbuffers-dev flatbuffers-compiler libgit2-dev libabsl-dev
-  libspdlog-dev libcli11-dev libgtest-dev nlohmann-json3-dev libssl-dev
+  libspdlog-dev libcli11-dev libgtest-dev nlohmann-json3-dev libssl-dev clang-format
 )
 missing=()
 for p in "${packages[@]}"; do
@@ -46,6 +46,10 @@ fi
 
 case "$mode" in
   --demo) exec tools/demo.sh ;;
-  --test) cd build && exec ctest --output-on-failure -j "$jobs" ;;
+  --test)
+    format_ok=0
+    tools/check_format.sh || format_ok=$?
+    (cd build && ctest --output-on-failure -j "$jobs")
+    exit "$format_ok" ;;
 esac
 echo "== built build/commands/orch"

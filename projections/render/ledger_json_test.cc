@@ -5,9 +5,9 @@
 
 #include <limits>
 
+#include "base/time_text.h"
 #include "gtest/gtest.h"
 #include "projections/render/json_writer.h"
-#include "base/time_text.h"
 
 namespace orch {
 namespace {
@@ -23,8 +23,8 @@ const std::vector<std::string>& OddStrings() {
       "quote \" and backslash \\ and slash /",
       "tab\tnewline\ncr\rbell\x07 del\x7f",
       std::string("nul\0inside", 10),
-      "caf\xc3\xa9 \xe2\x80\x94 \xf0\x9f\x9a\x80",         // UTF-8
-      "bad \xff byte, cut \xe2\x80 and \xc3",              // invalid UTF-8
+      "caf\xc3\xa9 \xe2\x80\x94 \xf0\x9f\x9a\x80",  // UTF-8
+      "bad \xff byte, cut \xe2\x80 and \xc3",       // invalid UTF-8
       "<script>alert(1)</script>",
   };
   return *s;
@@ -74,7 +74,9 @@ ProjectModel FullModel() {
   return m;
 }
 
-TEST(LedgerJson, EmptyModelStreamsAsTheDocument) { EXPECT_EQ(RenderLedgerJson(ProjectModel{}), Dumped(ProjectModel{})); }
+TEST(LedgerJson, EmptyModelStreamsAsTheDocument) {
+  EXPECT_EQ(RenderLedgerJson(ProjectModel{}), Dumped(ProjectModel{}));
+}
 
 TEST(LedgerJson, FullModelStreamsAsTheDocument) {
   const ProjectModel m = FullModel();
@@ -88,11 +90,11 @@ TEST(LedgerJson, TimeTextIsFormatRfc3339) {
   std::vector<int64_t> times = {1,
                                 999'999'999,
                                 1'000'000'000,
-                                951'782'400'000'000'000,      // 2000-02-29
-                                951'868'799'999'999'999,      // 2000-02-29T23:59:59.999999999
-                                1'795'557'600'000'000'000,    // 2026-11-24T22:00:00Z
-                                1'795'557'600'120'000'000,    // .12
-                                4'107'542'400'000'000'000,    // 2100-03-01
+                                951'782'400'000'000'000,    // 2000-02-29
+                                951'868'799'999'999'999,    // 2000-02-29T23:59:59.999999999
+                                1'795'557'600'000'000'000,  // 2026-11-24T22:00:00Z
+                                1'795'557'600'120'000'000,  // .12
+                                4'107'542'400'000'000'000,  // 2100-03-01
                                 -1'000'000'000,
                                 std::numeric_limits<int64_t>::max()};
   uint64_t x = 0x9e3779b97f4a7c15;

@@ -2,10 +2,10 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "base/time_text.h"
 #include "projections/event_summary.h"
 #include "projections/render/html_escape.h"
 #include "projections/render/status_svg.h"
-#include "base/time_text.h"
 
 namespace orch {
 
@@ -64,7 +64,8 @@ void Attentions(std::string* out, const std::vector<Attention>& items, bool bad)
   if (items.empty()) return absl::StrAppend(out, "<p class=\"muted\">none</p>\n");
   absl::StrAppend(out, "<ul>\n");
   for (const Attention& a : items) {
-    absl::StrAppend(out, "<li", bad ? " class=\"bad\"" : "", "><b>", H(a.subject), "</b>: ", H(a.why), "</li>\n");
+    absl::StrAppend(out, "<li", bad ? " class=\"bad\"" : "", "><b>", H(a.subject), "</b>: ", H(a.why),
+                    "</li>\n");
   }
   absl::StrAppend(out, "</ul>\n");
 }
@@ -73,24 +74,27 @@ std::string Happenings(const std::vector<Happened>& items, size_t count) {
   if (items.empty()) return "<span class=\"muted\">none</span>";
   std::vector<std::string> parts;
   for (const Happened& h : items) parts.push_back(absl::StrCat("<b>", H(h.task), "</b> ", T(h.at)));
-  return absl::StrCat(count > items.size() ? absl::StrCat(count, " in all, newest: ") : "", absl::StrJoin(parts, ", "));
+  return absl::StrCat(count > items.size() ? absl::StrCat(count, " in all, newest: ") : "",
+                      absl::StrJoin(parts, ", "));
 }
 
 std::string List(const std::vector<std::string>& items) { return H(absl::StrJoin(items, ", ")); }
 
 void Inspections(std::string* out, const StatusView& v) {
   if (v.inspections.empty()) return absl::StrAppend(out, "<p class=\"muted\">none</p>\n");
-  absl::StrAppend(out, "<div class=\"scroll\"><table><tr><th>task</th><th>at</th><th>head</th><th>branch</th>"
-                       "<th>worktree</th><th>dirty</th><th>forbidden touched</th><th>reviewable</th>"
-                       "<th>problems</th></tr>\n");
+  absl::StrAppend(out,
+                  "<div class=\"scroll\"><table><tr><th>task</th><th>at</th><th>head</th><th>branch</th>"
+                  "<th>worktree</th><th>dirty</th><th>forbidden touched</th><th>reviewable</th>"
+                  "<th>problems</th></tr>\n");
   for (const auto& [task, i] : v.inspections) {
-    absl::StrAppend(out, "<tr><td>", H(task), "</td><td>", T(i.at), "</td><td><code>", H(i.head.substr(0, 10)),
-                    "</code></td><td", i.branch_matches ? ">matches" : " class=\"bad\">mismatch: " + H(i.branch),
-                    "</td><td", i.worktree_exists ? ">exists" : " class=\"bad\">missing", "</td><td",
+    absl::StrAppend(out, "<tr><td>", H(task), "</td><td>", T(i.at), "</td><td><code>",
+                    H(i.head.substr(0, 10)), "</code></td><td",
+                    i.branch_matches ? ">matches" : " class=\"bad\">mismatch: " + H(i.branch), "</td><td",
+                    i.worktree_exists ? ">exists" : " class=\"bad\">missing", "</td><td",
                     i.dirty.empty() ? ">clean" : " class=\"bad\">" + List(i.dirty), "</td><td",
-                    i.forbidden_touched.empty() ? ">none" : " class=\"bad\">" + List(i.forbidden_touched), "</td><td",
-                    i.reviewable ? ">yes" : " class=\"bad\">no", "</td><td>", H(absl::StrJoin(i.problems, "; ")),
-                    "</td></tr>\n");
+                    i.forbidden_touched.empty() ? ">none" : " class=\"bad\">" + List(i.forbidden_touched),
+                    "</td><td", i.reviewable ? ">yes" : " class=\"bad\">no", "</td><td>",
+                    H(absl::StrJoin(i.problems, "; ")), "</td></tr>\n");
   }
   absl::StrAppend(out, "</table></div>\n");
 }
@@ -99,8 +103,8 @@ void Findings(std::string* out, const std::vector<Finding>& items) {
   if (items.empty()) return absl::StrAppend(out, "<p class=\"muted\">none</p>\n");
   absl::StrAppend(out, "<ul>\n");
   for (const Finding& f : items) {
-    absl::StrAppend(out, "<li>#", f.seq, " ", T(f.at), " <b>", H(f.task.empty() ? "project" : f.task), "</b> ",
-                    EventTypeName(f.type), ": <span class=\"bad\">", H(f.detail), "</span></li>\n");
+    absl::StrAppend(out, "<li>#", f.seq, " ", T(f.at), " <b>", H(f.task.empty() ? "project" : f.task),
+                    "</b> ", EventTypeName(f.type), ": <span class=\"bad\">", H(f.detail), "</span></li>\n");
   }
   absl::StrAppend(out, "</ul>\n");
 }
@@ -110,12 +114,13 @@ void Findings(std::string* out, const std::vector<Finding>& items) {
 std::string RenderStatusHtml(const ProjectModel& m, const StatusView& v) {
   std::string out =
       "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
-      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>orch status</title>\n<style>";
-  absl::StrAppend(&out, kStyle, "</style></head><body>\n<h1>orch status</h1>\n<p class=\"muted\">At ", T(v.now),
-                  " (log up to #", v.head_seq, "); “since” means since ", T(v.since), ".</p>\n");
+      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>orch "
+      "status</title>\n<style>";
+  absl::StrAppend(&out, kStyle, "</style></head><body>\n<h1>orch status</h1>\n<p class=\"muted\">At ",
+                  T(v.now), " (log up to #", v.head_seq, "); “since” means since ", T(v.since), ".</p>\n");
 
-  absl::StrAppend(&out, "<section id=\"next-action\" class=\"next ", H(v.next.action), "\"><b>Next action: ",
-                  H(v.next.action), "</b> — ", H(v.next.reason));
+  absl::StrAppend(&out, "<section id=\"next-action\" class=\"next ", H(v.next.action),
+                  "\"><b>Next action: ", H(v.next.action), "</b> — ", H(v.next.reason));
   if (!v.next.also.empty()) {
     absl::StrAppend(&out, "<ul>");
     for (const std::string& a : v.next.also) absl::StrAppend(&out, "<li>also: ", H(a), "</li>");
@@ -125,19 +130,23 @@ std::string RenderStatusHtml(const ProjectModel& m, const StatusView& v) {
 
   Section(&out, "glance", "At a glance");
   absl::StrAppend(&out, "<table>\n<tr><th>current lane</th><td>",
-                  v.lane.empty() ? "<span class=\"bad\">none open</span>"
-                                 : absl::StrCat("<b>", H(v.lane), "</b> ", H(v.lane_title), " (", H(v.lane_status), ")"),
+                  v.lane.empty()
+                      ? "<span class=\"bad\">none open</span>"
+                      : absl::StrCat("<b>", H(v.lane), "</b> ", H(v.lane_title), " (", H(v.lane_status), ")"),
                   "</td></tr>\n");
   absl::StrAppend(&out, "<tr><th>loop</th><td>", H(v.run_mode),
                   v.run_mode_reason.empty() ? "" : ": " + H(v.run_mode_reason), "; ", v.slots_used, " of ",
                   v.max_concurrency, " slots used</td></tr>\n");
-  absl::StrAppend(&out, "<tr><th>heartbeat</th><td>last ", T(v.last_heartbeat_at),
-                  v.last_heartbeat_source.empty() ? "" : " (" + H(v.last_heartbeat_source) + ")", ", next expected ",
-                  T(v.next_heartbeat_at),
-                  v.heartbeat_overdue ? absl::StrCat(" <span class=\"bad\">overdue by ", Dur(v.overdue_seconds), "</span>")
-                                      : "",
-                  "; missed: ", v.missed_since.empty() ? "0" : absl::StrCat("<span class=\"bad\">", v.missed_since.size(), "</span>"),
-                  " since, ", v.missed_total, " in all</td></tr>\n</table>\n");
+  absl::StrAppend(
+      &out, "<tr><th>heartbeat</th><td>last ", T(v.last_heartbeat_at),
+      v.last_heartbeat_source.empty() ? "" : " (" + H(v.last_heartbeat_source) + ")", ", next expected ",
+      T(v.next_heartbeat_at),
+      v.heartbeat_overdue
+          ? absl::StrCat(" <span class=\"bad\">overdue by ", Dur(v.overdue_seconds), "</span>")
+          : "",
+      "; missed: ",
+      v.missed_since.empty() ? "0" : absl::StrCat("<span class=\"bad\">", v.missed_since.size(), "</span>"),
+      " since, ", v.missed_total, " in all</td></tr>\n</table>\n");
   End(&out);
 
   Section(&out, "active", "Active workers");
@@ -157,7 +166,8 @@ std::string RenderStatusHtml(const ProjectModel& m, const StatusView& v) {
   Attentions(&out, v.needs_human, true);
   End(&out);
   Section(&out, "since", absl::StrCat("Since ", T(v.since)));
-  absl::StrAppend(&out, "<p>merged: ", Happenings(v.merged, v.merged_count), "<br>pushed: ", Happenings(v.pushed, v.pushed_count),
+  absl::StrAppend(&out, "<p>merged: ", Happenings(v.merged, v.merged_count),
+                  "<br>pushed: ", Happenings(v.pushed, v.pushed_count),
                   "<br>cleaned: ", Happenings(v.cleaned, v.cleaned_count), "</p>\n");
   End(&out);
   Section(&out, "left-behind", "Left behind");
@@ -169,8 +179,8 @@ std::string RenderStatusHtml(const ProjectModel& m, const StatusView& v) {
   Section(&out, "heartbeats", "Missed heartbeats");
   if (v.missed_since.empty()) absl::StrAppend(&out, "<p class=\"muted\">none</p>\n");
   for (const MissedHeartbeat& h : v.missed_since) {
-    absl::StrAppend(&out, "<p class=\"bad\">expected ", T(h.expected_at), ", recorded ", T(h.at), " (", Dur(h.gap_seconds),
-                    " late)</p>\n");
+    absl::StrAppend(&out, "<p class=\"bad\">expected ", T(h.expected_at), ", recorded ", T(h.at), " (",
+                    Dur(h.gap_seconds), " late)</p>\n");
   }
   End(&out);
   Section(&out, "anomalies", "Anomalies");
@@ -189,35 +199,41 @@ std::string RenderStatusHtml(const ProjectModel& m, const StatusView& v) {
     const std::string name(TaskStateName(static_cast<TaskState>(i)));
     absl::StrAppend(&out, Chip(name), " ");
   }
-  absl::StrAppend(&out, "<span style=\"color:#2e7d32\">| heartbeat</span> <span class=\"bad\">✕ missed</span></p>\n");
+  absl::StrAppend(
+      &out, "<span style=\"color:#2e7d32\">| heartbeat</span> <span class=\"bad\">✕ missed</span></p>\n");
   End(&out);
 
   Section(&out, "tasks", "Tasks");
   if (v.tasks.empty()) absl::StrAppend(&out, "<p class=\"muted\">none</p>\n");
   if (!v.tasks.empty()) {
-    absl::StrAppend(&out, "<div class=\"scroll\"><table><tr><th>task</th><th>state</th><th>in state</th><th>age</th>"
-                          "<th>branch</th><th>evidence</th><th>title</th></tr>\n");
+    absl::StrAppend(
+        &out,
+        "<div class=\"scroll\"><table><tr><th>task</th><th>state</th><th>in state</th><th>age</th>"
+        "<th>branch</th><th>evidence</th><th>title</th></tr>\n");
     for (const TaskRow& r : v.tasks) {
-      absl::StrAppend(&out, "<tr><td>", H(r.id), r.anomalies > 0 ? " <span class=\"bad\">!</span>" : "", "</td><td>",
-                      Chip(r.state), "</td><td>", Dur(r.in_state_seconds), "</td><td>", Dur(r.age_seconds),
-                      "</td><td><code>", H(r.branch), "</code></td><td>", H(r.evidence), "</td><td>", H(r.title),
-                      "</td></tr>\n");
+      absl::StrAppend(&out, "<tr><td>", H(r.id), r.anomalies > 0 ? " <span class=\"bad\">!</span>" : "",
+                      "</td><td>", Chip(r.state), "</td><td>", Dur(r.in_state_seconds), "</td><td>",
+                      Dur(r.age_seconds), "</td><td><code>", H(r.branch), "</code></td><td>", H(r.evidence),
+                      "</td><td>", H(r.title), "</td></tr>\n");
     }
     absl::StrAppend(&out, "</table></div>\n");
   }
-  if (v.tasks_hidden > 0) absl::StrAppend(&out, "<p class=\"muted\">", v.tasks_hidden, " more finished task(s) not shown.</p>\n");
+  if (v.tasks_hidden > 0)
+    absl::StrAppend(&out, "<p class=\"muted\">", v.tasks_hidden, " more finished task(s) not shown.</p>\n");
   End(&out);
 
   Section(&out, "timeline", "Timeline");
   if (v.timeline.empty()) absl::StrAppend(&out, "<p class=\"muted\">none</p>\n");
   if (!v.timeline.empty()) {
-    absl::StrAppend(&out, "<div class=\"scroll\"><table><tr><th>at</th><th>#</th><th>task</th><th>event</th>"
-                          "<th>detail</th></tr>\n");
+    absl::StrAppend(&out,
+                    "<div class=\"scroll\"><table><tr><th>at</th><th>#</th><th>task</th><th>event</th>"
+                    "<th>detail</th></tr>\n");
     for (const RecentEvent& r : v.timeline) {
       absl::StrAppend(&out, "<tr><td>", T(r.at), "</td><td>", r.seq, "</td><td>", H(r.task), "</td><td>",
-                      EventTypeName(r.type), r.claim != schema::Claim::reported
-                                                 ? absl::StrCat(" <span class=\"muted\">", schema::EnumNameClaim(r.claim), "</span>")
-                                                 : "",
+                      EventTypeName(r.type),
+                      r.claim != schema::Claim::reported
+                          ? absl::StrCat(" <span class=\"muted\">", schema::EnumNameClaim(r.claim), "</span>")
+                          : "",
                       "</td><td>", H(r.summary), r.note.empty() ? "" : " — “" + H(r.note) + "”",
                       r.anomaly.empty() ? "" : " <span class=\"bad\">anomaly: " + H(r.anomaly) + "</span>",
                       "</td></tr>\n");

@@ -35,7 +35,8 @@ J Attentions(const std::vector<Attention>& items) {
 
 J Happenings(const std::vector<Happened>& items) {
   J a = J::array();
-  for (const Happened& h : items) a.push_back({{"task", h.task}, {"at", TimeText(h.at)}, {"detail", h.detail}});
+  for (const Happened& h : items)
+    a.push_back({{"task", h.task}, {"at", TimeText(h.at)}, {"detail", h.detail}});
   return a;
 }
 
@@ -68,7 +69,9 @@ std::string RenderStatusJson(const StatusView& v) {
                {"maxConcurrency", v.max_concurrency}};
   J missed = J::array();
   for (const MissedHeartbeat& h : v.missed_since) {
-    missed.push_back({{"seq", h.seq}, {"at", TimeText(h.at)}, {"expectedAt", TimeText(h.expected_at)},
+    missed.push_back({{"seq", h.seq},
+                      {"at", TimeText(h.at)},
+                      {"expectedAt", TimeText(h.expected_at)},
                       {"gapSeconds", h.gap_seconds}});
   }
   j["heartbeat"] = {{"last", TimeText(v.last_heartbeat_at)},

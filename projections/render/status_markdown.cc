@@ -2,9 +2,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "base/time_text.h"
 #include "projections/event_summary.h"
 #include "projections/render/ledger_json.h"
-#include "base/time_text.h"
 
 namespace orch {
 
@@ -23,7 +23,8 @@ void None(std::string* out) { absl::StrAppend(out, "_none_\n"); }
 void RowList(std::string* out, const std::vector<TaskRow>& rows, absl::string_view verb) {
   if (rows.empty()) return None(out);
   for (const TaskRow& r : rows) {
-    absl::StrAppend(out, "- **", E(r.id), "** ", E(r.title), " (", E(r.state), " for ", Dur(r.in_state_seconds));
+    absl::StrAppend(out, "- **", E(r.id), "** ", E(r.title), " (", E(r.state), " for ",
+                    Dur(r.in_state_seconds));
     if (!r.branch.empty()) absl::StrAppend(out, ", branch ", E(r.branch));
     if (!r.worker.empty()) absl::StrAppend(out, ", ", verb, " ", E(r.worker));
     absl::StrAppend(out, ")", r.why.empty() ? "" : absl::StrCat(": ", E(r.why)), "\n");
@@ -39,7 +40,8 @@ std::string Happenings(const std::vector<Happened>& items, size_t count) {
   if (items.empty()) return "none";
   std::vector<std::string> parts;
   for (const Happened& h : items) parts.push_back(absl::StrCat(E(h.task), " (", FormatRfc3339(h.at), ")"));
-  return absl::StrCat(count > items.size() ? absl::StrCat(count, " in all, newest: ") : "", absl::StrJoin(parts, ", "));
+  return absl::StrCat(count > items.size() ? absl::StrCat(count, " in all, newest: ") : "",
+                      absl::StrJoin(parts, ", "));
 }
 
 std::string YesNo(bool b) { return b ? "yes" : "**no**"; }
@@ -51,11 +53,21 @@ std::string MarkdownEscape(absl::string_view text) {
   out.reserve(text.size());
   for (char c : text) {
     switch (c) {
-      case '\\': case '`': case '*': case '_': case '[': case ']': case '<': case '>': case '|': case '#':
+      case '\\':
+      case '`':
+      case '*':
+      case '_':
+      case '[':
+      case ']':
+      case '<':
+      case '>':
+      case '|':
+      case '#':
         out.push_back('\\');
         out.push_back(c);
         break;
-      case '\n': case '\r':
+      case '\n':
+      case '\r':
         out.push_back(' ');
         break;
       default:
@@ -67,7 +79,8 @@ std::string MarkdownEscape(absl::string_view text) {
 
 std::string RenderStatusMarkdown(const StatusView& v) {
   std::string out = "# orch status\n\n";
-  absl::StrAppend(&out, "At ", T(v.now), " (log up to #", v.head_seq, "); \"since\" means since ", T(v.since), ".\n");
+  absl::StrAppend(&out, "At ", T(v.now), " (log up to #", v.head_seq, "); \"since\" means since ", T(v.since),
+                  ".\n");
 
   Section(&out, absl::StrCat("Next action: ", v.next.action));
   absl::StrAppend(&out, E(v.next.reason), "\n");
@@ -76,20 +89,25 @@ std::string RenderStatusMarkdown(const StatusView& v) {
   Section(&out, "At a glance");
   absl::StrAppend(&out, "| question | answer |\n| --- | --- |\n");
   absl::StrAppend(&out, "| current lane | ",
-                  v.lane.empty() ? "none open"
-                                 : absl::StrCat(E(v.lane), v.lane_title.empty() ? "" : " — " + E(v.lane_title), " (",
-                                                E(v.lane_status), ")"),
+                  v.lane.empty()
+                      ? "none open"
+                      : absl::StrCat(E(v.lane), v.lane_title.empty() ? "" : " — " + E(v.lane_title), " (",
+                                     E(v.lane_status), ")"),
                   " |\n");
-  absl::StrAppend(&out, "| loop | ", E(v.run_mode), v.run_mode_reason.empty() ? "" : ": " + E(v.run_mode_reason),
+  absl::StrAppend(&out, "| loop | ", E(v.run_mode),
+                  v.run_mode_reason.empty() ? "" : ": " + E(v.run_mode_reason),
                   v.run_mode_since == 0 ? "" : absl::StrCat(" (since ", T(v.run_mode_since), ")"), "; ",
                   v.slots_used, " of ", v.max_concurrency, " slots used |\n");
   absl::StrAppend(&out, "| last heartbeat | ", T(v.last_heartbeat_at),
                   v.last_heartbeat_source.empty() ? "" : " (" + E(v.last_heartbeat_source) + ")", " |\n");
   absl::StrAppend(&out, "| next expected | ", T(v.next_heartbeat_at),
-                  v.heartbeat_overdue ? absl::StrCat(" — **overdue by ", Dur(v.overdue_seconds), "**") : "", " |\n");
-  absl::StrAppend(&out, "| missed heartbeats | ", v.missed_since.size(), " since, ", v.missed_total, " in all |\n");
+                  v.heartbeat_overdue ? absl::StrCat(" — **overdue by ", Dur(v.overdue_seconds), "**") : "",
+                  " |\n");
+  absl::StrAppend(&out, "| missed heartbeats | ", v.missed_since.size(), " since, ", v.missed_total,
+                  " in all |\n");
   absl::StrAppend(&out, "| active / pending setup / ready for review / in review | ", v.active.size(), " / ",
-                  v.pending_setup.size(), " / ", v.ready_for_review.size(), " / ", v.in_review.size(), " |\n");
+                  v.pending_setup.size(), " / ", v.ready_for_review.size(), " / ", v.in_review.size(),
+                  " |\n");
   absl::StrAppend(&out, "| needs a human | ", v.needs_human.size(), " |\n");
 
   Section(&out, "Active workers");
@@ -104,7 +122,8 @@ std::string RenderStatusMarkdown(const StatusView& v) {
   Attentions(&out, v.needs_human);
 
   Section(&out, absl::StrCat("Since ", T(v.since)));
-  absl::StrAppend(&out, "- merged: ", Happenings(v.merged, v.merged_count), "\n- pushed: ", Happenings(v.pushed, v.pushed_count),
+  absl::StrAppend(&out, "- merged: ", Happenings(v.merged, v.merged_count),
+                  "\n- pushed: ", Happenings(v.pushed, v.pushed_count),
                   "\n- cleaned: ", Happenings(v.cleaned, v.cleaned_count), "\n");
   Section(&out, "Left behind");
   Attentions(&out, v.left_behind);
@@ -133,41 +152,47 @@ std::string RenderStatusMarkdown(const StatusView& v) {
   Section(&out, "Latest inspections");
   if (v.inspections.empty()) None(&out);
   if (!v.inspections.empty()) {
-    absl::StrAppend(&out, "| task | at | head | branch matches | worktree | dirty | forbidden touched | reviewable | problems |\n"
-                          "| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
+    absl::StrAppend(&out,
+                    "| task | at | head | branch matches | worktree | dirty | forbidden touched | reviewable "
+                    "| problems |\n"
+                    "| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
   }
   for (const auto& [task, i] : v.inspections) {
-    absl::StrAppend(&out, "| ", E(task), " | ", T(i.at), " | ", E(i.head.substr(0, 10)), " | ",
-                    YesNo(i.branch_matches), i.branch_matches ? "" : " (" + E(i.branch) + ")", " | ",
-                    i.worktree_exists ? "exists" : "**missing**", " | ",
-                    i.dirty.empty() ? "clean" : absl::StrCat("**", i.dirty.size(), " dirty**"), " | ",
-                    i.forbidden_touched.empty() ? "none"
-                                                : absl::StrCat("**", E(absl::StrJoin(i.forbidden_touched, ", ")), "**"),
-                    " | ", YesNo(i.reviewable), " | ", E(absl::StrJoin(i.problems, "; ")), " |\n");
+    absl::StrAppend(
+        &out, "| ", E(task), " | ", T(i.at), " | ", E(i.head.substr(0, 10)), " | ", YesNo(i.branch_matches),
+        i.branch_matches ? "" : " (" + E(i.branch) + ")", " | ", i.worktree_exists ? "exists" : "**missing**",
+        " | ", i.dirty.empty() ? "clean" : absl::StrCat("**", i.dirty.size(), " dirty**"), " | ",
+        i.forbidden_touched.empty() ? "none"
+                                    : absl::StrCat("**", E(absl::StrJoin(i.forbidden_touched, ", ")), "**"),
+        " | ", YesNo(i.reviewable), " | ", E(absl::StrJoin(i.problems, "; ")), " |\n");
   }
 
   Section(&out, "Tasks");
   if (v.tasks.empty()) None(&out);
   if (!v.tasks.empty()) {
-    absl::StrAppend(&out, "| task | state | in state | age | branch | evidence | title |\n"
-                          "| --- | --- | --- | --- | --- | --- | --- |\n");
+    absl::StrAppend(&out,
+                    "| task | state | in state | age | branch | evidence | title |\n"
+                    "| --- | --- | --- | --- | --- | --- | --- |\n");
   }
   for (const TaskRow& r : v.tasks) {
-    absl::StrAppend(&out, "| ", E(r.id), " | ", E(r.state), r.anomalies > 0 ? " ⚠" : "", " | ", Dur(r.in_state_seconds),
-                    " | ", Dur(r.age_seconds), " | ", E(r.branch), " | ", E(r.evidence), " | ", E(r.title), " |\n");
+    absl::StrAppend(&out, "| ", E(r.id), " | ", E(r.state), r.anomalies > 0 ? " ⚠" : "", " | ",
+                    Dur(r.in_state_seconds), " | ", Dur(r.age_seconds), " | ", E(r.branch), " | ",
+                    E(r.evidence), " | ", E(r.title), " |\n");
   }
   if (v.tasks_hidden > 0) absl::StrAppend(&out, "\n", v.tasks_hidden, " more finished task(s) not shown.\n");
 
   Section(&out, "Timeline");
   if (v.timeline.empty()) None(&out);
-  if (!v.timeline.empty()) absl::StrAppend(&out, "| at | # | task | event | detail |\n| --- | --- | --- | --- | --- |\n");
+  if (!v.timeline.empty())
+    absl::StrAppend(&out, "| at | # | task | event | detail |\n| --- | --- | --- | --- | --- |\n");
   for (const RecentEvent& r : v.timeline) {
     std::string detail = E(r.summary);
     if (!r.note.empty()) absl::StrAppend(&detail, detail.empty() ? "" : " — ", "“", E(r.note), "”");
-    if (r.claim != schema::Claim::reported) absl::StrAppend(&detail, " [", schema::EnumNameClaim(r.claim), "]");
+    if (r.claim != schema::Claim::reported)
+      absl::StrAppend(&detail, " [", schema::EnumNameClaim(r.claim), "]");
     if (!r.anomaly.empty()) absl::StrAppend(&detail, " **anomaly: ", E(r.anomaly), "**");
-    absl::StrAppend(&out, "| ", T(r.at), " | ", r.seq, " | ", E(r.task), " | ", EventTypeName(r.type), " | ", detail,
-                    " |\n");
+    absl::StrAppend(&out, "| ", T(r.at), " | ", r.seq, " | ", E(r.task), " | ", EventTypeName(r.type), " | ",
+                    detail, " |\n");
   }
   return out;
 }

@@ -30,7 +30,8 @@ std::string Pad(absl::string_view s, size_t width) {
 std::string Ids(const std::vector<TaskRow>& rows) {
   if (rows.empty()) return "none";
   std::vector<std::string> parts;
-  for (const TaskRow& r : rows) parts.push_back(absl::StrCat(Clean(r.id), " (", FormatDurationShort(r.in_state_seconds), ")"));
+  for (const TaskRow& r : rows)
+    parts.push_back(absl::StrCat(Clean(r.id), " (", FormatDurationShort(r.in_state_seconds), ")"));
   return absl::StrJoin(parts, ", ");
 }
 
@@ -38,7 +39,8 @@ std::string Happenings(const std::vector<Happened>& items, size_t count) {
   if (items.empty()) return "none";
   std::vector<std::string> ids;
   for (const Happened& h : items) ids.push_back(Clean(h.task));
-  return absl::StrCat(count > items.size() ? absl::StrCat(count, " in all, newest: ") : "", absl::StrJoin(ids, ", "));
+  return absl::StrCat(count > items.size() ? absl::StrCat(count, " in all, newest: ") : "",
+                      absl::StrJoin(ids, ", "));
 }
 
 }  // namespace
@@ -51,24 +53,28 @@ std::string RenderStatusText(const StatusView& v) {
   absl::StrAppend(&out, "lane:         ",
                   v.lane.empty() ? "none open" : absl::StrCat(Clean(v.lane), " (", v.lane_status, ")"), "\n");
   absl::StrAppend(&out, "loop:         ", v.run_mode,
-                  v.run_mode_reason.empty() ? "" : absl::StrCat(" - ", Clean(v.run_mode_reason)), "; ", v.slots_used,
-                  " of ", v.max_concurrency, " slots used\n");
-  absl::StrAppend(&out, "heartbeat:    last ", T(v.last_heartbeat_at), ", next ", T(v.next_heartbeat_at),
-                  v.heartbeat_overdue ? absl::StrCat(" (OVERDUE by ", FormatDurationShort(v.overdue_seconds), ")") : "",
-                  "; missed ", v.missed_since.size(), " since ", T(v.since), "\n");
+                  v.run_mode_reason.empty() ? "" : absl::StrCat(" - ", Clean(v.run_mode_reason)), "; ",
+                  v.slots_used, " of ", v.max_concurrency, " slots used\n");
+  absl::StrAppend(
+      &out, "heartbeat:    last ", T(v.last_heartbeat_at), ", next ", T(v.next_heartbeat_at),
+      v.heartbeat_overdue ? absl::StrCat(" (OVERDUE by ", FormatDurationShort(v.overdue_seconds), ")") : "",
+      "; missed ", v.missed_since.size(), " since ", T(v.since), "\n");
   absl::StrAppend(&out, "active:       ", Ids(v.active), "\n");
   absl::StrAppend(&out, "pending:      ", Ids(v.pending_setup), "\n");
   absl::StrAppend(&out, "for review:   ", Ids(v.ready_for_review), "\n");
   absl::StrAppend(&out, "in review:    ", Ids(v.in_review), "\n");
-  absl::StrAppend(&out, "since:        merged ", Happenings(v.merged, v.merged_count), "; pushed ", Happenings(v.pushed, v.pushed_count),
-                  "; cleaned ", Happenings(v.cleaned, v.cleaned_count), "\n");
+  absl::StrAppend(&out, "since:        merged ", Happenings(v.merged, v.merged_count), "; pushed ",
+                  Happenings(v.pushed, v.pushed_count), "; cleaned ", Happenings(v.cleaned, v.cleaned_count),
+                  "\n");
   if (!v.needs_human.empty()) {
     absl::StrAppend(&out, "\nneeds a human:\n");
-    for (const Attention& a : v.needs_human) absl::StrAppend(&out, "  ", Clean(a.subject), ": ", Clean(a.why), "\n");
+    for (const Attention& a : v.needs_human)
+      absl::StrAppend(&out, "  ", Clean(a.subject), ": ", Clean(a.why), "\n");
   }
   if (!v.left_behind.empty()) {
     absl::StrAppend(&out, "\nleft behind:\n");
-    for (const Attention& a : v.left_behind) absl::StrAppend(&out, "  ", Clean(a.subject), ": ", Clean(a.why), "\n");
+    for (const Attention& a : v.left_behind)
+      absl::StrAppend(&out, "  ", Clean(a.subject), ": ", Clean(a.why), "\n");
     if (v.left_behind_count > v.left_behind.size()) {
       absl::StrAppend(&out, "  and ", v.left_behind_count - v.left_behind.size(), " more\n");
     }

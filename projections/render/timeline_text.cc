@@ -26,8 +26,7 @@ bool NeedsQuotes(const std::string& s) { return s.find(' ') != std::string::npos
 
 }  // namespace
 
-std::string SummarizePayload(const nlohmann::json& payload, const EventTypeInfo* info,
-                             size_t max_fields) {
+std::string SummarizePayload(const nlohmann::json& payload, const EventTypeInfo* info, size_t max_fields) {
   // Schema order puts the telling fields (title, commit, verdict) first.
   std::vector<std::string> keys;
   if (info != nullptr) {
@@ -57,7 +56,8 @@ std::string SummarizePayload(const nlohmann::json& payload, const EventTypeInfo*
           absl::StrAppend(&items, " +", value.size() - 2);
           break;
         }
-        absl::StrAppend(&items, n == 0 ? "" : " ", item.is_string() ? Short(item.get<std::string>()) : item.dump());
+        absl::StrAppend(&items, n == 0 ? "" : " ",
+                        item.is_string() ? Short(item.get<std::string>()) : item.dump());
         ++n;
       }
       text = absl::StrCat("[", items, "]");
@@ -72,10 +72,10 @@ std::string SummarizePayload(const nlohmann::json& payload, const EventTypeInfo*
   return out;
 }
 
-std::string FormatTimelineLine(const LoggedEvent& e, const EventTypeInfo* info,
-                               const nlohmann::json& payload, std::optional<int64_t> prev_time_ns,
-                               absl::TimeZone zone) {
-  const std::string type_name = info != nullptr ? info->name : absl::StrCat("type-", static_cast<int>(e.type()));
+std::string FormatTimelineLine(const LoggedEvent& e, const EventTypeInfo* info, const nlohmann::json& payload,
+                               std::optional<int64_t> prev_time_ns, absl::TimeZone zone) {
+  const std::string type_name =
+      info != nullptr ? info->name : absl::StrCat("type-", static_cast<int>(e.type()));
   const std::string when = absl::FormatTime("%Y-%m-%d %H:%M:%S", absl::FromUnixNanos(e.time_ns()), zone);
   std::string gap = "";
   if (prev_time_ns) {
@@ -92,7 +92,8 @@ std::string FormatTimelineLine(const LoggedEvent& e, const EventTypeInfo* info,
     absl::StrAppend(&line, " evidence=", ev.evidence()->str());
   }
   if (ev.note() != nullptr && ev.note()->size() > 0) absl::StrAppend(&line, "  \"", ev.note()->str(), "\"");
-  if (ev.claim() != schema::Claim::reported) absl::StrAppend(&line, "  (", schema::EnumNameClaim(ev.claim()), ")");
+  if (ev.claim() != schema::Claim::reported)
+    absl::StrAppend(&line, "  (", schema::EnumNameClaim(ev.claim()), ")");
   if (!e.anomaly().empty()) absl::StrAppend(&line, "  !! anomaly: ", std::string(e.anomaly()));
   return line;
 }

@@ -21,15 +21,13 @@ namespace orch {
 // `info` is the event's type (nullptr when this binary does not know it);
 // `payload` its payload JSON (EventSchema::PayloadToJson); `prev_time_ns`
 // the previous printed event's time, if any.
-std::string FormatTimelineLine(const LoggedEvent& e, const EventTypeInfo* info,
-                               const nlohmann::json& payload, std::optional<int64_t> prev_time_ns,
-                               absl::TimeZone zone);
+std::string FormatTimelineLine(const LoggedEvent& e, const EventTypeInfo* info, const nlohmann::json& payload,
+                               std::optional<int64_t> prev_time_ns, absl::TimeZone zone);
 
 // The payload's key fields in schema order, compact:
 // "commit=4f2a9c1d0e files=[a.cc b.cc +3]". Empty lists and false flags
 // are left out.
-std::string SummarizePayload(const nlohmann::json& payload, const EventTypeInfo* info,
-                             size_t max_fields = 5);
+std::string SummarizePayload(const nlohmann::json& payload, const EventTypeInfo* info, size_t max_fields = 5);
 
 }  // namespace orch
 

@@ -43,7 +43,9 @@ TEST_F(BadInputTest, UnknownTypeInJson) {
   ExpectRefused({"emit", "--json", R"({"type":"deployed","task":"T1"})"}, 2, "'deployed'");
 }
 
-TEST_F(BadInputTest, MalformedJson) { ExpectRefused({"emit", "--json", "{\"type\": \"note\","}, 2, "{\"type\": \"note\","); }
+TEST_F(BadInputTest, MalformedJson) {
+  ExpectRefused({"emit", "--json", "{\"type\": \"note\","}, 2, "{\"type\": \"note\",");
+}
 
 TEST_F(BadInputTest, MalformedJsonlLineIsNamedAndNothingOfTheBatchLands) {
   ExpectRefused({"emit", "--jsonl", "-"}, 2, "line 2",
@@ -68,7 +70,9 @@ TEST_F(BadInputTest, BadTime) {
   ExpectRefused({"emit", "heartbeat", "--next-expected-at", "soon"}, 2, "\"soon\"");
 }
 
-TEST_F(BadInputTest, MissingRequiredFlag) { ExpectRefused({"emit", "committed", "--commit", "abc"}, 2, "--task"); }
+TEST_F(BadInputTest, MissingRequiredFlag) {
+  ExpectRefused({"emit", "committed", "--commit", "abc"}, 2, "--task");
+}
 
 TEST_F(BadInputTest, BadEnumAndEvidenceValues) {
   ExpectRefused({"emit", "--json", R"({"type":"reviewed","task":"T1","verdict":"maybe"})"}, 2, "\"maybe\"");
@@ -76,7 +80,8 @@ TEST_F(BadInputTest, BadEnumAndEvidenceValues) {
 }
 
 TEST_F(BadInputTest, ImpossibleTransitionIsAConflict) {
-  ExpectRefused({"emit", "merged", "--task", "T1", "--merge-commit", "abc"}, 3, "only accepted work may be merged");
+  ExpectRefused({"emit", "merged", "--task", "T1", "--merge-commit", "abc"}, 3,
+                "only accepted work may be merged");
   ExpectRefused({"emit", "cleaned", "--task", "T1"}, 3, "proof the work is safe");
 }
 
@@ -99,7 +104,7 @@ TEST_F(BadInputTest, LockedStorePastTheBound) {
   auto holder = EventStore::Open(store_, o);
   ASSERT_TRUE(holder.ok()) << holder.status();
   RunResult r = orch::testing::Run({OrchBin(), "--store", store_, "emit", "note", "--text", "x"}, "",
-                    {{"ORCH_LOCK_TIMEOUT", "1"}});
+                                   {{"ORCH_LOCK_TIMEOUT", "1"}});
   EXPECT_EQ(r.exit_code, 4) << r.err;
   EXPECT_NE(r.err.find("locked"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find(store_), std::string::npos) << r.err;

@@ -44,7 +44,8 @@ TEST(ConcurrencyTest, ThirtyTwoEmittersAtOnceAllLandGapFree) {
   for (const auto& r : results) {
     ASSERT_EQ(r.exit_code, 0) << r.err;
     uint64_t seq = 0;
-    ASSERT_TRUE(absl::SimpleAtoi(absl::StripAsciiWhitespace(r.out), &seq)) << "out: " << r.out << " err: " << r.err;
+    ASSERT_TRUE(absl::SimpleAtoi(absl::StripAsciiWhitespace(r.out), &seq))
+        << "out: " << r.out << " err: " << r.err;
     printed.insert(seq);
   }
   EXPECT_EQ(printed.size(), static_cast<size_t>(kProcs)) << "a sequence was handed out twice";
@@ -68,7 +69,8 @@ TEST(CrashTest, EmitLoopKilledMidFlightLosesNothingItAcknowledged) {
   ASSERT_EQ(Orch(store, {"init"}).exit_code, 0);
   int out_pipe[2];
   ASSERT_EQ(pipe(out_pipe), 0);
-  const std::string loop = "i=0; while true; do i=$((i+1)); \"$ORCH\" --store \"$STORE\" emit note --text \"n$i\" || exit 9; done";
+  const std::string loop =
+      "i=0; while true; do i=$((i+1)); \"$ORCH\" --store \"$STORE\" emit note --text \"n$i\" || exit 9; done";
   pid_t pid = fork();
   if (pid == 0) {
     setpgid(0, 0);
@@ -109,7 +111,8 @@ TEST(CrashTest, EmitLoopKilledMidFlightLosesNothingItAcknowledged) {
   EXPECT_EQ(v.exit_code, 0) << v.out << v.err;
   std::set<uint64_t> in_log;
   for (const auto& e : ReplayJsonl(store)) in_log.insert(e["seq"].get<uint64_t>());
-  for (uint64_t seq : acknowledged) EXPECT_TRUE(in_log.count(seq)) << "acknowledged seq " << seq << " is lost";
+  for (uint64_t seq : acknowledged)
+    EXPECT_TRUE(in_log.count(seq)) << "acknowledged seq " << seq << " is lost";
   // Nothing beyond what was printed, except at most the one in flight.
   EXPECT_LE(in_log.size(), acknowledged.size() + 2);
 }

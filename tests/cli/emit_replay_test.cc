@@ -40,8 +40,8 @@ class EmitReplayTest : public ::testing::Test {
 
 TEST_F(EmitReplayTest, TypedFlagsLandInThePayloadFieldForField) {
   EXPECT_EQ(Emit({"dispatched", "--task", "T1", "--title", "Checkout <form>", "--branch", "task/t1",
-                  "--allowed", "web/**", "--allowed", "api/**", "--runtime-budget-minutes", "45",
-                  "--actor", "orchestrator", "--note", "first", "--at", "2026-11-24T22:05:00Z"}),
+                  "--allowed", "web/**", "--allowed", "api/**", "--runtime-budget-minutes", "45", "--actor",
+                  "orchestrator", "--note", "first", "--at", "2026-11-24T22:05:00Z"}),
             "2");
   RunResult r = Orch(store_, {"replay", "--json", "--task", "T1"});
   auto events = Jsonl(r.out);
@@ -76,10 +76,12 @@ TEST_F(EmitReplayTest, JsonOutputAndJsonInput) {
 }
 
 TEST_F(EmitReplayTest, JsonlBatchIsAtomicAndOrdered) {
-  const std::string batch =
-      R"({"type":"dispatched","task":"A","title":"a"})" "\n"
-      R"({"type":"worktree-ready","task":"A","payload":{"worktree":"/w/a"}})" "\n"
-      R"({"type":"committed","task":"A","commit":"c1"})" "\n";
+  const std::string batch = R"({"type":"dispatched","task":"A","title":"a"})"
+                            "\n"
+                            R"({"type":"worktree-ready","task":"A","payload":{"worktree":"/w/a"}})"
+                            "\n"
+                            R"({"type":"committed","task":"A","commit":"c1"})"
+                            "\n";
   RunResult r = Orch(store_, {"emit", "--jsonl", "-"}, batch);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   auto results = Jsonl(r.out);
@@ -88,7 +90,10 @@ TEST_F(EmitReplayTest, JsonlBatchIsAtomicAndOrdered) {
   EXPECT_EQ(results[2]["version"], 3);
   // The second batch fails on its last line: none of it lands.
   r = Orch(store_, {"emit", "--jsonl", "-"},
-           R"({"type":"note","text":"x"})" "\n" R"({"type":"merged","task":"A"})" "\n");
+           R"({"type":"note","text":"x"})"
+           "\n"
+           R"({"type":"merged","task":"A"})"
+           "\n");
   EXPECT_EQ(r.exit_code, 3);
   EXPECT_EQ(Jsonl(Orch(store_, {"replay", "--json"}).out).size(), 4u);
 }
@@ -116,15 +121,22 @@ TEST_F(EmitReplayTest, ObservedImpossibleStepIsRecordedAsAnAnomaly) {
 }
 
 TEST_F(EmitReplayTest, OverclaimedEvidenceIsRefused) {
-  const std::string batch =
-      R"({"type":"dispatched","task":"T1"})" "\n" R"({"type":"worktree-ready","task":"T1"})" "\n"
-      R"({"type":"completed","task":"T1"})" "\n"
-      R"({"type":"gate","task":"T1","command":"ctest","result":"pass","label":"local"})" "\n";
+  const std::string batch = R"({"type":"dispatched","task":"T1"})"
+                            "\n"
+                            R"({"type":"worktree-ready","task":"T1"})"
+                            "\n"
+                            R"({"type":"completed","task":"T1"})"
+                            "\n"
+                            R"({"type":"gate","task":"T1","command":"ctest","result":"pass","label":"local"})"
+                            "\n";
   ASSERT_EQ(Orch(store_, {"emit", "--jsonl", "-"}, batch).exit_code, 0);
-  RunResult r = Orch(store_, {"emit", "reviewed", "--task", "T1", "--verdict", "accepted", "--evidence", "direct"});
+  RunResult r =
+      Orch(store_, {"emit", "reviewed", "--task", "T1", "--verdict", "accepted", "--evidence", "direct"});
   EXPECT_EQ(r.exit_code, 3);
   EXPECT_NE(r.err.find("overclaims"), std::string::npos) << r.err;
-  EXPECT_EQ(Orch(store_, {"emit", "reviewed", "--task", "T1", "--verdict", "accepted", "--evidence", "local"}).exit_code, 0);
+  EXPECT_EQ(Orch(store_, {"emit", "reviewed", "--task", "T1", "--verdict", "accepted", "--evidence", "local"})
+                .exit_code,
+            0);
 }
 
 TEST_F(EmitReplayTest, ReplayFiltersByTaskTypeAndTime) {
@@ -141,7 +153,8 @@ TEST_F(EmitReplayTest, ReplayFiltersByTaskTypeAndTime) {
   };
   EXPECT_EQ(seqs({"--task", "T2"}), (std::vector<int>{3, 5}));
   EXPECT_EQ(seqs({"--type", "dispatched", "--type", "heartbeat"}), (std::vector<int>{2, 3, 4}));
-  EXPECT_EQ(seqs({"--since", "2026-11-24T22:30:00Z", "--until", "2026-11-25T01:30:00Z"}), (std::vector<int>{3, 4}));
+  EXPECT_EQ(seqs({"--since", "2026-11-24T22:30:00Z", "--until", "2026-11-25T01:30:00Z"}),
+            (std::vector<int>{3, 4}));
   EXPECT_EQ(seqs({"--since", "seq:4"}), (std::vector<int>{4, 5}));
   EXPECT_EQ(seqs({"--until", "seq:2"}), (std::vector<int>{1, 2}));
   const std::string text = Orch(store_, {"replay", "--since", "seq:2"}).out;

@@ -22,7 +22,8 @@ bool Has(const std::vector<std::string>& v, const std::string& s) {
 }
 
 bool AnyContains(const std::vector<std::string>& v, const std::string& s) {
-  return std::any_of(v.begin(), v.end(), [&](const std::string& x) { return x.find(s) != std::string::npos; });
+  return std::any_of(v.begin(), v.end(),
+                     [&](const std::string& x) { return x.find(s) != std::string::npos; });
 }
 
 class ChecklistTest : public ::testing::Test {
@@ -143,7 +144,8 @@ TEST_F(ChecklistTest, RenameOutOfAForbiddenPlaceTouchesBothSides) {
   Git(wt_, {"mv", "secrets/prod.key", "src/prod.key"});
   world_.Commit(wt_, {{"reviews/T1.md", "r\n"}});
   Checklist c = Inspect();
-  auto rename = std::find_if(c.changes.begin(), c.changes.end(), [](const ChangedPath& p) { return p.status == 'R'; });
+  auto rename =
+      std::find_if(c.changes.begin(), c.changes.end(), [](const ChangedPath& p) { return p.status == 'R'; });
   ASSERT_NE(rename, c.changes.end());
   EXPECT_EQ(rename->old_path, "secrets/prod.key");
   EXPECT_EQ(rename->path, "src/prod.key");

@@ -12,8 +12,11 @@ GitWorld::GitWorld(bool with_store) {
   remote = dir_.Sub("remote.git");
   store = dir_.Sub("store");
   InitRepo(repo);
-  base = Commit(repo, {{"README.md", "hello\n"}, {"src/app.cc", "int main() {}\n"},
-                       {"secrets/prod.key", "k\n"}, {"src/lib/util.cc", "// util\n"}},
+  base = Commit(repo,
+                {{"README.md", "hello\n"},
+                 {"src/app.cc", "int main() {}\n"},
+                 {"secrets/prod.key", "k\n"},
+                 {"src/lib/util.cc", "// util\n"}},
                 "init");
   Git(dir_.path(), {"init", "-q", "--bare", "-b", "main", remote});
   Git(repo, {"remote", "add", "origin", remote});
@@ -46,8 +49,8 @@ std::string GitWorld::AddWorktree(const std::string& name, const std::string& br
 
 void GitWorld::Dispatch(const std::string& task, const std::string& branch, const std::string& worktree,
                         const std::vector<std::string>& extra) {
-  std::vector<std::string> args = {"emit", "dispatched", "--task", task, "--title", task, "--branch", branch,
-                                   "--base-commit", base};
+  std::vector<std::string> args = {"emit",     "dispatched", "--task",        task, "--title", task,
+                                   "--branch", branch,       "--base-commit", base};
   args.insert(args.end(), extra.begin(), extra.end());
   RunResult r = Orch(args);
   ASSERT_EQ(r.exit_code, 0) << r.err;

@@ -101,7 +101,8 @@ TEST_F(InspectCliTest, EmitCommittedFromGit) {
   EXPECT_EQ(e.payload["files"], nlohmann::json::array({"src/a.cc", "src/lib/util.cc", "src/lib/helpers.cc"}));
 
   // A commit given on the command line is checked against the repository.
-  r = w_.Orch({"emit", "committed", "--task", "T1", "--from-git", "--commit", "0000000000000000000000000000000000000001"});
+  r = w_.Orch({"emit", "committed", "--task", "T1", "--from-git", "--commit",
+               "0000000000000000000000000000000000000001"});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_EQ(Lines(r.err), 1) << r.err;
 }

@@ -169,7 +169,8 @@ TEST(ObserveTest, WorktreeAndBranchLeftBehindAfterCleaned) {
   const std::string wt = w.AddWorktree("wt1", "task/t1");
   w.Dispatch("T1", "task/t1", wt);
   ASSERT_EQ(w.Orch({"emit", "abandoned", "--task", "T1", "--reason", "obsolete"}).exit_code, 0);
-  ASSERT_EQ(w.Orch({"emit", "cleaned", "--task", "T1", "--worktree-removed", "--branch-deleted"}).exit_code, 0);
+  ASSERT_EQ(w.Orch({"emit", "cleaned", "--task", "T1", "--worktree-removed", "--branch-deleted"}).exit_code,
+            0);
   ASSERT_EQ(w.StateOf("T1"), TaskState::kCleaned);
   nlohmann::json f;
   auto appended = ReportThenReconcile(w, "left-behind", &f);

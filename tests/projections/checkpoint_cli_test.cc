@@ -15,9 +15,10 @@ TEST(CheckpointCli, CheckpointedPagesEqualRebuiltPages) {
   EmitLines(store, first);
   ASSERT_EQ(Orch(store, {"status"}).exit_code, 0);  // leaves a checkpoint at #40
   EmitLines(store, rest, /*create=*/false);
-  for (const std::vector<std::string>& args :
-       {std::vector<std::string>{"ledger"}, {"status", "--format", "json"}, {"status", "--format", "md"},
-        {"status", "--format", "html"}}) {
+  for (const std::vector<std::string>& args : {std::vector<std::string>{"ledger"},
+                                               {"status", "--format", "json"},
+                                               {"status", "--format", "md"},
+                                               {"status", "--format", "html"}}) {
     RunResult warm = Orch(store, Pinned(args));
     std::vector<std::string> rebuild = Pinned(args);
     rebuild.push_back("--rebuild");

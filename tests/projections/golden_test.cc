@@ -33,9 +33,9 @@ TEST_F(NightTest, RendersTheGoldenFiles) {
 
 TEST_F(NightTest, StatusHtmlIsSelfContainedAndEscapesEventText) {
   const std::string html = Out(Pinned({"status", "--format", "html"}));
-  for (const char* id : {"next-action", "glance", "active", "pending-setup", "ready-for-review", "needs-human",
-                         "since", "left-behind", "heartbeats", "anomalies", "drift", "inspections", "picture",
-                         "tasks", "timeline"}) {
+  for (const char* id :
+       {"next-action", "glance", "active", "pending-setup", "ready-for-review", "needs-human", "since",
+        "left-behind", "heartbeats", "anomalies", "drift", "inspections", "picture", "tasks", "timeline"}) {
     EXPECT_NE(html.find(std::string("<section id=\"") + id + "\""), std::string::npos) << id;
   }
   EXPECT_NE(html.find("<meta name=\"viewport\""), std::string::npos);

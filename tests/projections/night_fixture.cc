@@ -10,9 +10,7 @@
 
 namespace orch::testing {
 
-std::string NightFile(const std::string& name) {
-  return SourceDir() + "/fixtures/night-01/" + name;
-}
+std::string NightFile(const std::string& name) { return SourceDir() + "/fixtures/night-01/" + name; }
 
 std::vector<std::string> NightLines() {
   std::istringstream in(ReadFile(NightFile("events.jsonl")));

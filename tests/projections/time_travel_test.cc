@@ -44,9 +44,9 @@ TEST_F(TimeTravelTest, AtElevenPmTheFirstTaskIsInReview) {
 
 TEST_F(TimeTravelTest, AfterTheLaneSwitchTheMissedHeartbeatIsOnRecord) {
   const json s = StatusAt("2026-11-25T02:10:00Z");
-  const std::map<std::string, std::string> expected = {
-      {"T1", "cleaned"}, {"T2", "rejected"}, {"T3", "blocked"}, {"T4", "stale-needs-inspection"},
-      {"T5", "pushed"},  {"T6", "active"}};
+  const std::map<std::string, std::string> expected = {{"T1", "cleaned"}, {"T2", "rejected"},
+                                                       {"T3", "blocked"}, {"T4", "stale-needs-inspection"},
+                                                       {"T5", "pushed"},  {"T6", "active"}};
   EXPECT_EQ(States(s), expected);
   EXPECT_EQ(s["lane"]["id"], "search");
   EXPECT_EQ(s["heartbeat"]["missedTotal"], 1);
@@ -57,9 +57,9 @@ TEST_F(TimeTravelTest, AfterTheLaneSwitchTheMissedHeartbeatIsOnRecord) {
 TEST_F(TimeTravelTest, AtTheEndEveryStateOfTheMorningIsThere) {
   const json s = StatusAt("seq:77");
   const std::map<std::string, std::string> expected = {
-      {"T1", "cleaned"},  {"T2", "rejected"},      {"T3", "abandoned"},          {"T4", "stale-needs-inspection"},
-      {"T5", "pushed"},   {"T6", "active"},        {"T7", "pending-setup"},      {"T8", "completed-unreviewed"},
-      {"T9", "blocked"},  {"T10", "cleanup-needed"}};
+      {"T1", "cleaned"}, {"T2", "rejected"},       {"T3", "abandoned"},     {"T4", "stale-needs-inspection"},
+      {"T5", "pushed"},  {"T6", "active"},         {"T7", "pending-setup"}, {"T8", "completed-unreviewed"},
+      {"T9", "blocked"}, {"T10", "cleanup-needed"}};
   EXPECT_EQ(States(s), expected);
   EXPECT_EQ(s["loop"]["runMode"], "draining");
   EXPECT_EQ(s["next"]["action"], "review");

@@ -93,8 +93,8 @@ std::string SourceDir() {
   return dir != nullptr ? dir : ORCH_SOURCE_DIR;
 }
 
-RunResult Orch(const std::string& store, const std::vector<std::string>& args,
-               const std::string& stdin_text, const std::string& cwd) {
+RunResult Orch(const std::string& store, const std::vector<std::string>& args, const std::string& stdin_text,
+               const std::string& cwd) {
   std::vector<std::string> argv = {OrchBin(), "--store", store};
   argv.insert(argv.end(), args.begin(), args.end());
   return Run(argv, cwd, {}, stdin_text);
@@ -104,8 +104,10 @@ std::string Git(const std::string& repo, const std::vector<std::string>& args) {
   std::vector<std::string> argv = {"git", "-C", repo};
   argv.insert(argv.end(), args.begin(), args.end());
   RunResult r = Run(argv, "",
-                    {{"GIT_AUTHOR_NAME", "Test"}, {"GIT_AUTHOR_EMAIL", "test@example.com"},
-                     {"GIT_COMMITTER_NAME", "Test"}, {"GIT_COMMITTER_EMAIL", "test@example.com"}});
+                    {{"GIT_AUTHOR_NAME", "Test"},
+                     {"GIT_AUTHOR_EMAIL", "test@example.com"},
+                     {"GIT_COMMITTER_NAME", "Test"},
+                     {"GIT_COMMITTER_EMAIL", "test@example.com"}});
   EXPECT_EQ(r.exit_code, 0) << "git " << args[0] << ": " << r.err;
   return r.out;
 }

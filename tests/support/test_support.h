@@ -32,8 +32,7 @@ struct RunResult {
 // Runs `argv` (argv[0] is looked up on PATH unless it has a slash) in `cwd`
 // with extra environment variables, feeding `stdin_text`.
 RunResult Run(const std::vector<std::string>& argv, const std::string& cwd = "",
-              const std::map<std::string, std::string>& env = {},
-              const std::string& stdin_text = "");
+              const std::map<std::string, std::string>& env = {}, const std::string& stdin_text = "");
 
 // The orch binary under test ($ORCH_BIN, set by CMake).
 std::string OrchBin();

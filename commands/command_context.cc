@@ -11,32 +11,48 @@ namespace orch {
 
 namespace {
 
-absl::Duration LockTimeout() {
+// How long a writer waits in the queue: $ORCH_LOCK_TIMEOUT, default 10s.
+absl::StatusOr<absl::Duration> LockTimeout() {
   const char* v = std::getenv("ORCH_LOCK_TIMEOUT");
-  if (v == nullptr) return absl::Seconds(10);
+  if (v == nullptr || *v == '\0') return absl::Seconds(10);
   auto secs = ParseDurationSeconds(v);
-  return secs.ok() ? absl::Seconds(*secs) : absl::Seconds(10);
+  if (!secs.ok() || *secs < 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("bad ORCH_LOCK_TIMEOUT '", v, "': give a duration such as 10s"));
+  }
+  return absl::Seconds(*secs);
+}
+
+StoreOptions BaseOptions(const CommandContext& ctx) {
+  StoreOptions o;
+  o.env = ctx.env;
+  std::ostream* err = ctx.err;
+  o.warn = [err](const std::string& text) { *err << "orch: warning: " << text << "\n"; };
+  return o;
 }
 
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<EventStore>> OpenStoreForWrite(const CommandContext& ctx, bool create) {
+absl::StatusOr<StoreOptions> WriterOptions(const CommandContext& ctx) {
+  StoreOptions o = BaseOptions(ctx);
+  ORCH_ASSIGN_OR_RETURN(o.lock_timeout, LockTimeout());
+  return o;
+}
+
+absl::StatusOr<std::unique_ptr<EventStore>> OpenStoreForWrite(const CommandContext& ctx, bool create,
+                                                              bool shared_group) {
   ORCH_ASSIGN_OR_RETURN(std::string dir, ResolveStoreDir(ctx));
-  StoreOptions o;
-  o.env = ctx.env;
+  ORCH_ASSIGN_OR_RETURN(StoreOptions o, WriterOptions(ctx));
   o.create_if_missing = create;
-  o.lock_timeout = LockTimeout();
+  o.shared_group = shared_group;
   return EventStore::Open(dir, o);
 }
 
-absl::StatusOr<std::unique_ptr<EventStore>> OpenStoreForRead(const CommandContext& ctx) {
+absl::StatusOr<std::unique_ptr<EventStore>> OpenStoreForRead(const CommandContext& ctx, bool allow_damaged) {
   ORCH_ASSIGN_OR_RETURN(std::string dir, ResolveStoreDir(ctx));
-  StoreOptions o;
-  o.env = ctx.env;
-  o.lock_timeout = absl::ZeroDuration();
-  auto store = EventStore::Open(dir, o);
-  if (store.ok() || !absl::IsUnavailable(store.status())) return store;
+  StoreOptions o = BaseOptions(ctx);
   o.follower = true;
+  o.allow_damaged = allow_damaged;
   return EventStore::Open(dir, o);
 }
 

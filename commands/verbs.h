@@ -16,6 +16,7 @@ void RegisterLedger(CLI::App& app, CommandContext& ctx);   // ledger.cc
 void RegisterExport(CLI::App& app, CommandContext& ctx);   // export.cc
 void RegisterInspect(CLI::App& app, CommandContext& ctx);  // inspect.cc
 void RegisterObserve(CLI::App& app, CommandContext& ctx);  // observe.cc
+void RegisterRecover(CLI::App& app, CommandContext& ctx);  // recover.cc
 
 // Exit code of `orch inspect` when the unit is not reviewable (docs/git.md).
 inline constexpr int kExitNotReviewable = 5;

@@ -2,6 +2,7 @@
 #include <memory>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "base/status_macros.h"
 #include "commands/verbs.h"
 #include "eventstore/sha256.h"
@@ -22,19 +23,35 @@ absl::Status RunVerify(const VerifyOptions& o, CommandContext& ctx) {
     if (!o.quiet && !o.json) *ctx.err << "verified " << n << " events...\r" << std::flush;
   }));
   const Head head = store->head();
+  // Losses a recovery acknowledged: "19-21 (recovered at seq 22)".
+  std::vector<std::string> losses;
+  uint64_t lost = 0;
+  nlohmann::json acknowledged = nlohmann::json::array();
+  for (const AcknowledgedLoss& a : report.acknowledged) {
+    losses.push_back(absl::StrCat(a.from == a.to ? absl::StrCat(a.from) : absl::StrCat(a.from, "-", a.to),
+                                  " (recorded at seq ", a.recorded_at, ")"));
+    lost += a.to - a.from + 1;
+    acknowledged.push_back({{"from", a.from}, {"to", a.to}, {"recorded_at", a.recorded_at}});
+  }
   if (o.json) {
     nlohmann::json j = {{"intact", report.intact()},
                         {"checked", report.checked},
                         {"head_seq", head.seq},
-                        {"head_hash", ToHex(head.hash)}};
+                        {"head_hash", ToHex(head.hash)},
+                        {"acknowledged_losses", acknowledged}};
     if (!report.intact()) {
       j["first_bad_seq"] = report.first_bad_seq;
       j["problem"] = report.problem;
     }
     *ctx.out << j.dump() << "\n";
-  } else if (report.intact()) {
+  } else if (report.intact() && losses.empty()) {
     *ctx.out << "ok: " << report.checked << " events, chain intact, checksums ok; head " << head.seq << " "
              << ToHex(head.hash) << "\n";
+  } else if (report.intact()) {
+    *ctx.out << "ok: " << report.checked << " events, chain intact except " << lost
+             << (lost == 1 ? " event" : " events")
+             << " lost to damage and acknowledged by `orch recover`: seq " << absl::StrJoin(losses, ", ")
+             << "; checksums ok; head " << head.seq << " " << ToHex(head.hash) << "\n";
   }
   if (!report.intact()) {
     return absl::DataLossError(absl::StrCat(
@@ -54,7 +71,8 @@ void RegisterVerify(CLI::App& app, CommandContext& ctx) {
   sub->add_flag("--quiet,-q", o->quiet, "No progress output");
   sub->footer(
       "Example:\n  orch verify && echo intact\n"
-      "Exit 0 only when every event is present, unchanged and chained; 4 names the first bad seq.\n"
+      "Exit 0 only when every event is present, unchanged and chained (events a recovery lost and\n"
+      "recorded are named, not hidden); 4 names the first bad seq.\n"
       "Copy the printed head hash elsewhere (a git note, a ticket): a chain held only in the\n"
       "store cannot reveal a rewritten tail, a copied head can.");
   sub->callback([o, &ctx]() { ctx.result = RunVerify(*o, ctx); });

@@ -100,6 +100,30 @@ class PosixFileLock : public FileLock {
   const int fd_;
 };
 
+// open(2) that creates the file with `mode` exactly: the umask would strip
+// the group bits of a shared store. Only a file this call creates gets the
+// mode (another member's file keeps its own). -1 and errno on failure.
+int OpenCreating(const std::string& path, int flags, bool exclusive, uint32_t mode) {
+  int fd;
+  do {
+    fd = ::open(path.c_str(), flags | O_CREAT | O_EXCL | O_NOFOLLOW, mode);
+  } while (fd < 0 && errno == EINTR);
+  if (fd >= 0) {
+    if ((mode & 0070) != 0 && ::fchmod(fd, mode) != 0) {
+      const int err = errno;
+      ::close(fd);
+      errno = err;
+      return -1;
+    }
+    return fd;
+  }
+  if (errno != EEXIST || exclusive) return -1;
+  do {
+    fd = ::open(path.c_str(), flags, mode);
+  } while (fd < 0 && errno == EINTR);
+  return fd;
+}
+
 // What a lock waiter thread and the thread that started it share. The
 // waiter blocks in F_OFD_SETLKW (woken by the kernel when the holder
 // releases); the caller waits on `cv` no longer than its timeout. When the
@@ -126,13 +150,8 @@ void SystemEnv::SleepForMicros(int64_t micros) {
 
 absl::StatusOr<std::unique_ptr<WritableFile>> SystemEnv::NewWritableFile(const std::string& path,
                                                                          const WritableFileOptions& o) {
-  int flags = O_WRONLY | O_CREAT | O_CLOEXEC;
-  flags |= o.append ? O_APPEND : O_TRUNC;
-  if (o.exclusive) flags |= O_EXCL | O_NOFOLLOW;
-  int fd;
-  do {
-    fd = ::open(path.c_str(), flags, o.mode);
-  } while (fd < 0 && errno == EINTR);
+  const int flags = O_WRONLY | O_CLOEXEC | (o.append ? O_APPEND : O_TRUNC);
+  int fd = OpenCreating(path, flags, o.exclusive, o.mode);
   if (fd < 0) return ErrnoStatus("cannot create", path, errno);
   uint64_t size = 0;
   if (o.append) {
@@ -216,7 +235,7 @@ absl::StatusOr<uint64_t> SystemEnv::FreeSpace(const std::string& path) {
 
 absl::StatusOr<std::unique_ptr<FileLock>> SystemEnv::LockFile(const std::string& path, uint32_t mode,
                                                               absl::Duration timeout) {
-  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, mode);
+  const int fd = OpenCreating(path, O_RDWR | O_CLOEXEC | O_NOFOLLOW, /*exclusive=*/false, mode);
   if (fd < 0) return ErrnoStatus("cannot open lock file", path, errno);
   struct flock whole = {};
   whole.l_type = F_WRLCK;

@@ -55,7 +55,9 @@ class FileLock {
 };
 
 struct WritableFileOptions {
-  uint32_t mode = 0600;  // for a file this call creates (umask still applies)
+  // For a file this call creates; group bits are set exactly (a shared
+  // store's umask would strip them), otherwise the umask applies.
+  uint32_t mode = 0600;
   // O_EXCL | O_NOFOLLOW: fail with AlreadyExists when the name is taken,
   // never follow a planted symlink (temporary files).
   bool exclusive = false;

@@ -205,9 +205,10 @@ absl::Status RocksDbEventStore::ScanRange(const EventQuery& q,
     const uint64_t seq = keys::TrailingSeq(k);
     if (seq != expect) {
       if (!Acknowledged(expect, seq - 1)) {
-        inner = Damage(absl::StrCat(seq - expect == 1 ? "event " : "events ", expect,
-                                    seq - expect == 1 ? "" : absl::StrCat("-", seq - 1),
-                                    " missing before event ", seq));
+        inner = Damage(seq - expect == 1
+                           ? absl::StrCat("event ", expect, " is missing (the next present is ", seq, ")")
+                           : absl::StrCat("events ", expect, "-", seq - 1,
+                                          " are missing (the next present is ", seq, ")"));
         if (!inner.ok()) return false;
       }
       prev.clear();

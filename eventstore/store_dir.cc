@@ -26,8 +26,11 @@ bool Alive(pid_t pid) { return pid > 0 && (::kill(pid, 0) == 0 || errno != ESRCH
 }  // namespace
 
 absl::StatusOr<StoreModes> PrepareStoreDir(Env& env, const std::string& dir, bool create, bool shared_group) {
+  struct stat st;
+  const std::string current = (fs::path(dir) / "CURRENT").string();
+  const bool exists = ::stat(current.c_str(), &st) == 0;
+  if (!exists && errno != ENOENT) return ErrnoStatus("cannot open store", dir, errno);  // EACCES, ...
   std::error_code ec;
-  const bool exists = fs::exists(fs::path(dir) / "CURRENT", ec);
   if (!exists && !create) {
     return absl::FailedPreconditionError(
         absl::StrCat("no orch store at ", dir, " (run `orch init`, or set --store / ORCH_STORE)"));
@@ -38,7 +41,6 @@ absl::StatusOr<StoreModes> PrepareStoreDir(Env& env, const std::string& dir, boo
     absl::Status made = env.CreateDir(dir, shared_group ? 02770 : 0700);
     if (!made.ok() && !absl::IsAlreadyExists(made)) return made;
   }
-  struct stat st;
   if (::stat(dir.c_str(), &st) != 0) return ErrnoStatus("cannot open store", dir, errno);
   StoreModes modes;
   if (st.st_mode & S_IWGRP) {

@@ -77,7 +77,10 @@ absl::StatusOr<WalInspection> InspectWals(const std::string& dir) {
   uint64_t last_intact = 0;
   for (const auto& [number, name] : *logs) {
     uint64_t size = 0;
-    auto bytes = ReadRange((fs::path(dir) / name).string(), 0, &size);
+    const std::string path = (fs::path(dir) / name).string();
+    auto bytes = ReadRange(path, 0, &size);
+    std::error_code ec;
+    if (!bytes.ok() && !fs::exists(path, ec)) continue;  // retired by the writer meanwhile
     if (!bytes.ok()) return bytes.status();
     out.files.push_back(name);
     wal::Scan scan = wal::ReadLog(*bytes);
@@ -126,6 +129,7 @@ absl::StatusOr<std::vector<WalDamage>> CheckWalTails(const std::string& dir) {
     const uint64_t block = size / wal::kBlockSize * wal::kBlockSize;
     uint64_t read_size = 0;
     auto bytes = ReadRange(path, block, &read_size);
+    if (!bytes.ok() && !fs::exists(path, ec)) continue;  // retired by the writer meanwhile
     if (!bytes.ok()) return bytes.status();
     wal::Drop drop;
     if (wal::TailHidesRecords(*bytes, block, &drop)) {

@@ -17,7 +17,7 @@
 #include "eventstore/sha256.h"
 #include "eventstore/time_spec.h"
 #include "projections/lifecycle_guard.h"
-#include "projections/task_lifecycle.h"
+#include "projections/task_fold.h"
 
 namespace orch {
 
@@ -65,7 +65,7 @@ void ReportNotes(const AppendResult& r, std::ostream& err) {
 absl::StatusOr<std::vector<AppendResult>> AppendWithGuard(CommandContext& ctx,
                                                           std::vector<AppendRequest> batch) {
   ORCH_ASSIGN_OR_RETURN(auto store, OpenStoreForWrite(ctx));
-  LifecycleGuard guard;
+  LifecycleGuard guard(ctx.env);
   return store->Append(std::move(batch), &guard);
 }
 

@@ -109,7 +109,7 @@ absl::Status FillFromGit(CommandContext& ctx, EventContent* c) {
     return absl::InvalidArgumentError("--from-git applies to committed, merged and pushed only");
   }
   // Read the task's facts, then let the store go: emit reopens it to append.
-  git::GitFactsFold facts;
+  git::GitFacts facts;
   {
     ORCH_ASSIGN_OR_RETURN(auto store, OpenStoreForRead(ctx));
     std::optional<std::string> task;
@@ -118,9 +118,9 @@ absl::Status FillFromGit(CommandContext& ctx, EventContent* c) {
   }
   git::TaskGitSpec spec;
   spec.task = c->task;
-  if (auto it = facts.tasks().find(c->task); it != facts.tasks().end()) spec = it->second.spec;
+  if (auto it = facts.tasks.find(c->task); it != facts.tasks.end()) spec = it->second.spec;
   std::error_code ec;
-  auto project = git::OpenProjectRepo(facts.project(), "", std::filesystem::current_path(ec).string());
+  auto project = git::OpenProjectRepo(facts.project, "", std::filesystem::current_path(ec).string());
   if (!project.ok()) return RepoInputError(project.status());
   const git::GitRepo& repo = *project->repo;
   absl::Status s;
@@ -131,8 +131,33 @@ absl::Status FillFromGit(CommandContext& ctx, EventContent* c) {
     case EventType::Merged:
       s = FillMerged(repo, spec, project->integration_branch, c);
       break;
-    default:
+    case EventType::Pushed:
       s = FillPushed(repo, project->remote, project->integration_branch, c);
+      break;
+    case EventType::NONE:
+    case EventType::ProjectInitialized:
+    case EventType::PackageOpened:
+    case EventType::PackageClosed:
+    case EventType::PackageBlocked:
+    case EventType::Dispatched:
+    case EventType::WorktreeReady:
+    case EventType::SetupFailed:
+    case EventType::Completed:
+    case EventType::Inspected:
+    case EventType::Gate:
+    case EventType::ReviewStarted:
+    case EventType::Reviewed:
+    case EventType::Cleaned:
+    case EventType::Blocked:
+    case EventType::Unblocked:
+    case EventType::Abandoned:
+    case EventType::Heartbeat:
+    case EventType::HeartbeatMissed:
+    case EventType::StaleDetected:
+    case EventType::DriftDetected:
+    case EventType::RunModeChanged:
+    case EventType::Note:
+      s = absl::InvalidArgumentError("--from-git applies to committed, merged and pushed only");
       break;
   }
   return RepoInputError(s);

@@ -25,10 +25,6 @@ int main(int argc, char** argv) {
   ctx.env = &env;
   ctx.schema = schema->get();
   ctx.args.assign(argv + 1, argv + argc);
-  if (absl::Status s = orch::CheckEmitType(ctx.args, *ctx.schema); !s.ok()) {
-    std::cerr << "orch: " << s.message() << "\n";
-    return orch::ExitCodeFor(s);
-  }
 
   CLI::App app{
       "orch records every step of an AI coding loop as an append-only, hash-chained event log\n"
@@ -54,6 +50,14 @@ int main(int argc, char** argv) {
   orch::RegisterExport(app, ctx);
   orch::RegisterInspect(app, ctx);
   orch::RegisterObserve(app, ctx);
+  orch::RegisterAnchor(app, ctx);
+  std::vector<std::string> verbs;
+  for (const CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; }))
+    verbs.push_back(sub->get_name());
+  if (absl::Status s = orch::CheckEmitType(ctx.args, *ctx.schema, verbs); !s.ok()) {
+    std::cerr << "orch: " << s.message() << "\n";
+    return orch::ExitCodeFor(s);
+  }
 
   try {
     app.parse(argc, argv);

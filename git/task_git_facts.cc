@@ -83,6 +83,7 @@ absl::StatusOr<GitFacts> LoadGitFacts(const EventStore& store, const std::option
     if (const auto* p = e.event().payload_as_ProjectInitialized()) ApplySettings(*p, &out.project);
     return true;
   }));
+  if (task->empty()) return out;  // the project settings alone
   TaskGitFacts& t = out.tasks[*task];
   ORCH_ASSIGN_OR_RETURN(t.facts, LoadTaskFacts(store, *task));
   t.spec = SpecOf(*task, t.facts);

@@ -60,7 +60,7 @@ class GitFactsFold {
 // Scans the store: every event; or, when `task` is given, project-initialized
 // events plus the task through the task fold's per-task loader (its events
 // and the task-less events that move it). A task the log does not know is
-// present with state unknown.
+// present with state unknown; an empty `task` reads the settings alone.
 absl::StatusOr<GitFacts> LoadGitFacts(const EventStore& store,
                                       const std::optional<std::string>& task = std::nullopt);
 

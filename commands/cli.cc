@@ -14,10 +14,6 @@ namespace orch {
 int RunCli(const std::vector<std::string>& args, CommandContext& ctx) {
   ctx.args = args;
   ctx.result = absl::OkStatus();
-  if (absl::Status s = CheckEmitType(ctx.args, *ctx.schema); !s.ok()) {
-    *ctx.err << "orch: " << s.message() << "\n";
-    return ExitCodeFor(s);
-  }
 
   CLI::App app{
       "orch records every step of an AI coding loop as an append-only, hash-chained event log\n"
@@ -43,7 +39,15 @@ int RunCli(const std::vector<std::string>& args, CommandContext& ctx) {
   RegisterExport(app, ctx);
   RegisterInspect(app, ctx);
   RegisterObserve(app, ctx);
+  RegisterAnchor(app, ctx);
   RegisterRecover(app, ctx);
+  std::vector<std::string> verbs;
+  for (const CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; }))
+    verbs.push_back(sub->get_name());
+  if (absl::Status s = CheckEmitType(ctx.args, *ctx.schema, verbs); !s.ok()) {
+    *ctx.err << "orch: " << s.message() << "\n";
+    return ExitCodeFor(s);
+  }
 
   std::vector<std::string> reversed(args.rbegin(), args.rend());  // CLI11 parses from the back
   try {

@@ -12,6 +12,7 @@
 #include <memory>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "base/status_macros.h"
 #include "commands/verbs.h"
 #include "git/repo_snapshot.h"
@@ -85,8 +86,39 @@ absl::Status FillMerged(const git::GitRepo& repo, const git::TaskGitSpec& spec,
   return absl::OkStatus();
 }
 
-absl::Status FillPushed(const git::GitRepo& repo, const std::string& remote_default,
-                        const std::string& integration, EventContent* c) {
+// A `pushed` record must describe a push that happened: the remote-tracking
+// head must contain the merge of the task (or, for a project-level push,
+// of every task merged and not yet pushed). Run before `git push`, the
+// remote-tracking ref is stale and the record would be false.
+absl::Status CheckPushContains(const git::GitRepo& repo, const git::GitFacts& facts, const std::string& task,
+                               const std::string& remote_ref, const std::string& remote_head) {
+  std::vector<std::string> missing;
+  auto check = [&](const std::string& id, const git::TaskGitFacts& t) -> absl::Status {
+    if (t.facts.merge_commit.empty()) {
+      missing.push_back(absl::StrCat(id, " (no merge recorded: emit merged first)"));
+      return absl::OkStatus();
+    }
+    ORCH_ASSIGN_OR_RETURN(bool contained, repo.IsAncestor(t.facts.merge_commit, remote_head));
+    if (!contained) missing.push_back(absl::StrCat(id, " (merge ", git::ShortId(t.facts.merge_commit), ")"));
+    return absl::OkStatus();
+  };
+  if (!task.empty()) {
+    auto it = facts.tasks.find(task);
+    if (it == facts.tasks.end()) return absl::NotFoundError(absl::StrCat("unknown task '", task, "'"));
+    ORCH_RETURN_IF_ERROR(check(task, it->second));
+  } else {
+    for (const auto& [id, t] : facts.tasks) {
+      if (t.facts.state == TaskState::kMerged) ORCH_RETURN_IF_ERROR(check(id, t));
+    }
+  }
+  if (missing.empty()) return absl::OkStatus();
+  return absl::AbortedError(absl::StrCat(remote_ref, " (", git::ShortId(remote_head),
+                                         ") does not contain the merge of ", absl::StrJoin(missing, ", "),
+                                         ": push first (or fetch, if someone else pushed)"));
+}
+
+absl::Status FillPushed(const git::GitRepo& repo, const git::GitFacts& facts,
+                        const std::string& remote_default, const std::string& integration, EventContent* c) {
   std::string remote = Given(*c, "remote");
   if (remote.empty()) remote = remote_default;
   std::string branch = Given(*c, "branch");
@@ -96,6 +128,7 @@ absl::Status FillPushed(const git::GitRepo& repo, const std::string& remote_defa
     return absl::InvalidArgumentError(absl::StrCat("no remote-tracking branch ", remote, "/", branch, " in ",
                                                    repo.workdir(), ": push or fetch first"));
   }
+  ORCH_RETURN_IF_ERROR(CheckPushContains(repo, facts, c->task, absl::StrCat(remote, "/", branch), *head));
   c->payload["remote"] = remote;
   c->payload["branch"] = branch;
   c->payload["commit"] = *head;
@@ -104,12 +137,37 @@ absl::Status FillPushed(const git::GitRepo& repo, const std::string& remote_defa
 
 }  // namespace
 
+void FillDefaultBaseCommit(CommandContext& ctx, EventContent* c) {
+  auto fill = [&]() -> absl::Status {
+    git::GitFacts facts;
+    {
+      ORCH_ASSIGN_OR_RETURN(auto store, OpenStoreForRead(ctx));
+      ORCH_ASSIGN_OR_RETURN(facts, git::LoadGitFacts(*store, c->task));
+    }
+    std::error_code ec;
+    ORCH_ASSIGN_OR_RETURN(
+        git::ProjectRepo project,
+        git::OpenProjectRepo(facts.project, "", std::filesystem::current_path(ec).string()));
+    ORCH_ASSIGN_OR_RETURN(std::optional<std::string> head,
+                          project.repo->BranchHead(project.integration_branch));
+    if (!head) {
+      return absl::NotFoundError(absl::StrCat("branch ", project.integration_branch, " does not exist"));
+    }
+    c->payload["base_commit"] = *head;
+    return absl::OkStatus();
+  };
+  if (absl::Status s = fill(); !s.ok()) {
+    *ctx.err << "orch: warning: no base commit recorded for task " << c->task << " (" << s.message()
+             << "): pass --base-commit\n";
+  }
+}
+
 absl::Status FillFromGit(CommandContext& ctx, EventContent* c) {
   if (c->type != EventType::Committed && c->type != EventType::Merged && c->type != EventType::Pushed) {
     return absl::InvalidArgumentError("--from-git applies to committed, merged and pushed only");
   }
   // Read the task's facts, then let the store go: emit reopens it to append.
-  git::GitFactsFold facts;
+  git::GitFacts facts;
   {
     ORCH_ASSIGN_OR_RETURN(auto store, OpenStoreForRead(ctx));
     std::optional<std::string> task;
@@ -118,9 +176,9 @@ absl::Status FillFromGit(CommandContext& ctx, EventContent* c) {
   }
   git::TaskGitSpec spec;
   spec.task = c->task;
-  if (auto it = facts.tasks().find(c->task); it != facts.tasks().end()) spec = it->second.spec;
+  if (auto it = facts.tasks.find(c->task); it != facts.tasks.end()) spec = it->second.spec;
   std::error_code ec;
-  auto project = git::OpenProjectRepo(facts.project(), "", std::filesystem::current_path(ec).string());
+  auto project = git::OpenProjectRepo(facts.project, "", std::filesystem::current_path(ec).string());
   if (!project.ok()) return RepoInputError(project.status());
   const git::GitRepo& repo = *project->repo;
   absl::Status s;
@@ -131,10 +189,37 @@ absl::Status FillFromGit(CommandContext& ctx, EventContent* c) {
     case EventType::Merged:
       s = FillMerged(repo, spec, project->integration_branch, c);
       break;
-    default:
-      s = FillPushed(repo, project->remote, project->integration_branch, c);
+    case EventType::Pushed:
+      s = FillPushed(repo, facts, project->remote, project->integration_branch, c);
+      break;
+    case EventType::NONE:
+    case EventType::ProjectInitialized:
+    case EventType::PackageOpened:
+    case EventType::PackageClosed:
+    case EventType::PackageBlocked:
+    case EventType::Dispatched:
+    case EventType::WorktreeReady:
+    case EventType::SetupFailed:
+    case EventType::Completed:
+    case EventType::Inspected:
+    case EventType::Gate:
+    case EventType::ReviewStarted:
+    case EventType::Reviewed:
+    case EventType::Cleaned:
+    case EventType::Blocked:
+    case EventType::Unblocked:
+    case EventType::Abandoned:
+    case EventType::Heartbeat:
+    case EventType::HeartbeatMissed:
+    case EventType::StaleDetected:
+    case EventType::DriftDetected:
+    case EventType::RunModeChanged:
+    case EventType::Note:
+    case EventType::StoreRecovered:
+      s = absl::InvalidArgumentError("--from-git applies to committed, merged and pushed only");
       break;
   }
+  if (absl::IsAborted(s)) return s;  // a refusal (exit 3), not a repository problem
   return RepoInputError(s);
 }
 

@@ -205,10 +205,11 @@ absl::StatusOr<std::vector<AppendResult>> RocksDbEventStore::AppendInternal(std:
   }
   if (to_write.empty()) return results;
 
-  for (const auto& [key, value] : guard_state) rows.emplace_back(keys::GuardState(key), value);
   std::string head_value;
   keys::PutBigEndian64(&head_value, last_seq);
   head_value += prev;
+  // Guard rows are bound to the head they were derived with (key_format.h).
+  for (const auto& [key, value] : guard_state) rows.emplace_back(keys::GuardState(key), head_value + value);
   rows.emplace_back(keys::kHead, head_value);
   std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
   rocksdb::WriteBatch wb;
@@ -216,7 +217,7 @@ absl::StatusOr<std::vector<AppendResult>> RocksDbEventStore::AppendInternal(std:
   rocksdb::WriteOptions wo;
   wo.sync = true;
   ORCH_RETURN_IF_ERROR(FromDb(db_->Write(wo, &wb), absl::StrCat("append to ", dir_)));
-  std::lock_guard<std::mutex> l(head_mu_);
+  absl::MutexLock l(&head_mu_);
   head_ = Head{last_seq, prev};
   return results;
 }

@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
 #include "eventstore/checkpoint_files.h"
 #include "eventstore/event_store.h"
 #include "eventstore/rocksdb_file_system.h"
@@ -32,6 +34,8 @@ class RocksDbEventStore : public EventStore {
   absl::StatusOr<uint64_t> TaskVersion(const std::string& task) const override;
   absl::StatusOr<VerifyReport> Verify(const std::function<void(uint64_t)>& progress) const override;
   absl::StatusOr<std::string> GetGuardState(const std::string& key) const override;
+  absl::Status ScanGuardStates(
+      const std::function<bool(const std::string&, const std::string&, uint64_t)>& visit) const override;
   absl::Status PutCheckpoint(const std::string& name, uint64_t seq, const std::string& bytes) override;
   absl::StatusOr<std::pair<uint64_t, std::string>> GetCheckpoint(const std::string& name,
                                                                  uint64_t max_seq) const override;
@@ -62,6 +66,9 @@ class RocksDbEventStore : public EventStore {
                                                            AppendGuard* guard, bool recovery);
   // Collects the sequence numbers an index yields for `query`, sorted.
   absl::StatusOr<std::vector<uint64_t>> SeqsFromIndex(const EventQuery& query) const;
+  // The guard bytes of a stored guard row value when its binding holds
+  // (see GetGuardState) with the seq it is bound to; nullopt otherwise.
+  absl::StatusOr<std::optional<std::pair<uint64_t, std::string>>> Unbind(absl::string_view value) const;
   // Visits the events at `seqs` that pass the query's remaining filters.
   absl::Status VisitSeqs(const std::vector<uint64_t>& seqs, const EventQuery& query,
                          const std::function<bool(const LoggedEvent&)>& visit) const;
@@ -86,10 +93,10 @@ class RocksDbEventStore : public EventStore {
   std::unique_ptr<rocksdb::DB> db_;
   CheckpointFiles checkpoints_;
 
-  std::mutex append_mu_;        // one Append at a time within this process
-  mutable std::mutex head_mu_;  // guards head_ and acknowledged_
-  Head head_;
-  std::vector<AcknowledgedLoss> acknowledged_;
+  std::mutex append_mu_;  // one Append at a time within this process
+  mutable absl::Mutex head_mu_;
+  Head head_ ABSL_GUARDED_BY(head_mu_);
+  std::vector<AcknowledgedLoss> acknowledged_ ABSL_GUARDED_BY(head_mu_);  // sorted by `from`
 };
 
 }  // namespace orch

@@ -274,13 +274,13 @@ absl::Status RocksDbEventStore::LoadHead() {
   } else if (!s.IsNotFound()) {
     return FromDb(s, "read head");
   }
-  std::lock_guard<std::mutex> l(head_mu_);
+  absl::MutexLock l(&head_mu_);
   head_ = h;
   return absl::OkStatus();
 }
 
 Head RocksDbEventStore::head() const {
-  std::lock_guard<std::mutex> l(head_mu_);
+  absl::MutexLock l(&head_mu_);
   return head_;
 }
 

@@ -195,7 +195,7 @@ absl::StatusOr<RecoveryReport> RocksDbEventStore::Recover(const std::string& dir
   // The recovery record goes after every seq ever handed out.
   const uint64_t high = std::max(last, report.lost.empty() ? 0 : report.lost.back());
   {
-    std::lock_guard<std::mutex> l(store->head_mu_);
+    absl::MutexLock l(&store->head_mu_);
     store->head_ = Head{high, last_hash};
   }
   AppendRequest request;

@@ -9,15 +9,14 @@
 
 #include <cerrno>
 #include <chrono>
-#include <condition_variable>
 #include <cstring>
 #include <filesystem>
-#include <mutex>
 #include <random>
 #include <thread>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "eventstore/fair_file_lock.h"
 
 namespace orch {
 
@@ -91,15 +90,6 @@ class PosixWritableFile : public WritableFile {
   uint64_t size_;
 };
 
-class PosixFileLock : public FileLock {
- public:
-  explicit PosixFileLock(int fd) : fd_(fd) {}
-  ~PosixFileLock() override { ::close(fd_); }  // closing the description releases an OFD lock
-
- private:
-  const int fd_;
-};
-
 // open(2) that creates the file with `mode` exactly: the umask would strip
 // the group bits of a shared store. Only a file this call creates gets the
 // mode (another member's file keeps its own). -1 and errno on failure.
@@ -123,18 +113,6 @@ int OpenCreating(const std::string& path, int flags, bool exclusive, uint32_t mo
   } while (fd < 0 && errno == EINTR);
   return fd;
 }
-
-// What a lock waiter thread and the thread that started it share. The
-// waiter blocks in F_OFD_SETLKW (woken by the kernel when the holder
-// releases); the caller waits on `cv` no longer than its timeout. When the
-// caller gave up first, the waiter releases the lock it finally got.
-struct LockWait {
-  std::mutex mu;
-  std::condition_variable cv;
-  bool done = false;
-  bool abandoned = false;
-  int err = 0;
-};
 
 }  // namespace
 
@@ -237,44 +215,7 @@ absl::StatusOr<std::unique_ptr<FileLock>> SystemEnv::LockFile(const std::string&
                                                               absl::Duration timeout) {
   const int fd = OpenCreating(path, O_RDWR | O_CLOEXEC | O_NOFOLLOW, /*exclusive=*/false, mode);
   if (fd < 0) return ErrnoStatus("cannot open lock file", path, errno);
-  struct flock whole = {};
-  whole.l_type = F_WRLCK;
-  whole.l_whence = SEEK_SET;
-  if (::fcntl(fd, F_OFD_SETLK, &whole) == 0) return std::unique_ptr<FileLock>(new PosixFileLock(fd));
-  if (errno != EAGAIN && errno != EACCES) {
-    absl::Status s = ErrnoStatus("cannot lock", path, errno);
-    ::close(fd);
-    return s;
-  }
-  if (timeout <= absl::ZeroDuration()) {
-    ::close(fd);
-    return absl::DeadlineExceededError(absl::StrCat(path, " is held by another process"));
-  }
-  // Held: wait in the kernel's queue on a thread of its own, so the wait
-  // ends the moment the holder releases and the timeout needs no polling.
-  auto wait = std::make_shared<LockWait>();
-  std::thread([wait, fd, whole]() mutable {
-    int rc;
-    do {
-      rc = ::fcntl(fd, F_OFD_SETLKW, &whole);
-    } while (rc != 0 && errno == EINTR);
-    const int err = rc == 0 ? 0 : errno;
-    std::lock_guard<std::mutex> l(wait->mu);
-    wait->done = true;
-    wait->err = err;
-    if (wait->abandoned) ::close(fd);  // the caller left: let the next one in
-    wait->cv.notify_all();
-  }).detach();
-  std::unique_lock<std::mutex> l(wait->mu);
-  if (!wait->cv.wait_for(l, absl::ToChronoNanoseconds(timeout), [&] { return wait->done; })) {
-    wait->abandoned = true;
-    return absl::DeadlineExceededError(absl::StrCat(path, " is held by another process"));
-  }
-  if (wait->err != 0) {
-    ::close(fd);
-    return ErrnoStatus("cannot lock", path, wait->err);
-  }
-  return std::unique_ptr<FileLock>(new PosixFileLock(fd));
+  return AcquireFairLock(fd, path, timeout);
 }
 
 absl::Status WriteFileAtomically(Env& env, const std::string& path, absl::string_view content,

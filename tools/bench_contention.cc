@@ -3,9 +3,11 @@
 // load (figures for docs/benchmarks.md).
 //
 //   bench_contention [--orch PATH] [--procs 128] [--each 5] [--runs 3]
+//                    [--reader-pause-ms 100]
 //
 // Each run: a fresh store; `orch replay -f` follows it; one thread runs
-// `orch status` and `orch verify` in turn until the emitters are done;
+// `orch status` and `orch verify` in turn (pausing between rounds) until
+// the emitters are done;
 // --procs threads each run --each `orch emit` processes one after another,
 // all starting together. Reports per run and as medians over runs: wall
 // time, emits/s, emit latency (median, p90, max), emits that failed or
@@ -84,7 +86,8 @@ struct RunFigures {
   bool log_ok = false;
 };
 
-RunFigures OneRun(const std::string& orch, const std::string& store, int procs, int each) {
+RunFigures OneRun(const std::string& orch, const std::string& store, int procs, int each,
+                  int reader_pause_ms) {
   RunFigures f;
   if (RunCaptured({orch, "--store", store, "init"}).exit_code != 0) {
     std::cerr << "init failed\n";
@@ -105,6 +108,7 @@ RunFigures OneRun(const std::string& orch, const std::string& store, int procs, 
         ++f.reads;
         if (c.exit_code != 0) ++f.reads_failed;
       }
+      std::this_thread::sleep_for(std::chrono::milliseconds(reader_pause_ms));
     }
   });
   std::vector<std::vector<Captured>> results(procs);
@@ -158,7 +162,7 @@ RunFigures OneRun(const std::string& orch, const std::string& store, int procs, 
 
 int main(int argc, char** argv) {
   std::string orch = "build/commands/orch";
-  int procs = 128, each = 5, runs = 3;
+  int procs = 128, each = 5, runs = 3, reader_pause_ms = 100;
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string k = argv[i], v = argv[i + 1];
     if (k == "--orch") {
@@ -169,8 +173,11 @@ int main(int argc, char** argv) {
       each = std::stoi(v);
     } else if (k == "--runs") {
       runs = std::stoi(v);
+    } else if (k == "--reader-pause-ms") {
+      reader_pause_ms = std::stoi(v);
     } else {
-      std::cerr << "usage: bench_contention [--orch PATH] [--procs 128] [--each 5] [--runs 3]\n";
+      std::cerr << "usage: bench_contention [--orch PATH] [--procs 128] [--each 5] [--runs 3] "
+                   "[--reader-pause-ms 100]\n";
       return 2;
     }
   }
@@ -179,12 +186,13 @@ int main(int argc, char** argv) {
   const std::string dir = mkdtemp(tmpl);
   std::vector<double> wall, rate, median, p90, max;
   bool all_ok = true;
-  std::printf("%d processes x %d emits, with replay -f and a status/verify loop running\n", procs, each);
+  std::printf("%d processes x %d emits, with replay -f and a status + verify loop (%d ms pause) running\n",
+              procs, each, reader_pause_ms);
   std::printf("%4s %8s %9s %10s %8s %8s %7s %6s %10s %6s\n", "run", "wall s", "emits/s", "median ms",
               "p90 ms", "max ms", "failed", "noisy", "reads(bad)", "log");
   for (int r = 0; r < runs; ++r) {
     const std::string store = dir + "/store" + std::to_string(r);
-    RunFigures f = OneRun(orch, store, procs, each);
+    RunFigures f = OneRun(orch, store, procs, each, reader_pause_ms);
     std::printf("%4d %8.2f %9.1f %10.1f %8.1f %8.1f %7d %6d %6d(%d) %6s\n", r + 1, f.wall_s, f.emits_per_s,
                 f.median_ms, f.p90_ms, f.max_ms, f.failed, f.noisy, f.reads, f.reads_failed,
                 f.log_ok ? "ok" : "BAD");

@@ -61,6 +61,8 @@ class RocksDbEventStore : public EventStore {
   // ResourceExhausted naming the free space, when it is below the minimum.
   absl::Status CheckFreeSpace() const;
 
+  // Recovery: deletes the guard rows bound to `seq` or later.
+  absl::Status DropGuardRowsFrom(uint64_t seq);
   // Append for the store's own records too (store-recovered events).
   absl::StatusOr<std::vector<AppendResult>> AppendInternal(std::vector<AppendRequest> batch,
                                                            AppendGuard* guard, bool recovery);

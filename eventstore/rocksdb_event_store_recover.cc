@@ -8,7 +8,8 @@
 //   4. put back the intact records RocksDB dropped after a bad one (it
 //      drops the rest of a 32 KiB block): their events and index rows
 //   5. name the loss: gaps in the sequence, plus events the damaged bytes
-//      name beyond the last one kept; drop checkpoints from there on
+//      name beyond the last one kept; drop checkpoints and guard rows
+//      folded from there on
 //   6. append a store-recovered event naming the lost seqs, after the
 //      highest seq ever handed out, so no seq is reused
 #include <algorithm>
@@ -106,6 +107,24 @@ std::string BuildRecoveryEvent(const RecoveryReport& r) {
 
 }  // namespace
 
+absl::Status RocksDbEventStore::DropGuardRowsFrom(uint64_t seq) {
+  // A guard row's value starts with the seq of the head it was folded at
+  // (key_format.h).
+  rocksdb::WriteBatch drop;
+  const std::string prefix(1, keys::kGuardPrefix);
+  const std::string upper(1, keys::kGuardPrefix + 1);
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions()));
+  for (it->Seek(prefix); it->Valid() && it->key().compare(upper) < 0; it->Next()) {
+    const rocksdb::Slice v = it->value();
+    if (v.size() < 8 || keys::GetBigEndian64(absl::string_view(v.data(), 8)) >= seq) drop.Delete(it->key());
+  }
+  ORCH_RETURN_IF_ERROR(FromDb(it->status(), "scan guard rows"));
+  if (drop.Count() == 0) return absl::OkStatus();
+  rocksdb::WriteOptions wo;
+  wo.sync = true;
+  return FromDb(db_->Write(wo, &drop), "drop guard rows");
+}
+
 absl::StatusOr<RecoveryReport> RocksDbEventStore::Recover(const std::string& dir,
                                                           const StoreOptions& options) {
   if (options.env == nullptr) return absl::InvalidArgumentError("StoreOptions.env is required");
@@ -188,9 +207,13 @@ absl::StatusOr<RecoveryReport> RocksDbEventStore::Recover(const std::string& dir
   report.lost_unknown = report.lost.empty() && std::any_of(inspection.damage.begin(), inspection.damage.end(),
                                                            [](const WalDamage& d) { return d.lost.empty(); });
   report.lost_after = last;
-  // Checkpoints folded past the first loss hold events the log no longer has.
-  if (!report.lost.empty()) store->checkpoints_.RemoveFrom(report.lost.front()).IgnoreError();
-  if (report.lost_unknown) store->checkpoints_.RemoveFrom(last + 1).IgnoreError();
+  // Checkpoints and guard rows folded past the first loss hold events the
+  // log no longer has: drop them (both are rebuilt from the log).
+  const uint64_t first_lost = !report.lost.empty() ? report.lost.front() : report.lost_unknown ? last + 1 : 0;
+  if (first_lost > 0) {
+    store->checkpoints_.RemoveFrom(first_lost).IgnoreError();
+    ORCH_RETURN_IF_ERROR(store->DropGuardRowsFrom(first_lost));
+  }
 
   // The recovery record goes after every seq ever handed out.
   const uint64_t high = std::max(last, report.lost.empty() ? 0 : report.lost.back());

@@ -286,7 +286,14 @@ Head RocksDbEventStore::head() const {
 
 absl::Status RocksDbEventStore::CatchUp() {
   if (!follower_ || reader_dir_.empty()) return absl::OkStatus();
-  ORCH_RETURN_IF_ERROR(FromDb(db_->TryCatchUpWithPrimary(), "catch up"));
+  // The writer may retire a file between the secondary reading the
+  // manifest and opening it: the next try sees the newer manifest.
+  rocksdb::Status s;
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    s = db_->TryCatchUpWithPrimary();
+    if (!s.IsPathNotFound() && !s.IsNotFound() && !s.IsIOError()) break;
+  }
+  ORCH_RETURN_IF_ERROR(FromDb(s, "catch up"));
   ORCH_RETURN_IF_ERROR(LoadHead());
   return LoadAcknowledged();
 }

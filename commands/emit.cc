@@ -12,6 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "base/status_macros.h"
+#include "base/strict_json.h"
 #include "commands/verbs.h"
 #include "eventstore/event_json.h"
 #include "eventstore/sha256.h"
@@ -130,11 +131,7 @@ absl::StatusOr<std::string> ReadAll(const std::string& path) {
 absl::Status RunJson(const EmitOptions& o, CommandContext& ctx) {
   std::vector<nlohmann::json> objects;
   if (!o.json.empty()) {
-    nlohmann::json j = nlohmann::json::parse(o.json, nullptr, /*allow_exceptions=*/false);
-    if (j.is_discarded()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("malformed JSON in --json: '", o.json.substr(0, 60), "'"));
-    }
+    ORCH_ASSIGN_OR_RETURN(nlohmann::json j, ParseJsonStrict(o.json, "--json"));
     if (j.is_array()) {
       for (auto& e : j) objects.push_back(std::move(e));
     } else {
@@ -146,11 +143,7 @@ absl::Status RunJson(const EmitOptions& o, CommandContext& ctx) {
     std::string line;
     for (int n = 1; std::getline(lines, line); ++n) {
       if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
-      nlohmann::json j = nlohmann::json::parse(line, nullptr, false);
-      if (j.is_discarded()) {
-        return absl::InvalidArgumentError(
-            absl::StrCat("malformed JSON on line ", n, ": '", line.substr(0, 60), "'"));
-      }
+      ORCH_ASSIGN_OR_RETURN(nlohmann::json j, ParseJsonStrict(line, absl::StrCat("line ", n, " of --jsonl")));
       objects.push_back(std::move(j));
     }
   }

@@ -25,7 +25,9 @@ int main(int argc, char** argv) {
   ctx.env = &env;
   ctx.schema = schema->get();
   ctx.args.assign(argv + 1, argv + argc);
-  if (absl::Status s = orch::CheckEmitType(ctx.args, *ctx.schema); !s.ok()) {
+  absl::Status s = orch::CheckArgumentsUtf8(ctx.args);
+  if (s.ok()) s = orch::CheckEmitType(ctx.args, *ctx.schema);
+  if (!s.ok()) {
     std::cerr << "orch: " << s.message() << "\n";
     return orch::ExitCodeFor(s);
   }

@@ -25,6 +25,11 @@ absl::Status RepoInputError(const absl::Status& status);
 // ids and files from the repository (emit_from_git.cc).
 absl::Status FillFromGit(CommandContext& ctx, EventContent* content);
 
+// Every argument must be valid UTF-8 (what reaches an event is JSON text):
+// InvalidArgument names the flag the bad value belongs to and the byte
+// offset in it. Call before parsing.
+absl::Status CheckArgumentsUtf8(const std::vector<std::string>& args);
+
 // CLI11 reports `orch emit nope --task T1` as unexpected arguments; this
 // names the unknown type instead. Call before parsing.
 absl::Status CheckEmitType(const std::vector<std::string>& args, const EventSchema& schema);

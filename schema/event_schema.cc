@@ -11,6 +11,7 @@
 #include "absl/strings/string_view.h"
 #include "base/status_macros.h"
 #include "base/time_text.h"
+#include "base/utf8.h"
 
 namespace orch {
 namespace schema {
@@ -47,6 +48,31 @@ absl::StatusOr<int64_t> IntFrom(const nlohmann::json& v) {
   if (v.is_number_integer()) return v.get<int64_t>();
   if (v.is_string() && absl::SimpleAtoi(v.get<std::string>(), &n)) return n;
   return absl::InvalidArgumentError("not an integer");
+}
+
+// Text from git (file names, commit messages) or any other source may not
+// be UTF-8; the JSON the event is built through cannot hold it.
+absl::Status CheckContentUtf8(const EventContent& c) {
+  for (const auto& [name, text] : {std::pair<const char*, const std::string*>{"task", &c.task},
+                                   {"actor", &c.actor},
+                                   {"idempotency_key", &c.idempotency_key},
+                                   {"evidence", &c.evidence},
+                                   {"note", &c.note}}) {
+    ORCH_RETURN_IF_ERROR(CheckUtf8(*text, name));
+  }
+  if (!c.payload.is_object()) return absl::OkStatus();
+  for (const auto& [key, value] : c.payload.items()) {
+    ORCH_RETURN_IF_ERROR(CheckUtf8(key, "a payload key"));
+    if (value.is_string()) ORCH_RETURN_IF_ERROR(CheckUtf8(value.get_ref<const std::string&>(), key));
+    if (!value.is_array()) continue;
+    for (size_t i = 0; i < value.size(); ++i) {
+      if (value[i].is_string()) {
+        ORCH_RETURN_IF_ERROR(
+            CheckUtf8(value[i].get_ref<const std::string&>(), absl::StrCat(key, " value ", i + 1)));
+      }
+    }
+  }
+  return absl::OkStatus();
 }
 
 absl::Status BadEvidence(absl::string_view what, absl::string_view label) {
@@ -243,6 +269,7 @@ absl::StatusOr<std::string> EventSchema::BuildEvent(const EventContent& content)
   if (info == nullptr) {
     return absl::InvalidArgumentError(absl::StrCat("unknown event type #", static_cast<int>(content.type)));
   }
+  ORCH_RETURN_IF_ERROR(CheckContentUtf8(content));
   ORCH_ASSIGN_OR_RETURN(nlohmann::json payload, NormalizePayload(*info, content.payload));
   if (EvidenceRank(content.evidence) < 0) return BadEvidence("--evidence", content.evidence);
   for (const char* key : {"label", "claimed_evidence", "expected_evidence"}) {

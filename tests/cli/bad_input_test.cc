@@ -120,6 +120,47 @@ TEST_F(BadInputTest, MissingStoreIsUnavailable) {
   EXPECT_NE(r.err.find("orch init"), std::string::npos) << r.err;
 }
 
+// Invalid UTF-8 used to abort orch (an uncaught nlohmann exception, exit
+// 134); a JSON line nested 100k deep overflowed the stack (exit 139).
+TEST_F(BadInputTest, InvalidUtf8InATypedFlagNamesTheFlagAndByte) {
+  ExpectRefused({"emit", "note", "--text", "ab\xff"}, 2, "invalid UTF-8 in --text at byte 2");
+  ExpectRefused({"emit", "committed", "--task", "T1", "--commit", "abc", "--files", "ok", "--files", "x\xc3"},
+                2, "invalid UTF-8 in --files at byte 1");
+  ExpectRefused({"emit", "note", "--text", "x", "--note=\xe2\x82"}, 2, "invalid UTF-8 in --note at byte 0");
+  ExpectRefused({"emit", "heartbeat", "--next-expected-at", "\xff"}, 2, "--next-expected-at at byte 0");
+}
+
+TEST_F(BadInputTest, InvalidUtf8InInitIsRefusedBeforeAnythingIsRecorded) {
+  ExpectRefused({"init", "--remote", "orig\xffin"}, 2, "invalid UTF-8 in --remote at byte 4");
+  ExpectRefused({"init", "--project-root", "/src/\xc0\xaf"}, 2, "invalid UTF-8 in --project-root at byte 5");
+}
+
+TEST_F(BadInputTest, InvalidUtf8InJsonNamesTheFieldAndByte) {
+  ExpectRefused({"emit", "--json", "{\"type\":\"note\",\"text\":\"ab\xff\"}"}, 2,
+                "invalid UTF-8 in --json at byte 25");
+  ExpectRefused(
+      {"emit", "--jsonl", "-"}, 2, "line 2 of --jsonl: in \"note\" at byte 34",
+      "{\"type\":\"note\",\"text\":\"ok\"}\n{\"type\":\"note\",\"text\":\"a\",\"note\":\"\xed\xa0\x80\"}\n");
+}
+
+TEST_F(BadInputTest, DeeplyNestedJsonIsRefused) {
+  const int kDeep = 100000;
+  ExpectRefused({"emit", "--jsonl", "-"}, 2, "nesting deeper than 64 levels",
+                "{\"type\":\"note\",\"text\":" + std::string(kDeep, '[') + std::string(kDeep, ']') + "}\n");
+  // One argument may hold at most 128 KiB.
+  ExpectRefused({"emit", "--json", std::string(60000, '[') + std::string(60000, ']')}, 2,
+                "nesting deeper than 64 levels");
+}
+
+TEST_F(BadInputTest, DuplicateJsonKeysAreRefused) {
+  ExpectRefused({"emit", "--json", R"({"type":"note","text":"a","text":"b"})"}, 2, "duplicate key \"text\"");
+  ExpectRefused(
+      {"emit", "--json", R"({"type":"committed","task":"T1","payload":{"commit":"a","commit":"b"}})"}, 2,
+      "duplicate key \"payload.commit\"");
+  ExpectRefused({"emit", "--json", R"({"type":"note","task":"T1","text":"a","task":"T2"})"}, 2,
+                "duplicate key \"task\"");
+}
+
 TEST_F(BadInputTest, UsageErrorsAreExitTwo) {
   EXPECT_EQ(Orch(store_, {"frobnicate"}).exit_code, 2);
   EXPECT_EQ(Orch(store_, {"replay", "--format", "xml"}).exit_code, 2);

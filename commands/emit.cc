@@ -13,6 +13,7 @@
 #include "absl/strings/str_join.h"
 #include "base/status_macros.h"
 #include "base/strict_json.h"
+#include "base/task_id.h"
 #include "commands/verbs.h"
 #include "eventstore/event_json.h"
 #include "eventstore/sha256.h"
@@ -75,6 +76,7 @@ absl::Status RunTyped(const TypedEmit& t, CommandContext& ctx) {
   if (RequiresTask(info.type) && t.env.task.empty()) {
     return absl::InvalidArgumentError(absl::StrCat(info.name, " needs --task ID"));
   }
+  if (!t.env.task.empty()) ORCH_RETURN_IF_ERROR(CheckTaskId(t.env.task));
   EventContent c;
   c.type = info.type;
   c.task = t.env.task;

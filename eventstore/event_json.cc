@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "base/status_macros.h"
+#include "base/task_id.h"
 #include "base/time_text.h"
 #include "eventstore/sha256.h"
 
@@ -67,6 +68,7 @@ absl::StatusOr<EventContent> EventContentFromJson(const EventSchema& schema, con
   EventContent c;
   c.type = info->type;
   ORCH_ASSIGN_OR_RETURN(c.task, StringAt(j, "task"));
+  if (!c.task.empty()) ORCH_RETURN_IF_ERROR(CheckTaskId(c.task));
   ORCH_ASSIGN_OR_RETURN(c.actor, StringAt(j, "actor"));
   ORCH_ASSIGN_OR_RETURN(c.evidence, StringAt(j, "evidence"));
   ORCH_ASSIGN_OR_RETURN(c.note, StringAt(j, "note"));

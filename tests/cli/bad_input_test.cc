@@ -161,6 +161,37 @@ TEST_F(BadInputTest, DuplicateJsonKeysAreRefused) {
                 "duplicate key \"task\"");
 }
 
+// Task ids follow one grammar (docs/events.md): ASCII letters, digits and
+// -_.:/@+, 1 to 128 characters, wherever an id enters the log.
+TEST_F(BadInputTest, TaskIdOutsideTheGrammarIsRefusedInEveryForm) {
+  ExpectRefused({"emit", "dispatched", "--task", "T 2", "--title", "a"}, 2, "U+0020 at character 2");
+  ExpectRefused({"emit", "dispatched", "--task", "T2\x1b[2J", "--title", "a"}, 2, "U+001B at character 3");
+  ExpectRefused({"emit", "dispatched", "--task", "T2\n", "--title", "a"}, 2, "U+000A at character 3");
+  ExpectRefused({"emit", "dispatched", "--task",
+                 "T\xe2\x80\x8b"
+                 "2",
+                 "--title", "a"},
+                2,
+                "U+200B at character 2");  // zero-width space
+  ExpectRefused({"emit", "dispatched", "--task",
+                 "\xd0\xa2"
+                 "1",
+                 "--title", "a"},
+                2,
+                "U+0422 at character 1");  // Cyrillic Te, looks like T
+  ExpectRefused({"emit", "dispatched", "--task", std::string(129, 'x'), "--title", "a"}, 2,
+                "longer than 128");
+  ExpectRefused({"emit", "--json", R"({"type":"dispatched","task":"T\u200b1","title":"a"})"}, 2,
+                "U+200B at character 2");
+  ExpectRefused({"emit", "--jsonl", "-"}, 2, "event 2: bad task id 'T#2': '#' (U+0023) at character 2",
+                "{\"type\":\"dispatched\",\"task\":\"T2\",\"title\":\"a\"}\n"
+                "{\"type\":\"dispatched\",\"task\":\"T#2\",\"title\":\"a\"}\n");
+  // Every character of the grammar, at the longest length, is accepted.
+  const std::string longest = "Az09-_.:/@+" + std::string(117, 'q');
+  RunResult r = Orch(store_, {"emit", "dispatched", "--task", longest, "--title", "a"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+}
+
 TEST_F(BadInputTest, UsageErrorsAreExitTwo) {
   EXPECT_EQ(Orch(store_, {"frobnicate"}).exit_code, 2);
   EXPECT_EQ(Orch(store_, {"replay", "--format", "xml"}).exit_code, 2);

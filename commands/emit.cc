@@ -96,6 +96,8 @@ absl::Status RunTyped(const TypedEmit& t, CommandContext& ctx) {
     }
   }
   if (t.env.from_git) ORCH_RETURN_IF_ERROR(FillFromGit(ctx, &c));
+  if (info.type == EventType::Dispatched && !c.payload.contains("base_commit"))
+    FillDefaultBaseCommit(ctx, &c);
   AppendRequest r;
   ORCH_ASSIGN_OR_RETURN(r.event, ctx.schema->BuildEvent(c));
   if (!t.env.at.empty()) {
@@ -255,19 +257,33 @@ void AddTypedCommand(CLI::App* emit, const EventTypeInfo& info, EmitOptions& o, 
   o.typed.push_back(std::move(t));
 }
 
-// The TYPE of `orch emit TYPE ...`, if the command line has one.
+// The TYPE of `orch emit TYPE ...`, if the command line has one. The verb
+// is the first argument that is neither a global option nor its value, so
+// `orch --store emit replay` is a replay of the store named "emit".
 std::optional<std::string> EmitTypeArg(const std::vector<std::string>& args) {
-  for (size_t i = 0; i + 1 < args.size(); ++i) {
-    if (args[i] == "emit" && !args[i + 1].empty() && args[i + 1][0] != '-') return args[i + 1];
+  size_t i = 0;
+  while (i < args.size() && !args[i].empty() && args[i][0] == '-') {
+    i += args[i] == "--store" ? 2 : 1;  // --store=DIR is one argument
   }
-  return std::nullopt;
+  if (i + 1 >= args.size() || args[i] != "emit") return std::nullopt;
+  const std::string& type = args[i + 1];
+  if (type.empty() || type[0] == '-') return std::nullopt;
+  return type;
 }
 
 }  // namespace
 
-absl::Status CheckEmitType(const std::vector<std::string>& args, const EventSchema& schema) {
+absl::Status CheckEmitType(const std::vector<std::string>& args, const EventSchema& schema,
+                           const std::vector<std::string>& verbs) {
   const std::optional<std::string> type = EmitTypeArg(args);
   if (!type || schema.Find(*type) != nullptr) return absl::OkStatus();
+  for (const std::string& verb : verbs) {
+    if (*type == verb) {
+      return absl::InvalidArgumentError(absl::StrCat("'", *type, "' is a verb, not an event type: run `orch ",
+                                                     *type,
+                                                     " ...` (orch emit --help lists the event types)"));
+    }
+  }
   std::vector<std::string> names;
   for (const auto& t : schema.types()) names.push_back(t.name);
   return absl::InvalidArgumentError(

@@ -12,6 +12,7 @@
 #include <memory>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "base/status_macros.h"
 #include "commands/verbs.h"
 #include "git/repo_snapshot.h"
@@ -85,8 +86,40 @@ absl::Status FillMerged(const git::GitRepo& repo, const git::TaskGitSpec& spec,
   return absl::OkStatus();
 }
 
-absl::Status FillPushed(const git::GitRepo& repo, const std::string& remote_default,
-                        const std::string& integration, EventContent* c) {
+// A `pushed` record must describe a push that happened: the remote-tracking
+// head must contain the merge of the task (or, for a project-level push,
+// of every task merged and not yet pushed). Run before `git push`, the
+// remote-tracking ref is stale and the record would be false.
+absl::Status CheckPushContains(const git::GitRepo& repo, const git::GitFactsFold& facts,
+                               const std::string& task, const std::string& remote_ref,
+                               const std::string& remote_head) {
+  std::vector<std::string> missing;
+  auto check = [&](const std::string& id, const git::TaskGitFacts& t) -> absl::Status {
+    if (t.merge_commit.empty()) {
+      missing.push_back(absl::StrCat(id, " (no merge recorded: emit merged first)"));
+      return absl::OkStatus();
+    }
+    ORCH_ASSIGN_OR_RETURN(bool contained, repo.IsAncestor(t.merge_commit, remote_head));
+    if (!contained) missing.push_back(absl::StrCat(id, " (merge ", git::ShortId(t.merge_commit), ")"));
+    return absl::OkStatus();
+  };
+  if (!task.empty()) {
+    auto it = facts.tasks().find(task);
+    if (it == facts.tasks().end()) return absl::NotFoundError(absl::StrCat("unknown task '", task, "'"));
+    ORCH_RETURN_IF_ERROR(check(task, it->second));
+  } else {
+    for (const auto& [id, t] : facts.tasks()) {
+      if (t.lifecycle.state == TaskState::kMerged) ORCH_RETURN_IF_ERROR(check(id, t));
+    }
+  }
+  if (missing.empty()) return absl::OkStatus();
+  return absl::AbortedError(absl::StrCat(remote_ref, " (", git::ShortId(remote_head),
+                                         ") does not contain the merge of ", absl::StrJoin(missing, ", "),
+                                         ": push first (or fetch, if someone else pushed)"));
+}
+
+absl::Status FillPushed(const git::GitRepo& repo, const git::GitFactsFold& facts,
+                        const std::string& remote_default, const std::string& integration, EventContent* c) {
   std::string remote = Given(*c, "remote");
   if (remote.empty()) remote = remote_default;
   std::string branch = Given(*c, "branch");
@@ -96,6 +129,7 @@ absl::Status FillPushed(const git::GitRepo& repo, const std::string& remote_defa
     return absl::InvalidArgumentError(absl::StrCat("no remote-tracking branch ", remote, "/", branch, " in ",
                                                    repo.workdir(), ": push or fetch first"));
   }
+  ORCH_RETURN_IF_ERROR(CheckPushContains(repo, facts, c->task, absl::StrCat(remote, "/", branch), *head));
   c->payload["remote"] = remote;
   c->payload["branch"] = branch;
   c->payload["commit"] = *head;
@@ -103,6 +137,31 @@ absl::Status FillPushed(const git::GitRepo& repo, const std::string& remote_defa
 }
 
 }  // namespace
+
+void FillDefaultBaseCommit(CommandContext& ctx, EventContent* c) {
+  auto fill = [&]() -> absl::Status {
+    git::GitFactsFold facts;
+    {
+      ORCH_ASSIGN_OR_RETURN(auto store, OpenStoreForRead(ctx));
+      ORCH_ASSIGN_OR_RETURN(facts, git::LoadGitFacts(*store, c->task));
+    }
+    std::error_code ec;
+    ORCH_ASSIGN_OR_RETURN(
+        git::ProjectRepo project,
+        git::OpenProjectRepo(facts.project(), "", std::filesystem::current_path(ec).string()));
+    ORCH_ASSIGN_OR_RETURN(std::optional<std::string> head,
+                          project.repo->BranchHead(project.integration_branch));
+    if (!head) {
+      return absl::NotFoundError(absl::StrCat("branch ", project.integration_branch, " does not exist"));
+    }
+    c->payload["base_commit"] = *head;
+    return absl::OkStatus();
+  };
+  if (absl::Status s = fill(); !s.ok()) {
+    *ctx.err << "orch: warning: no base commit recorded for task " << c->task << " (" << s.message()
+             << "): pass --base-commit\n";
+  }
+}
 
 absl::Status FillFromGit(CommandContext& ctx, EventContent* c) {
   if (c->type != EventType::Committed && c->type != EventType::Merged && c->type != EventType::Pushed) {
@@ -132,9 +191,10 @@ absl::Status FillFromGit(CommandContext& ctx, EventContent* c) {
       s = FillMerged(repo, spec, project->integration_branch, c);
       break;
     default:
-      s = FillPushed(repo, project->remote, project->integration_branch, c);
+      s = FillPushed(repo, facts, project->remote, project->integration_branch, c);
       break;
   }
+  if (absl::IsAborted(s)) return s;  // a refusal (exit 3), not a repository problem
   return RepoInputError(s);
 }
 

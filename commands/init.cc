@@ -5,6 +5,7 @@
 #include "base/status_macros.h"
 #include "commands/verbs.h"
 #include "eventstore/time_spec.h"
+#include "git/info_exclude.h"
 #include "projections/lifecycle_guard.h"
 
 namespace orch {
@@ -47,6 +48,15 @@ absl::Status RunInit(const InitOptions& o, CommandContext& ctx) {
   LifecycleGuard guard;
   ORCH_ASSIGN_OR_RETURN(auto results, store->Append(std::move(batch), &guard));
   *ctx.out << "initialized " << dir << " (seq " << results[0].seq << ")\n";
+  // The store must not make the checkout look dirty (tools refuse to
+  // dispatch into a dirty checkout); info/exclude is local, nothing is committed.
+  auto excluded = git::ExcludeFromStatus(dir);
+  if (!excluded.ok()) {
+    *ctx.err << "orch: warning: could not keep " << dir
+             << " out of git status: " << excluded.status().message() << "\n";
+  } else if (*excluded == git::ExcludeResult::kAdded) {
+    *ctx.out << "added " << dir << " to the repository's info/exclude (git status ignores it)\n";
+  }
   return absl::OkStatus();
 }
 

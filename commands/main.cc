@@ -25,9 +25,7 @@ int main(int argc, char** argv) {
   ctx.env = &env;
   ctx.schema = schema->get();
   ctx.args.assign(argv + 1, argv + argc);
-  absl::Status s = orch::CheckArgumentsUtf8(ctx.args);
-  if (s.ok()) s = orch::CheckEmitType(ctx.args, *ctx.schema);
-  if (!s.ok()) {
+  if (absl::Status s = orch::CheckArgumentsUtf8(ctx.args); !s.ok()) {
     std::cerr << "orch: " << s.message() << "\n";
     return orch::ExitCodeFor(s);
   }
@@ -56,6 +54,14 @@ int main(int argc, char** argv) {
   orch::RegisterExport(app, ctx);
   orch::RegisterInspect(app, ctx);
   orch::RegisterObserve(app, ctx);
+  orch::RegisterAnchor(app, ctx);
+  std::vector<std::string> verbs;
+  for (const CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; }))
+    verbs.push_back(sub->get_name());
+  if (absl::Status s = orch::CheckEmitType(ctx.args, *ctx.schema, verbs); !s.ok()) {
+    std::cerr << "orch: " << s.message() << "\n";
+    return orch::ExitCodeFor(s);
+  }
 
   try {
     app.parse(argc, argv);

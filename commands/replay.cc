@@ -1,9 +1,9 @@
 // orch replay: the night as a readable timeline, or JSON lines for machines.
-#include <csignal>
 #include <memory>
 
 #include "absl/strings/str_cat.h"
 #include "base/status_macros.h"
+#include "commands/stop_signal.h"
 #include "commands/verbs.h"
 #include "eventstore/event_json.h"
 #include "eventstore/time_spec.h"
@@ -22,8 +22,6 @@ struct ReplayOptions {
   double poll_seconds = 0.5;
   int64_t follow_for_seconds = 0;  // 0: until interrupted
 };
-
-volatile std::sig_atomic_t g_stop = 0;  // set by SIGINT/SIGTERM while following
 
 absl::StatusOr<EventQuery> BuildQuery(const ReplayOptions& o, CommandContext& ctx) {
   EventQuery q;
@@ -97,12 +95,11 @@ absl::Status RunReplay(const ReplayOptions& o, CommandContext& ctx) {
   std::optional<int64_t> prev_time;
   ORCH_ASSIGN_OR_RETURN(uint64_t last, Print(*store, q, jsonl, &prev_time, ctx));
   if (!o.follow) return absl::OkStatus();
-  std::signal(SIGINT, [](int) { g_stop = 1; });
-  std::signal(SIGTERM, [](int) { g_stop = 1; });
+  const StopSignal stop;  // Ctrl-C ends the follow with exit 0; handlers restored on return
   const int64_t end =
       o.follow_for_seconds > 0 ? ctx.env->NowNanos() + o.follow_for_seconds * 1'000'000'000 : 0;
   uint64_t seen = std::max(last, store->head().seq);
-  while (!g_stop && (end == 0 || ctx.env->NowNanos() < end)) {
+  while (!stop.requested() && (end == 0 || ctx.env->NowNanos() < end)) {
     ctx.env->SleepForMicros(static_cast<int64_t>(o.poll_seconds * 1e6));
     ORCH_RETURN_IF_ERROR(store->CatchUp());
     if (store->head().seq <= seen) continue;

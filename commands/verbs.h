@@ -4,6 +4,7 @@
 
 #include "CLI/CLI.hpp"
 #include "commands/command_context.h"
+#include "git/repo_snapshot.h"
 
 namespace orch {
 
@@ -16,6 +17,7 @@ void RegisterLedger(CLI::App& app, CommandContext& ctx);   // ledger.cc
 void RegisterExport(CLI::App& app, CommandContext& ctx);   // export.cc
 void RegisterInspect(CLI::App& app, CommandContext& ctx);  // inspect.cc
 void RegisterObserve(CLI::App& app, CommandContext& ctx);  // observe.cc
+void RegisterAnchor(CLI::App& app, CommandContext& ctx);   // anchor.cc
 
 // Exit code of `orch inspect` when the unit is not reviewable (docs/git.md).
 inline constexpr int kExitNotReviewable = 5;
@@ -24,6 +26,14 @@ absl::Status RepoInputError(const absl::Status& status);
 // `orch emit committed|merged|pushed --from-git`: fills the payload's commit
 // ids and files from the repository (emit_from_git.cc).
 absl::Status FillFromGit(CommandContext& ctx, EventContent* content);
+// `orch emit dispatched` without --base-commit: records the head of the
+// integration branch now (what the worker's branch should start from).
+// When the repository cannot say, warns on stderr and records none.
+void FillDefaultBaseCommit(CommandContext& ctx, EventContent* content);
+// The project's repository for `store`: `repo_flag` if given, else the
+// recorded project root, else the repository around the current directory.
+// Errors as RepoInputError gives them.
+absl::StatusOr<git::ProjectRepo> OpenProjectRepoFor(const EventStore& store, const std::string& repo_flag);
 
 // Every argument must be valid UTF-8 (what reaches an event is JSON text):
 // InvalidArgument names the flag the bad value belongs to and the byte
@@ -31,8 +41,10 @@ absl::Status FillFromGit(CommandContext& ctx, EventContent* content);
 absl::Status CheckArgumentsUtf8(const std::vector<std::string>& args);
 
 // CLI11 reports `orch emit nope --task T1` as unexpected arguments; this
-// names the unknown type instead. Call before parsing.
-absl::Status CheckEmitType(const std::vector<std::string>& args, const EventSchema& schema);
+// names the unknown type instead (and a verb given as a type, `orch emit
+// replay`, as a verb). `verbs`: the registered verbs. Call before parsing.
+absl::Status CheckEmitType(const std::vector<std::string>& args, const EventSchema& schema,
+                           const std::vector<std::string>& verbs);
 
 }  // namespace orch
 

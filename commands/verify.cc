@@ -5,6 +5,7 @@
 #include "base/status_macros.h"
 #include "commands/verbs.h"
 #include "eventstore/sha256.h"
+#include "git/anchor.h"
 #include "nlohmann/json.hpp"
 
 namespace orch {
@@ -14,7 +15,45 @@ namespace {
 struct VerifyOptions {
   bool json = false;
   bool quiet = false;
+  std::string repo;
 };
+
+// What the anchor outside the store says (git/anchor.h). A store outside any
+// repository, or a repository without an anchor, is reported, not failed:
+// verify then proves less (docs/ARCHITECTURE.md, "Threat model").
+struct AnchorReport {
+  std::string state;  // "none", "matches", "ahead", "behind", "diverged", "unreadable"
+  std::string detail;
+  bool failed() const { return state == "behind" || state == "diverged" || state == "unreadable"; }
+};
+
+absl::StatusOr<AnchorReport> CheckAnchor(const EventStore& store, const std::string& repo_flag) {
+  auto project = OpenProjectRepoFor(store, repo_flag);
+  if (!project.ok()) {
+    if (!repo_flag.empty()) return project.status();
+    return AnchorReport{
+        "none", absl::StrCat("no repository to read an anchor from (", project.status().message(), ")")};
+  }
+  auto anchor = git::ReadAnchor(*project->repo);
+  if (!anchor.ok()) return AnchorReport{"unreadable", std::string(anchor.status().message())};
+  if (!anchor->has_value()) {
+    return AnchorReport{"none",
+                        absl::StrCat("no anchor on ", git::kAnchorRef, " in ", project->repo->workdir(),
+                                     ": run `orch anchor` to pin the head outside the store")};
+  }
+  ORCH_ASSIGN_OR_RETURN(git::AnchorCheck check, git::CheckAgainstAnchor(store, **anchor));
+  switch (check.verdict) {
+    case git::AnchorVerdict::kMatches:
+      return AnchorReport{"matches", check.detail};
+    case git::AnchorVerdict::kAhead:
+      return AnchorReport{"ahead", check.detail};
+    case git::AnchorVerdict::kBehind:
+      return AnchorReport{"behind", check.detail};
+    case git::AnchorVerdict::kDiverged:
+      return AnchorReport{"diverged", check.detail};
+  }
+  return AnchorReport{"unreadable", "unknown verdict"};
+}
 
 absl::Status RunVerify(const VerifyOptions& o, CommandContext& ctx) {
   ORCH_ASSIGN_OR_RETURN(auto store, OpenStoreForRead(ctx));
@@ -22,6 +61,10 @@ absl::Status RunVerify(const VerifyOptions& o, CommandContext& ctx) {
     if (!o.quiet && !o.json) *ctx.err << "verified " << n << " events...\r" << std::flush;
   }));
   const Head head = store->head();
+  AnchorReport anchor{"none", "not checked: the chain itself is broken"};
+  if (report.intact()) {
+    ORCH_ASSIGN_OR_RETURN(anchor, CheckAnchor(*store, o.repo));
+  }
   if (o.json) {
     nlohmann::json j = {{"intact", report.intact()},
                         {"checked", report.checked},
@@ -31,16 +74,19 @@ absl::Status RunVerify(const VerifyOptions& o, CommandContext& ctx) {
       j["first_bad_seq"] = report.first_bad_seq;
       j["problem"] = report.problem;
     }
+    j["anchor"] = {{"state", anchor.state}, {"detail", anchor.detail}};
     *ctx.out << j.dump() << "\n";
   } else if (report.intact()) {
     *ctx.out << "ok: " << report.checked << " events, chain intact, checksums ok; head " << head.seq << " "
              << ToHex(head.hash) << "\n";
+    *ctx.out << "anchor: " << anchor.detail << "\n";
   }
   if (!report.intact()) {
     return absl::DataLossError(absl::StrCat(
         "verify failed", report.first_bad_seq ? absl::StrCat(" at seq ", report.first_bad_seq) : "", ": ",
         report.problem));
   }
+  if (anchor.failed()) return absl::DataLossError(absl::StrCat("verify failed: ", anchor.detail));
   return absl::OkStatus();
 }
 
@@ -52,11 +98,12 @@ void RegisterVerify(CLI::App& app, CommandContext& ctx) {
   sub->fallthrough();
   sub->add_flag("--json", o->json, "Print the report as JSON");
   sub->add_flag("--quiet,-q", o->quiet, "No progress output");
+  sub->add_option("--repo", o->repo, "Repository holding the anchor (default: the project's)");
   sub->footer(
       "Example:\n  orch verify && echo intact\n"
-      "Exit 0 only when every event is present, unchanged and chained; 4 names the first bad seq.\n"
-      "Copy the printed head hash elsewhere (a git note, a ticket): a chain held only in the\n"
-      "store cannot reveal a rewritten tail, a copied head can.");
+      "Exit 0 only when every event is present, unchanged and chained, and the store is not\n"
+      "behind or diverged from its anchor (orch anchor, refs/orch/head); 4 names the problem.\n"
+      "A chain held only in the store cannot reveal a rolled-back or rewritten log: anchor it.");
   sub->callback([o, &ctx]() { ctx.result = RunVerify(*o, ctx); });
 }
 

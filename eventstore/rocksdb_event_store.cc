@@ -238,13 +238,13 @@ absl::Status RocksDbEventStore::LoadHead() {
   } else if (!s.IsNotFound()) {
     return FromRocks(s, "read head");
   }
-  std::lock_guard<std::mutex> l(head_mu_);
+  absl::MutexLock l(&head_mu_);
   head_ = h;
   return absl::OkStatus();
 }
 
 Head RocksDbEventStore::head() const {
-  std::lock_guard<std::mutex> l(head_mu_);
+  absl::MutexLock l(&head_mu_);
   return head_;
 }
 
@@ -392,7 +392,7 @@ absl::StatusOr<std::vector<AppendResult>> RocksDbEventStore::Append(std::vector<
   rocksdb::WriteOptions wo;
   wo.sync = true;
   ORCH_RETURN_IF_ERROR(FromRocks(db_->Write(wo, &wb), absl::StrCat("append to ", dir_)));
-  std::lock_guard<std::mutex> l(head_mu_);
+  absl::MutexLock l(&head_mu_);
   head_ = Head{last_seq, prev};
   return results;
 }

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
 #include "eventstore/event_store.h"
 #include "rocksdb/db.h"
 
@@ -54,9 +56,9 @@ class RocksDbEventStore : public EventStore {
   std::string secondary_dir_;  // follower only; removed on close
   std::unique_ptr<rocksdb::DB> db_;
 
-  std::mutex append_mu_;        // one Append at a time within this process
-  mutable std::mutex head_mu_;  // guards head_
-  Head head_;
+  std::mutex append_mu_;  // one Append at a time within this process
+  mutable absl::Mutex head_mu_;
+  Head head_ ABSL_GUARDED_BY(head_mu_);
 };
 
 }  // namespace orch

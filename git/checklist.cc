@@ -22,7 +22,7 @@ std::string FindWorktreeByBranch(const std::vector<WorktreeEntry>* worktrees, co
 }
 
 // Fills worktree_exists, branch, detached, branch_matches and status.
-absl::Status CheckWorktree(const TaskGitSpec& spec, Checklist* c) {
+absl::Status CheckWorktree(const GitRepo& main, const TaskGitSpec& spec, Checklist* c) {
   if (c->worktree.empty()) {
     c->problems.push_back("the log names no worktree for the task and none has its branch checked out");
     return absl::OkStatus();
@@ -38,6 +38,13 @@ absl::Status CheckWorktree(const TaskGitSpec& spec, Checklist* c) {
     return absl::OkStatus();
   }
   c->worktree_exists = true;
+  if ((*wt)->commondir() != main.commondir()) {
+    // Its commits are not in this repository: nothing in it can be judged
+    // against the task's base or branch.
+    c->problems.push_back(absl::StrCat("worktree ", c->worktree, " belongs to another repository (",
+                                       (*wt)->commondir(), "), not to ", main.commondir()));
+    return absl::OkStatus();
+  }
   ORCH_ASSIGN_OR_RETURN(HeadState h, (*wt)->Head());
   if (h.kind == HeadState::Kind::kDetached) {
     c->detached = true;
@@ -106,7 +113,7 @@ absl::StatusOr<Checklist> InspectTask(const GitRepo& main, const TaskGitSpec& sp
     c.problems.push_back(spec.branch.empty() ? std::string("the log names no branch for the task")
                                              : absl::StrCat("branch ", spec.branch, " does not exist"));
   }
-  ORCH_RETURN_IF_ERROR(CheckWorktree(spec, &c));
+  ORCH_RETURN_IF_ERROR(CheckWorktree(main, spec, &c));
   if (c.head.empty()) return c;
 
   if (spec.base_commit.empty()) {

@@ -33,6 +33,8 @@ absl::StatusOr<std::unique_ptr<GitRepo>> GitRepo::Open(const std::string& path) 
   if (const char* wd = git_repository_workdir(r->repo_); wd != nullptr) {
     r->workdir_ = WithoutTrailingSlash(wd);
   }
+  std::filesystem::path common(git_repository_commondir(r->repo_));
+  r->commondir_ = WithoutTrailingSlash(std::filesystem::weakly_canonical(common, ec).string());
   return r;
 }
 
@@ -124,6 +126,11 @@ absl::StatusOr<std::optional<std::string>> RefHead(git_repository* repo, const s
 absl::StatusOr<std::optional<std::string>> GitRepo::BranchHead(absl::string_view branch) const {
   if (branch.empty()) return std::optional<std::string>();
   return RefHead(repo_, absl::StrCat("refs/heads/", branch));
+}
+
+absl::StatusOr<std::optional<std::string>> GitRepo::RefCommit(absl::string_view ref) const {
+  if (ref.empty()) return std::optional<std::string>();
+  return RefHead(repo_, std::string(ref));
 }
 
 absl::StatusOr<std::optional<std::string>> GitRepo::RemoteBranchHead(absl::string_view remote,

@@ -1,6 +1,6 @@
-// GitRepo: read-only access to one git repository (or linked worktree)
-// through libgit2. Commit ids cross this interface as 40-char hex text so
-// callers never see a libgit2 type.
+// GitRepo: access to one git repository (or linked worktree) through
+// libgit2: reads, and one narrow write (CommitFileToRef, for orch anchor). Commit ids cross this interface as
+// 40-char hex text so callers never see a libgit2 type.
 //
 // Status codes: NotFound (no such path, not a repository, unknown commit),
 // FailedPrecondition (no commits yet), InvalidArgument (malformed revision),
@@ -85,6 +85,10 @@ class GitRepo {
 
   // Top level of the working tree, without a trailing '/'; "" when bare.
   const std::string& workdir() const { return workdir_; }
+  // The repository's common directory (the main `.git`, also when opened
+  // through a linked worktree), canonical, without a trailing '/'. Two
+  // handles are on the same repository iff their commondirs are equal.
+  const std::string& commondir() const { return commondir_; }
   // FailedPrecondition "<workdir>: the repository has no commits yet" when
   // no reference points at a commit.
   absl::Status RequireCommits() const;
@@ -95,6 +99,19 @@ class GitRepo {
   // Head of refs/remotes/<remote>/<branch>; nullopt when absent.
   absl::StatusOr<std::optional<std::string>> RemoteBranchHead(absl::string_view remote,
                                                               absl::string_view branch) const;
+  // Head commit of any reference by its full name (refs/orch/head);
+  // nullopt when absent.
+  absl::StatusOr<std::optional<std::string>> RefCommit(absl::string_view ref) const;
+  // The content of the file `path` in `commit`'s tree; NotFound when absent.
+  absl::StatusOr<std::string> FileAtCommit(absl::string_view commit, absl::string_view path) const;
+  // The one write orch makes to a repository (orch anchor): a commit whose
+  // tree holds one file, whose parent is `expected_parent` (none when
+  // nullopt), and `ref` moved to it only if it still points at
+  // `expected_parent` (Aborted when someone moved it meanwhile). Committer
+  // is the user's git identity, else "orch". Returns the new commit id.
+  absl::StatusOr<std::string> CommitFileToRef(absl::string_view ref, absl::string_view path,
+                                              absl::string_view content, absl::string_view message,
+                                              const std::optional<std::string>& expected_parent) const;
   // Any revision (id, abbreviated id, branch, HEAD~2) to a full commit id.
   absl::StatusOr<std::string> ResolveCommit(absl::string_view revision) const;
   // First line of the commit's message.
@@ -128,6 +145,7 @@ class GitRepo {
   LibGit2 lib_;  // first member: initialised before, shut down after repo_
   git_repository* repo_ = nullptr;
   std::string workdir_;
+  std::string commondir_;
   std::string path_;  // as given to Open
 };
 

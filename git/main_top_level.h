@@ -1,0 +1,25 @@
+// Where the main worktree of the repository around a directory is: the
+// place `.orch/` lives, shared by every linked worktree of the repository.
+#ifndef ORCH_GIT_MAIN_TOP_LEVEL_H_
+#define ORCH_GIT_MAIN_TOP_LEVEL_H_
+
+#include <string>
+
+#include "absl/status/statusor.h"
+
+namespace orch::git {
+
+// The top level of the main worktree of the repository around `start`
+// (searching upwards; from a linked worktree, the main one; for a bare
+// repository, its directory). The two layouts git itself creates (a `.git`
+// directory, and a linked worktree's `.git` file whose gitdir has a
+// `commondir`) are read directly: libgit2's initialisation loads the system
+// CA bundle, about a third of a short `orch emit`, so libgit2
+// (GitRepo::DiscoverMainTopLevel) is only the fallback for anything else
+// (GIT_DIR, unusual gitdir files). NotFound when `start` is not inside a
+// repository.
+absl::StatusOr<std::string> FindMainTopLevel(const std::string& start);
+
+}  // namespace orch::git
+
+#endif  // ORCH_GIT_MAIN_TOP_LEVEL_H_

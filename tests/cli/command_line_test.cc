@@ -1,0 +1,52 @@
+// How the command line is read before any verb runs.
+#include <csignal>
+
+#include "commands/stop_signal.h"
+#include "gtest/gtest.h"
+#include "tests/support/test_support.h"
+
+namespace orch::testing {
+namespace {
+
+TEST(CommandLineTest, AStoreNamedLikeAVerbIsAStore) {
+  TempDir dir;
+  ASSERT_EQ(testing::Run({OrchBin(), "--store", "emit", "init"}, dir.path()).exit_code, 0);
+  RunResult r = testing::Run({OrchBin(), "--store", "emit", "replay"}, dir.path());
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("project-initialized"), std::string::npos) << r.out;
+}
+
+TEST(CommandLineTest, AVerbGivenAsAnEventTypeIsNamedAsAVerb) {
+  TempDir dir;
+  RunResult r = testing::Run({OrchBin(), "--store", dir.Sub("s"), "emit", "replay"}, dir.path());
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.err,
+            "orch: 'replay' is a verb, not an event type: run `orch replay ...` (orch emit --help lists "
+            "the event types)\n");
+  r = testing::Run({OrchBin(), "--store", dir.Sub("s"), "emit", "dispatch-it"}, dir.path());
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("unknown event type 'dispatch-it' (known: "), std::string::npos) << r.err;
+}
+
+volatile std::sig_atomic_t previous_handler_ran = 0;
+
+TEST(StopSignalTest, CatchesSigtermAndRestoresThePreviousHandler) {
+  std::signal(SIGTERM, [](int) { previous_handler_ran = 1; });
+  {
+    StopSignal stop;
+    EXPECT_FALSE(stop.requested());
+    std::raise(SIGTERM);
+    EXPECT_TRUE(stop.requested());
+    EXPECT_EQ(previous_handler_ran, 0);
+  }
+  std::raise(SIGTERM);
+  EXPECT_EQ(previous_handler_ran, 1) << "the handler before StopSignal is back";
+  {
+    StopSignal again;
+    EXPECT_FALSE(again.requested()) << "a new StopSignal starts unrequested";
+  }
+  std::signal(SIGTERM, SIG_DFL);
+}
+
+}  // namespace
+}  // namespace orch::testing

@@ -11,6 +11,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "base/display_text.h"
 #include "base/status_macros.h"
 #include "base/strict_json.h"
 #include "base/task_id.h"
@@ -31,18 +32,18 @@ struct EnvelopeFlags {
   int64_t expect_version = -1;
   bool observed = false;
   bool json_out = false;
-  bool from_git = false;  // committed, merged, pushed: see emit_from_git.cc
+  bool from_git = false; // committed, merged, pushed: see emit_from_git.cc
 };
 
 // One `orch emit TYPE` sub-command: its flags and where CLI11 stores them.
 struct TypedEmit {
-  const EventTypeInfo* info = nullptr;
-  CLI::App* app = nullptr;
+  const EventTypeInfo *info = nullptr;
+  CLI::App *app = nullptr;
   EnvelopeFlags env;
-  std::map<std::string, std::string> values;              // by field name
-  std::map<std::string, std::vector<std::string>> lists;  // by field name
-  std::map<std::string, bool> flags;                      // by field name
-  std::map<std::string, CLI::Option*> options;            // by field name
+  std::map<std::string, std::string> values;             // by field name
+  std::map<std::string, std::vector<std::string>> lists; // by field name
+  std::map<std::string, bool> flags;                     // by field name
+  std::map<std::string, CLI::Option *> options;          // by field name
 };
 
 struct EmitOptions {
@@ -51,32 +52,43 @@ struct EmitOptions {
   std::vector<std::unique_ptr<TypedEmit>> typed;
 };
 
-std::string ResultJson(const AppendResult& r, const std::string& type, const std::string& task) {
-  nlohmann::json j = {
-      {"seq", r.seq}, {"version", r.version}, {"hash", ToHex(r.hash)}, {"type", type}, {"task", task}};
-  if (r.duplicate) j["duplicate"] = true;
-  if (!r.anomaly.empty()) j["anomaly"] = r.anomaly;
+std::string ResultJson(const AppendResult &r, const std::string &type,
+                       const std::string &task) {
+  nlohmann::json j = {{"seq", r.seq},
+                      {"version", r.version},
+                      {"hash", ToHex(r.hash)},
+                      {"type", type},
+                      {"task", task}};
+  if (r.duplicate)
+    j["duplicate"] = true;
+  if (!r.anomaly.empty())
+    j["anomaly"] = r.anomaly;
   return j.dump();
 }
 
-void ReportNotes(const AppendResult& r, std::ostream& err) {
-  if (r.duplicate) err << "orch: idempotent retry: already recorded as seq " << r.seq << "\n";
-  if (!r.anomaly.empty()) err << "orch: recorded as an anomaly: " << r.anomaly << "\n";
+void ReportNotes(const AppendResult &r, std::ostream &err) {
+  if (r.duplicate)
+    err << "orch: idempotent retry: already recorded as seq " << r.seq << "\n";
+  if (!r.anomaly.empty())
+    err << "orch: recorded as an anomaly: " << EscapeForDisplay(r.anomaly)
+        << "\n";
 }
 
-absl::StatusOr<std::vector<AppendResult>> AppendWithGuard(CommandContext& ctx,
-                                                          std::vector<AppendRequest> batch) {
+absl::StatusOr<std::vector<AppendResult>>
+AppendWithGuard(CommandContext &ctx, std::vector<AppendRequest> batch) {
   ORCH_ASSIGN_OR_RETURN(auto store, OpenStoreForWrite(ctx));
   LifecycleGuard guard;
   return store->Append(std::move(batch), &guard);
 }
 
-absl::Status RunTyped(const TypedEmit& t, CommandContext& ctx) {
-  const EventTypeInfo& info = *t.info;
+absl::Status RunTyped(const TypedEmit &t, CommandContext &ctx) {
+  const EventTypeInfo &info = *t.info;
   if (RequiresTask(info.type) && t.env.task.empty()) {
-    return absl::InvalidArgumentError(absl::StrCat(info.name, " needs --task ID"));
+    return absl::InvalidArgumentError(
+        absl::StrCat(info.name, " needs --task ID"));
   }
-  if (!t.env.task.empty()) ORCH_RETURN_IF_ERROR(CheckTaskId(t.env.task));
+  if (!t.env.task.empty())
+    ORCH_RETURN_IF_ERROR(CheckTaskId(t.env.task));
   EventContent c;
   c.type = info.type;
   c.task = t.env.task;
@@ -85,8 +97,9 @@ absl::Status RunTyped(const TypedEmit& t, CommandContext& ctx) {
   c.evidence = t.env.evidence;
   c.idempotency_key = t.env.idempotency_key;
   c.claim = t.env.observed ? schema::Claim::observed : schema::Claim::reported;
-  for (const PayloadField& f : info.fields) {
-    if (t.options.at(f.name)->count() == 0) continue;
+  for (const PayloadField &f : info.fields) {
+    if (t.options.at(f.name)->count() == 0)
+      continue;
     if (f.kind == FieldKind::kStringList) {
       c.payload[f.name] = t.lists.at(f.name);
     } else if (f.kind == FieldKind::kBool) {
@@ -95,18 +108,23 @@ absl::Status RunTyped(const TypedEmit& t, CommandContext& ctx) {
       c.payload[f.name] = t.values.at(f.name);
     }
   }
-  if (t.env.from_git) ORCH_RETURN_IF_ERROR(FillFromGit(ctx, &c));
+  if (t.env.from_git)
+    ORCH_RETURN_IF_ERROR(FillFromGit(ctx, &c));
   if (info.type == EventType::Dispatched && !c.payload.contains("base_commit"))
     FillDefaultBaseCommit(ctx, &c);
   AppendRequest r;
   ORCH_ASSIGN_OR_RETURN(r.event, ctx.schema->BuildEvent(c));
   if (!t.env.at.empty()) {
-    ORCH_ASSIGN_OR_RETURN(TimeSpec at, ParseTimeSpec(t.env.at, ctx.env->NowNanos(), absl::LocalTimeZone()));
+    ORCH_ASSIGN_OR_RETURN(
+        TimeSpec at,
+        ParseTimeSpec(t.env.at, ctx.env->NowNanos(), absl::LocalTimeZone()));
     if (at.is_seq)
-      return absl::InvalidArgumentError(absl::StrCat("bad --at '", t.env.at, "': give a time, not a seq"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("bad --at '", t.env.at, "': give a time, not a seq"));
     r.at_ns = at.time_ns;
   }
-  if (t.env.expect_version >= 0) r.expected_version = static_cast<uint64_t>(t.env.expect_version);
+  if (t.env.expect_version >= 0)
+    r.expected_version = static_cast<uint64_t>(t.env.expect_version);
   std::vector<AppendRequest> batch;
   batch.push_back(std::move(r));
   ORCH_ASSIGN_OR_RETURN(auto results, AppendWithGuard(ctx, std::move(batch)));
@@ -119,25 +137,28 @@ absl::Status RunTyped(const TypedEmit& t, CommandContext& ctx) {
   return absl::OkStatus();
 }
 
-absl::StatusOr<std::string> ReadAll(const std::string& path) {
+absl::StatusOr<std::string> ReadAll(const std::string &path) {
   if (path == "-") {
     std::stringstream ss;
     ss << std::cin.rdbuf();
     return ss.str();
   }
   std::ifstream in(path, std::ios::binary);
-  if (!in) return absl::InvalidArgumentError(absl::StrCat("cannot read --jsonl file '", path, "'"));
+  if (!in)
+    return absl::InvalidArgumentError(
+        absl::StrCat("cannot read --jsonl file '", path, "'"));
   std::stringstream ss;
   ss << in.rdbuf();
   return ss.str();
 }
 
-absl::Status RunJson(const EmitOptions& o, CommandContext& ctx) {
+absl::Status RunJson(const EmitOptions &o, CommandContext &ctx) {
   std::vector<nlohmann::json> objects;
   if (!o.json.empty()) {
     ORCH_ASSIGN_OR_RETURN(nlohmann::json j, ParseJsonStrict(o.json, "--json"));
     if (j.is_array()) {
-      for (auto& e : j) objects.push_back(std::move(e));
+      for (auto &e : j)
+        objects.push_back(std::move(e));
     } else {
       objects.push_back(std::move(j));
     }
@@ -146,111 +167,134 @@ absl::Status RunJson(const EmitOptions& o, CommandContext& ctx) {
     std::istringstream lines(text);
     std::string line;
     for (int n = 1; std::getline(lines, line); ++n) {
-      if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
-      ORCH_ASSIGN_OR_RETURN(nlohmann::json j, ParseJsonStrict(line, absl::StrCat("line ", n, " of --jsonl")));
+      if (line.find_first_not_of(" \t\r") == std::string::npos)
+        continue;
+      ORCH_ASSIGN_OR_RETURN(
+          nlohmann::json j,
+          ParseJsonStrict(line, absl::StrCat("line ", n, " of --jsonl")));
       objects.push_back(std::move(j));
     }
   }
-  if (objects.empty()) return absl::InvalidArgumentError("no events given");
+  if (objects.empty())
+    return absl::InvalidArgumentError("no events given");
   std::vector<AppendRequest> batch;
-  std::vector<std::pair<std::string, std::string>> labels;  // type, task
+  std::vector<std::pair<std::string, std::string>> labels; // type, task
   for (size_t i = 0; i < objects.size(); ++i) {
     auto r = AppendRequestFromJson(*ctx.schema, objects[i]);
     if (!r.ok()) {
-      return absl::Status(r.status().code(), objects.size() > 1
-                                                 ? absl::StrCat("event ", i + 1, ": ", r.status().message())
-                                                 : std::string(r.status().message()));
+      return absl::Status(
+          r.status().code(),
+          objects.size() > 1
+              ? absl::StrCat("event ", i + 1, ": ", r.status().message())
+              : std::string(r.status().message()));
     }
-    labels.emplace_back(objects[i].value("type", ""), objects[i].value("task", ""));
+    labels.emplace_back(objects[i].value("type", ""),
+                        objects[i].value("task", ""));
     batch.push_back(*std::move(r));
   }
   ORCH_ASSIGN_OR_RETURN(auto results, AppendWithGuard(ctx, std::move(batch)));
   for (size_t i = 0; i < results.size(); ++i) {
     ReportNotes(results[i], *ctx.err);
-    *ctx.out << ResultJson(results[i], labels[i].first, labels[i].second) << "\n";
+    *ctx.out << ResultJson(results[i], labels[i].first, labels[i].second)
+             << "\n";
   }
   return absl::OkStatus();
 }
 
-std::string ExampleFor(const EventTypeInfo& info) {
+std::string ExampleFor(const EventTypeInfo &info) {
   std::string ex = absl::StrCat("  orch emit ", info.name);
-  if (RequiresTask(info.type)) absl::StrAppend(&ex, " --task T1");
+  if (RequiresTask(info.type))
+    absl::StrAppend(&ex, " --task T1");
   int shown = 0;
-  for (const PayloadField& f : info.fields) {
-    if (shown++ == 3) break;
+  for (const PayloadField &f : info.fields) {
+    if (shown++ == 3)
+      break;
     switch (f.kind) {
-      case FieldKind::kBool:
-        absl::StrAppend(&ex, " --", f.flag);
-        break;
-      case FieldKind::kInt:
-        absl::StrAppend(&ex, " --", f.flag, " 2");
-        break;
-      case FieldKind::kTime:
-        absl::StrAppend(&ex, " --", f.flag, " 2026-11-25T03:00:00Z");
-        break;
-      case FieldKind::kDuration:
-        absl::StrAppend(&ex, " --", f.flag, " 15m");
-        break;
-      case FieldKind::kEnum:
-        absl::StrAppend(&ex, " --", f.flag, " ", f.enum_values[0]);
-        break;
-      case FieldKind::kStringList:
-        absl::StrAppend(&ex, " --", f.flag, " 'src/**'");
-        break;
-      case FieldKind::kString:
-        absl::StrAppend(&ex, " --", f.flag, " '...'");
-        break;
+    case FieldKind::kBool:
+      absl::StrAppend(&ex, " --", f.flag);
+      break;
+    case FieldKind::kInt:
+      absl::StrAppend(&ex, " --", f.flag, " 2");
+      break;
+    case FieldKind::kTime:
+      absl::StrAppend(&ex, " --", f.flag, " 2026-11-25T03:00:00Z");
+      break;
+    case FieldKind::kDuration:
+      absl::StrAppend(&ex, " --", f.flag, " 15m");
+      break;
+    case FieldKind::kEnum:
+      absl::StrAppend(&ex, " --", f.flag, " ", f.enum_values[0]);
+      break;
+    case FieldKind::kStringList:
+      absl::StrAppend(&ex, " --", f.flag, " 'src/**'");
+      break;
+    case FieldKind::kString:
+      absl::StrAppend(&ex, " --", f.flag, " '...'");
+      break;
     }
   }
   return ex;
 }
 
-void AddTypedCommand(CLI::App* emit, const EventTypeInfo& info, EmitOptions& o, CommandContext& ctx) {
+void AddTypedCommand(CLI::App *emit, const EventTypeInfo &info, EmitOptions &o,
+                     CommandContext &ctx) {
   auto t = std::make_unique<TypedEmit>();
   t->info = &info;
-  TypedEmit* raw = t.get();
-  CLI::App* sub = emit->add_subcommand(info.name, info.doc);
+  TypedEmit *raw = t.get();
+  CLI::App *sub = emit->add_subcommand(info.name, info.doc);
   sub->fallthrough();
   t->app = sub;
-  sub->add_option("--task", raw->env.task, RequiresTask(info.type) ? "Task id (required)" : "Task id");
-  for (const PayloadField& f : info.fields) {
+  sub->add_option("--task", raw->env.task,
+                  RequiresTask(info.type) ? "Task id (required)" : "Task id");
+  for (const PayloadField &f : info.fields) {
     std::string help = f.doc;
-    CLI::Option* opt = nullptr;
+    CLI::Option *opt = nullptr;
     switch (f.kind) {
-      case FieldKind::kStringList:
-        opt = sub->add_option("--" + f.flag, raw->lists[f.name], help + " [repeatable]");
-        break;
-      case FieldKind::kBool:
-        opt = sub->add_flag("--" + f.flag, raw->flags[f.name], help);
-        break;
-      case FieldKind::kEnum:
-        opt = sub->add_option("--" + f.flag, raw->values[f.name], help)->check(CLI::IsMember(f.enum_values));
-        break;
-      case FieldKind::kTime:
-        opt = sub->add_option("--" + f.flag, raw->values[f.name], help + " [RFC3339]");
-        break;
-      case FieldKind::kDuration:
-        opt = sub->add_option("--" + f.flag, raw->values[f.name], help + " [90s, 15m, 2h]");
-        break;
-      default:
-        opt = sub->add_option("--" + f.flag, raw->values[f.name], help);
+    case FieldKind::kStringList:
+      opt = sub->add_option("--" + f.flag, raw->lists[f.name],
+                            help + " [repeatable]");
+      break;
+    case FieldKind::kBool:
+      opt = sub->add_flag("--" + f.flag, raw->flags[f.name], help);
+      break;
+    case FieldKind::kEnum:
+      opt = sub->add_option("--" + f.flag, raw->values[f.name], help)
+                ->check(CLI::IsMember(f.enum_values));
+      break;
+    case FieldKind::kTime:
+      opt = sub->add_option("--" + f.flag, raw->values[f.name],
+                            help + " [RFC3339]");
+      break;
+    case FieldKind::kDuration:
+      opt = sub->add_option("--" + f.flag, raw->values[f.name],
+                            help + " [90s, 15m, 2h]");
+      break;
+    default:
+      opt = sub->add_option("--" + f.flag, raw->values[f.name], help);
     }
     raw->options[f.name] = opt;
   }
   sub->add_option("--note", raw->env.note, "Free text kept with the event");
-  sub->add_option("--actor", raw->env.actor, "Who emits: orchestrator, worker id, watchdog");
+  sub->add_option("--actor", raw->env.actor,
+                  "Who emits: orchestrator, worker id, watchdog");
   sub->add_option("--evidence", raw->env.evidence,
                   "Evidence label: blocked static local proxy direct pre prod");
-  sub->add_option("--at", raw->env.at, "When it happened (RFC3339, HH:MM or 8h ago); default now");
-  sub->add_option("--idempotency-key", raw->env.idempotency_key,
-                  "A retry with the same key returns the first result and appends nothing");
+  sub->add_option("--at", raw->env.at,
+                  "When it happened (RFC3339, HH:MM or 8h ago); default now");
+  sub->add_option(
+      "--idempotency-key", raw->env.idempotency_key,
+      "A retry with the same key returns the first result and appends nothing");
   sub->add_option("--expect-version", raw->env.expect_version,
                   "Refuse (exit 3) unless the task is at this version");
   sub->add_flag("--observed", raw->env.observed,
-                "Record an observed fact even if the lifecycle forbids it; it is marked as an anomaly");
-  sub->add_flag("--json", raw->env.json_out, "Print {seq, version, hash, type, task} as JSON");
-  if (info.type == EventType::Committed || info.type == EventType::Merged || info.type == EventType::Pushed) {
-    sub->add_flag("--from-git", raw->env.from_git, "Fill commit ids and files from the repository (libgit2)");
+                "Record an observed fact even if the lifecycle forbids it; it "
+                "is marked as an anomaly");
+  sub->add_flag("--json", raw->env.json_out,
+                "Print {seq, version, hash, type, task} as JSON");
+  if (info.type == EventType::Committed || info.type == EventType::Merged ||
+      info.type == EventType::Pushed) {
+    sub->add_flag("--from-git", raw->env.from_git,
+                  "Fill commit ids and files from the repository (libgit2)");
   }
   sub->footer("Example:\n" + ExampleFor(info));
   sub->callback([raw, &ctx]() { ctx.result = RunTyped(*raw, ctx); });
@@ -260,69 +304,84 @@ void AddTypedCommand(CLI::App* emit, const EventTypeInfo& info, EmitOptions& o, 
 // The TYPE of `orch emit TYPE ...`, if the command line has one. The verb
 // is the first argument that is neither a global option nor its value, so
 // `orch --store emit replay` is a replay of the store named "emit".
-std::optional<std::string> EmitTypeArg(const std::vector<std::string>& args) {
+std::optional<std::string> EmitTypeArg(const std::vector<std::string> &args) {
   size_t i = 0;
   while (i < args.size() && !args[i].empty() && args[i][0] == '-') {
-    i += args[i] == "--store" ? 2 : 1;  // --store=DIR is one argument
+    i += args[i] == "--store" ? 2 : 1; // --store=DIR is one argument
   }
-  if (i + 1 >= args.size() || args[i] != "emit") return std::nullopt;
-  const std::string& type = args[i + 1];
-  if (type.empty() || type[0] == '-') return std::nullopt;
+  if (i + 1 >= args.size() || args[i] != "emit")
+    return std::nullopt;
+  const std::string &type = args[i + 1];
+  if (type.empty() || type[0] == '-')
+    return std::nullopt;
   return type;
 }
 
-}  // namespace
+} // namespace
 
-absl::Status CheckEmitType(const std::vector<std::string>& args, const EventSchema& schema,
-                           const std::vector<std::string>& verbs) {
+absl::Status CheckEmitType(const std::vector<std::string> &args,
+                           const EventSchema &schema,
+                           const std::vector<std::string> &verbs) {
   const std::optional<std::string> type = EmitTypeArg(args);
-  if (!type || schema.Find(*type) != nullptr) return absl::OkStatus();
-  for (const std::string& verb : verbs) {
+  if (!type || schema.Find(*type) != nullptr)
+    return absl::OkStatus();
+  for (const std::string &verb : verbs) {
     if (*type == verb) {
-      return absl::InvalidArgumentError(absl::StrCat("'", *type, "' is a verb, not an event type: run `orch ",
-                                                     *type,
-                                                     " ...` (orch emit --help lists the event types)"));
+      return absl::InvalidArgumentError(absl::StrCat(
+          "'", *type, "' is a verb, not an event type: run `orch ", *type,
+          " ...` (orch emit --help lists the event types)"));
     }
   }
   std::vector<std::string> names;
-  for (const auto& t : schema.types()) names.push_back(t.name);
+  for (const auto &t : schema.types())
+    names.push_back(t.name);
   return absl::InvalidArgumentError(
-      absl::StrCat("unknown event type '", *type, "' (known: ", absl::StrJoin(names, ", "), ")"));
+      absl::StrCat("unknown event type '", *type,
+                   "' (known: ", absl::StrJoin(names, ", "), ")"));
 }
 
-void RegisterEmit(CLI::App& app, CommandContext& ctx) {
+void RegisterEmit(CLI::App &app, CommandContext &ctx) {
   auto o = std::make_shared<EmitOptions>();
-  CLI::App* emit = app.add_subcommand("emit", "Append one event to the log (prints its sequence number)");
+  CLI::App *emit = app.add_subcommand(
+      "emit", "Append one event to the log (prints its sequence number)");
   emit->fallthrough();
   emit->require_subcommand(0, 1);
-  auto* json = emit->add_option("--json", o->json, "One event (or an array: one atomic batch) as JSON");
-  auto* jsonl = emit->add_option("--jsonl", o->jsonl,
-                                 "File of JSON events, one a line ('-' for stdin): one atomic batch");
+  auto *json = emit->add_option(
+      "--json", o->json, "One event (or an array: one atomic batch) as JSON");
+  auto *jsonl = emit->add_option(
+      "--jsonl", o->jsonl,
+      "File of JSON events, one a line ('-' for stdin): one atomic batch");
   json->excludes(jsonl);
   // An emit names its type: building the other 24 sub-commands (some 500
   // CLI11 options) would cost every emit about a millisecond for nothing.
   const std::optional<std::string> named = EmitTypeArg(ctx.args);
-  for (const EventTypeInfo& info : ctx.schema->types()) {
-    if (!named || *named == info.name) AddTypedCommand(emit, info, *o, ctx);
+  for (const EventTypeInfo &info : ctx.schema->types()) {
+    if (!named || *named == info.name)
+      AddTypedCommand(emit, info, *o, ctx);
   }
   emit->footer(
       "Examples:\n"
-      "  orch emit dispatched --task T1 --title 'Checkout form' --branch task/t1 --allowed "
+      "  orch emit dispatched --task T1 --title 'Checkout form' --branch "
+      "task/t1 --allowed "
       "'web/checkout/**'\n"
-      "  orch emit committed --task T1 --commit 4f2a9c1 --files web/checkout/form.tsx\n"
+      "  orch emit committed --task T1 --commit 4f2a9c1 --files "
+      "web/checkout/form.tsx\n"
       "  orch emit --json "
-      "'{\"type\":\"heartbeat\",\"source\":\"cron\",\"next_expected_at\":\"2026-11-25T03:30:00Z\"}'\n"
+      "'{\"type\":\"heartbeat\",\"source\":\"cron\",\"next_expected_at\":"
+      "\"2026-11-25T03:30:00Z\"}'\n"
       "  orch replay --format jsonl | orch --store other emit --jsonl -\n"
       "Run `orch emit TYPE --help` for the flags of one type.");
   emit->callback([o, emit, &ctx]() {
-    if (!emit->get_subcommands().empty()) return;  // a typed sub-command ran
+    if (!emit->get_subcommands().empty())
+      return; // a typed sub-command ran
     if (o->json.empty() && o->jsonl.empty()) {
-      ctx.result = absl::InvalidArgumentError(
-          "name an event type (orch emit --help lists them) or pass --json / --jsonl");
+      ctx.result =
+          absl::InvalidArgumentError("name an event type (orch emit --help "
+                                     "lists them) or pass --json / --jsonl");
       return;
     }
     ctx.result = RunJson(*o, ctx);
   });
 }
 
-}  // namespace orch
+} // namespace orch

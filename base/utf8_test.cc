@@ -10,18 +10,18 @@ TEST(Utf8Test, ValidTextHasNoInvalidByte) {
   EXPECT_EQ(FirstInvalidUtf8(""), std::nullopt);
   EXPECT_EQ(FirstInvalidUtf8("plain ascii"), std::nullopt);
   EXPECT_EQ(FirstInvalidUtf8("caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80"), std::nullopt);  // é € 😀
-  EXPECT_EQ(FirstInvalidUtf8("\xf4\x8f\xbf\xbf"), std::nullopt);                          // U+10FFFF
+  EXPECT_EQ(FirstInvalidUtf8("\xf4\x8f\xbf\xbf"), std::nullopt);                           // U+10FFFF
 }
 
 TEST(Utf8Test, NamesTheFirstBadByte) {
   EXPECT_EQ(FirstInvalidUtf8("ab\xff"), 2u);
-  EXPECT_EQ(FirstInvalidUtf8("\x80"), 0u);                  // lone continuation byte
-  EXPECT_EQ(FirstInvalidUtf8("x\xc3"), 1u);                 // truncated sequence
-  EXPECT_EQ(FirstInvalidUtf8("x\xc0\xaf"), 1u);             // overlong '/'
-  EXPECT_EQ(FirstInvalidUtf8("x\xe0\x80\xaf"), 1u);         // overlong, three bytes
-  EXPECT_EQ(FirstInvalidUtf8("xy\xed\xa0\x80"), 2u);        // surrogate U+D800
-  EXPECT_EQ(FirstInvalidUtf8("\xf4\x90\x80\x80"), 0u);      // above U+10FFFF
-  EXPECT_EQ(FirstInvalidUtf8("\xc3\xa9\xe2\x82z"), 2u);     // é, then a cut sequence
+  EXPECT_EQ(FirstInvalidUtf8("\x80"), 0u);               // lone continuation byte
+  EXPECT_EQ(FirstInvalidUtf8("x\xc3"), 1u);              // truncated sequence
+  EXPECT_EQ(FirstInvalidUtf8("x\xc0\xaf"), 1u);          // overlong '/'
+  EXPECT_EQ(FirstInvalidUtf8("x\xe0\x80\xaf"), 1u);      // overlong, three bytes
+  EXPECT_EQ(FirstInvalidUtf8("xy\xed\xa0\x80"), 2u);     // surrogate U+D800
+  EXPECT_EQ(FirstInvalidUtf8("\xf4\x90\x80\x80"), 0u);   // above U+10FFFF
+  EXPECT_EQ(FirstInvalidUtf8("\xc3\xa9\xe2\x82z"), 2u);  // é, then a cut sequence
 }
 
 TEST(Utf8Test, DecodesCodePoints) {

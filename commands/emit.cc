@@ -9,6 +9,7 @@
 #include <optional>
 #include <sstream>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "base/display_text.h"
@@ -29,7 +30,9 @@ namespace {
 // Envelope flags every event type takes.
 struct EnvelopeFlags {
   std::string task, note, actor, evidence, at, idempotency_key;
-  int64_t expect_version = -1;
+  std::string expect_version; // parsed in RunTyped: a negative must be refused,
+                              // not mean "not given"
+  bool expect_version_given = false;
   bool observed = false;
   bool json_out = false;
   bool from_git = false; // committed, merged, pushed: see emit_from_git.cc
@@ -123,8 +126,15 @@ absl::Status RunTyped(const TypedEmit &t, CommandContext &ctx) {
           absl::StrCat("bad --at '", t.env.at, "': give a time, not a seq"));
     r.at_ns = at.time_ns;
   }
-  if (t.env.expect_version >= 0)
-    r.expected_version = static_cast<uint64_t>(t.env.expect_version);
+  if (t.env.expect_version_given) {
+    uint64_t v = 0;
+    if (!absl::SimpleAtoi(t.env.expect_version, &v)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("bad --expect-version '", t.env.expect_version,
+                       "': expected a task version, a whole number from 0"));
+    }
+    r.expected_version = v;
+  }
   std::vector<AppendRequest> batch;
   batch.push_back(std::move(r));
   ORCH_ASSIGN_OR_RETURN(auto results, AppendWithGuard(ctx, std::move(batch)));
@@ -285,7 +295,10 @@ void AddTypedCommand(CLI::App *emit, const EventTypeInfo &info, EmitOptions &o,
       "--idempotency-key", raw->env.idempotency_key,
       "A retry with the same key returns the first result and appends nothing");
   sub->add_option("--expect-version", raw->env.expect_version,
-                  "Refuse (exit 3) unless the task is at this version");
+                  "Refuse (exit 3) unless the task is at this version (0: the "
+                  "task has no events yet)")
+      ->each(
+          [raw](const std::string &) { raw->env.expect_version_given = true; });
   sub->add_flag("--observed", raw->env.observed,
                 "Record an observed fact even if the lifecycle forbids it; it "
                 "is marked as an anomaly");

@@ -3,11 +3,10 @@
 // The typed sub-commands are generated from the schema: every payload table
 // becomes `orch emit <kebab-name>` with one flag per field, so adding a
 // field to schema/events.fbs is all it takes to emit it.
-#include <fstream>
+#include <cstdio>
 #include <map>
 #include <memory>
 #include <optional>
-#include <sstream>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -147,65 +146,103 @@ absl::Status RunTyped(const TypedEmit &t, CommandContext &ctx) {
   return absl::OkStatus();
 }
 
+// One batch is one atomic append, held in memory whole until it is written:
+// it is capped (docs/cli.md, "Limits") so a runaway producer gets a clear
+// error rather than a process that grows by gigabytes.
+constexpr size_t kMaxBatchEvents = 10'000;
+constexpr size_t kMaxBatchInputBytes = size_t{64} << 20;
+constexpr char kHowToSplit[] =
+    "split it into batches (e.g. `split -l 10000 events.jsonl part-` and emit "
+    "each part, or replay "
+    "--since seq:N --until seq:M); each batch is atomic on its own";
+
+// The whole --jsonl input, refusing more than kMaxBatchInputBytes.
 absl::StatusOr<std::string> ReadAll(const std::string &path) {
-  if (path == "-") {
-    std::stringstream ss;
-    ss << std::cin.rdbuf();
-    return ss.str();
-  }
-  std::ifstream in(path, std::ios::binary);
-  if (!in)
+  std::FILE *f = path == "-" ? stdin : std::fopen(path.c_str(), "rb");
+  if (f == nullptr)
     return absl::InvalidArgumentError(
         absl::StrCat("cannot read --jsonl file '", path, "'"));
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
+  std::string text;
+  char buf[1 << 16];
+  size_t n = 0;
+  while ((n = std::fread(buf, 1, sizeof(buf), f)) > 0 &&
+         text.size() <= kMaxBatchInputBytes) {
+    text.append(buf, n);
+  }
+  const bool failed = std::ferror(f) != 0;
+  if (f != stdin)
+    std::fclose(f);
+  if (failed)
+    return absl::InvalidArgumentError(
+        absl::StrCat("cannot read --jsonl file '", path, "'"));
+  if (text.size() > kMaxBatchInputBytes) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--jsonl input is over the limit of 64 MiB for one batch: ",
+        kHowToSplit));
+  }
+  return text;
 }
 
+// A batch being built: each event becomes its request at once, so only the
+// event bytes are kept, not a JSON document per event.
+struct JsonBatch {
+  std::vector<AppendRequest> requests;
+  std::vector<std::pair<std::string, std::string>> labels; // type, task
+
+  // `where` prefixes an error ("line 3 of --jsonl: ").
+  absl::Status Add(EventSchema &schema, const nlohmann::json &j,
+                   const std::string &where) {
+    if (requests.size() == kMaxBatchEvents) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(where, "more than ", kMaxBatchEvents,
+                       " events, the limit for one batch: ", kHowToSplit));
+    }
+    auto r = AppendRequestFromJson(schema, j);
+    if (!r.ok())
+      return absl::Status(r.status().code(),
+                          absl::StrCat(where, r.status().message()));
+    labels.emplace_back(j.value("type", ""), j.value("task", ""));
+    requests.push_back(*std::move(r));
+    return absl::OkStatus();
+  }
+};
+
 absl::Status RunJson(const EmitOptions &o, CommandContext &ctx) {
-  std::vector<nlohmann::json> objects;
+  JsonBatch batch;
   if (!o.json.empty()) {
     ORCH_ASSIGN_OR_RETURN(nlohmann::json j, ParseJsonStrict(o.json, "--json"));
     if (j.is_array()) {
-      for (auto &e : j)
-        objects.push_back(std::move(e));
+      for (size_t i = 0; i < j.size(); ++i) {
+        ORCH_RETURN_IF_ERROR(
+            batch.Add(*ctx.schema, j[i], absl::StrCat("event ", i + 1, ": ")));
+      }
     } else {
-      objects.push_back(std::move(j));
+      ORCH_RETURN_IF_ERROR(batch.Add(*ctx.schema, j, ""));
     }
   } else {
     ORCH_ASSIGN_OR_RETURN(std::string text, ReadAll(o.jsonl));
-    std::istringstream lines(text);
-    std::string line;
-    for (int n = 1; std::getline(lines, line); ++n) {
-      if (line.find_first_not_of(" \t\r") == std::string::npos)
+    size_t start = 0;
+    for (int n = 1; start < text.size(); ++n) {
+      size_t end = text.find('\n', start);
+      if (end == std::string::npos)
+        end = text.size();
+      const absl::string_view line(text.data() + start, end - start);
+      start = end + 1;
+      if (line.find_first_not_of(" \t\r") == absl::string_view::npos)
         continue;
-      ORCH_ASSIGN_OR_RETURN(
-          nlohmann::json j,
-          ParseJsonStrict(line, absl::StrCat("line ", n, " of --jsonl")));
-      objects.push_back(std::move(j));
+      const std::string where = absl::StrCat("line ", n, " of --jsonl");
+      ORCH_ASSIGN_OR_RETURN(nlohmann::json j, ParseJsonStrict(line, where));
+      ORCH_RETURN_IF_ERROR(batch.Add(*ctx.schema, j, where + ": "));
     }
   }
-  if (objects.empty())
+  if (batch.requests.empty())
     return absl::InvalidArgumentError("no events given");
-  std::vector<AppendRequest> batch;
-  std::vector<std::pair<std::string, std::string>> labels; // type, task
-  for (size_t i = 0; i < objects.size(); ++i) {
-    auto r = AppendRequestFromJson(*ctx.schema, objects[i]);
-    if (!r.ok()) {
-      return absl::Status(
-          r.status().code(),
-          objects.size() > 1
-              ? absl::StrCat("event ", i + 1, ": ", r.status().message())
-              : std::string(r.status().message()));
-    }
-    labels.emplace_back(objects[i].value("type", ""),
-                        objects[i].value("task", ""));
-    batch.push_back(*std::move(r));
-  }
-  ORCH_ASSIGN_OR_RETURN(auto results, AppendWithGuard(ctx, std::move(batch)));
+  ORCH_ASSIGN_OR_RETURN(auto results,
+                        AppendWithGuard(ctx, std::move(batch.requests)));
   for (size_t i = 0; i < results.size(); ++i) {
     ReportNotes(results[i], *ctx.err);
-    *ctx.out << ResultJson(results[i], labels[i].first, labels[i].second)
+    *ctx.out << ResultJson(results[i], batch.labels[i].first,
+                           batch.labels[i].second)
              << "\n";
   }
   return absl::OkStatus();

@@ -29,23 +29,22 @@ namespace {
 // Envelope flags every event type takes.
 struct EnvelopeFlags {
   std::string task, note, actor, evidence, at, idempotency_key;
-  std::string expect_version; // parsed in RunTyped: a negative must be refused,
-                              // not mean "not given"
+  std::string expect_version;  // parsed in RunTyped: a negative must be refused, not mean "not given"
   bool expect_version_given = false;
   bool observed = false;
   bool json_out = false;
-  bool from_git = false; // committed, merged, pushed: see emit_from_git.cc
+  bool from_git = false;  // committed, merged, pushed: see emit_from_git.cc
 };
 
 // One `orch emit TYPE` sub-command: its flags and where CLI11 stores them.
 struct TypedEmit {
-  const EventTypeInfo *info = nullptr;
-  CLI::App *app = nullptr;
+  const EventTypeInfo* info = nullptr;
+  CLI::App* app = nullptr;
   EnvelopeFlags env;
-  std::map<std::string, std::string> values;             // by field name
-  std::map<std::string, std::vector<std::string>> lists; // by field name
-  std::map<std::string, bool> flags;                     // by field name
-  std::map<std::string, CLI::Option *> options;          // by field name
+  std::map<std::string, std::string> values;              // by field name
+  std::map<std::string, std::vector<std::string>> lists;  // by field name
+  std::map<std::string, bool> flags;                      // by field name
+  std::map<std::string, CLI::Option*> options;            // by field name
 };
 
 struct EmitOptions {
@@ -54,43 +53,34 @@ struct EmitOptions {
   std::vector<std::unique_ptr<TypedEmit>> typed;
 };
 
-std::string ResultJson(const AppendResult &r, const std::string &type,
-                       const std::string &task) {
-  nlohmann::json j = {{"seq", r.seq},
-                      {"version", r.version},
-                      {"hash", ToHex(r.hash)},
-                      {"type", type},
-                      {"task", task}};
-  if (r.duplicate)
-    j["duplicate"] = true;
-  if (!r.anomaly.empty())
-    j["anomaly"] = r.anomaly;
+std::string ResultJson(const AppendResult& r, const std::string& type, const std::string& task) {
+  nlohmann::json j = {
+      {"seq", r.seq}, {"version", r.version}, {"hash", ToHex(r.hash)}, {"type", type}, {"task", task}};
+  if (r.duplicate) j["duplicate"] = true;
+  if (!r.anomaly.empty()) j["anomaly"] = r.anomaly;
   return j.dump();
 }
 
-void ReportNotes(const AppendResult &r, std::ostream &err) {
-  if (r.duplicate)
-    err << "orch: idempotent retry: already recorded as seq " << r.seq << "\n";
-  if (!r.anomaly.empty())
-    err << "orch: recorded as an anomaly: " << EscapeForDisplay(r.anomaly)
-        << "\n";
+void ReportNotes(const AppendResult& r, std::ostream& err) {
+  if (r.duplicate) err << "orch: idempotent retry: already recorded as seq " << r.seq << "\n";
+  if (!r.anomaly.empty()) err << "orch: recorded as an anomaly: " << EscapeForDisplay(r.anomaly) << "\n";
 }
 
-absl::StatusOr<std::vector<AppendResult>>
-AppendWithGuard(CommandContext &ctx, std::vector<AppendRequest> batch) {
-  ORCH_ASSIGN_OR_RETURN(auto store, OpenStoreForWrite(ctx));
+// `create`: make the store if it is missing, as `orch init` would.
+absl::StatusOr<std::vector<AppendResult>> AppendWithGuard(CommandContext& ctx,
+                                                          std::vector<AppendRequest> batch,
+                                                          bool create = false) {
+  ORCH_ASSIGN_OR_RETURN(auto store, OpenStoreForWrite(ctx, create));
   LifecycleGuard guard;
   return store->Append(std::move(batch), &guard);
 }
 
-absl::Status RunTyped(const TypedEmit &t, CommandContext &ctx) {
-  const EventTypeInfo &info = *t.info;
+absl::Status RunTyped(const TypedEmit& t, CommandContext& ctx) {
+  const EventTypeInfo& info = *t.info;
   if (RequiresTask(info.type) && t.env.task.empty()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(info.name, " needs --task ID"));
+    return absl::InvalidArgumentError(absl::StrCat(info.name, " needs --task ID"));
   }
-  if (!t.env.task.empty())
-    ORCH_RETURN_IF_ERROR(CheckTaskId(t.env.task));
+  if (!t.env.task.empty()) ORCH_RETURN_IF_ERROR(CheckTaskId(t.env.task));
   EventContent c;
   c.type = info.type;
   c.task = t.env.task;
@@ -99,9 +89,8 @@ absl::Status RunTyped(const TypedEmit &t, CommandContext &ctx) {
   c.evidence = t.env.evidence;
   c.idempotency_key = t.env.idempotency_key;
   c.claim = t.env.observed ? schema::Claim::observed : schema::Claim::reported;
-  for (const PayloadField &f : info.fields) {
-    if (t.options.at(f.name)->count() == 0)
-      continue;
+  for (const PayloadField& f : info.fields) {
+    if (t.options.at(f.name)->count() == 0) continue;
     if (f.kind == FieldKind::kStringList) {
       c.payload[f.name] = t.lists.at(f.name);
     } else if (f.kind == FieldKind::kBool) {
@@ -110,27 +99,22 @@ absl::Status RunTyped(const TypedEmit &t, CommandContext &ctx) {
       c.payload[f.name] = t.values.at(f.name);
     }
   }
-  if (t.env.from_git)
-    ORCH_RETURN_IF_ERROR(FillFromGit(ctx, &c));
+  if (t.env.from_git) ORCH_RETURN_IF_ERROR(FillFromGit(ctx, &c));
   if (info.type == EventType::Dispatched && !c.payload.contains("base_commit"))
     FillDefaultBaseCommit(ctx, &c);
   AppendRequest r;
   ORCH_ASSIGN_OR_RETURN(r.event, ctx.schema->BuildEvent(c));
   if (!t.env.at.empty()) {
-    ORCH_ASSIGN_OR_RETURN(
-        TimeSpec at,
-        ParseTimeSpec(t.env.at, ctx.env->NowNanos(), absl::LocalTimeZone()));
+    ORCH_ASSIGN_OR_RETURN(TimeSpec at, ParseTimeSpec(t.env.at, ctx.env->NowNanos(), absl::LocalTimeZone()));
     if (at.is_seq)
-      return absl::InvalidArgumentError(
-          absl::StrCat("bad --at '", t.env.at, "': give a time, not a seq"));
+      return absl::InvalidArgumentError(absl::StrCat("bad --at '", t.env.at, "': give a time, not a seq"));
     r.at_ns = at.time_ns;
   }
   if (t.env.expect_version_given) {
     uint64_t v = 0;
     if (!absl::SimpleAtoi(t.env.expect_version, &v)) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("bad --expect-version '", t.env.expect_version,
-                       "': expected a task version, a whole number from 0"));
+      return absl::InvalidArgumentError(absl::StrCat("bad --expect-version '", t.env.expect_version,
+                                                     "': expected a task version, a whole number from 0"));
     }
     r.expected_version = v;
   }
@@ -152,33 +136,25 @@ absl::Status RunTyped(const TypedEmit &t, CommandContext &ctx) {
 constexpr size_t kMaxBatchEvents = 10'000;
 constexpr size_t kMaxBatchInputBytes = size_t{64} << 20;
 constexpr char kHowToSplit[] =
-    "split it into batches (e.g. `split -l 10000 events.jsonl part-` and emit "
-    "each part, or replay "
+    "split it into batches (e.g. `split -l 10000 events.jsonl part-` and emit each part, or replay "
     "--since seq:N --until seq:M); each batch is atomic on its own";
 
 // The whole --jsonl input, refusing more than kMaxBatchInputBytes.
-absl::StatusOr<std::string> ReadAll(const std::string &path) {
-  std::FILE *f = path == "-" ? stdin : std::fopen(path.c_str(), "rb");
-  if (f == nullptr)
-    return absl::InvalidArgumentError(
-        absl::StrCat("cannot read --jsonl file '", path, "'"));
+absl::StatusOr<std::string> ReadAll(const std::string& path) {
+  std::FILE* f = path == "-" ? stdin : std::fopen(path.c_str(), "rb");
+  if (f == nullptr) return absl::InvalidArgumentError(absl::StrCat("cannot read --jsonl file '", path, "'"));
   std::string text;
   char buf[1 << 16];
   size_t n = 0;
-  while ((n = std::fread(buf, 1, sizeof(buf), f)) > 0 &&
-         text.size() <= kMaxBatchInputBytes) {
+  while ((n = std::fread(buf, 1, sizeof(buf), f)) > 0 && text.size() <= kMaxBatchInputBytes) {
     text.append(buf, n);
   }
   const bool failed = std::ferror(f) != 0;
-  if (f != stdin)
-    std::fclose(f);
-  if (failed)
-    return absl::InvalidArgumentError(
-        absl::StrCat("cannot read --jsonl file '", path, "'"));
+  if (f != stdin) std::fclose(f);
+  if (failed) return absl::InvalidArgumentError(absl::StrCat("cannot read --jsonl file '", path, "'"));
   if (text.size() > kMaxBatchInputBytes) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "--jsonl input is over the limit of 64 MiB for one batch: ",
-        kHowToSplit));
+    return absl::InvalidArgumentError(
+        absl::StrCat("--jsonl input is over the limit of 64 MiB for one batch: ", kHowToSplit));
   }
   return text;
 }
@@ -187,34 +163,29 @@ absl::StatusOr<std::string> ReadAll(const std::string &path) {
 // event bytes are kept, not a JSON document per event.
 struct JsonBatch {
   std::vector<AppendRequest> requests;
-  std::vector<std::pair<std::string, std::string>> labels; // type, task
+  std::vector<std::pair<std::string, std::string>> labels;  // type, task
 
   // `where` prefixes an error ("line 3 of --jsonl: ").
-  absl::Status Add(EventSchema &schema, const nlohmann::json &j,
-                   const std::string &where) {
+  absl::Status Add(EventSchema& schema, const nlohmann::json& j, const std::string& where) {
     if (requests.size() == kMaxBatchEvents) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(where, "more than ", kMaxBatchEvents,
-                       " events, the limit for one batch: ", kHowToSplit));
+      return absl::InvalidArgumentError(absl::StrCat(where, "more than ", kMaxBatchEvents,
+                                                     " events, the limit for one batch: ", kHowToSplit));
     }
     auto r = AppendRequestFromJson(schema, j);
-    if (!r.ok())
-      return absl::Status(r.status().code(),
-                          absl::StrCat(where, r.status().message()));
+    if (!r.ok()) return absl::Status(r.status().code(), absl::StrCat(where, r.status().message()));
     labels.emplace_back(j.value("type", ""), j.value("task", ""));
     requests.push_back(*std::move(r));
     return absl::OkStatus();
   }
 };
 
-absl::Status RunJson(const EmitOptions &o, CommandContext &ctx) {
+absl::Status RunJson(const EmitOptions& o, CommandContext& ctx) {
   JsonBatch batch;
   if (!o.json.empty()) {
     ORCH_ASSIGN_OR_RETURN(nlohmann::json j, ParseJsonStrict(o.json, "--json"));
     if (j.is_array()) {
       for (size_t i = 0; i < j.size(); ++i) {
-        ORCH_RETURN_IF_ERROR(
-            batch.Add(*ctx.schema, j[i], absl::StrCat("event ", i + 1, ": ")));
+        ORCH_RETURN_IF_ERROR(batch.Add(*ctx.schema, j[i], absl::StrCat("event ", i + 1, ": ")));
       }
     } else {
       ORCH_RETURN_IF_ERROR(batch.Add(*ctx.schema, j, ""));
@@ -224,127 +195,108 @@ absl::Status RunJson(const EmitOptions &o, CommandContext &ctx) {
     size_t start = 0;
     for (int n = 1; start < text.size(); ++n) {
       size_t end = text.find('\n', start);
-      if (end == std::string::npos)
-        end = text.size();
+      if (end == std::string::npos) end = text.size();
       const absl::string_view line(text.data() + start, end - start);
       start = end + 1;
-      if (line.find_first_not_of(" \t\r") == absl::string_view::npos)
-        continue;
+      if (line.find_first_not_of(" \t\r") == absl::string_view::npos) continue;
       const std::string where = absl::StrCat("line ", n, " of --jsonl");
       ORCH_ASSIGN_OR_RETURN(nlohmann::json j, ParseJsonStrict(line, where));
       ORCH_RETURN_IF_ERROR(batch.Add(*ctx.schema, j, where + ": "));
     }
   }
-  if (batch.requests.empty())
-    return absl::InvalidArgumentError("no events given");
-  ORCH_ASSIGN_OR_RETURN(auto results,
-                        AppendWithGuard(ctx, std::move(batch.requests)));
+  if (batch.requests.empty()) return absl::InvalidArgumentError("no events given");
+  // A batch that starts by initializing a project may create the store, so
+  // `orch replay --format jsonl | orch --store NEW emit --jsonl -` copies a
+  // log (docs/cli.md); any other batch needs an existing store.
+  const bool starts_a_log = batch.labels.front().first == "project-initialized";
+  ORCH_ASSIGN_OR_RETURN(auto results, AppendWithGuard(ctx, std::move(batch.requests), starts_a_log));
   for (size_t i = 0; i < results.size(); ++i) {
     ReportNotes(results[i], *ctx.err);
-    *ctx.out << ResultJson(results[i], batch.labels[i].first,
-                           batch.labels[i].second)
-             << "\n";
+    *ctx.out << ResultJson(results[i], batch.labels[i].first, batch.labels[i].second) << "\n";
   }
   return absl::OkStatus();
 }
 
-std::string ExampleFor(const EventTypeInfo &info) {
+std::string ExampleFor(const EventTypeInfo& info) {
   std::string ex = absl::StrCat("  orch emit ", info.name);
-  if (RequiresTask(info.type))
-    absl::StrAppend(&ex, " --task T1");
+  if (RequiresTask(info.type)) absl::StrAppend(&ex, " --task T1");
   int shown = 0;
-  for (const PayloadField &f : info.fields) {
-    if (shown++ == 3)
-      break;
+  for (const PayloadField& f : info.fields) {
+    if (shown++ == 3) break;
     switch (f.kind) {
-    case FieldKind::kBool:
-      absl::StrAppend(&ex, " --", f.flag);
-      break;
-    case FieldKind::kInt:
-      absl::StrAppend(&ex, " --", f.flag, " 2");
-      break;
-    case FieldKind::kTime:
-      absl::StrAppend(&ex, " --", f.flag, " 2026-11-25T03:00:00Z");
-      break;
-    case FieldKind::kDuration:
-      absl::StrAppend(&ex, " --", f.flag, " 15m");
-      break;
-    case FieldKind::kEnum:
-      absl::StrAppend(&ex, " --", f.flag, " ", f.enum_values[0]);
-      break;
-    case FieldKind::kStringList:
-      absl::StrAppend(&ex, " --", f.flag, " 'src/**'");
-      break;
-    case FieldKind::kString:
-      absl::StrAppend(&ex, " --", f.flag, " '...'");
-      break;
+      case FieldKind::kBool:
+        absl::StrAppend(&ex, " --", f.flag);
+        break;
+      case FieldKind::kInt:
+        absl::StrAppend(&ex, " --", f.flag, " 2");
+        break;
+      case FieldKind::kTime:
+        absl::StrAppend(&ex, " --", f.flag, " 2026-11-25T03:00:00Z");
+        break;
+      case FieldKind::kDuration:
+        absl::StrAppend(&ex, " --", f.flag, " 15m");
+        break;
+      case FieldKind::kEnum:
+        absl::StrAppend(&ex, " --", f.flag, " ", f.enum_values[0]);
+        break;
+      case FieldKind::kStringList:
+        absl::StrAppend(&ex, " --", f.flag, " 'src/**'");
+        break;
+      case FieldKind::kString:
+        absl::StrAppend(&ex, " --", f.flag, " '...'");
+        break;
     }
   }
   return ex;
 }
 
-void AddTypedCommand(CLI::App *emit, const EventTypeInfo &info, EmitOptions &o,
-                     CommandContext &ctx) {
+void AddTypedCommand(CLI::App* emit, const EventTypeInfo& info, EmitOptions& o, CommandContext& ctx) {
   auto t = std::make_unique<TypedEmit>();
   t->info = &info;
-  TypedEmit *raw = t.get();
-  CLI::App *sub = emit->add_subcommand(info.name, info.doc);
+  TypedEmit* raw = t.get();
+  CLI::App* sub = emit->add_subcommand(info.name, info.doc);
   sub->fallthrough();
   t->app = sub;
-  sub->add_option("--task", raw->env.task,
-                  RequiresTask(info.type) ? "Task id (required)" : "Task id");
-  for (const PayloadField &f : info.fields) {
+  sub->add_option("--task", raw->env.task, RequiresTask(info.type) ? "Task id (required)" : "Task id");
+  for (const PayloadField& f : info.fields) {
     std::string help = f.doc;
-    CLI::Option *opt = nullptr;
+    CLI::Option* opt = nullptr;
     switch (f.kind) {
-    case FieldKind::kStringList:
-      opt = sub->add_option("--" + f.flag, raw->lists[f.name],
-                            help + " [repeatable]");
-      break;
-    case FieldKind::kBool:
-      opt = sub->add_flag("--" + f.flag, raw->flags[f.name], help);
-      break;
-    case FieldKind::kEnum:
-      opt = sub->add_option("--" + f.flag, raw->values[f.name], help)
-                ->check(CLI::IsMember(f.enum_values));
-      break;
-    case FieldKind::kTime:
-      opt = sub->add_option("--" + f.flag, raw->values[f.name],
-                            help + " [RFC3339]");
-      break;
-    case FieldKind::kDuration:
-      opt = sub->add_option("--" + f.flag, raw->values[f.name],
-                            help + " [90s, 15m, 2h]");
-      break;
-    default:
-      opt = sub->add_option("--" + f.flag, raw->values[f.name], help);
+      case FieldKind::kStringList:
+        opt = sub->add_option("--" + f.flag, raw->lists[f.name], help + " [repeatable]");
+        break;
+      case FieldKind::kBool:
+        opt = sub->add_flag("--" + f.flag, raw->flags[f.name], help);
+        break;
+      case FieldKind::kEnum:
+        opt = sub->add_option("--" + f.flag, raw->values[f.name], help)->check(CLI::IsMember(f.enum_values));
+        break;
+      case FieldKind::kTime:
+        opt = sub->add_option("--" + f.flag, raw->values[f.name], help + " [RFC3339]");
+        break;
+      case FieldKind::kDuration:
+        opt = sub->add_option("--" + f.flag, raw->values[f.name], help + " [90s, 15m, 2h]");
+        break;
+      default:
+        opt = sub->add_option("--" + f.flag, raw->values[f.name], help);
     }
     raw->options[f.name] = opt;
   }
   sub->add_option("--note", raw->env.note, "Free text kept with the event");
-  sub->add_option("--actor", raw->env.actor,
-                  "Who emits: orchestrator, worker id, watchdog");
+  sub->add_option("--actor", raw->env.actor, "Who emits: orchestrator, worker id, watchdog");
   sub->add_option("--evidence", raw->env.evidence,
                   "Evidence label: blocked static local proxy direct pre prod");
-  sub->add_option("--at", raw->env.at,
-                  "When it happened (RFC3339, HH:MM or 8h ago); default now");
-  sub->add_option(
-      "--idempotency-key", raw->env.idempotency_key,
-      "A retry with the same key returns the first result and appends nothing");
+  sub->add_option("--at", raw->env.at, "When it happened (RFC3339, HH:MM or 8h ago); default now");
+  sub->add_option("--idempotency-key", raw->env.idempotency_key,
+                  "A retry with the same key returns the first result and appends nothing");
   sub->add_option("--expect-version", raw->env.expect_version,
-                  "Refuse (exit 3) unless the task is at this version (0: the "
-                  "task has no events yet)")
-      ->each(
-          [raw](const std::string &) { raw->env.expect_version_given = true; });
+                  "Refuse (exit 3) unless the task is at this version (0: the task has no events yet)")
+      ->each([raw](const std::string&) { raw->env.expect_version_given = true; });
   sub->add_flag("--observed", raw->env.observed,
-                "Record an observed fact even if the lifecycle forbids it; it "
-                "is marked as an anomaly");
-  sub->add_flag("--json", raw->env.json_out,
-                "Print {seq, version, hash, type, task} as JSON");
-  if (info.type == EventType::Committed || info.type == EventType::Merged ||
-      info.type == EventType::Pushed) {
-    sub->add_flag("--from-git", raw->env.from_git,
-                  "Fill commit ids and files from the repository (libgit2)");
+                "Record an observed fact even if the lifecycle forbids it; it is marked as an anomaly");
+  sub->add_flag("--json", raw->env.json_out, "Print {seq, version, hash, type, task} as JSON");
+  if (info.type == EventType::Committed || info.type == EventType::Merged || info.type == EventType::Pushed) {
+    sub->add_flag("--from-git", raw->env.from_git, "Fill commit ids and files from the repository (libgit2)");
   }
   sub->footer("Example:\n" + ExampleFor(info));
   sub->callback([raw, &ctx]() { ctx.result = RunTyped(*raw, ctx); });
@@ -354,84 +306,69 @@ void AddTypedCommand(CLI::App *emit, const EventTypeInfo &info, EmitOptions &o,
 // The TYPE of `orch emit TYPE ...`, if the command line has one. The verb
 // is the first argument that is neither a global option nor its value, so
 // `orch --store emit replay` is a replay of the store named "emit".
-std::optional<std::string> EmitTypeArg(const std::vector<std::string> &args) {
+std::optional<std::string> EmitTypeArg(const std::vector<std::string>& args) {
   size_t i = 0;
   while (i < args.size() && !args[i].empty() && args[i][0] == '-') {
-    i += args[i] == "--store" ? 2 : 1; // --store=DIR is one argument
+    i += args[i] == "--store" ? 2 : 1;  // --store=DIR is one argument
   }
-  if (i + 1 >= args.size() || args[i] != "emit")
-    return std::nullopt;
-  const std::string &type = args[i + 1];
-  if (type.empty() || type[0] == '-')
-    return std::nullopt;
+  if (i + 1 >= args.size() || args[i] != "emit") return std::nullopt;
+  const std::string& type = args[i + 1];
+  if (type.empty() || type[0] == '-') return std::nullopt;
   return type;
 }
 
-} // namespace
+}  // namespace
 
-absl::Status CheckEmitType(const std::vector<std::string> &args,
-                           const EventSchema &schema,
-                           const std::vector<std::string> &verbs) {
+absl::Status CheckEmitType(const std::vector<std::string>& args, const EventSchema& schema,
+                           const std::vector<std::string>& verbs) {
   const std::optional<std::string> type = EmitTypeArg(args);
-  if (!type || schema.Find(*type) != nullptr)
-    return absl::OkStatus();
-  for (const std::string &verb : verbs) {
+  if (!type || schema.Find(*type) != nullptr) return absl::OkStatus();
+  for (const std::string& verb : verbs) {
     if (*type == verb) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "'", *type, "' is a verb, not an event type: run `orch ", *type,
-          " ...` (orch emit --help lists the event types)"));
+      return absl::InvalidArgumentError(absl::StrCat("'", *type, "' is a verb, not an event type: run `orch ",
+                                                     *type,
+                                                     " ...` (orch emit --help lists the event types)"));
     }
   }
   std::vector<std::string> names;
-  for (const auto &t : schema.types())
-    names.push_back(t.name);
+  for (const auto& t : schema.types()) names.push_back(t.name);
   return absl::InvalidArgumentError(
-      absl::StrCat("unknown event type '", *type,
-                   "' (known: ", absl::StrJoin(names, ", "), ")"));
+      absl::StrCat("unknown event type '", *type, "' (known: ", absl::StrJoin(names, ", "), ")"));
 }
 
-void RegisterEmit(CLI::App &app, CommandContext &ctx) {
+void RegisterEmit(CLI::App& app, CommandContext& ctx) {
   auto o = std::make_shared<EmitOptions>();
-  CLI::App *emit = app.add_subcommand(
-      "emit", "Append one event to the log (prints its sequence number)");
+  CLI::App* emit = app.add_subcommand("emit", "Append one event to the log (prints its sequence number)");
   emit->fallthrough();
   emit->require_subcommand(0, 1);
-  auto *json = emit->add_option(
-      "--json", o->json, "One event (or an array: one atomic batch) as JSON");
-  auto *jsonl = emit->add_option(
-      "--jsonl", o->jsonl,
-      "File of JSON events, one a line ('-' for stdin): one atomic batch");
+  auto* json = emit->add_option("--json", o->json, "One event (or an array: one atomic batch) as JSON");
+  auto* jsonl = emit->add_option("--jsonl", o->jsonl,
+                                 "File of JSON events, one a line ('-' for stdin): one atomic batch");
   json->excludes(jsonl);
   // An emit names its type: building the other 24 sub-commands (some 500
   // CLI11 options) would cost every emit about a millisecond for nothing.
   const std::optional<std::string> named = EmitTypeArg(ctx.args);
-  for (const EventTypeInfo &info : ctx.schema->types()) {
-    if (!named || *named == info.name)
-      AddTypedCommand(emit, info, *o, ctx);
+  for (const EventTypeInfo& info : ctx.schema->types()) {
+    if (!named || *named == info.name) AddTypedCommand(emit, info, *o, ctx);
   }
   emit->footer(
       "Examples:\n"
-      "  orch emit dispatched --task T1 --title 'Checkout form' --branch "
-      "task/t1 --allowed "
+      "  orch emit dispatched --task T1 --title 'Checkout form' --branch task/t1 --allowed "
       "'web/checkout/**'\n"
-      "  orch emit committed --task T1 --commit 4f2a9c1 --files "
-      "web/checkout/form.tsx\n"
+      "  orch emit committed --task T1 --commit 4f2a9c1 --files web/checkout/form.tsx\n"
       "  orch emit --json "
-      "'{\"type\":\"heartbeat\",\"source\":\"cron\",\"next_expected_at\":"
-      "\"2026-11-25T03:30:00Z\"}'\n"
+      "'{\"type\":\"heartbeat\",\"source\":\"cron\",\"next_expected_at\":\"2026-11-25T03:30:00Z\"}'\n"
       "  orch replay --format jsonl | orch --store other emit --jsonl -\n"
       "Run `orch emit TYPE --help` for the flags of one type.");
   emit->callback([o, emit, &ctx]() {
-    if (!emit->get_subcommands().empty())
-      return; // a typed sub-command ran
+    if (!emit->get_subcommands().empty()) return;  // a typed sub-command ran
     if (o->json.empty() && o->jsonl.empty()) {
-      ctx.result =
-          absl::InvalidArgumentError("name an event type (orch emit --help "
-                                     "lists them) or pass --json / --jsonl");
+      ctx.result = absl::InvalidArgumentError(
+          "name an event type (orch emit --help lists them) or pass --json / --jsonl");
       return;
     }
     ctx.result = RunJson(*o, ctx);
   });
 }
 
-} // namespace orch
+}  // namespace orch

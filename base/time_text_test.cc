@@ -1,6 +1,7 @@
 // Times and durations: the accepted range, refused rather than clamped.
 #include "base/time_text.h"
 
+#include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 
 namespace orch {
@@ -43,7 +44,9 @@ TEST(TimeTextTest, DurationsThatWouldOverflowOrMeanNothingAreRefused) {
                         "3155760001", "1.5s", "soon", "", "d"}) {
     const auto r = ParseDurationSeconds(d);
     EXPECT_FALSE(r.ok()) << "'" << d << "' became " << *r;
-    if (!r.ok()) EXPECT_NE(r.status().message().find(absl::StrCat("'", d, "'")), absl::string_view::npos);
+    if (!r.ok()) {
+      EXPECT_NE(r.status().message().find(absl::StrCat("'", d, "'")), absl::string_view::npos);
+    }
   }
 }
 

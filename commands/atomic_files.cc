@@ -242,12 +242,14 @@ absl::StatusOr<Target> CheckTarget(int parent_fd, const std::string& name, const
       }
     }
   }
+  // Without a marker, only files named as the new set are taken: what an
+  // export wrote before the marker existed (it overwrote them by name, too).
   std::vector<std::string> foreign;
   for (const std::string& e : entries) {
-    struct stat est;
+    struct stat est = {};
     const bool regular =
         ::fstatat(fd.get(), e.c_str(), &est, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(est.st_mode);
-    if (!marked || !regular || ours.count(e) == 0) {
+    if (!regular || ours.count(e) == 0) {
       foreign.push_back(regular ? e : absl::StrCat(e, S_ISDIR(est.st_mode) ? "/" : " (not a regular file)"));
     }
   }
@@ -256,10 +258,8 @@ absl::StatusOr<Target> CheckTarget(int parent_fd, const std::string& name, const
   const size_t more = foreign.size() > kShown ? foreign.size() - kShown : 0;
   foreign.resize(std::min(foreign.size(), kShown));
   return absl::InvalidArgumentError(
-      absl::StrCat(shown,
-                   marked ? " holds entries orch export did not write: "
-                          : " is not empty and was not written by orch export: ",
-                   absl::StrJoin(foreign, ", "), more > 0 ? absl::StrCat(" and ", more, " more") : "",
+      absl::StrCat(shown, " holds entries orch export did not write: ", absl::StrJoin(foreign, ", "),
+                   more > 0 ? absl::StrCat(" and ", more, " more") : "",
                    " (export replaces the whole directory: give an empty or new directory)"));
 }
 

@@ -43,7 +43,8 @@ struct NamedContent {
 // created as needed.
 //
 // `dir` must belong to the writer: absent, empty, or holding only regular
-// files listed by (or named as) the new set beside a kOwnedDirMarker. Else
+// files listed by a kOwnedDirMarker in it or named as files of the new set
+// (a directory an export wrote before the marker existed). Else
 // InvalidArgument names the foreign entries (or says `dir` is a symbolic
 // link or not a directory) and nothing is changed. Also InvalidArgument when
 // the file system cannot exchange directories atomically; ResourceExhausted

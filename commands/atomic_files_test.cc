@@ -116,6 +116,16 @@ TEST_F(AtomicFilesTest, EmptyDirectoryIsTaken) {
   EXPECT_EQ(ReadFile(dir + "/b.md"), "B1\n");
 }
 
+// Written by an export before the marker existed: the same names, nothing else.
+TEST_F(AtomicFilesTest, DirectoryOfTheSetsOwnFilesIsTaken) {
+  const std::string dir = tmp_.Sub("legacy");
+  WriteFile(dir + "/a.json", "old\n");
+  WriteFile(dir + "/b.md", "old\n");
+  ASSERT_TRUE(ReplaceDirectoryAtomically(dir, kSetB).ok());
+  EXPECT_EQ(Entries(dir), (std::vector<std::string>{".orch-export", "a.json", "b.md"}));
+  EXPECT_EQ(ReadFile(dir + "/a.json"), "A2\n");
+}
+
 TEST_F(AtomicFilesTest, ForeignDirectoryIsRefusedAndLeftAlone) {
   const std::string dir = tmp_.Sub("docs");
   WriteFile(dir + "/notes.txt", "mine\n");

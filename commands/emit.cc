@@ -19,6 +19,7 @@
 #include "eventstore/event_json.h"
 #include "eventstore/sha256.h"
 #include "eventstore/time_spec.h"
+#include "git/info_exclude.h"
 #include "projections/lifecycle_guard.h"
 #include "projections/task_lifecycle.h"
 
@@ -130,6 +131,21 @@ absl::Status RunTyped(const TypedEmit& t, CommandContext& ctx) {
   return absl::OkStatus();
 }
 
+// As `orch init` does, once a log starts: the store must not make the
+// checkout look dirty. stdout carries the results, so notes go to stderr.
+void KeepStoreOutOfGitStatus(CommandContext& ctx) {
+  auto dir = ResolveStoreDir(ctx);
+  if (!dir.ok()) return;
+  auto excluded = git::ExcludeFromStatus(*dir);
+  if (!excluded.ok()) {
+    *ctx.err << "orch: warning: could not keep " << EscapeForDisplay(*dir)
+             << " out of git status: " << EscapeForDisplay(excluded.status().message()) << "\n";
+  } else if (*excluded == git::ExcludeResult::kAdded) {
+    *ctx.err << "orch: added " << EscapeForDisplay(*dir)
+             << " to the repository's info/exclude (git status ignores it)\n";
+  }
+}
+
 // One batch is one atomic append, held in memory whole until it is written:
 // it is capped (docs/cli.md, "Limits") so a runaway producer gets a clear
 // error rather than a process that grows by gigabytes.
@@ -214,6 +230,7 @@ absl::Status RunJson(const EmitOptions& o, CommandContext& ctx) {
     ReportNotes(results[i], *ctx.err);
     *ctx.out << ResultJson(results[i], batch.labels[i].first, batch.labels[i].second) << "\n";
   }
+  if (starts_a_log) KeepStoreOutOfGitStatus(ctx);
   return absl::OkStatus();
 }
 

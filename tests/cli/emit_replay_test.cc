@@ -210,6 +210,17 @@ TEST_F(EmitReplayTest, DocumentedRoundTripIntoANewStore) {
   EXPECT_EQ(Orch(copy, {"replay", "--format", "jsonl"}).out, log);
 }
 
+// Like orch init, a copy that creates the store keeps it out of git status.
+TEST_F(EmitReplayTest, RoundTripIntoARepositoryKeepsTheStoreOutOfGitStatus) {
+  const std::string log = Orch(store_, {"replay", "--format", "jsonl"}).out;
+  const std::string repo = tmp_.Sub("repo");
+  InitRepo(repo);
+  RunResult r = Orch(repo + "/.orch", {"emit", "--jsonl", "-"}, log);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(Git(repo, {"status", "--porcelain"}), "");
+  EXPECT_EQ(r.out.find("info/exclude"), std::string::npos) << "stdout is for the JSON results";
+}
+
 // Only a log's beginning may create a store: anything else into a missing
 // store is refused as before, and creates nothing.
 TEST_F(EmitReplayTest, BatchThatDoesNotStartALogNeedsAStore) {

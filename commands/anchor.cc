@@ -76,9 +76,9 @@ absl::Status RunAnchor(const AnchorOptions& o, CommandContext& ctx) {
 
 absl::StatusOr<git::ProjectRepo> OpenProjectRepoFor(const EventStore& store, const std::string& repo_flag) {
   // Only the project settings are needed: no task's events are read.
-  ORCH_ASSIGN_OR_RETURN(git::GitFactsFold facts, git::LoadGitFacts(store, std::string()));
+  ORCH_ASSIGN_OR_RETURN(git::GitFacts facts, git::LoadGitFacts(store, std::string()));
   std::error_code ec;
-  auto project = git::OpenProjectRepo(facts.project(), repo_flag, std::filesystem::current_path(ec).string());
+  auto project = git::OpenProjectRepo(facts.project, repo_flag, std::filesystem::current_path(ec).string());
   if (!project.ok()) return RepoInputError(project.status());
   return project;
 }

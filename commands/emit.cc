@@ -21,7 +21,7 @@
 #include "eventstore/time_spec.h"
 #include "git/info_exclude.h"
 #include "projections/lifecycle_guard.h"
-#include "projections/task_lifecycle.h"
+#include "projections/task_fold.h"
 
 namespace orch {
 
@@ -72,7 +72,7 @@ absl::StatusOr<std::vector<AppendResult>> AppendWithGuard(CommandContext& ctx,
                                                           std::vector<AppendRequest> batch,
                                                           bool create = false) {
   ORCH_ASSIGN_OR_RETURN(auto store, OpenStoreForWrite(ctx, create));
-  LifecycleGuard guard;
+  LifecycleGuard guard(ctx.env);
   return store->Append(std::move(batch), &guard);
 }
 

@@ -91,26 +91,25 @@ absl::Status FillMerged(const git::GitRepo& repo, const git::TaskGitSpec& spec,
 // head must contain the merge of the task (or, for a project-level push,
 // of every task merged and not yet pushed). Run before `git push`, the
 // remote-tracking ref is stale and the record would be false.
-absl::Status CheckPushContains(const git::GitRepo& repo, const git::GitFactsFold& facts,
-                               const std::string& task, const std::string& remote_ref,
-                               const std::string& remote_head) {
+absl::Status CheckPushContains(const git::GitRepo& repo, const git::GitFacts& facts, const std::string& task,
+                               const std::string& remote_ref, const std::string& remote_head) {
   std::vector<std::string> missing;
   auto check = [&](const std::string& id, const git::TaskGitFacts& t) -> absl::Status {
-    if (t.merge_commit.empty()) {
+    if (t.facts.merge_commit.empty()) {
       missing.push_back(absl::StrCat(id, " (no merge recorded: emit merged first)"));
       return absl::OkStatus();
     }
-    ORCH_ASSIGN_OR_RETURN(bool contained, repo.IsAncestor(t.merge_commit, remote_head));
-    if (!contained) missing.push_back(absl::StrCat(id, " (merge ", git::ShortId(t.merge_commit), ")"));
+    ORCH_ASSIGN_OR_RETURN(bool contained, repo.IsAncestor(t.facts.merge_commit, remote_head));
+    if (!contained) missing.push_back(absl::StrCat(id, " (merge ", git::ShortId(t.facts.merge_commit), ")"));
     return absl::OkStatus();
   };
   if (!task.empty()) {
-    auto it = facts.tasks().find(task);
-    if (it == facts.tasks().end()) return absl::NotFoundError(absl::StrCat("unknown task '", task, "'"));
+    auto it = facts.tasks.find(task);
+    if (it == facts.tasks.end()) return absl::NotFoundError(absl::StrCat("unknown task '", task, "'"));
     ORCH_RETURN_IF_ERROR(check(task, it->second));
   } else {
-    for (const auto& [id, t] : facts.tasks()) {
-      if (t.lifecycle.state == TaskState::kMerged) ORCH_RETURN_IF_ERROR(check(id, t));
+    for (const auto& [id, t] : facts.tasks) {
+      if (t.facts.state == TaskState::kMerged) ORCH_RETURN_IF_ERROR(check(id, t));
     }
   }
   if (missing.empty()) return absl::OkStatus();
@@ -119,7 +118,7 @@ absl::Status CheckPushContains(const git::GitRepo& repo, const git::GitFactsFold
                                          ": push first (or fetch, if someone else pushed)"));
 }
 
-absl::Status FillPushed(const git::GitRepo& repo, const git::GitFactsFold& facts,
+absl::Status FillPushed(const git::GitRepo& repo, const git::GitFacts& facts,
                         const std::string& remote_default, const std::string& integration, EventContent* c) {
   std::string remote = Given(*c, "remote");
   if (remote.empty()) remote = remote_default;
@@ -141,7 +140,7 @@ absl::Status FillPushed(const git::GitRepo& repo, const git::GitFactsFold& facts
 
 void FillDefaultBaseCommit(CommandContext& ctx, EventContent* c) {
   auto fill = [&]() -> absl::Status {
-    git::GitFactsFold facts;
+    git::GitFacts facts;
     {
       ORCH_ASSIGN_OR_RETURN(auto store, OpenStoreForRead(ctx));
       ORCH_ASSIGN_OR_RETURN(facts, git::LoadGitFacts(*store, c->task));
@@ -149,7 +148,7 @@ void FillDefaultBaseCommit(CommandContext& ctx, EventContent* c) {
     std::error_code ec;
     ORCH_ASSIGN_OR_RETURN(
         git::ProjectRepo project,
-        git::OpenProjectRepo(facts.project(), "", std::filesystem::current_path(ec).string()));
+        git::OpenProjectRepo(facts.project, "", std::filesystem::current_path(ec).string()));
     ORCH_ASSIGN_OR_RETURN(std::optional<std::string> head,
                           project.repo->BranchHead(project.integration_branch));
     if (!head) {
@@ -169,7 +168,7 @@ absl::Status FillFromGit(CommandContext& ctx, EventContent* c) {
     return absl::InvalidArgumentError("--from-git applies to committed, merged and pushed only");
   }
   // Read the task's facts, then let the store go: emit reopens it to append.
-  git::GitFactsFold facts;
+  git::GitFacts facts;
   {
     ORCH_ASSIGN_OR_RETURN(auto store, OpenStoreForRead(ctx));
     std::optional<std::string> task;
@@ -178,9 +177,9 @@ absl::Status FillFromGit(CommandContext& ctx, EventContent* c) {
   }
   git::TaskGitSpec spec;
   spec.task = c->task;
-  if (auto it = facts.tasks().find(c->task); it != facts.tasks().end()) spec = it->second.spec;
+  if (auto it = facts.tasks.find(c->task); it != facts.tasks.end()) spec = it->second.spec;
   std::error_code ec;
-  auto project = git::OpenProjectRepo(facts.project(), "", std::filesystem::current_path(ec).string());
+  auto project = git::OpenProjectRepo(facts.project, "", std::filesystem::current_path(ec).string());
   if (!project.ok()) return RepoInputError(project.status());
   const git::GitRepo& repo = *project->repo;
   absl::Status s;
@@ -191,8 +190,33 @@ absl::Status FillFromGit(CommandContext& ctx, EventContent* c) {
     case EventType::Merged:
       s = FillMerged(repo, spec, project->integration_branch, c);
       break;
-    default:
+    case EventType::Pushed:
       s = FillPushed(repo, facts, project->remote, project->integration_branch, c);
+      break;
+    case EventType::NONE:
+    case EventType::ProjectInitialized:
+    case EventType::PackageOpened:
+    case EventType::PackageClosed:
+    case EventType::PackageBlocked:
+    case EventType::Dispatched:
+    case EventType::WorktreeReady:
+    case EventType::SetupFailed:
+    case EventType::Completed:
+    case EventType::Inspected:
+    case EventType::Gate:
+    case EventType::ReviewStarted:
+    case EventType::Reviewed:
+    case EventType::Cleaned:
+    case EventType::Blocked:
+    case EventType::Unblocked:
+    case EventType::Abandoned:
+    case EventType::Heartbeat:
+    case EventType::HeartbeatMissed:
+    case EventType::StaleDetected:
+    case EventType::DriftDetected:
+    case EventType::RunModeChanged:
+    case EventType::Note:
+      s = absl::InvalidArgumentError("--from-git applies to committed, merged and pushed only");
       break;
   }
   if (absl::IsAborted(s)) return s;  // a refusal (exit 3), not a repository problem

@@ -46,7 +46,7 @@ absl::Status RunInit(const InitOptions& o, CommandContext& ctx) {
       return absl::InvalidArgumentError(absl::StrCat("bad --at '", o.at, "': give a time, not a seq"));
     batch[0].at_ns = at.time_ns;
   }
-  LifecycleGuard guard;
+  LifecycleGuard guard(ctx.env);
   ORCH_ASSIGN_OR_RETURN(auto results, store->Append(std::move(batch), &guard));
   *ctx.out << "initialized " << dir << " (seq " << results[0].seq << ")\n";
   // The store must not make the checkout look dirty (tools refuse to

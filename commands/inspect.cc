@@ -13,6 +13,7 @@
 #include "git/repo_snapshot.h"
 #include "git/task_git_facts.h"
 #include "projections/lifecycle_guard.h"
+#include "projections/task_fold.h"
 
 namespace orch {
 
@@ -87,14 +88,14 @@ void PrintChecklist(const std::string& task, const git::TaskGitSpec& spec, const
 
 absl::Status RunInspect(const InspectOptions& o, CommandContext& ctx) {
   ORCH_ASSIGN_OR_RETURN(auto store, OpenStoreForWrite(ctx));
-  ORCH_ASSIGN_OR_RETURN(git::GitFactsFold facts, git::LoadGitFacts(*store, o.task));
-  auto it = facts.tasks().find(o.task);
-  if (it == facts.tasks().end() || it->second.lifecycle.state == TaskState::kUnknown) {
+  ORCH_ASSIGN_OR_RETURN(git::GitFacts facts, git::LoadGitFacts(*store, o.task));
+  auto it = facts.tasks.find(o.task);
+  if (it == facts.tasks.end() || it->second.facts.state == TaskState::kUnknown) {
     return absl::NotFoundError(absl::StrCat("unknown task '", o.task, "': no dispatched event for it"));
   }
   const git::TaskGitSpec& spec = it->second.spec;
   std::error_code ec;
-  auto project = git::OpenProjectRepo(facts.project(), o.repo, std::filesystem::current_path(ec).string());
+  auto project = git::OpenProjectRepo(facts.project, o.repo, std::filesystem::current_path(ec).string());
   if (!project.ok()) return RepoInputError(project.status());
   ORCH_ASSIGN_OR_RETURN(std::vector<git::WorktreeEntry> worktrees, project->repo->Worktrees());
   auto checklist = git::InspectTask(*project->repo, spec, project->integration_branch, &worktrees);
@@ -103,12 +104,12 @@ absl::Status RunInspect(const InspectOptions& o, CommandContext& ctx) {
   EventContent c;
   c.type = EventType::Inspected;
   c.task = o.task;
-  c.actor = "orch inspect";
+  c.actor = kInspectActor;  // what makes the inspection count (task_fold.h)
   c.claim = schema::Claim::observed;
   c.payload = git::InspectedPayload(*checklist);
   std::vector<AppendRequest> batch(1);
   ORCH_ASSIGN_OR_RETURN(batch[0].event, ctx.schema->BuildEvent(c));
-  LifecycleGuard guard;
+  LifecycleGuard guard(ctx.env);
   ORCH_ASSIGN_OR_RETURN(auto results, store->Append(std::move(batch), &guard));
 
   if (o.json) {

@@ -121,9 +121,9 @@ absl::Status RunObserve(const ObserveOptions& o, CommandContext& ctx) {
   } else {
     ORCH_ASSIGN_OR_RETURN(store, OpenStoreForRead(ctx));
   }
-  ORCH_ASSIGN_OR_RETURN(git::GitFactsFold facts, git::LoadGitFacts(*store));
+  ORCH_ASSIGN_OR_RETURN(git::GitFacts facts, git::LoadGitFacts(*store));
   std::error_code ec;
-  auto project = git::OpenProjectRepo(facts.project(), o.repo, std::filesystem::current_path(ec).string());
+  auto project = git::OpenProjectRepo(facts.project, o.repo, std::filesystem::current_path(ec).string());
   if (!project.ok()) return RepoInputError(project.status());
   const git::GitRepo& repo = *project->repo;
   auto snapshot = git::TakeSnapshot(repo, project->integration_branch, project->remote,
@@ -137,7 +137,7 @@ absl::Status RunObserve(const ObserveOptions& o, CommandContext& ctx) {
     ORCH_ASSIGN_OR_RETURN(std::vector<AppendRequest> batch,
                           git::ReconcileBatch(*ctx.schema, observation->findings));
     if (!batch.empty()) {
-      LifecycleGuard guard;
+      LifecycleGuard guard(ctx.env);
       ORCH_ASSIGN_OR_RETURN(appended, store->Append(std::move(batch), &guard));
     }
   }

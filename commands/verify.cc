@@ -7,6 +7,7 @@
 #include "eventstore/sha256.h"
 #include "git/anchor.h"
 #include "nlohmann/json.hpp"
+#include "projections/derived_check.h"
 
 namespace orch {
 
@@ -60,31 +61,52 @@ absl::Status RunVerify(const VerifyOptions& o, CommandContext& ctx) {
   ORCH_ASSIGN_OR_RETURN(VerifyReport report, store->Verify([&](uint64_t n) {
     if (!o.quiet && !o.json) *ctx.err << "verified " << n << " events...\r" << std::flush;
   }));
+  // What is derived from the events (guard rows, checkpoints) is only
+  // compared with a chain known to be intact.
+  DerivedReport derived;
+  if (report.intact()) {
+    ORCH_ASSIGN_OR_RETURN(derived, CheckDerived(*store));
+  }
   const Head head = store->head();
   AnchorReport anchor{"none", "not checked: the chain itself is broken"};
   if (report.intact()) {
     ORCH_ASSIGN_OR_RETURN(anchor, CheckAnchor(*store, o.repo));
   }
   if (o.json) {
-    nlohmann::json j = {{"intact", report.intact()},
+    nlohmann::json j = {{"intact", report.intact() && derived.ok()},
                         {"checked", report.checked},
                         {"head_seq", head.seq},
-                        {"head_hash", ToHex(head.hash)}};
+                        {"head_hash", ToHex(head.hash)},
+                        {"derived",
+                         {{"guard_rows", derived.guard_rows},
+                          {"checkpoints", derived.checkpoints},
+                          {"skipped", derived.skipped},
+                          {"problems", derived.problems}}}};
     if (!report.intact()) {
       j["first_bad_seq"] = report.first_bad_seq;
       j["problem"] = report.problem;
+    } else if (!derived.ok()) {
+      j["problem"] = derived.problems.front();
     }
     j["anchor"] = {{"state", anchor.state}, {"detail", anchor.detail}};
     *ctx.out << j.dump() << "\n";
-  } else if (report.intact()) {
-    *ctx.out << "ok: " << report.checked << " events, chain intact, checksums ok; head " << head.seq << " "
-             << ToHex(head.hash) << "\n";
+  } else if (report.intact() && derived.ok()) {
+    *ctx.out << "ok: " << report.checked << " events, chain intact, checksums ok; " << derived.guard_rows
+             << " guard rows and " << derived.checkpoints << " checkpoints match the log; head " << head.seq
+             << " " << ToHex(head.hash) << "\n";
     *ctx.out << "anchor: " << anchor.detail << "\n";
+  } else if (!derived.ok()) {
+    for (const std::string& p : derived.problems) *ctx.err << "orch: " << p << "\n";
   }
   if (!report.intact()) {
     return absl::DataLossError(absl::StrCat(
         "verify failed", report.first_bad_seq ? absl::StrCat(" at seq ", report.first_bad_seq) : "", ": ",
         report.problem));
+  }
+  if (!derived.ok()) {
+    return absl::DataLossError(
+        absl::StrCat("verify failed: ", derived.problems.size(),
+                     " derived row(s) disagree with the log; first: ", derived.problems.front()));
   }
   if (anchor.failed()) return absl::DataLossError(absl::StrCat("verify failed: ", anchor.detail));
   return absl::OkStatus();
@@ -94,15 +116,17 @@ absl::Status RunVerify(const VerifyOptions& o, CommandContext& ctx) {
 
 void RegisterVerify(CLI::App& app, CommandContext& ctx) {
   auto o = std::make_shared<VerifyOptions>();
-  CLI::App* sub = app.add_subcommand("verify", "Check the hash chain and the store's checksums");
+  CLI::App* sub = app.add_subcommand(
+      "verify", "Check the hash chain, the store's checksums and what is derived from the log");
   sub->fallthrough();
   sub->add_flag("--json", o->json, "Print the report as JSON");
   sub->add_flag("--quiet,-q", o->quiet, "No progress output");
   sub->add_option("--repo", o->repo, "Repository holding the anchor (default: the project's)");
   sub->footer(
       "Example:\n  orch verify && echo intact\n"
-      "Exit 0 only when every event is present, unchanged and chained, and the store is not\n"
-      "behind or diverged from its anchor (orch anchor, refs/orch/head); 4 names the problem.\n"
+      "Exit 0 only when every event is present, unchanged and chained, every guard row and\n"
+      "checkpoint equals a fresh fold of the log, and the store is not behind or diverged from\n"
+      "its anchor (orch anchor, refs/orch/head); 4 names the problem (seq, row or checkpoint).\n"
       "A chain held only in the store cannot reveal a rolled-back or rewritten log: anchor it.");
   sub->callback([o, &ctx]() { ctx.result = RunVerify(*o, ctx); });
 }

@@ -142,10 +142,21 @@ class EventStore {
   virtual absl::StatusOr<VerifyReport> Verify(const std::function<void(uint64_t)>& progress) const = 0;
 
   // A row an AppendGuard stored with an earlier batch; NotFound if none.
-  // WARNING: a guard must treat it as a hint and check it against the log
-  // (e.g. by the sequence it covers): stores written by older binaries, or
-  // appended without the guard, have none or an older one.
+  // Each row is bound to the chain: stored with the seq and hash of the head
+  // after its batch, and returned only while the event at that seq still
+  // has that hash (a row that is not, or names a seq beyond the head, is
+  // NotFound: the guard refolds from the log).
+  // WARNING: a guard must still treat it as a hint and fold the log after
+  // it: events appended without the guard have no row; and a binding only
+  // proves which head a row claims, not that its content was derived from
+  // it (`orch verify` recomputes rows to prove that).
   virtual absl::StatusOr<std::string> GetGuardState(const std::string& key) const = 0;
+  // Visits every guard row in key order until `visit` returns false, with
+  // the seq it is bound to; a row whose binding does not hold is visited
+  // with bound_seq 0 and its stored bytes as they are.
+  virtual absl::Status ScanGuardStates(
+      const std::function<bool(const std::string& key, const std::string& bytes, uint64_t bound_seq)>& visit)
+      const = 0;
 
   // Projection checkpoints: opaque snapshots of a folded model at a
   // sequence, kept per name. Synced like events; never part of the chain.
@@ -153,6 +164,8 @@ class EventStore {
   // The newest checkpoint of `name` at or before `max_seq`; NotFound if none.
   virtual absl::StatusOr<std::pair<uint64_t, std::string>> GetCheckpoint(const std::string& name,
                                                                          uint64_t max_seq) const = 0;
+  // The seqs of the checkpoints of `name`, ascending.
+  virtual absl::StatusOr<std::vector<uint64_t>> ListCheckpoints(const std::string& name) const = 0;
   // Deletes the checkpoints of `name` older than `before_seq` except the
   // newest `keep` of them (so time travel still finds an earlier start).
   virtual absl::Status PruneCheckpoints(const std::string& name, uint64_t before_seq, size_t keep) = 0;

@@ -9,7 +9,10 @@
 //   'y' type(1) seq(8)                           (empty)                -- by type
 //   'k' idempotency-key                          seq(8) sha256(Event)(32)
 //   'c' name 0x00 seq(8)                         checkpoint bytes
-//   'g' key                                      an AppendGuard's state row
+//   'g' key                                      seq(8) hash(32) guard-bytes
+//                                                -- an AppendGuard's state row,
+//                                                bound to the head (seq, hash)
+//                                                after the batch that wrote it
 //
 // Integers are big-endian and fixed-width so keys sort as the log does;
 // time is biased by 2^63 so negative instants sort before positive ones.

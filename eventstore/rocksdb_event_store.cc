@@ -381,10 +381,11 @@ absl::StatusOr<std::vector<AppendResult>> RocksDbEventStore::Append(std::vector<
   }
   if (to_write.empty()) return results;
 
-  for (const auto& [key, value] : guard_state) rows.emplace_back(keys::GuardState(key), value);
   std::string head_value;
   keys::PutBigEndian64(&head_value, last_seq);
   head_value += prev;
+  // Guard rows are bound to the head they were derived with (key_format.h).
+  for (const auto& [key, value] : guard_state) rows.emplace_back(keys::GuardState(key), head_value + value);
   rows.emplace_back(keys::kHead, head_value);
   std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
   rocksdb::WriteBatch wb;

@@ -30,9 +30,12 @@ class RocksDbEventStore : public EventStore {
   absl::StatusOr<uint64_t> TaskVersion(const std::string& task) const override;
   absl::StatusOr<VerifyReport> Verify(const std::function<void(uint64_t)>& progress) const override;
   absl::StatusOr<std::string> GetGuardState(const std::string& key) const override;
+  absl::Status ScanGuardStates(
+      const std::function<bool(const std::string&, const std::string&, uint64_t)>& visit) const override;
   absl::Status PutCheckpoint(const std::string& name, uint64_t seq, const std::string& bytes) override;
   absl::StatusOr<std::pair<uint64_t, std::string>> GetCheckpoint(const std::string& name,
                                                                  uint64_t max_seq) const override;
+  absl::StatusOr<std::vector<uint64_t>> ListCheckpoints(const std::string& name) const override;
   absl::Status PruneCheckpoints(const std::string& name, uint64_t before_seq, size_t keep) override;
   absl::Status CatchUp() override;
 
@@ -46,6 +49,9 @@ class RocksDbEventStore : public EventStore {
   absl::Status LoadHead();
   // Collects the sequence numbers an index yields for `query`, sorted.
   absl::StatusOr<std::vector<uint64_t>> SeqsFromIndex(const EventQuery& query) const;
+  // The guard bytes of a stored guard row value when its binding holds
+  // (see GetGuardState) with the seq it is bound to; nullopt otherwise.
+  absl::StatusOr<std::optional<std::pair<uint64_t, std::string>>> Unbind(absl::string_view value) const;
   // Visits the events at `seqs` that pass the query's remaining filters.
   absl::Status VisitSeqs(const std::vector<uint64_t>& seqs, const EventQuery& query,
                          const std::function<bool(const LoggedEvent&)>& visit) const;

@@ -206,11 +206,59 @@ absl::StatusOr<VerifyReport> RocksDbEventStore::Verify(const std::function<void(
   return report;
 }
 
+absl::StatusOr<std::optional<std::pair<uint64_t, std::string>>> RocksDbEventStore::Unbind(
+    absl::string_view value) const {
+  if (value.size() < 8 + kHashSize) return std::nullopt;
+  const uint64_t seq = keys::GetBigEndian64(value);
+  if (seq == 0 || seq > head().seq) return std::nullopt;
+  std::string event;
+  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), keys::Event(seq), &event);
+  if (s.IsNotFound()) return std::nullopt;
+  ORCH_RETURN_IF_ERROR(FromRocks(s, absl::StrCat("event ", seq)));
+  // The stored event value starts with the event's hash.
+  if (event.size() < kHashSize ||
+      absl::string_view(event).substr(0, kHashSize) != value.substr(8, kHashSize)) {
+    return std::nullopt;
+  }
+  return std::make_pair(seq, std::string(value.substr(8 + kHashSize)));
+}
+
 absl::StatusOr<std::string> RocksDbEventStore::GetGuardState(const std::string& key) const {
   std::string value;
   ORCH_RETURN_IF_ERROR(FromRocks(db_->Get(rocksdb::ReadOptions(), keys::GuardState(key), &value),
                                  absl::StrCat("guard state '", key, "'")));
-  return value;
+  ORCH_ASSIGN_OR_RETURN(auto bound, Unbind(value));
+  if (!bound) return absl::NotFoundError(absl::StrCat("guard state '", key, "' is not bound to the chain"));
+  return std::move(bound->second);
+}
+
+absl::Status RocksDbEventStore::ScanGuardStates(
+    const std::function<bool(const std::string&, const std::string&, uint64_t)>& visit) const {
+  const std::string prefix(1, keys::kGuardPrefix);
+  absl::Status inner;
+  ORCH_RETURN_IF_ERROR(
+      ForEachKey(db_.get(), prefix, PrefixEnd(prefix), [&](absl::string_view k, absl::string_view v) {
+        const std::string key(k.substr(1));
+        auto bound = Unbind(v);
+        if (!bound.ok()) {
+          inner = bound.status();
+          return false;
+        }
+        if (!*bound) return visit(key, std::string(v), 0);
+        return visit(key, (*bound)->second, (*bound)->first);
+      }));
+  return inner;
+}
+
+absl::StatusOr<std::vector<uint64_t>> RocksDbEventStore::ListCheckpoints(const std::string& name) const {
+  std::vector<uint64_t> seqs;
+  const std::string prefix = keys::CheckpointPrefix(name);
+  ORCH_RETURN_IF_ERROR(ForEachKey(db_.get(), prefix, PrefixEnd(prefix),
+                                  [&seqs, &prefix](absl::string_view k, absl::string_view) {
+                                    if (k.size() == prefix.size() + 8) seqs.push_back(keys::TrailingSeq(k));
+                                    return true;
+                                  }));
+  return seqs;
 }
 
 absl::Status RocksDbEventStore::PutCheckpoint(const std::string& name, uint64_t seq,

@@ -59,7 +59,7 @@ Finding MakeFinding(const std::string& task, const std::string& kind, std::strin
 }
 
 std::string StateText(const TaskGitFacts& t) {
-  return absl::StrCat("task is ", TaskStateName(t.lifecycle.state));
+  return absl::StrCat("task is ", TaskStateName(t.facts.state));
 }
 
 const WorktreeEntry* RegisteredAt(const RepoSnapshot& repo, const std::string& path) {
@@ -90,7 +90,7 @@ absl::Status CheckLeftBehind(const GitRepo& main, const RepoSnapshot& repo, cons
 // Tasks still in flight.
 absl::Status CheckInFlight(const GitRepo& main, const RepoSnapshot& repo, const TaskGitFacts& t,
                            std::vector<Finding>* out) {
-  const S s = t.lifecycle.state;
+  const S s = t.facts.state;
   const std::string& task = t.spec.task;
   const bool expects_worktree =
       In(s, {S::kActive, S::kStaleNeedsInspection, S::kCompletedUnreviewed, S::kReviewing, S::kAccepted});
@@ -134,7 +134,7 @@ absl::Status CheckInFlight(const GitRepo& main, const RepoSnapshot& repo, const 
 
   // Merged and already on the remote without a pushed event?
   if (s == S::kMerged && repo.remote_head.has_value()) {
-    const std::string& commit = t.merge_commit.empty() ? *head : t.merge_commit;
+    const std::string& commit = t.facts.merge_commit.empty() ? *head : t.facts.merge_commit;
     auto on_remote = main.IsAncestor(commit, *repo.remote_head);
     if (on_remote.ok() && *on_remote) {
       Finding f = MakeFinding(task, "pushed-unrecorded", absl::StrCat(StateText(t), "; no pushed event"),
@@ -166,8 +166,8 @@ absl::Status CheckInFlight(const GitRepo& main, const RepoSnapshot& repo, const 
   return absl::OkStatus();
 }
 
-void CheckProject(const GitFactsFold& facts, const RepoSnapshot& repo, std::vector<Finding>* out) {
-  const auto& seen = facts.project().drift_seen;
+void CheckProject(const GitFacts& facts, const RepoSnapshot& repo, std::vector<Finding>* out) {
+  const auto& seen = facts.project.drift_seen;
   if (repo.integration_head.has_value() && repo.remote_head.has_value() && repo.vs_remote.ahead > 0) {
     out->push_back(MakeFinding("", "not-pushed", "no pushed event covers the integration head",
                                absl::StrCat(repo.integration_branch, " at ", ShortId(*repo.integration_head),
@@ -188,12 +188,12 @@ void CheckProject(const GitFactsFold& facts, const RepoSnapshot& repo, std::vect
 
 }  // namespace
 
-absl::StatusOr<Observation> Observe(const GitRepo& main, const GitFactsFold& facts, RepoSnapshot snapshot) {
+absl::StatusOr<Observation> Observe(const GitRepo& main, const GitFacts& facts, RepoSnapshot snapshot) {
   Observation o;
   o.repo = std::move(snapshot);
   std::vector<const TaskGitFacts*> tasks;
-  for (const auto& [task, t] : facts.tasks()) {
-    if (!In(t.lifecycle.state, {S::kUnknown, S::kAbandoned})) tasks.push_back(&t);
+  for (const auto& [task, t] : facts.tasks) {
+    if (!In(t.facts.state, {S::kUnknown, S::kAbandoned})) tasks.push_back(&t);
   }
   o.tasks_checked = static_cast<int>(tasks.size());
 
@@ -223,7 +223,7 @@ absl::StatusOr<Observation> Observe(const GitRepo& main, const GitFactsFold& fac
     }
     for (size_t i = w; i < tasks.size(); i += workers) {
       const TaskGitFacts& t = *tasks[i];
-      absl::Status s = In(t.lifecycle.state, {S::kCleaned, S::kCleanupNeeded})
+      absl::Status s = In(t.facts.state, {S::kCleaned, S::kCleanupNeeded})
                            ? CheckLeftBehind(*repo, o.repo, t, &found[i])
                            : CheckInFlight(*repo, o.repo, t, &found[i]);
       if (!s.ok()) {

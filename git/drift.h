@@ -24,12 +24,13 @@
 #include "eventstore/event_store.h"
 #include "git/repo_snapshot.h"
 #include "git/task_git_facts.h"
+#include "projections/task_fold.h"
 #include "schema/event_schema.h"
 
 namespace orch::git {
 
-// Actor of every event `orch observe --reconcile` appends.
-inline constexpr char kObserveActor[] = "orch observe";
+// Every event `orch observe --reconcile` appends has the actor
+// kObserveActor (projections/task_fold.h): its inspections count.
 
 struct Finding {
   std::string task;  // "" for project-level drift
@@ -53,7 +54,7 @@ struct Observation {
 // Compares every task of `facts` that is not abandoned (cleaned tasks only
 // for what they left behind) with the repository. Reads git only; changes
 // nothing. Errors as TakeSnapshot and InspectTask.
-absl::StatusOr<Observation> Observe(const GitRepo& main, const GitFactsFold& facts, RepoSnapshot snapshot);
+absl::StatusOr<Observation> Observe(const GitRepo& main, const GitFacts& facts, RepoSnapshot snapshot);
 
 // The events of unrecorded findings as one batch, each with an idempotency
 // key derived from its own bytes, so a concurrent or repeated reconcile of

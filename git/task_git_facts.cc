@@ -14,11 +14,10 @@ void SetIfGiven(std::string* field, const flatbuffers::String* value) {
   if (value != nullptr && value->size() > 0) *field = value->str();
 }
 
-std::vector<std::string> List(const flatbuffers::Vector<flatbuffers::Offset<flatbuffers::String>>* v) {
-  std::vector<std::string> out;
-  if (v == nullptr) return out;
-  for (const auto* s : *v) out.push_back(Str(s));
-  return out;
+void ApplySettings(const schema::ProjectInitialized& p, ProjectGitFacts* project) {
+  SetIfGiven(&project->project_root, p.project_root());
+  SetIfGiven(&project->default_branch, p.default_branch());
+  SetIfGiven(&project->remote, p.remote());
 }
 
 }  // namespace
@@ -27,87 +26,76 @@ std::string DriftKey(absl::string_view kind, absl::string_view git_shows) {
   return absl::StrCat(kind, "\x1f", git_shows);
 }
 
+TaskGitSpec SpecOf(const std::string& task, const TaskFacts& f) {
+  TaskGitSpec spec;
+  spec.task = task;
+  spec.branch = f.branch;
+  spec.base_commit = f.base_commit;
+  spec.worktree = f.worktree;
+  spec.allowed = f.allowed;
+  spec.forbidden = f.forbidden;
+  spec.self_review_path = f.self_review_path;
+  return spec;
+}
+
 void GitFactsFold::Apply(const LoggedEvent& e) {
+  tasks_.Apply(e);
   const schema::Event& ev = e.event();
-  if (e.type() == EventType::ProjectInitialized) {
-    const auto* p = ev.payload_as_ProjectInitialized();
-    if (p == nullptr) return;
-    SetIfGiven(&project_.project_root, p->project_root());
-    SetIfGiven(&project_.default_branch, p->default_branch());
-    SetIfGiven(&project_.remote, p->remote());
+  if (const auto* p = ev.payload_as_ProjectInitialized(); p != nullptr) {
+    ApplySettings(*p, &project_);
     return;
   }
-  const std::string task(e.task());
-  if (task.empty()) {
-    if (const auto* d = ev.payload_as_DriftDetected(); d != nullptr) {
-      project_.drift_seen.insert(DriftKey(Str(d->kind()), Str(d->git_shows())));
+  if (const auto* d = ev.payload_as_DriftDetected(); d != nullptr) {
+    const std::string key = DriftKey(Str(d->kind()), Str(d->git_shows()));
+    if (e.task().empty()) {
+      project_.drift_seen.insert(key);
+    } else {
+      drift_seen_[std::string(e.task())].insert(key);
     }
-    return;
-  }
-  TaskGitFacts& t = tasks_[task];
-  t.spec.task = task;
-  ApplyStep(&t.lifecycle, ev);
-  switch (e.type()) {
-    case EventType::Dispatched: {
-      const auto* p = ev.payload_as_Dispatched();
-      if (p == nullptr) break;
-      SetIfGiven(&t.spec.branch, p->branch());
-      SetIfGiven(&t.spec.base_commit, p->base_commit());
-      SetIfGiven(&t.spec.self_review_path, p->self_review_path());
-      t.spec.allowed = List(p->allowed());
-      t.spec.forbidden = List(p->forbidden());
-      break;
-    }
-    case EventType::WorktreeReady: {
-      const auto* p = ev.payload_as_WorktreeReady();
-      if (p == nullptr) break;
-      SetIfGiven(&t.spec.worktree, p->worktree());
-      SetIfGiven(&t.spec.branch, p->branch());
-      SetIfGiven(&t.spec.base_commit, p->base_commit());
-      break;
-    }
-    case EventType::Completed: {
-      const auto* p = ev.payload_as_Completed();
-      if (p != nullptr) SetIfGiven(&t.spec.self_review_path, p->self_review_path());
-      break;
-    }
-    case EventType::Merged: {
-      const auto* p = ev.payload_as_Merged();
-      if (p != nullptr) SetIfGiven(&t.merge_commit, p->merge_commit());
-      break;
-    }
-    case EventType::Pushed: {
-      const auto* p = ev.payload_as_Pushed();
-      if (p != nullptr) SetIfGiven(&t.pushed_commit, p->commit());
-      break;
-    }
-    case EventType::DriftDetected: {
-      const auto* p = ev.payload_as_DriftDetected();
-      if (p != nullptr) t.drift_seen.insert(DriftKey(Str(p->kind()), Str(p->git_shows())));
-      break;
-    }
-    default:
-      break;
   }
 }
 
-absl::StatusOr<GitFactsFold> LoadGitFacts(const EventStore& store, const std::optional<std::string>& task) {
-  GitFactsFold fold;
-  auto visit = [&fold](const LoggedEvent& e) {
-    fold.Apply(e);
-    return true;
-  };
-  if (!task.has_value()) {
-    ORCH_RETURN_IF_ERROR(store.Scan(EventQuery{}, visit));
-    return fold;
+GitFacts GitFactsFold::Facts() const {
+  GitFacts out;
+  out.project = project_;
+  for (const auto& [id, facts] : tasks_.tasks()) {
+    TaskGitFacts& t = out.tasks[id];
+    t.spec = SpecOf(id, facts);
+    t.facts = facts;
+    if (auto it = drift_seen_.find(id); it != drift_seen_.end()) t.drift_seen = it->second;
   }
+  return out;
+}
+
+absl::StatusOr<GitFacts> LoadGitFacts(const EventStore& store, const std::optional<std::string>& task) {
+  if (!task.has_value()) {
+    GitFactsFold fold;
+    ORCH_RETURN_IF_ERROR(store.Scan(EventQuery{}, [&fold](const LoggedEvent& e) {
+      fold.Apply(e);
+      return true;
+    }));
+    return fold.Facts();
+  }
+  GitFacts out;
   EventQuery settings;
   settings.types = {EventType::ProjectInitialized};
-  ORCH_RETURN_IF_ERROR(store.Scan(settings, visit));
-  EventQuery mine;
-  mine.task = *task;
-  ORCH_RETURN_IF_ERROR(store.Scan(mine, visit));
-  return fold;
+  ORCH_RETURN_IF_ERROR(store.Scan(settings, [&out](const LoggedEvent& e) {
+    if (const auto* p = e.event().payload_as_ProjectInitialized()) ApplySettings(*p, &out.project);
+    return true;
+  }));
+  if (task->empty()) return out;  // the project settings alone
+  TaskGitFacts& t = out.tasks[*task];
+  ORCH_ASSIGN_OR_RETURN(t.facts, LoadTaskFacts(store, *task));
+  t.spec = SpecOf(*task, t.facts);
+  EventQuery drift;
+  drift.task = *task;
+  drift.types = {EventType::DriftDetected};
+  ORCH_RETURN_IF_ERROR(store.Scan(drift, [&t](const LoggedEvent& e) {
+    const auto* d = e.event().payload_as_DriftDetected();
+    if (d != nullptr) t.drift_seen.insert(DriftKey(Str(d->kind()), Str(d->git_shows())));
+    return true;
+  }));
+  return out;
 }
 
 }  // namespace orch::git

@@ -1,7 +1,8 @@
 // What the log says about the repository: per task, the delivery unit it
 // was given (branch, base, worktree, write set) and how far its lifecycle
-// got; per project, the repository, integration branch and remote. A pure
-// fold over events, plus a loader that scans the store for it.
+// got, both straight from the one task fold (projections/task_fold.h);
+// plus what only the git readers need: the drift already recorded and, per
+// project, the repository, integration branch and remote.
 #ifndef ORCH_GIT_TASK_GIT_FACTS_H_
 #define ORCH_GIT_TASK_GIT_FACTS_H_
 
@@ -13,15 +14,13 @@
 #include "absl/status/statusor.h"
 #include "eventstore/event_store.h"
 #include "git/checklist.h"
-#include "projections/task_lifecycle.h"
+#include "projections/task_fold.h"
 
 namespace orch::git {
 
 struct TaskGitFacts {
-  TaskGitSpec spec;           // branch, base, worktree, globs, self-review
-  TaskLifecycle lifecycle;    // the state machine of projections/task_lifecycle.h
-  std::string merge_commit;   // from the last `merged` event
-  std::string pushed_commit;  // from the last `pushed` event
+  TaskGitSpec spec;  // branch, base, worktree, globs, self-review: from `facts`
+  TaskFacts facts;   // the one task fold's facts
   // Drift already recorded for this task, as DriftKey(kind, git_shows).
   std::set<std::string> drift_seen;
 };
@@ -33,26 +32,37 @@ struct ProjectGitFacts {
   std::set<std::string> drift_seen;  // project-level drift already recorded
 };
 
+struct GitFacts {
+  ProjectGitFacts project;
+  std::map<std::string, TaskGitFacts> tasks;  // the tasks the log knows, by id
+};
+
 // The identity of one drift finding: the same kind with the same git fact
 // is the same drift, whatever the log said at the time.
 std::string DriftKey(absl::string_view kind, absl::string_view git_shows);
 
-// Folds events in log order. Not thread-safe; no I/O.
+// The delivery unit of `task` as its facts give it.
+TaskGitSpec SpecOf(const std::string& task, const TaskFacts& facts);
+
+// Folds events in log order: the task fold, plus the git-only facts. Not
+// thread-safe; no I/O.
 class GitFactsFold {
  public:
   void Apply(const LoggedEvent& e);
-  const ProjectGitFacts& project() const { return project_; }
-  const std::map<std::string, TaskGitFacts>& tasks() const { return tasks_; }
+  GitFacts Facts() const;
 
  private:
   ProjectGitFacts project_;
-  std::map<std::string, TaskGitFacts> tasks_;
+  TaskFold tasks_;
+  std::map<std::string, std::set<std::string>> drift_seen_;  // by task
 };
 
-// Scans the store: every event, or only project-initialized events and
-// those of `task` (through the task index) when one is given.
-absl::StatusOr<GitFactsFold> LoadGitFacts(const EventStore& store,
-                                          const std::optional<std::string>& task = std::nullopt);
+// Scans the store: every event; or, when `task` is given, project-initialized
+// events plus the task through the task fold's per-task loader (its events
+// and the task-less events that move it). A task the log does not know is
+// present with state unknown; an empty `task` reads the settings alone.
+absl::StatusOr<GitFacts> LoadGitFacts(const EventStore& store,
+                                      const std::optional<std::string>& task = std::nullopt);
 
 }  // namespace orch::git
 

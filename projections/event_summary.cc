@@ -141,9 +141,10 @@ std::string SummarizeEvent(const schema::Event& e) {
     }
     case T::Note:
       return S(e.payload_as_Note()->text());
-    default:
+    case T::NONE:
       return "";
   }
+  return "";  // a type this binary does not know
 }
 
 }  // namespace orch

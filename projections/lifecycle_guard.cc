@@ -1,85 +1,83 @@
 #include "projections/lifecycle_guard.h"
 
 #include "absl/container/flat_hash_map.h"
-#include "absl/strings/numbers.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_split.h"
 #include "base/status_macros.h"
-#include "projections/task_lifecycle.h"
+#include "base/time_text.h"
+#include "projections/model_codec.h"
+#include "projections/task_fold.h"
 #include "schema/event_schema.h"
 
 namespace orch {
 
 namespace {
 
-// A task's lifecycle as of a sequence number: the guard's state row, so an
-// emit folds only the events since the last one instead of the task's whole
-// history. Text: "1 <seq> <state> <before_block> <strongest_passing_gate>".
-struct FoldedTask {
-  TaskLifecycle lifecycle;
-  uint64_t seq = 0;  // the last event folded
-};
+// Row key prefix; the row layout is "seq(8, big-endian) EncodeTaskFacts".
+constexpr absl::string_view kRowPrefix = "lifecycle/";
 
-std::string StateKey(const std::string& task) { return absl::StrCat("lifecycle/", task); }
-
-std::string Encode(const FoldedTask& f) {
-  return absl::StrCat("1 ", f.seq, " ", static_cast<int>(f.lifecycle.state), " ",
-                      static_cast<int>(f.lifecycle.before_block), " ", f.lifecycle.strongest_passing_gate);
+void PutFixed64(std::string* out, uint64_t v) {
+  for (int i = 7; i >= 0; --i) out->push_back(static_cast<char>((v >> (8 * i)) & 0xff));
 }
 
-bool Decode(absl::string_view text, FoldedTask* f) {
-  std::vector<absl::string_view> parts = absl::StrSplit(text, ' ');
-  int state = 0, before = 0;
-  if (parts.size() != 5 || parts[0] != "1" || !absl::SimpleAtoi(parts[1], &f->seq) ||
-      !absl::SimpleAtoi(parts[2], &state) || !absl::SimpleAtoi(parts[3], &before) ||
-      !absl::SimpleAtoi(parts[4], &f->lifecycle.strongest_passing_gate) ||
-      state > static_cast<int>(TaskState::kAbandoned) || before > static_cast<int>(TaskState::kAbandoned)) {
-    return false;
+uint64_t GetFixed64(absl::string_view in) {
+  uint64_t v = 0;
+  for (int i = 0; i < 8; ++i) v = (v << 8) | static_cast<uint8_t>(in[i]);
+  return v;
+}
+
+// The task as of its row, or from scratch; then folded up to the head.
+absl::StatusOr<GuardRow> LoadTask(const EventStore& store, const std::string& task) {
+  GuardRow f;
+  const uint64_t head = store.head().seq;
+  auto bytes = store.GetGuardState(GuardRowKey(task));
+  if (bytes.ok()) {
+    auto row = DecodeGuardRow(*bytes);
+    if (row.ok() && row->seq <= head) f = *std::move(row);
+  } else if (!absl::IsNotFound(bytes.status())) {
+    return bytes.status();
   }
-  f->lifecycle.state = static_cast<TaskState>(state);
-  f->lifecycle.before_block = static_cast<TaskState>(before);
-  return true;
-}
-
-// Folds the task's events after `f->seq` into `f`.
-absl::Status FoldFrom(const EventStore& store, const std::string& task, FoldedTask* f) {
-  EventQuery q;
-  q.task = task;
-  q.from_seq = f->seq + 1;
-  return store.Scan(q, [f](const LoggedEvent& e) {
-    ApplyStep(&f->lifecycle, e.event());
-    f->seq = e.seq();
-    return true;
-  });
-}
-
-// Starts from the guard's state row when there is a usable one. The row is
-// only a hint: events appended without the guard are still folded in.
-absl::StatusOr<FoldedTask> LoadTask(const EventStore& store, const std::string& task) {
-  FoldedTask f;
-  auto row = store.GetGuardState(StateKey(task));
-  if (row.ok()) {
-    if (!Decode(*row, &f) || f.seq > store.head().seq) f = FoldedTask{};
-  } else if (!absl::IsNotFound(row.status())) {
-    return row.status();
-  }
-  ORCH_RETURN_IF_ERROR(FoldFrom(store, task, &f));
+  ORCH_RETURN_IF_ERROR(FoldTaskEvents(store, task, f.seq + 1, head, &f.facts));
+  f.seq = head;
   return f;
 }
 
 }  // namespace
 
-absl::StatusOr<TaskLifecycle> FoldTaskLifecycle(const EventStore& store, const std::string& task) {
-  FoldedTask f;
-  ORCH_RETURN_IF_ERROR(FoldFrom(store, task, &f));
-  return f.lifecycle;
+std::string GuardRowKey(const std::string& task) { return absl::StrCat(kRowPrefix, task); }
+
+std::string TaskOfGuardRowKey(absl::string_view key) {
+  if (!absl::StartsWith(key, kRowPrefix)) return "";
+  return std::string(key.substr(kRowPrefix.size()));
+}
+
+std::string EncodeGuardRow(const GuardRow& row) {
+  std::string out;
+  PutFixed64(&out, row.seq);
+  out += EncodeTaskFacts(row.facts);
+  return out;
+}
+
+absl::StatusOr<GuardRow> DecodeGuardRow(absl::string_view bytes) {
+  if (bytes.size() < 8) return absl::DataLossError("guard row is too short");
+  GuardRow row;
+  row.seq = GetFixed64(bytes);
+  ORCH_ASSIGN_OR_RETURN(row.facts, DecodeTaskFacts(bytes.substr(8)));
+  return row;
+}
+
+absl::StatusOr<TaskFacts> GuardView(const EventStore& store, const std::string& task) {
+  ORCH_ASSIGN_OR_RETURN(GuardRow row, LoadTask(store, task));
+  return row.facts;
 }
 
 absl::StatusOr<GuardOutcome> LifecycleGuard::Check(const EventStore& store,
                                                    const std::vector<LoggedEvent>& pending) {
   GuardOutcome outcome;
-  absl::flat_hash_map<std::string, FoldedTask> tasks;  // folded so far, batch included
-  std::vector<std::string> order;                      // tasks in first-seen order, for stable rows
+  absl::flat_hash_map<std::string, GuardRow> tasks;  // folded so far, batch included
+  std::vector<std::string> order;                    // tasks in first-seen order, for stable rows
+  std::vector<const LoggedEvent*> movers;            // task-less movers of the batch so far
+  const int64_t latest = clock_->NowNanos() + absl::ToInt64Nanoseconds(kFutureAllowance);
   for (const LoggedEvent& e : pending) {
     const schema::Event& ev = e.event();
     const std::string task(e.task());
@@ -91,17 +89,28 @@ absl::StatusOr<GuardOutcome> LifecycleGuard::Check(const EventStore& store,
       return absl::InvalidArgumentError(
           absl::StrCat(type_name, " is a project-level event and takes no task (got '", task, "')"));
     }
+    if (e.time_ns() > latest) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          type_name, " dated ", FormatRfc3339(e.time_ns()),
+          " is in the future: an event may be dated at most ", absl::FormatDuration(kFutureAllowance),
+          " after the clock (now ", FormatRfc3339(clock_->NowNanos()), ")"));
+    }
     if (task.empty()) {
+      // A project-level pushed moves the merged tasks folded so far; tasks
+      // loaded later in the batch get it when they are loaded.
+      for (auto& [id, row] : tasks) ApplyEvent(&row.facts, e);
+      movers.push_back(&e);
       outcome.anomalies.emplace_back();
       continue;
     }
     auto it = tasks.find(task);
     if (it == tasks.end()) {
-      ORCH_ASSIGN_OR_RETURN(FoldedTask f, LoadTask(store, task));
-      it = tasks.emplace(task, f).first;
+      ORCH_ASSIGN_OR_RETURN(GuardRow f, LoadTask(store, task));
+      for (const LoggedEvent* m : movers) ApplyEvent(&f.facts, *m);
+      it = tasks.emplace(task, std::move(f)).first;
       order.push_back(task);
     }
-    const StepCheck check = CheckStep(it->second.lifecycle, ev);
+    const StepCheck check = CheckStep(it->second.facts, e);
     std::string anomaly;
     if (check.problem != Problem::kNone) {
       if (ev.claim() != schema::Claim::observed) {
@@ -111,11 +120,16 @@ absl::StatusOr<GuardOutcome> LifecycleGuard::Check(const EventStore& store,
       }
       anomaly = check.reason;
     }
-    ApplyStep(&it->second.lifecycle, ev);
-    it->second.seq = e.seq();
+    ApplyEvent(&it->second.facts, e);
     outcome.anomalies.push_back(std::move(anomaly));
   }
-  for (const std::string& task : order) outcome.state.emplace_back(StateKey(task), Encode(tasks[task]));
+  // Each row covers the whole batch (movers included): its seq is the last.
+  const uint64_t last = pending.empty() ? store.head().seq : pending.back().seq();
+  for (const std::string& task : order) {
+    GuardRow& row = tasks[task];
+    row.seq = last;
+    outcome.state.emplace_back(GuardRowKey(task), EncodeGuardRow(row));
+  }
   return outcome;
 }
 

@@ -4,10 +4,31 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "projections/field_diff.h"
 
 namespace orch {
 
 namespace {
+
+// A field added to the model must be encoded here, compared in
+// project_model.cc / task_facts.cc and filled in model_codec_test.cc's
+// FilledModel(); these counts fail the build until the field is counted in.
+constexpr char kUpdateCodec[] =
+    "a model struct changed: update its Visit here, its Compare (project_model.cc, task_facts.cc), "
+    "FilledModel() in model_codec_test.cc and kModelCodecVersion, then this count";
+static_assert(FieldCount<Inspection>() == 16, "Inspection: see kUpdateCodec");
+static_assert(FieldCount<TaskFacts>() == 18, "TaskFacts: see kUpdateCodec");
+static_assert(FieldCount<HistoryEntry>() == 7, "HistoryEntry: see kUpdateCodec");
+static_assert(FieldCount<Transition>() == 2, "Transition: see kUpdateCodec");
+static_assert(FieldCount<GateRun>() == 5, "GateRun: see kUpdateCodec");
+static_assert(FieldCount<Observation>() == 3, "Observation: see kUpdateCodec");
+static_assert(FieldCount<TaskModel>() == 35, "TaskModel: see kUpdateCodec");
+static_assert(FieldCount<PackageModel>() == 7, "PackageModel: see kUpdateCodec");
+static_assert(FieldCount<LaneChange>() == 3, "LaneChange: see kUpdateCodec");
+static_assert(FieldCount<MissedHeartbeat>() == 4, "MissedHeartbeat: see kUpdateCodec");
+static_assert(FieldCount<Finding>() == 6, "Finding: see kUpdateCodec");
+static_assert(FieldCount<RecentEvent>() == 8, "RecentEvent: see kUpdateCodec");
+static_assert(FieldCount<ProjectModel>() == 32, "ProjectModel: see kUpdateCodec");
 
 constexpr absl::string_view kMagic = "ORCHPM";
 constexpr absl::string_view kDetailMagic = "ORCHPD";
@@ -183,10 +204,33 @@ void Visit(IO& io, Inspection& i) {
   io.Field(i.reviewable);
   io.Field(i.ahead_of_base);
   io.Field(i.behind_integration);
+  io.Field(i.ahead_of_integration);
   VisitList(io, i.forbidden_touched);
   VisitList(io, i.outside_allowed);
   VisitList(io, i.dirty);
   VisitList(io, i.problems);
+}
+
+template <typename IO>
+void Visit(IO& io, TaskFacts& f) {
+  io.Enum(f.state);
+  io.Enum(f.before_block);
+  io.Field(f.abandoned);
+  io.Field(f.branch);
+  io.Field(f.base_commit);
+  io.Field(f.worktree);
+  io.Field(f.pending_worktree_id);
+  io.Field(f.self_review_path);
+  VisitList(io, f.allowed);
+  VisitList(io, f.forbidden);
+  io.Field(f.strongest_passing_gate);
+  VisitList(io, f.evidence_labels);
+  io.Field(f.merge_commit);
+  io.Field(f.pushed_commit);
+  io.Field(f.merged_seq);
+  io.Field(f.has_inspection);
+  if (f.has_inspection) Visit(io, f.inspection);
+  io.Field(f.last_at);
 }
 
 // What the status pages read of a task. The lists only the ledger and the
@@ -196,25 +240,14 @@ template <typename IO>
 void VisitTaskCore(IO& io, TaskModel& t) {
   io.Field(t.id);
   io.Field(t.first_seq);
+  Visit(io, t.facts);
   io.Field(t.title);
   io.Field(t.package_id);
-  io.Field(t.branch);
-  io.Field(t.base_commit);
-  io.Field(t.pending_worktree_id);
   io.Field(t.worker);
-  io.Field(t.worktree);
   io.Field(t.thread_id);
-  VisitList(io, t.allowed);
-  VisitList(io, t.forbidden);
   VisitList(io, t.gates);
   io.Field(t.expected_evidence);
-  io.Enum(t.life.state);
-  io.Enum(t.life.before_block);
-  int64_t gate = t.life.strongest_passing_gate;
-  io.Field(gate);
-  t.life.strongest_passing_gate = static_cast<int>(gate);
   io.Field(t.dispatched_at);
-  io.Field(t.updated_at);
   io.Field(t.state_since);
   io.Field(t.last_commit);
   io.Field(t.claimed_evidence);
@@ -222,9 +255,6 @@ void VisitTaskCore(IO& io, TaskModel& t) {
   io.Field(t.reviewer);
   io.Field(t.review_evidence);
   io.Field(t.commits);
-  VisitList(io, t.evidence_labels);
-  io.Field(t.merge_commit);
-  io.Field(t.pushed_commit);
   io.Field(t.merged_at);
   io.Field(t.pushed_at);
   io.Field(t.cleaned_at);
@@ -234,8 +264,6 @@ void VisitTaskCore(IO& io, TaskModel& t) {
   io.Field(t.needs_human);
   io.Field(t.stale_action);
   io.Field(t.idle_seconds);
-  io.Field(t.has_inspection);
-  if (t.has_inspection) Visit(io, t.inspection);
   io.Field(t.last_observation.at);
   io.Field(t.last_observation.result);
   io.Field(t.last_observation.note);
@@ -439,6 +467,27 @@ std::string EncodeModel(const ProjectModel& model) {
 }
 
 absl::StatusOr<CheckpointHeader> PeekCheckpoint(absl::string_view bytes) { return ReadHeader(bytes, kMagic); }
+
+std::string EncodeTaskFacts(const TaskFacts& facts) {
+  std::string out(1, static_cast<char>(kModelCodecVersion));
+  Writer w(&out);
+  Visit(w, const_cast<TaskFacts&>(facts));  // the writer only reads
+  return out;
+}
+
+absl::StatusOr<TaskFacts> DecodeTaskFacts(absl::string_view bytes) {
+  if (bytes.empty()) return absl::DataLossError("task facts are empty");
+  if (static_cast<uint8_t>(bytes[0]) != kModelCodecVersion) {
+    return absl::FailedPreconditionError(absl::StrCat("task facts have model version ",
+                                                      static_cast<int>(static_cast<uint8_t>(bytes[0])),
+                                                      ", this orch reads ", kModelCodecVersion));
+  }
+  TaskFacts f;
+  Reader r(bytes.substr(1));
+  Visit(r, f);
+  if (!r.ok() || !r.done()) return absl::DataLossError("task facts are truncated or malformed");
+  return f;
+}
 
 absl::StatusOr<ProjectModel> DecodeModel(absl::string_view bytes) {
   ProjectModel m;

@@ -36,7 +36,7 @@
 namespace orch {
 
 // Bump whenever ProjectModel or the fold's meaning changes.
-inline constexpr uint8_t kModelCodecVersion = 4;
+inline constexpr uint8_t kModelCodecVersion = 5;
 
 struct CheckpointHeader {
   uint8_t version = 0;
@@ -64,6 +64,13 @@ absl::StatusOr<ProjectModel> DecodeModel(absl::string_view bytes);
 // the details are of another seq or do not match the core's tasks.
 absl::StatusOr<ProjectModel> DecodeModelParts(absl::string_view core,
                                               std::optional<absl::string_view> details);
+
+// One task's facts (task_facts.h), e.g. for the lifecycle guard's rows:
+// a version byte and the same encoding as inside a checkpoint.
+// DecodeTaskFacts: DataLoss for malformed bytes, FailedPrecondition for
+// another codec version.
+std::string EncodeTaskFacts(const TaskFacts& facts);
+absl::StatusOr<TaskFacts> DecodeTaskFacts(absl::string_view bytes);
 
 // The header alone. Same errors as DecodeModel for the header part.
 absl::StatusOr<CheckpointHeader> PeekCheckpoint(absl::string_view bytes);

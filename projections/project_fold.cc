@@ -23,11 +23,6 @@ std::vector<std::string> L(const StrVec* v) {
   return out;
 }
 
-void AppendL(const StrVec* v, std::vector<std::string>* out) {
-  if (v == nullptr) return;
-  for (const auto* s : *v) out->push_back(s->str());
-}
-
 // Appends to a bounded deque, dropping the oldest.
 template <typename X>
 void PushBounded(std::deque<X>* d, X x, size_t limit) {
@@ -50,11 +45,6 @@ void AddHistory(TaskModel* t, HistoryEntry h) {
     t->history.erase(t->history.begin() + 1);
     ++t->history_dropped;
   }
-}
-
-void AddDistinct(const std::string& label, std::vector<std::string>* labels) {
-  if (label.empty() || std::find(labels->begin(), labels->end(), label) != labels->end()) return;
-  PushBounded(labels, label, kTaskListLimit);
 }
 
 // The newest package still open (or blocked), other than `except`.
@@ -80,39 +70,33 @@ PackageModel* PackageFor(std::vector<PackageModel>* packages, const std::string&
 
 // What the ledger's lastObservation says for an observed or inferred fact.
 std::string ObservationResult(const schema::Event& ev) {
-  switch (ev.payload_type()) {
-    case T::Inspected:
-      return ev.payload_as_Inspected()->reviewable() ? "reviewable" : "not-reviewable";
-    case T::StaleDetected:
-      return "stale";
-    case T::DriftDetected:
-      return absl::StrCat("drift: ", S(ev.payload_as_DriftDetected()->kind()));
-    default:
-      return EventTypeName(ev.payload_type());
+  if (ev.payload_type() == T::Inspected) {
+    return ev.payload_as_Inspected()->reviewable() ? "reviewable" : "not-reviewable";
   }
+  if (ev.payload_type() == T::StaleDetected) return "stale";
+  if (ev.payload_type() == T::DriftDetected) {
+    return absl::StrCat("drift: ", S(ev.payload_as_DriftDetected()->kind()));
+  }
+  return EventTypeName(ev.payload_type());
 }
 
-void ApplyInspection(const LoggedEvent& e, const schema::Inspected& p, Inspection* i) {
-  i->seq = e.seq();
-  i->at = e.time_ns();
-  i->head = S(p.head());
-  i->branch = S(p.branch());
-  i->branch_matches = p.branch_matches();
-  i->worktree_exists = p.worktree_exists();
-  i->base_is_ancestor = p.base_is_ancestor();
-  i->self_review_present = p.self_review_present();
-  i->reviewable = p.reviewable();
-  i->ahead_of_base = p.ahead_of_base();
-  i->behind_integration = p.behind_integration();
-  i->forbidden_touched = L(p.forbidden_touched());
-  i->outside_allowed = L(p.outside_allowed());
-  i->dirty.clear();
-  AppendL(p.staged(), &i->dirty);
-  AppendL(p.unstaged(), &i->dirty);
-  AppendL(p.untracked(), &i->dirty);
-  i->problems = L(p.problems());
+// Is the event an observation for the ledger's lastObservation? An
+// inspection only when it counts (CountsAsInspection).
+bool IsObservation(const schema::Event& ev) {
+  if (ev.payload_type() == T::Inspected) return CountsAsInspection(ev);
+  return ev.claim() != schema::Claim::reported || ev.payload_type() == T::StaleDetected ||
+         ev.payload_type() == T::DriftDetected;
 }
 
+// Records a state change `e` made (state_since, transitions).
+void NoteStateChange(const LoggedEvent& e, TaskState before, TaskModel* t) {
+  if (t->facts.state == before) return;
+  t->state_since = e.time_ns();
+  PushBounded(&t->transitions, Transition{e.time_ns(), t->facts.state}, kTransitionLimit);
+}
+
+// The task's fields the pages show beyond its facts (task_fold.h decides
+// those).
 void ApplyFields(const LoggedEvent& e, TaskModel* t) {
   const schema::Event& ev = e.event();
   const int64_t at = e.time_ns();
@@ -121,26 +105,15 @@ void ApplyFields(const LoggedEvent& e, TaskModel* t) {
       const auto* p = ev.payload_as_Dispatched();
       t->title = S(p->title());
       t->package_id = S(p->package_id());
-      t->branch = S(p->branch());
-      t->base_commit = S(p->base_commit());
-      t->pending_worktree_id = S(p->pending_worktree_id());
       t->worker = S(p->worker());
-      t->allowed = L(p->allowed());
-      t->forbidden = L(p->forbidden());
       t->gates = L(p->gates());
       t->expected_evidence = S(p->expected_evidence());
       t->dispatched_at = at;
       break;
     }
-    case T::WorktreeReady: {
-      const auto* p = ev.payload_as_WorktreeReady();
-      t->worktree = S(p->worktree());
-      t->thread_id = S(p->thread_id());
-      if (p->branch() != nullptr && p->branch()->size() > 0) t->branch = p->branch()->str();
-      if (p->base_commit() != nullptr && p->base_commit()->size() > 0)
-        t->base_commit = p->base_commit()->str();
+    case T::WorktreeReady:
+      t->thread_id = S(ev.payload_as_WorktreeReady()->thread_id());
       break;
-    }
     case T::SetupFailed:
       t->blocked_reason = absl::StrCat("setup failed: ", S(ev.payload_as_SetupFailed()->reason()));
       t->needs_human = true;
@@ -155,15 +128,10 @@ void ApplyFields(const LoggedEvent& e, TaskModel* t) {
       if (p->head() != nullptr && p->head()->size() > 0) t->last_commit = p->head()->str();
       break;
     }
-    case T::Inspected:
-      t->has_inspection = true;
-      ApplyInspection(e, *ev.payload_as_Inspected(), &t->inspection);
-      break;
     case T::Gate: {
       const auto* p = ev.payload_as_Gate();
       GateRun run{at, S(p->command()), schema::EnumNameGateResult(p->result()), S(p->label()),
                   S(p->log_path())};
-      if (p->result() == schema::GateResult::pass) AddDistinct(run.label, &t->evidence_labels);
       auto same = std::find_if(t->gate_runs.begin(), t->gate_runs.end(),
                                [&run](const GateRun& g) { return g.command == run.command; });
       if (same != t->gate_runs.end()) t->gate_runs.erase(same);
@@ -185,11 +153,9 @@ void ApplyFields(const LoggedEvent& e, TaskModel* t) {
       break;
     }
     case T::Merged:
-      t->merge_commit = S(ev.payload_as_Merged()->merge_commit());
       t->merged_at = at;
       break;
     case T::Pushed:
-      t->pushed_commit = S(ev.payload_as_Pushed()->commit());
       t->pushed_at = at;
       break;
     case T::Cleaned: {
@@ -219,7 +185,17 @@ void ApplyFields(const LoggedEvent& e, TaskModel* t) {
       t->stale_action = S(p->suggested_action());
       break;
     }
-    default:
+    case T::Inspected:  // facts only
+    case T::DriftDetected:
+    case T::Note:
+    case T::NONE:
+    case T::ProjectInitialized:
+    case T::PackageOpened:
+    case T::PackageClosed:
+    case T::PackageBlocked:
+    case T::Heartbeat:
+    case T::HeartbeatMissed:
+    case T::RunModeChanged:
       break;
   }
 }
@@ -250,7 +226,10 @@ void ProjectFold::Apply(const LoggedEvent& e) {
   m.last_at = at;
   m.max_at = std::max(m.max_at, at);
   const schema::Event& ev = e.event();
-  const std::string summary = SummarizeEvent(ev);
+  std::string summary = SummarizeEvent(ev);
+  if (e.type() == T::Inspected && !CountsAsInspection(ev)) {
+    summary = absl::StrCat("claim, not observed by orch inspect: ", summary);
+  }
   std::string anomaly;
   if (!e.task().empty() && !ForbidsTask(e.type())) {
     anomaly = ApplyTask(e, summary);
@@ -341,16 +320,15 @@ void ProjectFold::ApplyProject(const LoggedEvent& e, const std::string& summary)
       break;
     }
     case T::Pushed:
-      // The integration branch reached the remote: everything merged is pushed.
+      // The integration branch reached the remote: the task fold moves every
+      // merged task to pushed.
       for (TaskModel& t : m.tasks) {
-        if (t.life.state != TaskState::kMerged) continue;
-        ApplyStep(&t.life, ev);
+        const TaskState before = t.facts.state;
+        if (!ApplyEvent(&t.facts, e)) continue;
         ApplyFields(e, &t);
-        t.state_since = at;
-        t.updated_at = at;
-        PushBounded(&t.transitions, Transition{at, t.life.state}, kTransitionLimit);
+        NoteStateChange(e, before, &t);
         ++t.events;
-        AddHistory(&t, HistoryEntry{e.seq(), at, e.type(), t.life.state, S(ev.note()), summary, ""});
+        AddHistory(&t, HistoryEntry{e.seq(), at, e.type(), t.facts.state, S(ev.note()), summary, ""});
       }
       break;
     case T::DriftDetected: {
@@ -359,7 +337,25 @@ void ProjectFold::ApplyProject(const LoggedEvent& e, const std::string& summary)
       PushBounded(&m.drift, Finding{e.seq(), at, "", e.type(), S(p->kind()), summary}, kListLimit);
       break;
     }
-    default:
+    case T::NONE:
+    case T::Dispatched:
+    case T::WorktreeReady:
+    case T::SetupFailed:
+    case T::Committed:
+    case T::Completed:
+    case T::Inspected:
+    case T::Gate:
+    case T::ReviewStarted:
+    case T::Reviewed:
+    case T::Merged:
+    case T::Cleaned:
+    case T::Blocked:
+    case T::Unblocked:
+    case T::Abandoned:
+    case T::StaleDetected:
+    case T::Note:
+      // Task events without a task (written without the guard): nothing
+      // of the project changes.
       break;
   }
 }
@@ -369,9 +365,9 @@ std::string ProjectFold::ApplyTask(const LoggedEvent& e, const std::string& summ
   const int64_t at = e.time_ns();
   const std::string id(e.task());
   TaskModel* t = TaskFor(id, e.seq(), /*create=*/false);
-  const TaskLifecycle before = t == nullptr ? TaskLifecycle{} : t->life;
+  const TaskFacts before = t == nullptr ? TaskFacts{} : t->facts;
   std::string anomaly(e.anomaly());
-  const StepCheck check = CheckStep(before, ev);
+  const StepCheck check = CheckStep(before, e);
   if (anomaly.empty() && check.problem != Problem::kNone) anomaly = check.reason;
   if (e.type() == T::DriftDetected) {
     const auto* p = ev.payload_as_DriftDetected();
@@ -379,36 +375,38 @@ std::string ProjectFold::ApplyTask(const LoggedEvent& e, const std::string& summ
     PushBounded(&model_.drift, Finding{e.seq(), at, id, e.type(), S(p->kind()), summary}, kListLimit);
   }
   // A note or drift report may name an id no task has; it stays out of the
-  // task list unless it is an anomaly worth showing there.
-  if (t == nullptr && e.type() != T::Dispatched && anomaly.empty()) return anomaly;
+  // task list, as it leaves the task fold's facts alone.
+  if (t == nullptr && !TouchesUnknownTask(e.type())) return anomaly;
   if (t == nullptr) t = TaskFor(id, e.seq(), /*create=*/true);
 
-  ApplyStep(&t->life, ev);
+  ApplyEvent(&t->facts, e);
   ApplyFields(e, t);
   ++t->events;
-  t->updated_at = at;
-  if (t->life.state != before.state) {
-    t->state_since = at;
-    PushBounded(&t->transitions, Transition{at, t->life.state}, kTransitionLimit);
+  NoteStateChange(e, before.state, t);
+  // Evidence is raised only by what backs it (the task fold's labels); a
+  // label the event merely claims stays visible here, as a claim.
+  const std::string claimed = S(ev.evidence());
+  const auto& backed = t->facts.evidence_labels;
+  if (!claimed.empty() && std::find(backed.begin(), backed.end(), claimed) == backed.end()) {
+    PushBounded(&t->evidence_notes,
+                absl::StrCat("claimed '", claimed, "' (", EventTypeName(e.type()), " #", e.seq(),
+                             "): not backed by a passing gate or an accepted review"),
+                kTaskListLimit);
   }
-  if (ev.evidence() != nullptr && ev.evidence()->size() > 0)
-    AddDistinct(ev.evidence()->str(), &t->evidence_labels);
   if (ev.note() != nullptr && ev.note()->size() > 0 &&
       (ev.evidence() != nullptr || e.type() == T::Gate || e.type() == T::Reviewed)) {
     PushBounded(&t->evidence_notes, ev.note()->str(), kTaskListLimit);
   }
-  if (ev.claim() != schema::Claim::reported || e.type() == T::Inspected || e.type() == T::StaleDetected ||
-      e.type() == T::DriftDetected) {
-    t->last_observation = Observation{at, ObservationResult(ev), summary};
-  }
+  if (IsObservation(ev)) t->last_observation = Observation{at, ObservationResult(ev), summary};
   if (!anomaly.empty()) ++t->anomalies;
   // Routine work (commits, gate runs, inspections, notes) lives in its own
   // fields (commits, gateRuns, inspection); history keeps the steps that
-  // matter for the lifecycle, so it does not grow with a busy worker.
-  const bool routine =
-      e.type() == T::Committed || e.type() == T::Gate || e.type() == T::Inspected || e.type() == T::Note;
-  if (!routine || t->life.state != before.state || !anomaly.empty()) {
-    AddHistory(t, HistoryEntry{e.seq(), at, e.type(), t->life.state, S(ev.note()), summary, anomaly});
+  // matter for the lifecycle, so it does not grow with a busy worker. An
+  // inspection that does not count is a claim, kept in the history.
+  const bool routine = e.type() == T::Committed || e.type() == T::Gate || e.type() == T::Note ||
+                       (e.type() == T::Inspected && CountsAsInspection(ev));
+  if (!routine || t->facts.state != before.state || !anomaly.empty()) {
+    AddHistory(t, HistoryEntry{e.seq(), at, e.type(), t->facts.state, S(ev.note()), summary, anomaly});
   }
   return anomaly;
 }

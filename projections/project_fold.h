@@ -4,12 +4,13 @@
 // depends on nothing but the model and the event, so folding a checkpointed
 // model further gives exactly the model a fold from scratch gives.
 //
-// Task states come from task_lifecycle.h (CheckStep / ApplyStep). An event
-// is an anomaly when the store recorded one with it (Record.anomaly) or when
-// CheckStep flags it now (e.g. a log written before a rule existed).
-//
-// A `pushed` event without a task means the integration branch reached the
-// remote: every task then in state merged becomes pushed.
+// Each task's facts (TaskModel::facts: state, delivery unit, backed
+// evidence, inspection, ...) come from the one task fold (task_fold.h:
+// CheckStep / ApplyEvent), task-less movers included (a `pushed` without a
+// task moves every merged task to pushed); this fold adds only what the
+// pages show beyond them. An event is an anomaly when the store recorded
+// one with it (Record.anomaly) or when CheckStep flags it now (e.g. a log
+// written before a rule existed).
 //
 // Thread safety: none; one fold per thread.
 #ifndef ORCH_PROJECTIONS_PROJECT_FOLD_H_
@@ -17,6 +18,7 @@
 
 #include "eventstore/logged_event.h"
 #include "projections/project_model.h"
+#include "projections/task_fold.h"
 
 namespace orch {
 

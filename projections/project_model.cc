@@ -21,3 +21,169 @@ void ProjectModel::RebuildIndex() {
 }
 
 }  // namespace orch
+
+namespace orch {
+
+// Every field, by hand (see field_diff.h); model_codec.cc checks the counts
+// and model_codec_test.cc that each one is compared.
+void Compare(const std::string& p, const HistoryEntry& a, const HistoryEntry& b, Differences* out) {
+  Compare(p + ".seq", a.seq, b.seq, out);
+  Compare(p + ".at", a.at, b.at, out);
+  Compare(p + ".type", a.type, b.type, out);
+  Compare(p + ".status", a.status, b.status, out);
+  Compare(p + ".note", a.note, b.note, out);
+  Compare(p + ".summary", a.summary, b.summary, out);
+  Compare(p + ".anomaly", a.anomaly, b.anomaly, out);
+}
+
+void Compare(const std::string& p, const Transition& a, const Transition& b, Differences* out) {
+  Compare(p + ".at", a.at, b.at, out);
+  Compare(p + ".state", a.state, b.state, out);
+}
+
+void Compare(const std::string& p, const GateRun& a, const GateRun& b, Differences* out) {
+  Compare(p + ".at", a.at, b.at, out);
+  Compare(p + ".command", a.command, b.command, out);
+  Compare(p + ".result", a.result, b.result, out);
+  Compare(p + ".label", a.label, b.label, out);
+  Compare(p + ".log_path", a.log_path, b.log_path, out);
+}
+
+void Compare(const std::string& p, const Observation& a, const Observation& b, Differences* out) {
+  Compare(p + ".at", a.at, b.at, out);
+  Compare(p + ".result", a.result, b.result, out);
+  Compare(p + ".note", a.note, b.note, out);
+}
+
+void Compare(const std::string& p, const TaskModel& a, const TaskModel& b, Differences* out) {
+  Compare(p + ".id", a.id, b.id, out);
+  Compare(p + ".first_seq", a.first_seq, b.first_seq, out);
+  Compare(p + ".facts", a.facts, b.facts, out);
+  Compare(p + ".title", a.title, b.title, out);
+  Compare(p + ".package_id", a.package_id, b.package_id, out);
+  Compare(p + ".worker", a.worker, b.worker, out);
+  Compare(p + ".thread_id", a.thread_id, b.thread_id, out);
+  Compare(p + ".gates", a.gates, b.gates, out);
+  Compare(p + ".expected_evidence", a.expected_evidence, b.expected_evidence, out);
+  Compare(p + ".dispatched_at", a.dispatched_at, b.dispatched_at, out);
+  Compare(p + ".state_since", a.state_since, b.state_since, out);
+  Compare(p + ".last_commit", a.last_commit, b.last_commit, out);
+  Compare(p + ".claimed_evidence", a.claimed_evidence, b.claimed_evidence, out);
+  Compare(p + ".verdict", a.verdict, b.verdict, out);
+  Compare(p + ".reviewer", a.reviewer, b.reviewer, out);
+  Compare(p + ".review_evidence", a.review_evidence, b.review_evidence, out);
+  Compare(p + ".commits", a.commits, b.commits, out);
+  Compare(p + ".residual_risks", a.residual_risks, b.residual_risks, out);
+  Compare(p + ".gate_runs", a.gate_runs, b.gate_runs, out);
+  Compare(p + ".evidence_notes", a.evidence_notes, b.evidence_notes, out);
+  Compare(p + ".merged_at", a.merged_at, b.merged_at, out);
+  Compare(p + ".pushed_at", a.pushed_at, b.pushed_at, out);
+  Compare(p + ".cleaned_at", a.cleaned_at, b.cleaned_at, out);
+  Compare(p + ".worktree_removed", a.worktree_removed, b.worktree_removed, out);
+  Compare(p + ".branch_deleted", a.branch_deleted, b.branch_deleted, out);
+  Compare(p + ".blocked_reason", a.blocked_reason, b.blocked_reason, out);
+  Compare(p + ".needs_human", a.needs_human, b.needs_human, out);
+  Compare(p + ".stale_action", a.stale_action, b.stale_action, out);
+  Compare(p + ".idle_seconds", a.idle_seconds, b.idle_seconds, out);
+  Compare(p + ".last_observation", a.last_observation, b.last_observation, out);
+  Compare(p + ".events", a.events, b.events, out);
+  Compare(p + ".anomalies", a.anomalies, b.anomalies, out);
+  Compare(p + ".history_dropped", a.history_dropped, b.history_dropped, out);
+  Compare(p + ".history", a.history, b.history, out);
+  Compare(p + ".transitions", a.transitions, b.transitions, out);
+}
+
+void Compare(const std::string& p, const PackageModel& a, const PackageModel& b, Differences* out) {
+  Compare(p + ".id", a.id, b.id, out);
+  Compare(p + ".title", a.title, b.title, out);
+  Compare(p + ".reason", a.reason, b.reason, out);
+  Compare(p + ".status", a.status, b.status, out);
+  Compare(p + ".needs_human", a.needs_human, b.needs_human, out);
+  Compare(p + ".opened_at", a.opened_at, b.opened_at, out);
+  Compare(p + ".changed_at", a.changed_at, b.changed_at, out);
+}
+
+void Compare(const std::string& p, const LaneChange& a, const LaneChange& b, Differences* out) {
+  Compare(p + ".at", a.at, b.at, out);
+  Compare(p + ".package_id", a.package_id, b.package_id, out);
+  Compare(p + ".what", a.what, b.what, out);
+}
+
+void Compare(const std::string& p, const MissedHeartbeat& a, const MissedHeartbeat& b, Differences* out) {
+  Compare(p + ".seq", a.seq, b.seq, out);
+  Compare(p + ".at", a.at, b.at, out);
+  Compare(p + ".expected_at", a.expected_at, b.expected_at, out);
+  Compare(p + ".gap_seconds", a.gap_seconds, b.gap_seconds, out);
+}
+
+void Compare(const std::string& p, const Finding& a, const Finding& b, Differences* out) {
+  Compare(p + ".seq", a.seq, b.seq, out);
+  Compare(p + ".at", a.at, b.at, out);
+  Compare(p + ".task", a.task, b.task, out);
+  Compare(p + ".type", a.type, b.type, out);
+  Compare(p + ".kind", a.kind, b.kind, out);
+  Compare(p + ".detail", a.detail, b.detail, out);
+}
+
+void Compare(const std::string& p, const RecentEvent& a, const RecentEvent& b, Differences* out) {
+  Compare(p + ".seq", a.seq, b.seq, out);
+  Compare(p + ".at", a.at, b.at, out);
+  Compare(p + ".task", a.task, b.task, out);
+  Compare(p + ".type", a.type, b.type, out);
+  Compare(p + ".claim", a.claim, b.claim, out);
+  Compare(p + ".summary", a.summary, b.summary, out);
+  Compare(p + ".note", a.note, b.note, out);
+  Compare(p + ".anomaly", a.anomaly, b.anomaly, out);
+}
+
+void Compare(const std::string& p, const ProjectModel& a, const ProjectModel& b, Differences* out) {
+  const std::string d = p.empty() ? "" : p + ".";
+  Compare(d + "head_seq", a.head_seq, b.head_seq, out);
+  Compare(d + "events", a.events, b.events, out);
+  Compare(d + "first_at", a.first_at, b.first_at, out);
+  Compare(d + "last_at", a.last_at, b.last_at, out);
+  Compare(d + "max_at", a.max_at, b.max_at, out);
+  Compare(d + "initialized", a.initialized, b.initialized, out);
+  Compare(d + "created_at", a.created_at, b.created_at, out);
+  Compare(d + "project_root", a.project_root, b.project_root, out);
+  Compare(d + "default_branch", a.default_branch, b.default_branch, out);
+  Compare(d + "remote", a.remote, b.remote, out);
+  Compare(d + "push_policy", a.push_policy, b.push_policy, out);
+  Compare(d + "max_concurrency", a.max_concurrency, b.max_concurrency, out);
+  Compare(d + "run_mode", a.run_mode, b.run_mode, out);
+  Compare(d + "run_mode_reason", a.run_mode_reason, b.run_mode_reason, out);
+  Compare(d + "run_mode_since", a.run_mode_since, b.run_mode_since, out);
+  Compare(d + "last_heartbeat_at", a.last_heartbeat_at, b.last_heartbeat_at, out);
+  Compare(d + "next_heartbeat_at", a.next_heartbeat_at, b.next_heartbeat_at, out);
+  Compare(d + "last_heartbeat_source", a.last_heartbeat_source, b.last_heartbeat_source, out);
+  Compare(d + "heartbeats", a.heartbeats, b.heartbeats, out);
+  Compare(d + "missed_total", a.missed_total, b.missed_total, out);
+  Compare(d + "heartbeat_ticks", a.heartbeat_ticks, b.heartbeat_ticks, out);
+  Compare(d + "missed", a.missed, b.missed, out);
+  Compare(d + "packages", a.packages, b.packages, out);
+  Compare(d + "current_lane", a.current_lane, b.current_lane, out);
+  Compare(d + "lane_changes", a.lane_changes, b.lane_changes, out);
+  // Tasks are named by id: "tasks[T1].title".
+  if (a.tasks.size() != b.tasks.size()) {
+    out->push_back(absl::StrCat(d, "tasks: ", a.tasks.size(), " items vs ", b.tasks.size()));
+  } else {
+    for (size_t i = 0; i < a.tasks.size(); ++i) {
+      Compare(absl::StrCat(d, "tasks[", a.tasks[i].id, "]"), a.tasks[i], b.tasks[i], out);
+    }
+  }
+  Compare(d + "anomalies_total", a.anomalies_total, b.anomalies_total, out);
+  Compare(d + "drift_total", a.drift_total, b.drift_total, out);
+  Compare(d + "anomalies", a.anomalies, b.anomalies, out);
+  Compare(d + "drift", a.drift, b.drift, out);
+  Compare(d + "recent", a.recent, b.recent, out);
+}
+
+Differences ModelDifferences(const ProjectModel& a, const ProjectModel& b) {
+  Differences d;
+  Compare("", a, b, &d);
+  return d;
+}
+
+bool operator==(const ProjectModel& a, const ProjectModel& b) { return ModelDifferences(a, b).empty(); }
+
+}  // namespace orch

@@ -17,7 +17,8 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "eventstore/logged_event.h"
-#include "projections/task_lifecycle.h"
+#include "projections/field_diff.h"
+#include "projections/task_facts.h"
 
 namespace orch {
 
@@ -57,23 +58,6 @@ struct GateRun {
   std::string log_path;
 };
 
-// The latest `inspected` event of a task: facts read from git.
-struct Inspection {
-  uint64_t seq = 0;
-  int64_t at = 0;
-  std::string head, branch;
-  bool branch_matches = false;
-  bool worktree_exists = false;
-  bool base_is_ancestor = false;
-  bool self_review_present = false;
-  bool reviewable = false;
-  int64_t ahead_of_base = 0;
-  int64_t behind_integration = 0;
-  std::vector<std::string> forbidden_touched, outside_allowed;
-  std::vector<std::string> dirty;  // staged, unstaged and untracked paths
-  std::vector<std::string> problems;
-};
-
 // The ledger's lastObservation: the newest fact about the task that orch
 // (or the watchdog) saw rather than was told.
 struct Observation {
@@ -85,22 +69,23 @@ struct Observation {
 struct TaskModel {
   std::string id;
   uint64_t first_seq = 0;
+  // The lifecycle, the delivery unit (branch, base, worktree, write set),
+  // backed evidence, integration commits and the latest inspection that
+  // counts: decided by the one task fold (task_fold.h), nowhere else.
+  TaskFacts facts;
   // From dispatched / worktree-ready.
-  std::string title, package_id, branch, base_commit, pending_worktree_id, worker;
-  std::string worktree, thread_id;
-  std::vector<std::string> allowed, forbidden, gates;
+  std::string title, package_id, worker, thread_id;
+  std::vector<std::string> gates;
   std::string expected_evidence;
-  TaskLifecycle life;
-  int64_t dispatched_at = 0, updated_at = 0, state_since = 0;
+  int64_t dispatched_at = 0, state_since = 0;
   // Work and review.
   std::string last_commit, claimed_evidence, verdict, reviewer, review_evidence;
   int64_t commits = 0;
   std::vector<std::string> residual_risks;
-  std::vector<GateRun> gate_runs;            // newest per command
-  std::vector<std::string> evidence_labels;  // distinct, in order first seen
+  std::vector<GateRun> gate_runs;  // newest per command
+  // Gate and review notes, and evidence claimed but not backed.
   std::vector<std::string> evidence_notes;
   // Integration and clean-up.
-  std::string merge_commit, pushed_commit;
   int64_t merged_at = 0, pushed_at = 0, cleaned_at = 0;
   bool worktree_removed = false, branch_deleted = false;
   // Why it is stuck.
@@ -108,8 +93,6 @@ struct TaskModel {
   bool needs_human = false;
   std::string stale_action;
   int64_t idle_seconds = 0;
-  bool has_inspection = false;
-  Inspection inspection;
   Observation last_observation;
   uint64_t events = 0, anomalies = 0, history_dropped = 0;
   std::vector<HistoryEntry> history;
@@ -194,6 +177,25 @@ struct ProjectModel {
   const PackageModel* FindPackage(const std::string& id) const;
   void RebuildIndex();
 };
+
+// Field by field (field_diff.h); ProjectModel's task_index is derived and
+// not compared. Every difference, named from `path`.
+void Compare(const std::string& path, const HistoryEntry& a, const HistoryEntry& b, Differences* out);
+void Compare(const std::string& path, const Transition& a, const Transition& b, Differences* out);
+void Compare(const std::string& path, const GateRun& a, const GateRun& b, Differences* out);
+void Compare(const std::string& path, const Observation& a, const Observation& b, Differences* out);
+void Compare(const std::string& path, const TaskModel& a, const TaskModel& b, Differences* out);
+void Compare(const std::string& path, const PackageModel& a, const PackageModel& b, Differences* out);
+void Compare(const std::string& path, const LaneChange& a, const LaneChange& b, Differences* out);
+void Compare(const std::string& path, const MissedHeartbeat& a, const MissedHeartbeat& b, Differences* out);
+void Compare(const std::string& path, const Finding& a, const Finding& b, Differences* out);
+void Compare(const std::string& path, const RecentEvent& a, const RecentEvent& b, Differences* out);
+void Compare(const std::string& path, const ProjectModel& a, const ProjectModel& b, Differences* out);
+
+// Every difference between two models ("tasks[T1].title: 'a' vs 'b'").
+Differences ModelDifferences(const ProjectModel& a, const ProjectModel& b);
+bool operator==(const ProjectModel& a, const ProjectModel& b);
+inline bool operator!=(const ProjectModel& a, const ProjectModel& b) { return !(a == b); }
 
 }  // namespace orch
 

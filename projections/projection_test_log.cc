@@ -20,7 +20,7 @@ uint64_t TestLog::Emit(const nlohmann::json& j) {
   if (!request.ok()) return 0;
   std::vector<AppendRequest> batch;
   batch.push_back(*std::move(request));
-  LifecycleGuard guard;
+  LifecycleGuard guard(&env_);
   auto results = store_->Append(std::move(batch), &guard);
   EXPECT_TRUE(results.ok()) << results.status() << " for " << j.dump();
   return results.ok() ? (*results)[0].seq : 0;

@@ -29,8 +29,8 @@ std::string Ids(const std::vector<TaskRow>& rows, size_t max = 5) {
 // A write set nothing else can run beside: no allowed globs, or one that
 // covers the whole tree.
 bool Unbounded(const TaskModel& t) {
-  if (t.allowed.empty()) return true;
-  for (const std::string& g : t.allowed) {
+  if (t.facts.allowed.empty()) return true;
+  for (const std::string& g : t.facts.allowed) {
     if (g == "**" || g == "**/*" || g == "*" || g == ".") return true;
   }
   return false;
@@ -50,11 +50,12 @@ void TrimHappened(std::vector<Happened>* list) {
 
 void AddLeftBehind(const TaskModel& t, StatusView* v) {
   std::vector<std::string> what;
-  switch (t.life.state) {
+  switch (t.facts.state) {
     case S::kCleaned:
-      if (!t.worktree_removed && !t.worktree.empty())
-        what.push_back(absl::StrCat("worktree ", t.worktree, " kept"));
-      if (!t.branch_deleted && !t.branch.empty()) what.push_back(absl::StrCat("branch ", t.branch, " kept"));
+      if (!t.worktree_removed && !t.facts.worktree.empty())
+        what.push_back(absl::StrCat("worktree ", t.facts.worktree, " kept"));
+      if (!t.branch_deleted && !t.facts.branch.empty())
+        what.push_back(absl::StrCat("branch ", t.facts.branch, " kept"));
       break;
     case S::kCleanupNeeded:
       what.push_back(absl::StrCat("cleanup needed: ", t.last_observation.note.empty()
@@ -66,9 +67,10 @@ void AddLeftBehind(const TaskModel& t, StatusView* v) {
     case S::kAbandoned:
     case S::kRejected: {
       std::string left;
-      if (!t.worktree.empty()) left = absl::StrCat("worktree ", t.worktree);
-      if (!t.branch.empty()) absl::StrAppend(&left, left.empty() ? "" : " and ", "branch ", t.branch);
-      if (!left.empty()) what.push_back(absl::StrCat(TaskStateName(t.life.state), ", not cleaned: ", left));
+      if (!t.facts.worktree.empty()) left = absl::StrCat("worktree ", t.facts.worktree);
+      if (!t.facts.branch.empty())
+        absl::StrAppend(&left, left.empty() ? "" : " and ", "branch ", t.facts.branch);
+      if (!left.empty()) what.push_back(absl::StrCat(TaskStateName(t.facts.state), ", not cleaned: ", left));
       break;
     }
     default:
@@ -90,7 +92,7 @@ void DecideNext(const ProjectModel& m, StatusView* v) {
   NextAction& n = v->next;
   std::vector<const TaskModel*> in_flight;
   for (const TaskModel& t : m.tasks) {
-    if (InFlight(t.life.state)) in_flight.push_back(&t);
+    if (InFlight(t.facts.state)) in_flight.push_back(&t);
   }
   const PackageModel* lane = m.current_lane.empty() ? nullptr : m.FindPackage(m.current_lane);
   if (!v->ready_for_review.empty()) {
@@ -122,7 +124,7 @@ void DecideNext(const ProjectModel& m, StatusView* v) {
     std::vector<std::string> taken;
     for (const TaskModel* t : in_flight) {
       if (Unbounded(*t)) wide = t;
-      for (const std::string& g : t->allowed) taken.push_back(absl::StrCat(g, " (", t->id, ")"));
+      for (const std::string& g : t->facts.allowed) taken.push_back(absl::StrCat(g, " (", t->id, ")"));
     }
     if (wide != nullptr) {
       n = Act("wait", absl::StrCat(wide->id, " may write anywhere: a task beside it could collide"));
@@ -136,7 +138,7 @@ void DecideNext(const ProjectModel& m, StatusView* v) {
     }
   }
   for (const TaskModel& t : m.tasks) {
-    switch (t.life.state) {
+    switch (t.facts.state) {
       case S::kAccepted:
         n.also.push_back(absl::StrCat("merge ", t.id, " (accepted)"));
         break;
@@ -168,9 +170,15 @@ void DecideNext(const ProjectModel& m, StatusView* v) {
 }  // namespace
 
 std::string EvidenceSummary(const TaskModel& t) {
-  if (!t.review_evidence.empty() && t.verdict == "accepted") return t.review_evidence;
+  // Only backed labels (the task fold's): an overclaimed review recorded as
+  // observed does not count.
+  const std::vector<std::string>& backed = t.facts.evidence_labels;
+  if (!t.review_evidence.empty() && t.verdict == "accepted" &&
+      std::find(backed.begin(), backed.end(), t.review_evidence) != backed.end()) {
+    return t.review_evidence;
+  }
   std::string best;
-  for (const std::string& l : t.evidence_labels) {
+  for (const std::string& l : backed) {
     if (EvidenceRank(l) > EvidenceRank(best)) best = l;
   }
   if (!best.empty()) return best;
@@ -182,15 +190,15 @@ TaskRow MakeTaskRow(const TaskModel& t, int64_t now) {
   TaskRow r;
   r.id = t.id;
   r.title = t.title;
-  r.state = std::string(TaskStateName(t.life.state));
+  r.state = std::string(TaskStateName(t.facts.state));
   r.package = t.package_id;
-  r.branch = t.branch;
+  r.branch = t.facts.branch;
   r.worker = t.worker;
   r.evidence = EvidenceSummary(t);
   r.in_state_seconds = Secs(t.state_since, now);
   r.age_seconds = Secs(t.dispatched_at, now);
   r.anomalies = t.anomalies;
-  switch (t.life.state) {
+  switch (t.facts.state) {
     case S::kBlocked:
     case S::kAbandoned:
       r.why = t.blocked_reason;
@@ -250,7 +258,7 @@ StatusView BuildStatusView(const ProjectModel& m, int64_t now, int64_t since) {
                               " was missed and none came since")});
   }
   for (const TaskModel& t : m.tasks) {
-    const S s = t.life.state;
+    const S s = t.facts.state;
     if (InFlight(s)) ++v.slots_used;
     // Rows are built only for tasks some list shows: with thousands of
     // finished tasks, most are only counted.
@@ -259,15 +267,16 @@ StatusView BuildStatusView(const ProjectModel& m, int64_t now, int64_t since) {
     if (s == S::kCompletedUnreviewed) v.ready_for_review.push_back(MakeTaskRow(t, now));
     if (s == S::kReviewing) v.in_review.push_back(MakeTaskRow(t, now));
     if (s == S::kBlocked && t.needs_human) v.needs_human.push_back({t.id, t.blocked_reason});
-    if (t.has_inspection && !t.inspection.forbidden_touched.empty() && !IsTerminal(s)) {
-      v.needs_human.push_back({t.id, absl::StrCat("touched forbidden paths: ",
-                                                  absl::StrJoin(t.inspection.forbidden_touched, ", "))});
+    if (t.facts.has_inspection && !t.facts.inspection.forbidden_touched.empty() && !IsTerminal(s)) {
+      v.needs_human.push_back(
+          {t.id, absl::StrCat("touched forbidden paths: ",
+                              absl::StrJoin(t.facts.inspection.forbidden_touched, ", "))});
     }
     if (t.merged_at >= since && t.merged_at != 0) {
-      AddHappened(&v.merged, &v.merged_count, {t.id, t.merged_at, t.merge_commit});
+      AddHappened(&v.merged, &v.merged_count, {t.id, t.merged_at, t.facts.merge_commit});
     }
     if (t.pushed_at >= since && t.pushed_at != 0) {
-      AddHappened(&v.pushed, &v.pushed_count, {t.id, t.pushed_at, t.pushed_commit});
+      AddHappened(&v.pushed, &v.pushed_count, {t.id, t.pushed_at, t.facts.pushed_commit});
     }
     if (t.cleaned_at >= since && t.cleaned_at != 0) {
       AddHappened(
@@ -276,21 +285,23 @@ StatusView BuildStatusView(const ProjectModel& m, int64_t now, int64_t since) {
            t.worktree_removed && t.branch_deleted ? "worktree and branch removed" : "partly cleaned"});
     }
     AddLeftBehind(t, &v);
-    const bool show = !IsTerminal(s) || t.updated_at >= since;
+    const bool show = !IsTerminal(s) || t.facts.last_at >= since;
     if (!show) continue;
     if (v.tasks.size() >= kTableLimit) {
       ++v.tasks_hidden;
       continue;
     }
     v.tasks.push_back(MakeTaskRow(t, now));
-    if (t.has_inspection) v.inspections.emplace_back(t.id, t.inspection);
+    if (t.facts.has_inspection) v.inspections.emplace_back(t.id, t.facts.inspection);
   }
   TrimHappened(&v.merged);
   TrimHappened(&v.pushed);
   TrimHappened(&v.cleaned);
   v.anomalies_total = m.anomalies_total;
+  // Every anomaly the model keeps is shown, whatever its time: an
+  // impossible step back-dated (or dated before the window) still needs a
+  // human.
   for (const Finding& f : m.anomalies) {
-    if (f.at < since) continue;
     v.anomalies.push_back(f);
     v.needs_human.push_back(
         {f.task.empty() ? "log" : f.task, absl::StrCat("anomaly at #", f.seq, ": ", f.detail)});

@@ -75,7 +75,7 @@ struct StatusView {
   std::vector<TaskRow> tasks;
   size_t tasks_hidden = 0;
   // Findings.
-  std::vector<Finding> anomalies;  // since `since`
+  std::vector<Finding> anomalies;  // all the model keeps, whatever their time
   uint64_t anomalies_total = 0;
   std::vector<Finding> drift;
   // Latest inspection of the tasks in the table that have one.
@@ -86,8 +86,9 @@ struct StatusView {
 
 StatusView BuildStatusView(const ProjectModel& model, int64_t now, int64_t since);
 
-// The label a task's evidence has reached: the review's label, else the
-// strongest passing gate's, else the worker's claim marked "(claimed)".
+// The label a task's evidence has reached: the accepted review's label when
+// backed, else the strongest backed label (TaskFacts::evidence_labels), else
+// the worker's claim marked "(claimed)".
 std::string EvidenceSummary(const TaskModel& t);
 
 TaskRow MakeTaskRow(const TaskModel& t, int64_t now);

@@ -17,16 +17,16 @@ J TaskToJson(const TaskModel& t) {
   j["id"] = t.id;
   j["title"] = t.title;
   j["threadId"] = t.thread_id;
-  j["pendingWorktreeId"] = t.pending_worktree_id;
+  j["pendingWorktreeId"] = t.facts.pending_worktree_id;
   j["packageId"] = t.package_id;
-  j["worktree"] = t.worktree;
-  j["branch"] = t.branch;
-  j["baseCommit"] = t.base_commit;
-  j["status"] = TaskStateName(t.life.state);
-  j["writeSet"] = {{"allowed", t.allowed}, {"forbidden", t.forbidden}};
+  j["worktree"] = t.facts.worktree;
+  j["branch"] = t.facts.branch;
+  j["baseCommit"] = t.facts.base_commit;
+  j["status"] = TaskStateName(t.facts.state);
+  j["writeSet"] = {{"allowed", t.facts.allowed}, {"forbidden", t.facts.forbidden}};
   j["gates"] = t.gates;
   j["evidence"] = {
-      {"expected", t.expected_evidence}, {"labels", t.evidence_labels}, {"notes", t.evidence_notes}};
+      {"expected", t.expected_evidence}, {"labels", t.facts.evidence_labels}, {"notes", t.evidence_notes}};
   j["lastObservation"] = {{"at", TimeText(t.last_observation.at)},
                           {"result", t.last_observation.result},
                           {"note", t.last_observation.note}};
@@ -44,7 +44,7 @@ J TaskToJson(const TaskModel& t) {
   // orch's own.
   j["worker"] = t.worker;
   j["dispatchedAt"] = TimeText(t.dispatched_at);
-  j["updatedAt"] = TimeText(t.updated_at);
+  j["updatedAt"] = TimeText(t.facts.last_at);
   j["stateSince"] = TimeText(t.state_since);
   j["evidenceReached"] = EvidenceSummary(t);
   j["lastCommit"] = t.last_commit;
@@ -63,19 +63,19 @@ J TaskToJson(const TaskModel& t) {
                      {"logPath", g.log_path}});
   }
   j["gateRuns"] = std::move(gates);
-  j["mergeCommit"] = t.merge_commit;
-  j["pushedCommit"] = t.pushed_commit;
+  j["mergeCommit"] = t.facts.merge_commit;
+  j["pushedCommit"] = t.facts.pushed_commit;
   j["mergedAt"] = TimeText(t.merged_at);
   j["pushedAt"] = TimeText(t.pushed_at);
   j["cleanedAt"] = TimeText(t.cleaned_at);
   j["worktreeRemoved"] = t.worktree_removed;
   j["branchDeleted"] = t.branch_deleted;
   j["blockedReason"] = t.blocked_reason;
-  j["needsHuman"] = t.needs_human && t.life.state == TaskState::kBlocked;
+  j["needsHuman"] = t.needs_human && t.facts.state == TaskState::kBlocked;
   j["anomalies"] = t.anomalies;
   j["events"] = t.events;
   j["historyDropped"] = t.history_dropped;
-  j["inspection"] = t.has_inspection ? InspectionToJson(t.inspection) : J(nullptr);
+  j["inspection"] = t.facts.has_inspection ? InspectionToJson(t.facts.inspection) : J(nullptr);
   return j;
 }
 
@@ -236,23 +236,23 @@ void WriteTask(const TaskModel& t, JsonWriter* w) {
   w->Key("threadId");
   w->String(t.thread_id);
   w->Key("pendingWorktreeId");
-  w->String(t.pending_worktree_id);
+  w->String(t.facts.pending_worktree_id);
   w->Key("packageId");
   w->String(t.package_id);
   w->Key("worktree");
-  w->String(t.worktree);
+  w->String(t.facts.worktree);
   w->Key("branch");
-  w->String(t.branch);
+  w->String(t.facts.branch);
   w->Key("baseCommit");
-  w->String(t.base_commit);
+  w->String(t.facts.base_commit);
   w->Key("status");
-  w->String(TaskStateName(t.life.state));
+  w->String(TaskStateName(t.facts.state));
   w->Key("writeSet");
   w->BeginObject();
   w->Key("allowed");
-  w->Strings(t.allowed);
+  w->Strings(t.facts.allowed);
   w->Key("forbidden");
-  w->Strings(t.forbidden);
+  w->Strings(t.facts.forbidden);
   w->EndObject();
   w->Key("gates");
   w->Strings(t.gates);
@@ -261,7 +261,7 @@ void WriteTask(const TaskModel& t, JsonWriter* w) {
   w->Key("expected");
   w->String(t.expected_evidence);
   w->Key("labels");
-  w->Strings(t.evidence_labels);
+  w->Strings(t.facts.evidence_labels);
   w->Key("notes");
   w->Strings(t.evidence_notes);
   w->EndObject();
@@ -301,7 +301,7 @@ void WriteTask(const TaskModel& t, JsonWriter* w) {
   w->Key("dispatchedAt");
   w->String(TimeText(t.dispatched_at));
   w->Key("updatedAt");
-  w->String(TimeText(t.updated_at));
+  w->String(TimeText(t.facts.last_at));
   w->Key("stateSince");
   w->String(TimeText(t.state_since));
   w->Key("evidenceReached");
@@ -341,9 +341,9 @@ void WriteTask(const TaskModel& t, JsonWriter* w) {
   }
   w->EndArray();
   w->Key("mergeCommit");
-  w->String(t.merge_commit);
+  w->String(t.facts.merge_commit);
   w->Key("pushedCommit");
-  w->String(t.pushed_commit);
+  w->String(t.facts.pushed_commit);
   w->Key("mergedAt");
   w->String(TimeText(t.merged_at));
   w->Key("pushedAt");
@@ -357,7 +357,7 @@ void WriteTask(const TaskModel& t, JsonWriter* w) {
   w->Key("blockedReason");
   w->String(t.blocked_reason);
   w->Key("needsHuman");
-  w->Bool(t.needs_human && t.life.state == TaskState::kBlocked);
+  w->Bool(t.needs_human && t.facts.state == TaskState::kBlocked);
   w->Key("anomalies");
   w->UInt(t.anomalies);
   w->Key("events");
@@ -365,8 +365,8 @@ void WriteTask(const TaskModel& t, JsonWriter* w) {
   w->Key("historyDropped");
   w->UInt(t.history_dropped);
   w->Key("inspection");
-  if (t.has_inspection) {
-    WriteInspection(t.inspection, w);
+  if (t.facts.has_inspection) {
+    WriteInspection(t.facts.inspection, w);
   } else {
     w->Null();
   }

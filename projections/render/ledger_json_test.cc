@@ -52,10 +52,10 @@ ProjectModel FullModel() {
     TaskModel t;
     t.id = "T" + std::to_string(++n);
     t.title = s;
-    t.branch = s;
-    t.allowed = {s, "src/**"};
+    t.facts.branch = s;
+    t.facts.allowed = {s, "src/**"};
     t.evidence_notes = {s};
-    t.life.state = static_cast<TaskState>(n % 10);
+    t.facts.state = static_cast<TaskState>(n % 10);
     t.needs_human = n % 2 == 0;
     t.commits = -n;
     t.events = uint64_t{1} << 63;
@@ -64,10 +64,10 @@ ProjectModel FullModel() {
     t.history.push_back(HistoryEntry{8, 0, EventType::Gate, TaskState::kActive, s, "sum", s});
     t.gate_runs.push_back(GateRun{m.created_at, s, "pass", "local", ""});
     if (n % 2 == 1) {
-      t.has_inspection = true;
-      t.inspection.head = s;
-      t.inspection.dirty = {s, s};
-      t.inspection.ahead_of_base = -1;
+      t.facts.has_inspection = true;
+      t.facts.inspection.head = s;
+      t.facts.inspection.dirty = {s, s};
+      t.facts.inspection.ahead_of_base = -1;
     }
     m.tasks.push_back(t);
   }

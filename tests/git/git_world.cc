@@ -102,7 +102,7 @@ std::vector<StoredEvent> GitWorld::Events() const {
 TaskState GitWorld::StateOf(const std::string& task) const {
   auto s = OpenForTest(store);
   if (s == nullptr) return TaskState::kUnknown;
-  auto t = FoldTaskLifecycle(*s, task);
+  auto t = LoadTaskFacts(*s, task);
   EXPECT_TRUE(t.ok()) << t.status();
   return t.ok() ? t->state : TaskState::kUnknown;
 }

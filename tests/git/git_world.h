@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "nlohmann/json.hpp"
-#include "projections/task_lifecycle.h"
+#include "projections/task_fold.h"
 #include "tests/support/test_support.h"
 
 namespace orch::testing {

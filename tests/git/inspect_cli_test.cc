@@ -134,6 +134,55 @@ TEST_F(InspectCliTest, EmitMergedAndPushedFromGit) {
   EXPECT_EQ(w_.StateOf("T1"), TaskState::kPushed);
 }
 
+// Cleaning up needs proof that nothing is lost: the latest inspection must
+// show no uncommitted paths and, once merged, no commit the integration
+// branch lacks.
+TEST_F(InspectCliTest, CleanedIsRefusedWhileTheWorktreeHoldsWorkToLose) {
+  w_.Commit(wt_, {{"src/a.cc", "a\n"}, {"reviews/T1.md", "r\n"}});
+  ASSERT_EQ(w_.Orch({"inspect", "T1"}).exit_code, 0);
+  ASSERT_EQ(w_.Orch({"emit", "reviewed", "--task", "T1", "--verdict", "accepted"}).exit_code, 0);
+  Git(w_.repo, {"merge", "-q", "--no-ff", "-m", "merge", "task/t1"});
+  ASSERT_EQ(w_.Orch({"emit", "merged", "--task", "T1", "--from-git"}).exit_code, 0);
+
+  // Work left in the worktree after the merge, and orch inspect saw it.
+  WriteFile(wt_ + "/src/a.cc", "a, edited after the merge\n");
+  WriteFile(wt_ + "/notes.txt", "not committed\n");
+  ASSERT_EQ(w_.Orch({"inspect", "T1"}).exit_code, 5);
+  const size_t events = w_.Events().size();
+  RunResult r = w_.Orch({"emit", "cleaned", "--task", "T1", "--worktree-removed", "--branch-deleted"});
+  EXPECT_EQ(r.exit_code, 3) << r.err;
+  EXPECT_EQ(Lines(r.err), 1) << r.err;
+  EXPECT_NE(r.err.find("uncommitted paths cleaning would lose: src/a.cc, notes.txt"), std::string::npos)
+      << r.err;
+  EXPECT_EQ(w_.Events().size(), events);
+
+  // Committed on the branch, but not merged.
+  std::filesystem::remove(wt_ + "/notes.txt");
+  w_.Commit(wt_, {});
+  ASSERT_EQ(w_.Orch({"inspect", "T1"}).exit_code, 0);
+  r = w_.Orch({"emit", "cleaned", "--task", "T1", "--worktree-removed", "--branch-deleted"});
+  EXPECT_EQ(r.exit_code, 3) << r.err;
+  EXPECT_NE(r.err.find("1 commit(s) not in the integration branch (unmerged)"), std::string::npos) << r.err;
+
+  // Recording it anyway takes --observed, and it is an anomaly.
+  r = w_.Orch({"emit", "cleaned", "--task", "T1", "--worktree-removed", "--observed"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(w_.Events().back().anomaly.find("not in the integration branch"), std::string::npos);
+  EXPECT_EQ(w_.StateOf("T1"), TaskState::kCleaned);
+}
+
+TEST_F(InspectCliTest, CleanedIsAcceptedOnceEverythingIsMerged) {
+  w_.Commit(wt_, {{"src/a.cc", "a\n"}, {"reviews/T1.md", "r\n"}});
+  ASSERT_EQ(w_.Orch({"inspect", "T1"}).exit_code, 0);
+  ASSERT_EQ(w_.Orch({"emit", "reviewed", "--task", "T1", "--verdict", "accepted"}).exit_code, 0);
+  Git(w_.repo, {"merge", "-q", "--no-ff", "-m", "merge", "task/t1"});
+  ASSERT_EQ(w_.Orch({"emit", "merged", "--task", "T1", "--from-git"}).exit_code, 0);
+  ASSERT_EQ(w_.Orch({"inspect", "T1"}).exit_code, 0);
+  RunResult r = w_.Orch({"emit", "cleaned", "--task", "T1", "--worktree-removed", "--branch-deleted"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(w_.Events().back().anomaly, "");
+}
+
 // Git allows file names that are not UTF-8; the JSON an event is built
 // through does not. That used to abort orch (exit 134); now the value is
 // named and nothing is appended.

@@ -156,6 +156,29 @@ TEST(ObserveTest, BranchMergedWithoutAMergedEventThenPushed) {
   EXPECT_TRUE(Findings(ObserveJson(w, false), "not-pushed").empty());
 }
 
+// A project-level pushed (no --task) moves every merged task to pushed, for
+// observe as for the status page: no pushed-unrecorded drift, nothing for
+// --reconcile to append.
+TEST(ObserveTest, ProjectLevelPushCoversTheMergedTasks) {
+  GitWorld w;
+  const std::string wt = w.AddWorktree("wt1", "task/t1");
+  w.Dispatch("T1", "task/t1", wt);
+  w.Commit(wt, {{"src/feature.cc", "f\n"}});
+  ASSERT_EQ(w.Orch({"emit", "completed", "--task", "T1"}).exit_code, 0);
+  ASSERT_EQ(w.Orch({"emit", "reviewed", "--task", "T1", "--verdict", "accepted"}).exit_code, 0);
+  Git(w.repo, {"merge", "-q", "--no-ff", "-m", "merge t1", "task/t1"});
+  ASSERT_EQ(w.Orch({"emit", "merged", "--task", "T1", "--from-git"}).exit_code, 0);
+  Git(w.repo, {"push", "-q", "origin", "main"});
+  RunResult r = w.Orch({"emit", "pushed", "--remote", "origin", "--commit", w.Head(w.repo)});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(w.StateOf("T1"), TaskState::kPushed);
+  nlohmann::json report = ObserveJson(w, true);
+  EXPECT_TRUE(report["findings"].empty()) << report.dump(2);
+  EXPECT_TRUE(report["appended"].empty()) << report.dump(2);
+  nlohmann::json status = nlohmann::json::parse(w.Orch({"status", "--json"}).out);
+  EXPECT_TRUE(status["anomalies"].empty()) << status["anomalies"].dump(2);
+}
+
 TEST(ObserveTest, IntegrationAheadOfItsRemote) {
   GitWorld w;
   w.Commit(w.repo, {{"README.md", "local only\n"}});

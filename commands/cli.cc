@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "CLI/CLI.hpp"
+#include "base/display_text.h"
 #include "commands/verbs.h"
 
 #ifndef ORCH_VERSION
@@ -14,6 +15,10 @@ namespace orch {
 int RunCli(const std::vector<std::string>& args, CommandContext& ctx) {
   ctx.args = args;
   ctx.result = absl::OkStatus();
+  if (absl::Status s = CheckArgumentsUtf8(ctx.args); !s.ok()) {
+    *ctx.err << "orch: " << EscapeForDisplay(s.message()) << "\n";
+    return ExitCodeFor(s);
+  }
 
   CLI::App app{
       "orch records every step of an AI coding loop as an append-only, hash-chained event log\n"
@@ -45,7 +50,7 @@ int RunCli(const std::vector<std::string>& args, CommandContext& ctx) {
   for (const CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; }))
     verbs.push_back(sub->get_name());
   if (absl::Status s = CheckEmitType(ctx.args, *ctx.schema, verbs); !s.ok()) {
-    *ctx.err << "orch: " << s.message() << "\n";
+    *ctx.err << "orch: " << EscapeForDisplay(s.message()) << "\n";
     return ExitCodeFor(s);
   }
 
@@ -59,11 +64,12 @@ int RunCli(const std::vector<std::string>& args, CommandContext& ctx) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e, *ctx.out, *ctx.err);
   } catch (const CLI::ParseError& e) {
-    *ctx.err << "orch: " << e.what() << " (see orch --help)\n";
+    *ctx.err << "orch: " << EscapeForDisplay(e.what()) << " (see orch --help)\n";
     return 2;
   }
   if (!ctx.result.ok()) {
-    *ctx.err << "orch: " << ctx.result.message() << "\n";
+    // Messages quote what the user gave: one line, no control character.
+    *ctx.err << "orch: " << EscapeForDisplay(ctx.result.message()) << "\n";
     return ExitCodeFor(ctx.result);
   }
   return 0;

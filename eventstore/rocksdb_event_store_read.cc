@@ -55,7 +55,7 @@ std::string PrefixEnd(std::string prefix) {
 // What is wrong with the record stored under `seq`, or "" when nothing.
 std::string RecordProblem(uint64_t seq, const LoggedEvent& e) {
   if (e.seq() != seq) return absl::StrCat("event stored at ", seq, " says it is ", e.seq());
-  if (Sha256(e.record_bytes()) != e.hash()) {
+  if (!Sha256Matches(e.record_bytes(), e.hash())) {
     return absl::StrCat("event ", seq, " was changed: its bytes do not match its hash");
   }
   return "";
@@ -228,7 +228,7 @@ absl::Status RocksDbEventStore::ScanRange(const EventQuery& q,
       inner = Damage(problem);
       if (!inner.ok()) return false;
     }
-    prev = std::string(e->hash());
+    prev.assign(e->hash().data(), e->hash().size());  // reuses its buffer
     if (!visit(*e)) {
       stopped = true;
       return false;

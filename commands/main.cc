@@ -51,6 +51,7 @@ int main(int argc, char** argv) {
   orch::RegisterInspect(app, ctx);
   orch::RegisterObserve(app, ctx);
   orch::RegisterAnchor(app, ctx);
+  orch::RegisterImport(app, ctx);
   std::vector<std::string> verbs;
   for (const CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; }))
     verbs.push_back(sub->get_name());

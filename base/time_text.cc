@@ -7,11 +7,18 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "base/status_macros.h"
 
 namespace orch {
 
 std::string FormatRfc3339(int64_t unix_nanos) {
   return absl::FormatTime("%Y-%m-%d%ET%H:%M:%E*SZ", absl::FromUnixNanos(unix_nanos), absl::UTCTimeZone());
+}
+
+absl::Status CheckTimeInRange(int64_t unix_nanos, absl::string_view what) {
+  if (unix_nanos >= kMinTimeNs && unix_nanos <= kMaxTimeNs) return absl::OkStatus();
+  return absl::InvalidArgumentError(absl::StrCat("bad time ", what, ": outside the accepted range ",
+                                                 FormatRfc3339(kMinTimeNs), " to 2262-01-01T00:00:00Z"));
 }
 
 absl::StatusOr<int64_t> ParseRfc3339(absl::string_view text) {
@@ -21,30 +28,51 @@ absl::StatusOr<int64_t> ParseRfc3339(absl::string_view text) {
     return absl::InvalidArgumentError(
         absl::StrCat("bad time '", text, "': expected RFC3339 such as 2026-11-25T03:00:00Z"));
   }
+  // absl::ToUnixNanos saturates: check the range on the absl::Time first.
+  if (t < absl::FromUnixNanos(kMinTimeNs) || t > absl::FromUnixNanos(kMaxTimeNs)) {
+    return CheckTimeInRange(t < absl::UnixEpoch() ? -1 : kMaxTimeNs + 1, absl::StrCat("'", text, "'"));
+  }
   return absl::ToUnixNanos(t);
 }
 
-absl::StatusOr<int64_t> ParseDurationSeconds(absl::string_view text) {
+absl::StatusOr<absl::Duration> ParseDuration(absl::string_view text) {
+  const auto bad = [&text](absl::string_view why) {
+    return absl::InvalidArgumentError(absl::StrCat("bad duration '", text, "': ", why));
+  };
+  constexpr absl::string_view kForms = "expected e.g. 90s, 15m, 8h, 2d or 1h30m";
   int64_t plain = 0;
-  if (absl::SimpleAtoi(text, &plain) && plain >= 0) return plain;
+  if (absl::SimpleAtoi(text, &plain)) {
+    if (plain < 0) return bad("must not be negative");
+    if (plain > kMaxDurationSeconds) return bad("longer than 36500d");
+    return absl::Seconds(plain);
+  }
   // absl understands h/m/s; days are added here because nights span them.
-  std::string rest(text);
+  absl::string_view rest = text;
   int64_t days = 0;
-  if (auto d = rest.find('d'); d != std::string::npos) {
-    if (!absl::SimpleAtoi(rest.substr(0, d), &days) || days < 0) {
-      return absl::InvalidArgumentError(absl::StrCat("bad duration '", text, "'"));
-    }
+  const bool has_days = rest.find('d') != absl::string_view::npos;
+  if (auto d = rest.find('d'); has_days) {
+    if (!absl::SimpleAtoi(rest.substr(0, d), &days) || days < 0) return bad(kForms);
+    if (days > kMaxDurationSeconds / 86400) return bad("longer than 36500d");
     rest = rest.substr(d + 1);
   }
   absl::Duration dur = absl::ZeroDuration();
-  if (!rest.empty() && (!absl::ParseDuration(rest, &dur) || dur < absl::ZeroDuration())) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("bad duration '", text, "': expected e.g. 90s, 15m, 8h, 2d or 1h30m"));
+  if (!rest.empty() && !absl::ParseDuration(std::string(rest), &dur)) return bad(kForms);
+  if (rest.empty() && !has_days) return bad(kForms);
+  if (dur < absl::ZeroDuration()) return bad("must not be negative");
+  // absl::ParseDuration accepts "inf"; ours stop at a century.
+  const absl::Duration total = absl::Hours(24 * days) + dur;
+  if (total > absl::Seconds(kMaxDurationSeconds)) return bad("longer than 36500d");
+  return total;
+}
+
+absl::StatusOr<int64_t> ParseDurationSeconds(absl::string_view text) {
+  ORCH_ASSIGN_OR_RETURN(absl::Duration d, ParseDuration(text));
+  absl::Duration rem;
+  const int64_t secs = absl::IDivDuration(d, absl::Seconds(1), &rem);
+  if (rem != absl::ZeroDuration()) {
+    return absl::InvalidArgumentError(absl::StrCat("bad duration '", text, "': give whole seconds"));
   }
-  if (rest.empty() && days == 0) {
-    return absl::InvalidArgumentError(absl::StrCat("bad duration '", text, "'"));
-  }
-  return days * 86400 + absl::ToInt64Seconds(dur);
+  return secs;
 }
 
 std::string FormatDurationShort(int64_t seconds) {

@@ -11,11 +11,18 @@ namespace orch {
 
 namespace {
 
-absl::Duration LockTimeout() {
+// Not a silent default: a value that does not parse, or waits longer than
+// an hour (a writer holding the store that long is a bug to report, not to
+// wait out), is bad input naming the variable.
+absl::StatusOr<absl::Duration> LockTimeout() {
   const char* v = std::getenv("ORCH_LOCK_TIMEOUT");
-  if (v == nullptr) return absl::Seconds(10);
-  auto secs = ParseDurationSeconds(v);
-  return secs.ok() ? absl::Seconds(*secs) : absl::Seconds(10);
+  if (v == nullptr || *v == '\0') return absl::Seconds(10);
+  auto d = ParseDuration(v);
+  if (!d.ok() || *d > absl::Hours(1)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("bad ORCH_LOCK_TIMEOUT '", v, "': give a duration from 0s to 1h, e.g. 10s or 2m"));
+  }
+  return *d;
 }
 
 }  // namespace
@@ -25,7 +32,7 @@ absl::StatusOr<std::unique_ptr<EventStore>> OpenStoreForWrite(const CommandConte
   StoreOptions o;
   o.env = ctx.env;
   o.create_if_missing = create;
-  o.lock_timeout = LockTimeout();
+  ORCH_ASSIGN_OR_RETURN(o.lock_timeout, LockTimeout());
   return EventStore::Open(dir, o);
 }
 

@@ -3,19 +3,23 @@
 // The typed sub-commands are generated from the schema: every payload table
 // becomes `orch emit <kebab-name>` with one flag per field, so adding a
 // field to schema/events.fbs is all it takes to emit it.
-#include <fstream>
+#include <cstdio>
 #include <map>
 #include <memory>
 #include <optional>
-#include <sstream>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "base/display_text.h"
 #include "base/status_macros.h"
+#include "base/strict_json.h"
+#include "base/task_id.h"
 #include "commands/verbs.h"
 #include "eventstore/event_json.h"
 #include "eventstore/sha256.h"
 #include "eventstore/time_spec.h"
+#include "git/info_exclude.h"
 #include "projections/lifecycle_guard.h"
 #include "projections/task_fold.h"
 
@@ -26,7 +30,8 @@ namespace {
 // Envelope flags every event type takes.
 struct EnvelopeFlags {
   std::string task, note, actor, evidence, at, idempotency_key;
-  int64_t expect_version = -1;
+  std::string expect_version;  // parsed in RunTyped: a negative must be refused, not mean "not given"
+  bool expect_version_given = false;
   bool observed = false;
   bool json_out = false;
   bool from_git = false;  // committed, merged, pushed: see emit_from_git.cc
@@ -59,12 +64,14 @@ std::string ResultJson(const AppendResult& r, const std::string& type, const std
 
 void ReportNotes(const AppendResult& r, std::ostream& err) {
   if (r.duplicate) err << "orch: idempotent retry: already recorded as seq " << r.seq << "\n";
-  if (!r.anomaly.empty()) err << "orch: recorded as an anomaly: " << r.anomaly << "\n";
+  if (!r.anomaly.empty()) err << "orch: recorded as an anomaly: " << EscapeForDisplay(r.anomaly) << "\n";
 }
 
+// `create`: make the store if it is missing, as `orch init` would.
 absl::StatusOr<std::vector<AppendResult>> AppendWithGuard(CommandContext& ctx,
-                                                          std::vector<AppendRequest> batch) {
-  ORCH_ASSIGN_OR_RETURN(auto store, OpenStoreForWrite(ctx));
+                                                          std::vector<AppendRequest> batch,
+                                                          bool create = false) {
+  ORCH_ASSIGN_OR_RETURN(auto store, OpenStoreForWrite(ctx, create));
   LifecycleGuard guard(ctx.env);
   return store->Append(std::move(batch), &guard);
 }
@@ -74,6 +81,7 @@ absl::Status RunTyped(const TypedEmit& t, CommandContext& ctx) {
   if (RequiresTask(info.type) && t.env.task.empty()) {
     return absl::InvalidArgumentError(absl::StrCat(info.name, " needs --task ID"));
   }
+  if (!t.env.task.empty()) ORCH_RETURN_IF_ERROR(CheckTaskId(t.env.task));
   EventContent c;
   c.type = info.type;
   c.task = t.env.task;
@@ -103,7 +111,14 @@ absl::Status RunTyped(const TypedEmit& t, CommandContext& ctx) {
       return absl::InvalidArgumentError(absl::StrCat("bad --at '", t.env.at, "': give a time, not a seq"));
     r.at_ns = at.time_ns;
   }
-  if (t.env.expect_version >= 0) r.expected_version = static_cast<uint64_t>(t.env.expect_version);
+  if (t.env.expect_version_given) {
+    uint64_t v = 0;
+    if (!absl::SimpleAtoi(t.env.expect_version, &v)) {
+      return absl::InvalidArgumentError(absl::StrCat("bad --expect-version '", t.env.expect_version,
+                                                     "': expected a task version, a whole number from 0"));
+    }
+    r.expected_version = v;
+  }
   std::vector<AppendRequest> batch;
   batch.push_back(std::move(r));
   ORCH_ASSIGN_OR_RETURN(auto results, AppendWithGuard(ctx, std::move(batch)));
@@ -116,64 +131,106 @@ absl::Status RunTyped(const TypedEmit& t, CommandContext& ctx) {
   return absl::OkStatus();
 }
 
-absl::StatusOr<std::string> ReadAll(const std::string& path) {
-  if (path == "-") {
-    std::stringstream ss;
-    ss << std::cin.rdbuf();
-    return ss.str();
+// As `orch init` does, once a log starts: the store must not make the
+// checkout look dirty. stdout carries the results, so notes go to stderr.
+void KeepStoreOutOfGitStatus(CommandContext& ctx) {
+  auto dir = ResolveStoreDir(ctx);
+  if (!dir.ok()) return;
+  auto excluded = git::ExcludeFromStatus(*dir);
+  if (!excluded.ok()) {
+    *ctx.err << "orch: warning: could not keep " << EscapeForDisplay(*dir)
+             << " out of git status: " << EscapeForDisplay(excluded.status().message()) << "\n";
+  } else if (*excluded == git::ExcludeResult::kAdded) {
+    *ctx.err << "orch: added " << EscapeForDisplay(*dir)
+             << " to the repository's info/exclude (git status ignores it)\n";
   }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return absl::InvalidArgumentError(absl::StrCat("cannot read --jsonl file '", path, "'"));
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
 }
 
-absl::Status RunJson(const EmitOptions& o, CommandContext& ctx) {
-  std::vector<nlohmann::json> objects;
-  if (!o.json.empty()) {
-    nlohmann::json j = nlohmann::json::parse(o.json, nullptr, /*allow_exceptions=*/false);
-    if (j.is_discarded()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("malformed JSON in --json: '", o.json.substr(0, 60), "'"));
+// One batch is one atomic append, held in memory whole until it is written:
+// it is capped (docs/cli.md, "Limits") so a runaway producer gets a clear
+// error rather than a process that grows by gigabytes.
+constexpr size_t kMaxBatchEvents = 10'000;
+constexpr size_t kMaxBatchInputBytes = size_t{64} << 20;
+constexpr char kHowToSplit[] =
+    "split it into batches (e.g. `split -l 10000 events.jsonl part-` and emit each part, or replay "
+    "--since seq:N --until seq:M); each batch is atomic on its own";
+
+// The whole --jsonl input, refusing more than kMaxBatchInputBytes.
+absl::StatusOr<std::string> ReadAll(const std::string& path) {
+  std::FILE* f = path == "-" ? stdin : std::fopen(path.c_str(), "rb");
+  if (f == nullptr) return absl::InvalidArgumentError(absl::StrCat("cannot read --jsonl file '", path, "'"));
+  std::string text;
+  char buf[1 << 16];
+  size_t n = 0;
+  while ((n = std::fread(buf, 1, sizeof(buf), f)) > 0 && text.size() <= kMaxBatchInputBytes) {
+    text.append(buf, n);
+  }
+  const bool failed = std::ferror(f) != 0;
+  if (f != stdin) std::fclose(f);
+  if (failed) return absl::InvalidArgumentError(absl::StrCat("cannot read --jsonl file '", path, "'"));
+  if (text.size() > kMaxBatchInputBytes) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--jsonl input is over the limit of 64 MiB for one batch: ", kHowToSplit));
+  }
+  return text;
+}
+
+// A batch being built: each event becomes its request at once, so only the
+// event bytes are kept, not a JSON document per event.
+struct JsonBatch {
+  std::vector<AppendRequest> requests;
+  std::vector<std::pair<std::string, std::string>> labels;  // type, task
+
+  // `where` prefixes an error ("line 3 of --jsonl: ").
+  absl::Status Add(EventSchema& schema, const nlohmann::json& j, const std::string& where) {
+    if (requests.size() == kMaxBatchEvents) {
+      return absl::InvalidArgumentError(absl::StrCat(where, "more than ", kMaxBatchEvents,
+                                                     " events, the limit for one batch: ", kHowToSplit));
     }
+    auto r = AppendRequestFromJson(schema, j);
+    if (!r.ok()) return absl::Status(r.status().code(), absl::StrCat(where, r.status().message()));
+    labels.emplace_back(j.value("type", ""), j.value("task", ""));
+    requests.push_back(*std::move(r));
+    return absl::OkStatus();
+  }
+};
+
+absl::Status RunJson(const EmitOptions& o, CommandContext& ctx) {
+  JsonBatch batch;
+  if (!o.json.empty()) {
+    ORCH_ASSIGN_OR_RETURN(nlohmann::json j, ParseJsonStrict(o.json, "--json"));
     if (j.is_array()) {
-      for (auto& e : j) objects.push_back(std::move(e));
+      for (size_t i = 0; i < j.size(); ++i) {
+        ORCH_RETURN_IF_ERROR(batch.Add(*ctx.schema, j[i], absl::StrCat("event ", i + 1, ": ")));
+      }
     } else {
-      objects.push_back(std::move(j));
+      ORCH_RETURN_IF_ERROR(batch.Add(*ctx.schema, j, ""));
     }
   } else {
     ORCH_ASSIGN_OR_RETURN(std::string text, ReadAll(o.jsonl));
-    std::istringstream lines(text);
-    std::string line;
-    for (int n = 1; std::getline(lines, line); ++n) {
-      if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
-      nlohmann::json j = nlohmann::json::parse(line, nullptr, false);
-      if (j.is_discarded()) {
-        return absl::InvalidArgumentError(
-            absl::StrCat("malformed JSON on line ", n, ": '", line.substr(0, 60), "'"));
-      }
-      objects.push_back(std::move(j));
+    size_t start = 0;
+    for (int n = 1; start < text.size(); ++n) {
+      size_t end = text.find('\n', start);
+      if (end == std::string::npos) end = text.size();
+      const absl::string_view line(text.data() + start, end - start);
+      start = end + 1;
+      if (line.find_first_not_of(" \t\r") == absl::string_view::npos) continue;
+      const std::string where = absl::StrCat("line ", n, " of --jsonl");
+      ORCH_ASSIGN_OR_RETURN(nlohmann::json j, ParseJsonStrict(line, where));
+      ORCH_RETURN_IF_ERROR(batch.Add(*ctx.schema, j, where + ": "));
     }
   }
-  if (objects.empty()) return absl::InvalidArgumentError("no events given");
-  std::vector<AppendRequest> batch;
-  std::vector<std::pair<std::string, std::string>> labels;  // type, task
-  for (size_t i = 0; i < objects.size(); ++i) {
-    auto r = AppendRequestFromJson(*ctx.schema, objects[i]);
-    if (!r.ok()) {
-      return absl::Status(r.status().code(), objects.size() > 1
-                                                 ? absl::StrCat("event ", i + 1, ": ", r.status().message())
-                                                 : std::string(r.status().message()));
-    }
-    labels.emplace_back(objects[i].value("type", ""), objects[i].value("task", ""));
-    batch.push_back(*std::move(r));
-  }
-  ORCH_ASSIGN_OR_RETURN(auto results, AppendWithGuard(ctx, std::move(batch)));
+  if (batch.requests.empty()) return absl::InvalidArgumentError("no events given");
+  // A batch that starts by initializing a project may create the store, so
+  // `orch replay --format jsonl | orch --store NEW emit --jsonl -` copies a
+  // log (docs/cli.md); any other batch needs an existing store.
+  const bool starts_a_log = batch.labels.front().first == "project-initialized";
+  ORCH_ASSIGN_OR_RETURN(auto results, AppendWithGuard(ctx, std::move(batch.requests), starts_a_log));
   for (size_t i = 0; i < results.size(); ++i) {
     ReportNotes(results[i], *ctx.err);
-    *ctx.out << ResultJson(results[i], labels[i].first, labels[i].second) << "\n";
+    *ctx.out << ResultJson(results[i], batch.labels[i].first, batch.labels[i].second) << "\n";
   }
+  if (starts_a_log) KeepStoreOutOfGitStatus(ctx);
   return absl::OkStatus();
 }
 
@@ -250,7 +307,8 @@ void AddTypedCommand(CLI::App* emit, const EventTypeInfo& info, EmitOptions& o, 
   sub->add_option("--idempotency-key", raw->env.idempotency_key,
                   "A retry with the same key returns the first result and appends nothing");
   sub->add_option("--expect-version", raw->env.expect_version,
-                  "Refuse (exit 3) unless the task is at this version");
+                  "Refuse (exit 3) unless the task is at this version (0: the task has no events yet)")
+      ->each([raw](const std::string&) { raw->env.expect_version_given = true; });
   sub->add_flag("--observed", raw->env.observed,
                 "Record an observed fact even if the lifecycle forbids it; it is marked as an anomaly");
   sub->add_flag("--json", raw->env.json_out, "Print {seq, version, hash, type, task} as JSON");

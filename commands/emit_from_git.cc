@@ -13,6 +13,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "base/display_text.h"
 #include "base/status_macros.h"
 #include "commands/verbs.h"
 #include "git/repo_snapshot.h"
@@ -157,8 +158,8 @@ void FillDefaultBaseCommit(CommandContext& ctx, EventContent* c) {
     return absl::OkStatus();
   };
   if (absl::Status s = fill(); !s.ok()) {
-    *ctx.err << "orch: warning: no base commit recorded for task " << c->task << " (" << s.message()
-             << "): pass --base-commit\n";
+    *ctx.err << "orch: warning: no base commit recorded for task " << c->task << " ("
+             << EscapeForDisplay(s.message()) << "): pass --base-commit\n";
   }
 }
 

@@ -1,10 +1,14 @@
 // orch export: writes ledger.json, status.md, status.html and status.json
-// into a directory, each atomically (temporary file, then rename).
-#include <filesystem>
+// into a directory as one set, from one log head: the set is built in a
+// fresh sibling directory and swapped in with one rename
+// (ReplaceDirectoryAtomically), so a reader or a kill never sees files
+// from two heads.
 #include <memory>
 
 #include "absl/strings/str_cat.h"
+#include "base/display_text.h"
 #include "base/status_macros.h"
+#include "commands/atomic_files.h"
 #include "commands/projection_common.h"
 #include "commands/verbs.h"
 #include "projections/render/ledger_json.h"
@@ -22,18 +26,14 @@ struct ExportOptions {
 };
 
 absl::Status RunExport(const ExportOptions& o, CommandContext& ctx) {
-  std::error_code ec;
-  std::filesystem::create_directories(o.dir, ec);
-  if (ec) return absl::InvalidArgumentError(absl::StrCat("cannot create --dir ", o.dir, ": ", ec.message()));
   ORCH_ASSIGN_OR_RETURN(LoadedProjection p, LoadProjection(o.flags, ctx));
   const StatusView view = BuildStatusView(p.model, p.now, p.since);
-  const std::filesystem::path dir(o.dir);
-  ORCH_RETURN_IF_ERROR(WriteFileAtomically((dir / "ledger.json").string(), RenderLedgerJson(p.model)));
-  ORCH_RETURN_IF_ERROR(WriteFileAtomically((dir / "status.json").string(), RenderStatusJson(view)));
-  ORCH_RETURN_IF_ERROR(WriteFileAtomically((dir / "status.md").string(), RenderStatusMarkdown(view)));
-  ORCH_RETURN_IF_ERROR(WriteFileAtomically((dir / "status.html").string(), RenderStatusHtml(p.model, view)));
-  *ctx.out << "wrote ledger.json, status.json, status.md, status.html to " << o.dir << " (log #"
-           << p.model.head_seq << ")\n";
+  ORCH_RETURN_IF_ERROR(ReplaceDirectoryAtomically(o.dir, {{"ledger.json", RenderLedgerJson(p.model)},
+                                                          {"status.json", RenderStatusJson(view)},
+                                                          {"status.md", RenderStatusMarkdown(view)},
+                                                          {"status.html", RenderStatusHtml(p.model, view)}}));
+  *ctx.out << "wrote ledger.json, status.json, status.md, status.html to " << EscapeForDisplay(o.dir)
+           << " (log #" << p.model.head_seq << ")\n";
   return absl::OkStatus();
 }
 
@@ -45,7 +45,10 @@ void RegisterExport(CLI::App& app, CommandContext& ctx) {
       "export", "Write ledger.json, status.md, status.html and status.json to a directory");
   sub->fallthrough();
   AddProjectionFlags(sub, &o->flags);
-  sub->add_option("--dir", o->dir, "Directory to write into (created if missing)")->required();
+  sub->add_option(
+         "--dir", o->dir,
+         "Directory export owns: absent, empty, or written by an earlier export; replaced as a whole")
+      ->required();
   sub->footer(
       "Examples:\n"
       "  orch export --dir .orch-status\n"

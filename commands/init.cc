@@ -2,6 +2,7 @@
 #include <memory>
 
 #include "absl/strings/str_cat.h"
+#include "base/display_text.h"
 #include "base/status_macros.h"
 #include "commands/verbs.h"
 #include "eventstore/time_spec.h"
@@ -53,7 +54,7 @@ absl::Status RunInit(const InitOptions& o, CommandContext& ctx) {
   auto excluded = git::ExcludeFromStatus(dir);
   if (!excluded.ok()) {
     *ctx.err << "orch: warning: could not keep " << dir
-             << " out of git status: " << excluded.status().message() << "\n";
+             << " out of git status: " << EscapeForDisplay(excluded.status().message()) << "\n";
   } else if (*excluded == git::ExcludeResult::kAdded) {
     *ctx.out << "added " << dir << " to the repository's info/exclude (git status ignores it)\n";
   }

@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "base/display_text.h"
 #include "base/status_macros.h"
 #include "commands/verbs.h"
 #include "git/checklist.h"
@@ -26,20 +27,29 @@ struct InspectOptions {
 
 std::string Box(bool ok) { return ok ? "[x]" : "[ ]"; }
 
+// Branch names, paths and ids come from git and the log: shown escaped.
+std::string S(absl::string_view s) { return EscapeForDisplay(s); }
+std::string Joined(const std::vector<std::string>& items) {
+  std::vector<std::string> shown;
+  for (const std::string& i : items) shown.push_back(S(i));
+  return absl::StrJoin(shown, ", ");
+}
+
 std::string ChangeText(const git::ChangedPath& c) {
-  if (!c.old_path.empty()) return absl::StrCat(std::string(1, c.status), " ", c.old_path, " -> ", c.path);
-  return absl::StrCat(std::string(1, c.status), " ", c.path);
+  if (!c.old_path.empty())
+    return absl::StrCat(std::string(1, c.status), " ", S(c.old_path), " -> ", S(c.path));
+  return absl::StrCat(std::string(1, c.status), " ", S(c.path));
 }
 
 void PrintChecklist(const std::string& task, const git::TaskGitSpec& spec, const git::Checklist& c,
                     std::ostream& out) {
-  out << "inspect " << task << " (branch " << (spec.branch.empty() ? "?" : spec.branch) << ", worktree "
-      << (c.worktree.empty() ? "?" : c.worktree) << ")\n";
+  out << "inspect " << S(task) << " (branch " << (spec.branch.empty() ? "?" : S(spec.branch)) << ", worktree "
+      << (c.worktree.empty() ? "?" : S(c.worktree)) << ")\n";
   out << "  " << Box(c.worktree_exists) << " worktree exists\n";
   out << "  " << Box(c.branch_matches) << " task branch checked out"
       << (c.detached         ? " (detached HEAD)"
           : c.branch.empty() ? ""
-                             : absl::StrCat(" (", c.branch, ")"))
+                             : absl::StrCat(" (", S(c.branch), ")"))
       << "\n";
   out << "  " << Box(c.base_is_ancestor) << " base " << git::ShortId(c.base_commit)
       << " is an ancestor of head " << git::ShortId(c.head) << "\n";
@@ -54,16 +64,16 @@ void PrintChecklist(const std::string& task, const git::TaskGitSpec& spec, const
        {std::pair<const char*, const std::vector<std::string>*>{"staged", &c.status.staged},
         {"unstaged", &c.status.unstaged},
         {"untracked", &c.status.untracked}}) {
-    if (!list->empty()) out << "        " << label << ": " << absl::StrJoin(*list, ", ") << "\n";
+    if (!list->empty()) out << "        " << label << ": " << Joined(*list) << "\n";
   }
   out << "  " << Box(c.forbidden_touched.empty()) << " no forbidden path touched";
-  if (!c.forbidden_touched.empty()) out << ": " << absl::StrJoin(c.forbidden_touched, ", ");
+  if (!c.forbidden_touched.empty()) out << ": " << Joined(c.forbidden_touched);
   out << "\n  " << Box(c.outside_allowed.empty()) << " every change inside the allowed paths";
-  if (!c.outside_allowed.empty()) out << ": outside " << absl::StrJoin(c.outside_allowed, ", ");
+  if (!c.outside_allowed.empty()) out << ": outside " << Joined(c.outside_allowed);
   out << "\n  " << Box(!c.self_review_required || c.self_review_present) << " self-review in the diff"
-      << (c.self_review_required ? absl::StrCat(" (", spec.self_review_path, ")") : " (none required)")
+      << (c.self_review_required ? absl::StrCat(" (", S(spec.self_review_path), ")") : " (none required)")
       << "\n";
-  out << "  integration " << c.integration_branch << ": branch is " << c.ahead_of_integration << " ahead, "
+  out << "  integration " << S(c.integration_branch) << ": branch is " << c.ahead_of_integration << " ahead, "
       << c.behind_integration << " behind\n";
   out << "  changed (" << c.changes.size() << "):";
   for (const git::ChangedPath& p : c.changes) out << "\n    " << ChangeText(p);
@@ -72,7 +82,7 @@ void PrintChecklist(const std::string& task, const git::TaskGitSpec& spec, const
     out << "reviewable: yes\n";
   } else {
     out << "reviewable: no\n";
-    for (const std::string& p : c.problems) out << "  - " << p << "\n";
+    for (const std::string& p : c.problems) out << "  - " << S(p) << "\n";
   }
 }
 

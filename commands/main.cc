@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "CLI/CLI.hpp"
+#include "base/display_text.h"
 #include "commands/command_context.h"
 #include "commands/verbs.h"
 #include "spdlog/sinks/stdout_sinks.h"
@@ -25,6 +26,10 @@ int main(int argc, char** argv) {
   ctx.env = &env;
   ctx.schema = schema->get();
   ctx.args.assign(argv + 1, argv + argc);
+  if (absl::Status s = orch::CheckArgumentsUtf8(ctx.args); !s.ok()) {
+    std::cerr << "orch: " << orch::EscapeForDisplay(s.message()) << "\n";
+    return orch::ExitCodeFor(s);
+  }
 
   CLI::App app{
       "orch records every step of an AI coding loop as an append-only, hash-chained event log\n"
@@ -56,7 +61,7 @@ int main(int argc, char** argv) {
   for (const CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; }))
     verbs.push_back(sub->get_name());
   if (absl::Status s = orch::CheckEmitType(ctx.args, *ctx.schema, verbs); !s.ok()) {
-    std::cerr << "orch: " << s.message() << "\n";
+    std::cerr << "orch: " << orch::EscapeForDisplay(s.message()) << "\n";
     return orch::ExitCodeFor(s);
   }
 
@@ -69,11 +74,12 @@ int main(int argc, char** argv) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    std::cerr << "orch: " << e.what() << " (see orch --help)\n";
+    std::cerr << "orch: " << orch::EscapeForDisplay(e.what()) << " (see orch --help)\n";
     return 2;
   }
   if (!ctx.result.ok()) {
-    std::cerr << "orch: " << ctx.result.message() << "\n";
+    // Messages quote what the user gave: one line, no control character.
+    std::cerr << "orch: " << orch::EscapeForDisplay(ctx.result.message()) << "\n";
     return orch::ExitCodeFor(ctx.result);
   }
   return 0;

@@ -6,6 +6,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "base/display_text.h"
 #include "base/status_macros.h"
 #include "commands/verbs.h"
 #include "git/drift.h"
@@ -80,15 +81,16 @@ nlohmann::json ReportJson(const git::Observation& o, const std::vector<AppendRes
 void PrintReport(const git::Observation& o, bool reconcile, const std::vector<AppendResult>& appended,
                  std::ostream& out) {
   const git::RepoSnapshot& r = o.repo;
-  out << "observe " << r.root << ": " << o.tasks_checked << " task(s) checked, " << r.worktrees.size()
+  const auto S = [](absl::string_view s) { return EscapeForDisplay(s); };  // names from git and the log
+  out << "observe " << S(r.root) << ": " << o.tasks_checked << " task(s) checked, " << r.worktrees.size()
       << " linked worktree(s)\n";
-  out << "  integration " << r.integration_branch << " at "
+  out << "  integration " << S(r.integration_branch) << " at "
       << (r.integration_head ? git::ShortId(*r.integration_head) : std::string("(missing)"));
   if (r.remote_head) {
-    out << ", " << r.vs_remote.ahead << " ahead / " << r.vs_remote.behind << " behind " << r.remote << "/"
-        << r.integration_branch;
+    out << ", " << r.vs_remote.ahead << " ahead / " << r.vs_remote.behind << " behind " << S(r.remote) << "/"
+        << S(r.integration_branch);
   } else {
-    out << ", no remote-tracking branch " << r.remote << "/" << r.integration_branch;
+    out << ", no remote-tracking branch " << S(r.remote) << "/" << S(r.integration_branch);
   }
   out << (r.checkout_status.clean() ? ", checkout clean" : ", checkout dirty") << "\n";
   size_t open = 0;
@@ -98,9 +100,9 @@ void PrintReport(const git::Observation& o, bool reconcile, const std::vector<Ap
   } else {
     out << "drift (" << o.findings.size() << ", " << (o.findings.size() - open) << " already recorded):\n";
     for (const git::Finding& f : o.findings) {
-      out << "  " << (f.task.empty() ? "(project)" : f.task) << " " << f.kind
-          << (f.recorded ? " [recorded]" : "") << "\n      log: " << f.log_says
-          << "\n      git: " << f.git_shows << "\n";
+      out << "  " << (f.task.empty() ? "(project)" : S(f.task)) << " " << S(f.kind)
+          << (f.recorded ? " [recorded]" : "") << "\n      log: " << S(f.log_says)
+          << "\n      git: " << S(f.git_shows) << "\n";
     }
   }
   if (reconcile) {

@@ -1,15 +1,8 @@
 #include "commands/projection_common.h"
 
-#include <fcntl.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstdio>
-#include <cstring>
-#include <filesystem>
-
 #include "absl/strings/str_cat.h"
 #include "base/status_macros.h"
+#include "commands/atomic_files.h"
 #include "eventstore/time_spec.h"
 
 namespace orch {
@@ -23,14 +16,6 @@ absl::StatusOr<int64_t> ParseInstant(const std::string& flag, const std::string&
   if (t.is_seq)
     return absl::InvalidArgumentError(absl::StrCat("bad ", flag, " '", text, "': give a time, not a seq"));
   return t.time_ns;
-}
-
-absl::Status Errno(const std::string& what, const std::string& path) {
-  const int e = errno;
-  const std::string msg = absl::StrCat(what, " ", path, ": ", std::strerror(e));
-  if (e == ENOSPC) return absl::ResourceExhaustedError(msg);
-  if (e == ENOENT || e == ENOTDIR || e == EACCES) return absl::InvalidArgumentError(msg);
-  return absl::InternalError(msg);
 }
 
 }  // namespace
@@ -74,38 +59,6 @@ absl::StatusOr<LoadedProjection> LoadProjection(const ProjectionFlags& f, Comman
     p.since = p.now - kDefaultWindowNs;
   }
   return p;
-}
-
-absl::Status WriteFileAtomically(const std::string& path, const std::string& content) {
-  const std::filesystem::path target(path);
-  const std::string tmp =
-      (target.parent_path() / absl::StrCat(".", target.filename().string(), ".tmp.", ::getpid())).string();
-  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) return Errno("cannot create", tmp);
-  size_t done = 0;
-  while (done < content.size()) {
-    const ssize_t n = ::write(fd, content.data() + done, content.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      absl::Status s = Errno("cannot write", tmp);
-      ::close(fd);
-      ::unlink(tmp.c_str());
-      return s;
-    }
-    done += static_cast<size_t>(n);
-  }
-  const bool synced = ::fdatasync(fd) == 0;
-  if (::close(fd) != 0 || !synced) {
-    absl::Status s = Errno("cannot sync", tmp);
-    ::unlink(tmp.c_str());
-    return s;
-  }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    absl::Status s = Errno("cannot rename onto", path);
-    ::unlink(tmp.c_str());
-    return s;
-  }
-  return absl::OkStatus();
 }
 
 absl::Status WritePage(const std::string& out_path, const std::string& page, CommandContext& ctx) {

@@ -40,11 +40,8 @@ struct LoadedProjection {
 absl::StatusOr<LoadedProjection> LoadProjection(const ProjectionFlags& flags, CommandContext& ctx,
                                                 bool task_details = true);
 
-// Writes `content` to a temporary file beside `path`, syncs it and renames
-// it over `path`: a reader sees the old file or the new one, never half.
-absl::Status WriteFileAtomically(const std::string& path, const std::string& content);
-
-// `page` to `out_path` atomically when one is given, else to stdout.
+// `page` to `out_path` atomically when one is given (WriteFileAtomically,
+// commands/atomic_files.h: no link is followed), else to stdout.
 absl::Status WritePage(const std::string& out_path, const std::string& page, CommandContext& ctx);
 
 }  // namespace orch

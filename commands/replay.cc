@@ -3,6 +3,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "base/status_macros.h"
+#include "base/time_text.h"
 #include "commands/stop_signal.h"
 #include "commands/verbs.h"
 #include "eventstore/event_json.h"
@@ -75,9 +76,23 @@ absl::StatusOr<uint64_t> Print(const EventStore& store, const EventQuery& q, boo
   return last;
 }
 
+// Polling faster than every 10 ms spins a core for nothing (each check
+// reads the store's new WAL); slower than an hour is not following.
+constexpr double kMinPollSeconds = 0.01;
+constexpr double kMaxPollSeconds = 3600;
+
 absl::Status RunReplay(const ReplayOptions& o, CommandContext& ctx) {
   if (o.format != "text" && o.format != "jsonl") {
     return absl::InvalidArgumentError(absl::StrCat("bad --format '", o.format, "': use text or jsonl"));
+  }
+  if (!(o.poll_seconds >= kMinPollSeconds && o.poll_seconds <= kMaxPollSeconds)) {  // NaN too
+    return absl::InvalidArgumentError(
+        absl::StrCat("bad --poll ", o.poll_seconds, ": give seconds from 0.01 (10 ms) to 3600"));
+  }
+  if (o.follow_for_seconds < 0 || o.follow_for_seconds > kMaxDurationSeconds) {
+    return absl::InvalidArgumentError(absl::StrCat("bad --follow-for ", o.follow_for_seconds,
+                                                   ": give seconds from 0 (until interrupted) to ",
+                                                   kMaxDurationSeconds));
   }
   const bool jsonl = o.json || o.format == "jsonl";
   ORCH_ASSIGN_OR_RETURN(EventQuery q, BuildQuery(o, ctx));
@@ -124,8 +139,10 @@ void RegisterReplay(CLI::App& app, CommandContext& ctx) {
   sub->add_option("--format", o->format, "text (default) or jsonl: one lossless JSON event a line");
   sub->add_flag("--json", o->json, "Same as --format jsonl");
   sub->add_flag("--follow,-f", o->follow, "Keep printing new events as they are appended (Ctrl-C stops)");
-  sub->add_option("--poll", o->poll_seconds, "Seconds between checks while following")->capture_default_str();
-  sub->add_option("--follow-for", o->follow_for_seconds, "Stop following after this many seconds");
+  sub->add_option("--poll", o->poll_seconds, "Seconds between checks while following (0.01 to 3600)")
+      ->capture_default_str();
+  sub->add_option("--follow-for", o->follow_for_seconds,
+                  "Stop following after this many seconds (0: until interrupted)");
   sub->footer(
       "Examples:\n"
       "  orch replay --since 22:00            what happened since 10 pm\n"

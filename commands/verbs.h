@@ -36,6 +36,11 @@ void FillDefaultBaseCommit(CommandContext& ctx, EventContent* content);
 // Errors as RepoInputError gives them.
 absl::StatusOr<git::ProjectRepo> OpenProjectRepoFor(const EventStore& store, const std::string& repo_flag);
 
+// Every argument must be valid UTF-8 (what reaches an event is JSON text):
+// InvalidArgument names the flag the bad value belongs to and the byte
+// offset in it. Call before parsing.
+absl::Status CheckArgumentsUtf8(const std::vector<std::string>& args);
+
 // CLI11 reports `orch emit nope --task T1` as unexpected arguments; this
 // names the unknown type instead (and a verb given as a type, `orch emit
 // replay`, as a verb). `verbs`: the registered verbs. Call before parsing.

@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "base/status_macros.h"
+#include "base/task_id.h"
 #include "base/time_text.h"
 #include "eventstore/sha256.h"
 
@@ -67,6 +68,7 @@ absl::StatusOr<EventContent> EventContentFromJson(const EventSchema& schema, con
   EventContent c;
   c.type = info->type;
   ORCH_ASSIGN_OR_RETURN(c.task, StringAt(j, "task"));
+  if (!c.task.empty()) ORCH_RETURN_IF_ERROR(CheckTaskId(c.task));
   ORCH_ASSIGN_OR_RETURN(c.actor, StringAt(j, "actor"));
   ORCH_ASSIGN_OR_RETURN(c.evidence, StringAt(j, "evidence"));
   ORCH_ASSIGN_OR_RETURN(c.note, StringAt(j, "note"));
@@ -110,12 +112,18 @@ absl::StatusOr<AppendRequest> AppendRequestFromJson(EventSchema& schema, const n
   AppendRequest r;
   ORCH_ASSIGN_OR_RETURN(r.event, schema.BuildEvent(c));
   if (j.contains("at") && !j["at"].is_null()) {
-    if (j["at"].is_number_integer()) {
-      r.at_ns = j["at"].get<int64_t>();
-    } else if (j["at"].is_string()) {
-      ORCH_ASSIGN_OR_RETURN(r.at_ns, ParseRfc3339(j["at"].get<std::string>()));
+    const nlohmann::json& at = j["at"];
+    if (at.is_number_unsigned() && at.get<uint64_t>() <= static_cast<uint64_t>(kMaxTimeNs)) {
+      r.at_ns = at.get<int64_t>();
+    } else if (at.is_number()) {
+      // 2^64-1 used to wrap to 1969; negatives and fractions mean nothing.
+      return absl::InvalidArgumentError(
+          absl::StrCat("bad \"at\" ", at.dump(), ": give RFC3339 text or whole nanoseconds since 1970 (0 to ",
+                       kMaxTimeNs, ")"));
+    } else if (at.is_string()) {
+      ORCH_ASSIGN_OR_RETURN(r.at_ns, ParseRfc3339(at.get<std::string>()));
     } else {
-      return absl::InvalidArgumentError(absl::StrCat("bad \"at\" ", j["at"].dump(), ": expected RFC3339"));
+      return absl::InvalidArgumentError(absl::StrCat("bad \"at\" ", at.dump(), ": expected RFC3339"));
     }
   }
   if (j.contains("expected_version") && !j["expected_version"].is_null()) {

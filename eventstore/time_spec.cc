@@ -1,5 +1,6 @@
 #include "eventstore/time_spec.h"
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -39,9 +40,17 @@ absl::StatusOr<TimeSpec> ParseTimeSpec(absl::string_view text, int64_t now_ns, a
     spec.time_ns = absl::ToUnixNanos(candidate);
     return spec;
   }
-  if (!text.empty() && !absl::StrContains(text, ':')) {
-    if (auto secs = ParseDurationSeconds(text); secs.ok() && !absl::SimpleAtoi(text, &hour)) {
-      spec.time_ns = now_ns - *secs * 1'000'000'000;
+  if (!text.empty() && !absl::StrContains(text, ':') && !absl::SimpleAtoi(text, &hour)) {
+    auto ago = ParseDuration(text);
+    // A duration that is not one (overflow, "inf", negative) says why.
+    if (!ago.ok() && absl::ascii_isdigit(static_cast<unsigned char>(text[0]))) return ago.status();
+    if (ago.ok()) {
+      const absl::Time t = absl::FromUnixNanos(now_ns) - *ago;
+      if (t < absl::FromUnixNanos(kMinTimeNs)) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("bad time '", text, "': that long ago is before ", FormatRfc3339(kMinTimeNs)));
+      }
+      spec.time_ns = absl::ToUnixNanos(t);
       return spec;
     }
   }

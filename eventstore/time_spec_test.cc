@@ -33,6 +33,22 @@ TEST(TimeSpecTest, RejectsNonsenseNamingIt) {
   }
 }
 
+// Out-of-range times used to be clamped silently: 9999-12-31 became 2262,
+// 0001-01-01 became 1677, and "99999999999999999d" ago wrapped around.
+TEST(TimeSpecTest, RefusesTimesOutsideTheRangeInsteadOfClamping) {
+  for (const char* bad :
+       {"9999-12-31T00:00:00Z", "0001-01-01T00:00:00Z", "99999999999999999d", "25000d", "inf", "36501d"}) {
+    auto s = ParseTimeSpec(bad, kNow, kUtc);
+    ASSERT_FALSE(s.ok()) << bad << " became " << s->time_ns;
+    EXPECT_TRUE(absl::IsInvalidArgument(s.status())) << bad;
+    EXPECT_NE(s.status().message().find(std::string("'") + bad + "'"), std::string::npos) << s.status();
+  }
+  // 25000 days before 2026 is 1958.
+  EXPECT_NE(ParseTimeSpec("25000d", kNow, kUtc).status().message().find("before 1970-01-01T00:00:00Z"),
+            std::string::npos);
+  EXPECT_EQ(ParseTimeSpec("10000d", kNow, kUtc)->time_ns, kNow - int64_t{10000} * 86400 * 1'000'000'000);
+}
+
 TEST(TimeSpecTest, AppliesToQueries) {
   EventQuery q;
   ApplySince(*ParseTimeSpec("seq:5", kNow, kUtc), &q);

@@ -83,7 +83,31 @@ TEST_F(NextActionTest, DrainingWaitsForWorkInFlightThenStops) {
 TEST(Escaping, HtmlAndMarkdownNeutraliseMarkup) {
   EXPECT_EQ(HtmlEscape("<script>alert('x')</script> & \"q\""),
             "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;q&quot;");
-  EXPECT_EQ(MarkdownEscape("a|b <i>*x*</i>\nc"), "a\\|b \\<i\\>\\*x\\*\\</i\\> c");
+  EXPECT_EQ(MarkdownEscape("a|b <i>*x*</i>\nc"), "a\\|b \\<i\\>\\*x\\*\\</i\\>\\\\nc");
+}
+
+// Control characters are shown, never passed on: in Markdown the visible
+// form's backslash is itself escaped so it renders as "\x1b".
+TEST(Escaping, ControlCharactersBecomeVisible) {
+  EXPECT_EQ(MarkdownEscape("t\x1b]0;pwned\x07"), "t\\\\x1b\\]0;pwned\\\\x07");
+  EXPECT_EQ(MarkdownEscape("a\r\n#99 fake"), "a\\\\r\\\\n\\#99 fake");
+  EXPECT_EQ(HtmlEscape("t\x1b[2J\n<b>"), "t\\x1b[2J\\n&lt;b&gt;");
+  EXPECT_EQ(HtmlEscape("\xe2\x80\xae"
+                       "evil"),
+            "\\u202eevil");
+}
+
+// A value that starts a line must not open a block there.
+TEST(Escaping, MarkdownValueCannotOpenABlock) {
+  EXPECT_EQ(MarkdownEscape("- fake item"), "\\- fake item");
+  EXPECT_EQ(MarkdownEscape("+ x"), "\\+ x");
+  EXPECT_EQ(MarkdownEscape("==="), "\\===");
+  EXPECT_EQ(MarkdownEscape("12. step"), "12\\. step");
+  EXPECT_EQ(MarkdownEscape("3) step"), "3\\) step");
+  EXPECT_EQ(MarkdownEscape("    code"), "&#32;   code");
+  EXPECT_EQ(MarkdownEscape("~~~"), "\\~\\~\\~");
+  EXPECT_EQ(MarkdownEscape("a - b 1. c"), "a - b 1. c");  // only at the start
+  EXPECT_EQ(MarkdownEscape("&lt;"), "\\&lt;");
 }
 
 TEST(StatusHtml, OverdueHeartbeatNeedsAHuman) {

@@ -11,6 +11,7 @@
 #include "absl/strings/string_view.h"
 #include "base/status_macros.h"
 #include "base/time_text.h"
+#include "base/utf8.h"
 
 namespace orch {
 namespace schema {
@@ -42,11 +43,41 @@ absl::Status BadValue(const EventTypeInfo& info, const PayloadField& f, const nl
       absl::StrCat("bad value ", v.dump(), " for ", info.name, " --", f.flag, ": expected ", expected));
 }
 
+// An integer in int64 range: 2^64-1 must not wrap to -1, 1.5 is no integer.
 absl::StatusOr<int64_t> IntFrom(const nlohmann::json& v) {
   int64_t n = 0;
+  if (v.is_number_unsigned()) {
+    if (v.get<uint64_t>() > static_cast<uint64_t>(INT64_MAX)) return absl::InvalidArgumentError("too large");
+    return v.get<int64_t>();
+  }
   if (v.is_number_integer()) return v.get<int64_t>();
   if (v.is_string() && absl::SimpleAtoi(v.get<std::string>(), &n)) return n;
   return absl::InvalidArgumentError("not an integer");
+}
+
+// Text from git (file names, commit messages) or any other source may not
+// be UTF-8; the JSON the event is built through cannot hold it.
+absl::Status CheckContentUtf8(const EventContent& c) {
+  for (const auto& [name, text] : {std::pair<const char*, const std::string*>{"task", &c.task},
+                                   {"actor", &c.actor},
+                                   {"idempotency_key", &c.idempotency_key},
+                                   {"evidence", &c.evidence},
+                                   {"note", &c.note}}) {
+    ORCH_RETURN_IF_ERROR(CheckUtf8(*text, name));
+  }
+  if (!c.payload.is_object()) return absl::OkStatus();
+  for (const auto& [key, value] : c.payload.items()) {
+    ORCH_RETURN_IF_ERROR(CheckUtf8(key, "a payload key"));
+    if (value.is_string()) ORCH_RETURN_IF_ERROR(CheckUtf8(value.get_ref<const std::string&>(), key));
+    if (!value.is_array()) continue;
+    for (size_t i = 0; i < value.size(); ++i) {
+      if (value[i].is_string()) {
+        ORCH_RETURN_IF_ERROR(
+            CheckUtf8(value[i].get_ref<const std::string&>(), absl::StrCat(key, " value ", i + 1)));
+      }
+    }
+  }
+  return absl::OkStatus();
 }
 
 absl::Status BadEvidence(absl::string_view what, absl::string_view label) {
@@ -202,24 +233,43 @@ absl::StatusOr<nlohmann::json> EventSchema::NormalizePayload(const EventTypeInfo
         break;
       }
       case FieldKind::kTime: {
-        if (value.is_number_integer()) {
-          out[f->name] = value;
+        if (value.is_number()) {
+          auto n = IntFrom(value);
+          if (!n.ok() || *n < kMinTimeNs || *n > kMaxTimeNs) {
+            return BadValue(
+                info, *f, value,
+                absl::StrCat("RFC3339 text or whole nanoseconds since 1970 (0 to ", kMaxTimeNs, ")"));
+          }
+          out[f->name] = *n;
           break;
         }
         if (!value.is_string()) return BadValue(info, *f, value, "an RFC3339 time");
         auto ns = ParseRfc3339(value.get<std::string>());
-        if (!ns.ok()) return BadValue(info, *f, value, "an RFC3339 time such as 2026-11-25T03:00:00Z");
+        if (!ns.ok()) {
+          return BadValue(info, *f, value,
+                          absl::StrCat("an RFC3339 time such as 2026-11-25T03:00:00Z, from ",
+                                       FormatRfc3339(kMinTimeNs), " to 2262-01-01T00:00:00Z"));
+        }
         out[f->name] = *ns;
         break;
       }
       case FieldKind::kDuration: {
-        if (value.is_number_integer()) {
-          out[f->name] = value;
+        if (value.is_number()) {
+          auto n = IntFrom(value);
+          if (!n.ok() || *n < 0 || *n > kMaxDurationSeconds) {
+            return BadValue(info, *f, value, absl::StrCat("whole seconds from 0 to ", kMaxDurationSeconds));
+          }
+          out[f->name] = *n;
           break;
         }
         auto s = value.is_string() ? ParseDurationSeconds(value.get<std::string>())
                                    : absl::StatusOr<int64_t>(absl::InvalidArgumentError(""));
-        if (!s.ok()) return BadValue(info, *f, value, "a duration such as 90s, 15m or 2h");
+        if (!s.ok()) {
+          return BadValue(info, *f, value,
+                          value.is_string()
+                              ? absl::StrCat("a duration such as 90s, 15m or 2h (", s.status().message(), ")")
+                              : "a duration such as 90s, 15m or 2h");
+        }
         out[f->name] = *s;
         break;
       }
@@ -243,6 +293,7 @@ absl::StatusOr<std::string> EventSchema::BuildEvent(const EventContent& content)
   if (info == nullptr) {
     return absl::InvalidArgumentError(absl::StrCat("unknown event type #", static_cast<int>(content.type)));
   }
+  ORCH_RETURN_IF_ERROR(CheckContentUtf8(content));
   ORCH_ASSIGN_OR_RETURN(nlohmann::json payload, NormalizePayload(*info, content.payload));
   if (EvidenceRank(content.evidence) < 0) return BadEvidence("--evidence", content.evidence);
   for (const char* key : {"label", "claimed_evidence", "expected_evidence"}) {

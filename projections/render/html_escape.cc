@@ -1,36 +1,39 @@
 #include "projections/render/html_escape.h"
 
+#include "base/display_text.h"
+
 namespace orch {
 
 std::string HtmlEscape(absl::string_view text) {
   std::string out;
   out.reserve(text.size() + text.size() / 8);
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      case '\t':
-      case '\n':
-        out.push_back(c);
-        break;
-      default:
-        // XML 1.0 (inline SVG) forbids most control characters.
-        if (static_cast<unsigned char>(c) >= 0x20 && c != 0x7f) out.push_back(c);
+  ForEachDisplayPiece(text, [&out](absl::string_view piece, bool escaped) {
+    if (escaped) {  // a control character's visible form: ASCII, no markup
+      out.append(piece.data(), piece.size());
+      return;
     }
-  }
+    for (char c : piece) {
+      switch (c) {
+        case '&':
+          out += "&amp;";
+          break;
+        case '<':
+          out += "&lt;";
+          break;
+        case '>':
+          out += "&gt;";
+          break;
+        case '"':
+          out += "&quot;";
+          break;
+        case '\'':
+          out += "&#39;";
+          break;
+        default:
+          out.push_back(c);
+      }
+    }
+  });
   return out;
 }
 

@@ -8,8 +8,11 @@
 
 namespace orch {
 
-// & < > " ' become entities; other control characters but tab and
-// newline are dropped. Safe in element content and quoted attributes.
+// & < > " ' become entities; control characters (newline and tab too),
+// bidirectional controls and bytes that are not UTF-8 are shown in their
+// visible form (base/display_text.h: "\x1b", "\n"), so the page says what
+// the event holds and stays valid XML for inline SVG. Safe in element
+// content and quoted attributes.
 std::string HtmlEscape(absl::string_view text);
 
 }  // namespace orch

@@ -1,7 +1,9 @@
 #include "projections/render/status_markdown.h"
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "base/display_text.h"
 #include "base/time_text.h"
 #include "projections/event_summary.h"
 #include "projections/render/ledger_json.h"
@@ -51,28 +53,46 @@ std::string YesNo(bool b) { return b ? "yes" : "**no**"; }
 std::string MarkdownEscape(absl::string_view text) {
   std::string out;
   out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '\\':
-      case '`':
-      case '*':
-      case '_':
-      case '[':
-      case ']':
-      case '<':
-      case '>':
-      case '|':
-      case '#':
-        out.push_back('\\');
-        out.push_back(c);
-        break;
-      case '\n':
-      case '\r':
-        out.push_back(' ');
-        break;
-      default:
-        out.push_back(c);
+  ForEachDisplayPiece(text, [&out](absl::string_view piece, bool escaped) {
+    if (escaped) {
+      // "\x1b" must read as a backslash, not escape the 'x': double it.
+      absl::StrAppend(&out, "\\", piece);
+      return;
     }
+    for (char c : piece) {
+      switch (c) {
+        case '\\':
+        case '`':
+        case '*':
+        case '_':
+        case '[':
+        case ']':
+        case '<':
+        case '>':
+        case '|':
+        case '#':
+        case '&':
+        case '~':
+          out.push_back('\\');
+          break;
+        default:
+          break;
+      }
+      out.push_back(c);
+    }
+  });
+  // A value may stand at the start of a line (a reason under a heading):
+  // nothing it begins with may open a list, a setext underline, a code
+  // block or an ordered list there. A leading space becomes an entity, so
+  // no indentation or block marker can follow it.
+  if (out.empty()) return out;
+  const char first = out[0];
+  if (first == ' ') return absl::StrCat("&#32;", out.substr(1));
+  if (first == '-' || first == '+' || first == '=') return absl::StrCat("\\", out);
+  size_t digits = 0;
+  while (digits < out.size() && absl::ascii_isdigit(static_cast<unsigned char>(out[digits]))) ++digits;
+  if (digits > 0 && digits < out.size() && (out[digits] == '.' || out[digits] == ')')) {
+    out.insert(digits, "\\");
   }
   return out;
 }

@@ -13,7 +13,10 @@ namespace orch {
 // Deterministic; ends in a newline.
 std::string RenderStatusMarkdown(const StatusView& view);
 
-// Backslash-escapes Markdown syntax and flattens newlines (table-safe).
+// Backslash-escapes Markdown syntax (table-safe: '|' too), shows control
+// characters in their visible form ("\\n" renders as \n, never a line
+// break) and neutralises what would open a block at the start of a line
+// ("- ", "1. ", "=", leading spaces).
 std::string MarkdownEscape(absl::string_view text);
 
 }  // namespace orch

@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "base/display_text.h"
 #include "base/time_text.h"
 
 namespace orch {
@@ -12,14 +13,9 @@ namespace {
 
 std::string T(int64_t ns) { return ns == 0 ? "never" : FormatRfc3339(ns); }
 
-// Control characters from events must not move a terminal's cursor.
-std::string Clean(absl::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = ' ';
-  }
-  return out;
-}
+// Control characters from events must not move a terminal's cursor: they
+// are shown in their visible form (base/display_text.h).
+std::string Clean(absl::string_view s) { return EscapeForDisplay(s); }
 
 std::string Pad(absl::string_view s, size_t width) {
   std::string out(s);
@@ -82,10 +78,10 @@ std::string RenderStatusText(const StatusView& v) {
   if (!v.tasks.empty()) {
     size_t w_id = 4, w_state = 5, w_branch = 6, w_ev = 8;
     for (const TaskRow& r : v.tasks) {
-      w_id = std::max(w_id, r.id.size());
+      w_id = std::max(w_id, Clean(r.id).size());
       w_state = std::max(w_state, r.state.size());
-      w_branch = std::max(w_branch, r.branch.size());
-      w_ev = std::max(w_ev, r.evidence.size());
+      w_branch = std::max(w_branch, Clean(r.branch).size());
+      w_ev = std::max(w_ev, Clean(r.evidence).size());
     }
     const auto line = [&](absl::string_view a, absl::string_view b, absl::string_view c, absl::string_view d,
                           absl::string_view e, absl::string_view f, absl::string_view g) {

@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "base/display_text.h"
 #include "base/time_text.h"
 
 namespace orch {
@@ -18,8 +19,10 @@ bool LooksLikeCommit(const std::string& s) {
 
 std::string Short(const std::string& s) {
   if (LooksLikeCommit(s)) return s.substr(0, 10);
-  if (s.size() > 48) return s.substr(0, 45) + "...";
-  return s;
+  if (s.size() <= 48) return s;
+  size_t cut = 45;  // at a character boundary, not inside a UTF-8 sequence
+  while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;
+  return s.substr(0, cut) + "...";
 }
 
 bool NeedsQuotes(const std::string& s) { return s.find(' ') != std::string::npos || s.empty(); }
@@ -95,7 +98,9 @@ std::string FormatTimelineLine(const LoggedEvent& e, const EventTypeInfo* info, 
   if (ev.claim() != schema::Claim::reported)
     absl::StrAppend(&line, "  (", schema::EnumNameClaim(ev.claim()), ")");
   if (!e.anomaly().empty()) absl::StrAppend(&line, "  !! anomaly: ", std::string(e.anomaly()));
-  return line;
+  // Notes, titles and ids are text from outside: no control character of
+  // theirs reaches the terminal (the line's own text has none to escape).
+  return EscapeForDisplay(line);
 }
 
 }  // namespace orch

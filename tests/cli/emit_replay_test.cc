@@ -187,6 +187,50 @@ TEST_F(EmitReplayTest, ReplayedJsonlRebuildsTheSameChain) {
   EXPECT_EQ(Orch(copy, {"verify", "--json"}).out, Orch(store_, {"verify", "--json"}).out);
 }
 
+// The round trip docs/cli.md promises, as written: into a store that does
+// not exist yet. It used to fail with "no orch store"; a batch that starts
+// with project-initialized now creates the store, as orch init would.
+TEST_F(EmitReplayTest, DocumentedRoundTripIntoANewStore) {
+  Emit({"dispatched", "--task", "T1", "--title", "x", "--note", "line\nbreak"});
+  Emit({"merged", "--task", "T1", "--observed", "--merge-commit", "abc"});
+  Emit({"note", "--text", "done", "--idempotency-key", "k1", "--evidence", "local"});
+  const std::string log = Orch(store_, {"replay", "--format", "jsonl"}).out;
+  ASSERT_EQ(log.rfind("{", 0), 0u);
+  ASSERT_NE(log.find("\"type\":\"project-initialized\""), std::string::npos);
+  const std::string copy = tmp_.Sub("new/copy");
+  RunResult r = Orch(copy, {"emit", "--jsonl", "-"}, log);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto original = nlohmann::json::parse(Orch(store_, {"verify", "--json"}).out);
+  RunResult verify = Orch(copy, {"verify", "--json"});
+  ASSERT_EQ(verify.exit_code, 0) << verify.err;
+  const auto copied = nlohmann::json::parse(verify.out);
+  EXPECT_EQ(copied["intact"], true);
+  EXPECT_EQ(copied["head_seq"], original["head_seq"]);
+  EXPECT_EQ(copied["head_hash"], original["head_hash"]);
+  EXPECT_EQ(Orch(copy, {"replay", "--format", "jsonl"}).out, log);
+}
+
+// Like orch init, a copy that creates the store keeps it out of git status.
+TEST_F(EmitReplayTest, RoundTripIntoARepositoryKeepsTheStoreOutOfGitStatus) {
+  const std::string log = Orch(store_, {"replay", "--format", "jsonl"}).out;
+  const std::string repo = tmp_.Sub("repo");
+  InitRepo(repo);
+  RunResult r = Orch(repo + "/.orch", {"emit", "--jsonl", "-"}, log);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(Git(repo, {"status", "--porcelain"}), "");
+  EXPECT_EQ(r.out.find("info/exclude"), std::string::npos) << "stdout is for the JSON results";
+}
+
+// Only a log's beginning may create a store: anything else into a missing
+// store is refused as before, and creates nothing.
+TEST_F(EmitReplayTest, BatchThatDoesNotStartALogNeedsAStore) {
+  const std::string missing = tmp_.Sub("missing");
+  RunResult r = Orch(missing, {"emit", "--jsonl", "-"}, "{\"type\":\"note\",\"text\":\"x\"}\n");
+  EXPECT_EQ(r.exit_code, 4) << r.err;
+  EXPECT_NE(r.err.find("no orch store"), std::string::npos) << r.err;
+  EXPECT_FALSE(std::filesystem::exists(missing));
+}
+
 // --follow prints events appended by other processes while it runs, without
 // holding the store: the emits below would time out if it did.
 TEST_F(EmitReplayTest, FollowPrintsNewEventsAsTheyAreAppended) {

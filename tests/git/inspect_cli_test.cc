@@ -183,5 +183,17 @@ TEST_F(InspectCliTest, CleanedIsAcceptedOnceEverythingIsMerged) {
   EXPECT_EQ(w_.Events().back().anomaly, "");
 }
 
+// Git allows file names that are not UTF-8; the JSON an event is built
+// through does not. That used to abort orch (exit 134); now the value is
+// named and nothing is appended.
+TEST_F(InspectCliTest, FileNameThatIsNotUtf8IsRefusedNotACrash) {
+  w_.Commit(wt_, {{"src/bad\xffname.cc", "a\n"}});
+  const size_t before = w_.Events().size();
+  RunResult r = w_.Orch({"emit", "committed", "--task", "T1", "--from-git"});
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_EQ(r.err, "orch: invalid UTF-8 in files value 1 at byte 7\n");
+  EXPECT_EQ(w_.Events().size(), before);
+}
+
 }  // namespace
 }  // namespace orch::testing

@@ -66,7 +66,8 @@ TEST_F(NightTest, ExportWritesEveryFileAtomically) {
     ++files;
     EXPECT_EQ(entry.path().filename().string().find(".tmp"), std::string::npos) << entry.path();
   }
-  EXPECT_EQ(files, 4u);
+  EXPECT_EQ(files, 5u);  // and the marker saying the directory is export's
+  EXPECT_TRUE(std::filesystem::exists(out + "/.orch-export"));
   // --out writes the same bytes as stdout.
   Out(Pinned({"status", "--format", "md", "--out", dir_.Sub("s.md")}));
   EXPECT_EQ(ReadFile(dir_.Sub("s.md")), ReadFile(out + "/status.md"));

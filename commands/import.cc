@@ -5,7 +5,7 @@
 #include <memory>
 
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_format.h"
+#include "base/display_text.h"
 #include "base/status_macros.h"
 #include "commands/verbs.h"
 #include "git/info_exclude.h"
@@ -37,20 +37,6 @@ absl::StatusOr<std::string> ReadWhole(const std::string& path, const char* flag)
   return text;
 }
 
-// Text from the predecessor's files on a terminal: control characters shown
-// as \xNN, never sent.
-std::string Printable(const std::string& s) {
-  std::string out;
-  for (unsigned char c : s) {
-    if (c < 0x20 || c == 0x7f) {
-      absl::StrAppend(&out, absl::StrFormat("\\x%02x", c));
-    } else {
-      out.push_back(static_cast<char>(c));
-    }
-  }
-  return out;
-}
-
 void PrintPlan(const importer::ImportPlan& plan, bool json, std::ostream& out) {
   for (const importer::PlannedEvent& e : plan.events) {
     if (json) {
@@ -61,8 +47,8 @@ void PrintPlan(const importer::ImportPlan& plan, bool json, std::ostream& out) {
     std::string what = j.value("note", "");
     if (j["payload"].contains("text")) what = j["payload"]["text"].get<std::string>();
     if (what.empty()) what = j["payload"].dump();
-    out << j["at"].get<std::string>() << "  " << (e.task.empty() ? "-" : Printable(e.task)) << "  "
-        << j["type"].get<std::string>() << (e.observed ? " (observed)" : "") << "  " << Printable(what)
+    out << j["at"].get<std::string>() << "  " << (e.task.empty() ? "-" : EscapeForDisplay(e.task)) << "  "
+        << j["type"].get<std::string>() << (e.observed ? " (observed)" : "") << "  " << EscapeForDisplay(what)
         << "\n";
   }
   if (!json) {
@@ -122,7 +108,8 @@ absl::Status RunImport(const ImportOptions& o, CommandContext& ctx) {
   if (auto dir = ResolveStoreDir(ctx); dir.ok() && appended > 0) {
     if (auto excluded = git::ExcludeFromStatus(*dir);
         excluded.ok() && *excluded == git::ExcludeResult::kAdded) {
-      *ctx.err << "orch: added " << *dir << " to the repository's info/exclude (git status ignores it)\n";
+      *ctx.err << "orch: added " << EscapeForDisplay(*dir)
+               << " to the repository's info/exclude (git status ignores it)\n";
     }
   }
   if (o.json) {
@@ -131,7 +118,7 @@ absl::Status RunImport(const ImportOptions& o, CommandContext& ctx) {
                         {"lastSeq", last}};
     *ctx.out << j.dump() << "\n";
   } else if (appended == 0) {
-    *ctx.out << "nothing to import: the " << results->size() << " events of " << o.ledger
+    *ctx.out << "nothing to import: the " << results->size() << " events of " << EscapeForDisplay(o.ledger)
              << " are already in the log\n";
   } else {
     *ctx.out << "imported " << plan.tasks << " tasks: " << appended << " events appended (seq " << first

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
+#include "base/strict_json.h"
 #include "base/time_text.h"
 
 namespace orch::importer {
@@ -49,11 +50,14 @@ std::string Reason(const std::string& what) {
 
 }  // namespace
 
-absl::StatusOr<json> ParseJsonText(absl::string_view text, absl::string_view name, int line_offset) {
-  json j = json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
-  if (!j.is_discarded()) return j;
+absl::StatusOr<json> ParseJsonText(absl::string_view text, absl::string_view name, int line_offset,
+                                   absl::string_view what) {
+  auto strict = ParseJsonStrict(text, what);
+  if (strict.ok()) return strict;
+  // Malformed text is named by line and column (a SAX pass: no document is
+  // built); a key given twice or a document too deep, by strict_json.
   ErrorFinder finder;
-  json::sax_parse(text.begin(), text.end(), &finder);
+  if (json::sax_parse(text.begin(), text.end(), &finder)) return strict.status();
   // The parser counts the byte it stopped at; a truncated file stops at its end.
   const size_t at = std::min(finder.position == 0 ? 0 : finder.position - 1, text.size());
   const absl::string_view before = text.substr(0, at);

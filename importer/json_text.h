@@ -12,11 +12,14 @@
 
 namespace orch::importer {
 
-// The document in `text`. InvalidArgument "NAME: line L, column C: WHY"
-// for malformed JSON (truncated, invalid UTF-8, ...); `line_offset` is
-// added to the line (for one line of a JSONL file, its line number - 1).
-absl::StatusOr<nlohmann::json> ParseJsonText(absl::string_view text, absl::string_view name,
-                                             int line_offset = 0);
+// The document in `text`, parsed strictly (base/strict_json.h: no key
+// twice in one object, bounded depth). InvalidArgument "NAME: line L,
+// column C: malformed JSON: WHY" for malformed JSON (truncated, invalid
+// UTF-8, ...), `line_offset` added to the line (for one line of a JSONL
+// file, its line number - 1); strict_json's message naming `what` for the
+// rest.
+absl::StatusOr<nlohmann::json> ParseJsonText(absl::string_view text, absl::string_view name, int line_offset,
+                                             absl::string_view what);
 
 // Go's word for the JSON type of `v`: string, number, bool, null, array,
 // object.

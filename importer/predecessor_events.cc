@@ -2,6 +2,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "base/status_macros.h"
+#include "base/task_id.h"
 #include "importer/json_text.h"
 #include "importer/predecessor.h"
 
@@ -39,6 +40,11 @@ absl::StatusOr<Entry> ParseLine(const json& v, const std::string& where) {
   }
   if (!has_at) return absl::InvalidArgumentError(absl::StrCat(where, ": no \"at\": an event needs its time"));
   if (e.type.empty()) return absl::InvalidArgumentError(absl::StrCat(where, ": no \"type\""));
+  if (!e.task.empty()) {
+    if (absl::Status s = CheckTaskId(e.task); !s.ok()) {
+      return absl::InvalidArgumentError(absl::StrCat(where, ": \"taskId\": ", s.message()));
+    }
+  }
   if (e.type == "run-mode" && !IsRunMode(e.status)) {
     return absl::InvalidArgumentError(absl::StrCat(where, ": \"status\": unknown run mode '", e.status,
                                                    "' (expected active, drain or paused)"));
@@ -62,8 +68,9 @@ absl::StatusOr<std::vector<Entry>> ParseEvents(absl::string_view text, const std
     rest = end == absl::string_view::npos ? absl::string_view() : rest.substr(end + 1);
     ++line;
     if (l.find_first_not_of(" \t\r") == absl::string_view::npos) continue;
-    ORCH_ASSIGN_OR_RETURN(json v, ParseJsonText(l, name, line - 1));
-    ORCH_ASSIGN_OR_RETURN(Entry e, ParseLine(v, absl::StrCat(name, " line ", line)));
+    const std::string where = absl::StrCat(name, " line ", line);
+    ORCH_ASSIGN_OR_RETURN(json v, ParseJsonText(l, name, line - 1, where));
+    ORCH_ASSIGN_OR_RETURN(Entry e, ParseLine(v, where));
     out.push_back(std::move(e));
   }
   return out;

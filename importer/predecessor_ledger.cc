@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "base/status_macros.h"
+#include "base/task_id.h"
 #include "importer/json_text.h"
 #include "importer/predecessor.h"
 
@@ -181,6 +182,8 @@ absl::StatusOr<Task> ParseTask(const json& v, const std::string& path) {
   t.origin = path;
   ORCH_RETURN_IF_ERROR(f.String("id", &t.id));
   if (t.id.empty()) return absl::InvalidArgumentError(absl::StrCat(path, ".id: missing or empty"));
+  if (absl::Status s = CheckTaskId(t.id); !s.ok())
+    return absl::InvalidArgumentError(absl::StrCat(path, ".id: ", s.message()));
   ORCH_RETURN_IF_ERROR(f.String("status", &t.status));
   if (t.status.empty()) return absl::InvalidArgumentError(absl::StrCat(path, ".status: missing or empty"));
   ORCH_RETURN_IF_ERROR(Status(path + ".status", t.status));
@@ -308,7 +311,7 @@ bool IsPredecessorStatus(absl::string_view status) {
 }
 
 absl::StatusOr<Ledger> ParseLedger(absl::string_view text, const std::string& name) {
-  ORCH_ASSIGN_OR_RETURN(json doc, ParseJsonText(text, name));
+  ORCH_ASSIGN_OR_RETURN(json doc, ParseJsonText(text, name, 0, name));
   auto ledger = Parse(doc, name);
   if (!ledger.ok()) return InFile(ledger.status(), name);
   // Origins name the file, as messages do.

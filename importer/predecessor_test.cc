@@ -84,6 +84,7 @@ TEST(PredecessorLedger, AWrongTypeNamesTheField) {
       ParseLedger(LedgerWith(R"({"id":"T1","status":"active","writeSet":{"allowed":"a/**"}})"), "l.json"),
       "tasks[0].writeSet.allowed: string where an array of strings");
   ExpectRefused(ParseLedger(LedgerWith(R"({"id":7,"status":"active"})"), "l.json"), "tasks[0].id: number");
+  ExpectRefused(ParseLedger(LedgerWith(R"({"id":"T 1","status":"active"})"), "l.json"), "tasks[0].id: ");
   ExpectRefused(ParseLedger(R"({"version":1,"tasks":{}})", "l.json"), "tasks: object where an array");
 }
 
@@ -102,6 +103,13 @@ TEST(PredecessorLedger, UnknownStatusesAndBadTimesNameTheField) {
   ExpectRefused(
       ParseLedger(LedgerWith(R"({"id":"T1","status":"active"},{"id":"T1","status":"merged"})"), "l.json"),
       "tasks[1].id: 'T1' is also the id of tasks[0]");
+}
+
+TEST(PredecessorLedger, AKeyGivenTwiceIsRefusedNotSilentlyOverwritten) {
+  ExpectRefused(ParseLedger(LedgerWith(R"({"id":"T1","status":"active","status":"merged"})"), "l.json"),
+                "l.json");
+  ExpectRefused(ParseLedger(LedgerWith(R"({"id":"T1","status":"active","status":"merged"})"), "l.json"),
+                "tasks[0].status");
 }
 
 TEST(PredecessorLedger, UnknownKeysAreKeptNotRefused) {
@@ -145,6 +153,8 @@ TEST(PredecessorEvents, BadLinesNameTheFileAndLine) {
           "ev.jsonl line 3: \"status\": unknown status 'done'");
   refused(R"({"at":"2026-11-20T22:02:00Z","type":"run-mode","status":"stop"})", "unknown run mode 'stop'");
   refused(R"({"type":"review","taskId":"T1"})", "ev.jsonl line 3: no \"at\"");
+  refused(R"({"at":"2026-11-20T22:02:00Z","type":"review","taskId":"T\u0007"})",
+          "ev.jsonl line 3: \"taskId\": ");
   refused(R"(["not","an","object"])", "ev.jsonl line 3: array where an object belongs");
 }
 

@@ -52,10 +52,11 @@ class Fields {
     if (!Has(key)) return absl::OkStatus();
     return StringList(At(key), Path(key), out);
   }
+  // A time; 0 when absent, "" or Go's zero time (a time.Time never set).
   absl::Status Time(const char* key, int64_t* out) {
     std::string text;
     ORCH_RETURN_IF_ERROR(String(key, &text));
-    if (text.empty()) return absl::OkStatus();
+    if (text.empty() || text == "0001-01-01T00:00:00Z") return absl::OkStatus();
     ORCH_ASSIGN_OR_RETURN(*out, TimeAt(Path(key), text));
     return absl::OkStatus();
   }

@@ -112,6 +112,14 @@ TEST(PredecessorLedger, AKeyGivenTwiceIsRefusedNotSilentlyOverwritten) {
                 "tasks[0].status");
 }
 
+TEST(PredecessorLedger, GosZeroTimeIsNoTime) {
+  auto l =
+      ParseLedger(R"({"version":1,"createdAt":"0001-01-01T00:00:00Z","updatedAt":"","tasks":[]})", "l.json");
+  ASSERT_TRUE(l.ok()) << l.status();
+  EXPECT_EQ(l->created_at, 0);
+  EXPECT_EQ(l->updated_at, 0);
+}
+
 TEST(PredecessorLedger, UnknownKeysAreKeptNotRefused) {
   auto l = ParseLedger(R"({"version":1,"tasks":[{"id":"T1","status":"active","priority":3,
       "evidence":{"expected":"local","score":0.5}}],"owner":"dev"})",

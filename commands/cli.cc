@@ -46,6 +46,7 @@ int RunCli(const std::vector<std::string>& args, CommandContext& ctx) {
   RegisterObserve(app, ctx);
   RegisterAnchor(app, ctx);
   RegisterRecover(app, ctx);
+  RegisterImport(app, ctx);
   std::vector<std::string> verbs;
   for (const CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; }))
     verbs.push_back(sub->get_name());

@@ -22,7 +22,9 @@ static_assert(FieldCount<HistoryEntry>() == 7, "HistoryEntry: see kUpdateCodec")
 static_assert(FieldCount<Transition>() == 2, "Transition: see kUpdateCodec");
 static_assert(FieldCount<GateRun>() == 5, "GateRun: see kUpdateCodec");
 static_assert(FieldCount<Observation>() == 3, "Observation: see kUpdateCodec");
-static_assert(FieldCount<TaskModel>() == 35, "TaskModel: see kUpdateCodec");
+static_assert(FieldCount<Budget>() == 3, "Budget: see kUpdateCodec");
+static_assert(FieldCount<ConstraintStack>() == 9, "ConstraintStack: see kUpdateCodec");
+static_assert(FieldCount<TaskModel>() == 37, "TaskModel: see kUpdateCodec");
 static_assert(FieldCount<PackageModel>() == 7, "PackageModel: see kUpdateCodec");
 static_assert(FieldCount<LaneChange>() == 3, "LaneChange: see kUpdateCodec");
 static_assert(FieldCount<MissedHeartbeat>() == 4, "MissedHeartbeat: see kUpdateCodec");
@@ -273,7 +275,29 @@ void VisitTaskCore(IO& io, TaskModel& t) {
 }
 
 template <typename IO>
+void Visit(IO& io, Budget& b) {
+  io.Field(b.runtime_minutes);
+  io.Field(b.review_minutes);
+  io.Field(b.note);
+}
+
+template <typename IO>
+void Visit(IO& io, ConstraintStack& c) {
+  io.Field(c.user_instruction);
+  VisitList(io, c.constraints);
+  VisitList(io, c.allowed_paths);
+  VisitList(io, c.forbidden_paths);
+  VisitList(io, c.required_gates);
+  io.Field(c.evidence_boundary);
+  VisitList(io, c.authority);
+  io.Field(c.package_id);
+  io.Field(c.package_switch_reason);
+}
+
+template <typename IO>
 void VisitTaskDetail(IO& io, TaskModel& t) {
+  Visit(io, t.budget);
+  Visit(io, t.constraint_stack);
   VisitList(io, t.residual_risks);
   VisitList(io, t.gate_runs);
   VisitList(io, t.evidence_notes);

@@ -10,8 +10,8 @@
 //                 details; unsigned integers as LEB128 varints, signed ones
 //                 zig-zagged, bools as one byte, strings and lists as a
 //                 varint count followed by the items.
-//   task-details := residual_risks gate_runs evidence_notes history
-//                   transitions
+//   task-details := budget constraint_stack residual_risks gate_runs
+//                   evidence_notes history transitions
 //
 // The task details are what only the ledger and status.html's picture show
 // (most of a checkpoint's bytes). The two parts can be stored apart (EncodeModelParts) so the
@@ -36,7 +36,7 @@
 namespace orch {
 
 // Bump whenever ProjectModel or the fold's meaning changes.
-inline constexpr uint8_t kModelCodecVersion = 5;
+inline constexpr uint8_t kModelCodecVersion = 6;
 
 struct CheckpointHeader {
   uint8_t version = 0;
@@ -57,8 +57,9 @@ EncodedModel EncodeModelParts(const ProjectModel& model);
 // codec version. The returned model's index is rebuilt.
 absl::StatusOr<ProjectModel> DecodeModel(absl::string_view bytes);
 
-// A model from its parts. Without `details` the tasks' residual_risks,
-// gate_runs, evidence_notes, history and transitions are left empty: enough
+// A model from its parts. Without `details` the tasks' budget,
+// constraint_stack, residual_risks, gate_runs, evidence_notes, history and
+// transitions are left empty: enough
 // for the text, Markdown and JSON status pages, NOT for the ledger or the
 // HTML page's picture. Errors as DecodeModel; DataLoss when
 // the details are of another seq or do not match the core's tasks.

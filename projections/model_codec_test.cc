@@ -82,6 +82,8 @@ TaskModel FilledTask(Filler& f, const std::string& id) {
   t.expected_evidence = f.S();
   t.dispatched_at = f.I();
   t.state_since = f.I();
+  t.budget = Budget{f.I(), f.I(), f.S()};
+  t.constraint_stack = ConstraintStack{f.S(), f.L(), f.L(), f.L(), f.L(), f.S(), f.L(), f.S(), f.S()};
   t.last_commit = f.S();
   t.claimed_evidence = f.S();
   t.verdict = f.S();
@@ -178,6 +180,8 @@ TEST(ModelCodecFields, EveryFieldIsFilledAndCompared) {
   EXPECT_EQ(NamedAgainstDefault(m.tasks[0].history[0]), FieldCount<HistoryEntry>());
   EXPECT_EQ(NamedAgainstDefault(m.tasks[0].transitions[0]), FieldCount<Transition>());
   EXPECT_EQ(NamedAgainstDefault(m.tasks[0].last_observation), FieldCount<Observation>());
+  EXPECT_EQ(NamedAgainstDefault(m.tasks[0].budget), FieldCount<Budget>());
+  EXPECT_EQ(NamedAgainstDefault(m.tasks[0].constraint_stack), FieldCount<ConstraintStack>());
   EXPECT_EQ(NamedAgainstDefault(m.packages[0]), FieldCount<PackageModel>());
   EXPECT_EQ(NamedAgainstDefault(m.lane_changes[0]), FieldCount<LaneChange>());
   EXPECT_EQ(NamedAgainstDefault(m.missed[0]), FieldCount<MissedHeartbeat>());
@@ -205,6 +209,8 @@ TEST(ModelCodecFields, CoreAloneKeepsEverythingButTheDetails) {
   ASSERT_TRUE(core.ok()) << core.status();
   ProjectModel expected = m;
   for (TaskModel& t : expected.tasks) {
+    t.budget = Budget{};
+    t.constraint_stack = ConstraintStack{};
     t.residual_risks.clear();
     t.gate_runs.clear();
     t.evidence_notes.clear();

@@ -82,10 +82,12 @@ std::string ObservationResult(const schema::Event& ev) {
 
 // Is the event an observation for the ledger's lastObservation? An
 // inspection only when it counts (CountsAsInspection).
+// An imported event claimed `observed` only because our lifecycle forbids
+// the predecessor's step: it is the predecessor's word, not an observation.
 bool IsObservation(const schema::Event& ev) {
   if (ev.payload_type() == T::Inspected) return CountsAsInspection(ev);
-  return ev.claim() != schema::Claim::reported || ev.payload_type() == T::StaleDetected ||
-         ev.payload_type() == T::DriftDetected;
+  const bool observed = ev.claim() != schema::Claim::reported && !IsImportedHistory(ev);
+  return observed || ev.payload_type() == T::StaleDetected || ev.payload_type() == T::DriftDetected;
 }
 
 // Records a state change `e` made (state_since, transitions).
@@ -109,6 +111,16 @@ void ApplyFields(const LoggedEvent& e, TaskModel* t) {
       t->gates = L(p->gates());
       t->expected_evidence = S(p->expected_evidence());
       t->dispatched_at = at;
+      t->budget = Budget{p->runtime_budget_minutes(), p->review_budget_minutes(), S(p->budget_note())};
+      t->constraint_stack = ConstraintStack{S(p->user_instruction()),
+                                            L(p->constraints()),
+                                            L(p->constraint_allowed_paths()),
+                                            L(p->constraint_forbidden_paths()),
+                                            L(p->required_gates()),
+                                            S(p->evidence_boundary()),
+                                            L(p->authority()),
+                                            S(p->constraint_package_id()),
+                                            S(p->package_switch_reason())};
       break;
     }
     case T::WorktreeReady:
@@ -238,6 +250,7 @@ void ProjectFold::Apply(const LoggedEvent& e) {
     anomaly = std::string(e.anomaly());
     ApplyProject(e, summary);
   }
+  if (IsImportedHistory(ev)) anomaly.clear();  // see ApplyTask
   if (!anomaly.empty()) {
     ++m.anomalies_total;
     PushBounded(&m.anomalies, Finding{e.seq(), at, std::string(e.task()), e.type(), "", anomaly}, kListLimit);
@@ -372,6 +385,9 @@ std::string ProjectFold::ApplyTask(const LoggedEvent& e, const std::string& summ
   std::string anomaly(e.anomaly());
   const StepCheck check = CheckStep(before, e);
   if (anomaly.empty() && check.problem != Problem::kNone) anomaly = check.reason;
+  // The predecessor's step, recorded as it happened: not an anomaly of the
+  // night (task_fold.h, IsImportedHistory); the event's note says why.
+  if (IsImportedHistory(ev)) anomaly.clear();
   if (e.type() == T::DriftDetected) {
     const auto* p = ev.payload_as_DriftDetected();
     ++model_.drift_total;

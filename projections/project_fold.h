@@ -10,7 +10,9 @@
 // task moves every merged task to pushed); this fold adds only what the
 // pages show beyond them. An event is an anomaly when the store recorded
 // one with it (Record.anomaly) or when CheckStep flags it now (e.g. a log
-// written before a rule existed).
+// written before a rule existed), unless it is imported history
+// (IsImportedHistory, task_fold.h): the predecessor's steps are not
+// anomalies of the night.
 //
 // Thread safety: none; one fold per thread.
 #ifndef ORCH_PROJECTIONS_PROJECT_FOLD_H_

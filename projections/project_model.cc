@@ -14,6 +14,12 @@ const PackageModel* ProjectModel::FindPackage(const std::string& id) const {
   return nullptr;
 }
 
+bool ConstraintStack::empty() const {
+  return user_instruction.empty() && constraints.empty() && allowed_paths.empty() &&
+         forbidden_paths.empty() && required_gates.empty() && evidence_boundary.empty() &&
+         authority.empty() && package_id.empty() && package_switch_reason.empty();
+}
+
 void ProjectModel::RebuildIndex() {
   task_index.clear();
   task_index.reserve(tasks.size());
@@ -55,6 +61,24 @@ void Compare(const std::string& p, const Observation& a, const Observation& b, D
   Compare(p + ".note", a.note, b.note, out);
 }
 
+void Compare(const std::string& p, const Budget& a, const Budget& b, Differences* out) {
+  Compare(p + ".runtime_minutes", a.runtime_minutes, b.runtime_minutes, out);
+  Compare(p + ".review_minutes", a.review_minutes, b.review_minutes, out);
+  Compare(p + ".note", a.note, b.note, out);
+}
+
+void Compare(const std::string& p, const ConstraintStack& a, const ConstraintStack& b, Differences* out) {
+  Compare(p + ".user_instruction", a.user_instruction, b.user_instruction, out);
+  Compare(p + ".constraints", a.constraints, b.constraints, out);
+  Compare(p + ".allowed_paths", a.allowed_paths, b.allowed_paths, out);
+  Compare(p + ".forbidden_paths", a.forbidden_paths, b.forbidden_paths, out);
+  Compare(p + ".required_gates", a.required_gates, b.required_gates, out);
+  Compare(p + ".evidence_boundary", a.evidence_boundary, b.evidence_boundary, out);
+  Compare(p + ".authority", a.authority, b.authority, out);
+  Compare(p + ".package_id", a.package_id, b.package_id, out);
+  Compare(p + ".package_switch_reason", a.package_switch_reason, b.package_switch_reason, out);
+}
+
 void Compare(const std::string& p, const TaskModel& a, const TaskModel& b, Differences* out) {
   Compare(p + ".id", a.id, b.id, out);
   Compare(p + ".first_seq", a.first_seq, b.first_seq, out);
@@ -66,6 +90,8 @@ void Compare(const std::string& p, const TaskModel& a, const TaskModel& b, Diffe
   Compare(p + ".gates", a.gates, b.gates, out);
   Compare(p + ".expected_evidence", a.expected_evidence, b.expected_evidence, out);
   Compare(p + ".dispatched_at", a.dispatched_at, b.dispatched_at, out);
+  Compare(p + ".budget", a.budget, b.budget, out);
+  Compare(p + ".constraint_stack", a.constraint_stack, b.constraint_stack, out);
   Compare(p + ".state_since", a.state_since, b.state_since, out);
   Compare(p + ".last_commit", a.last_commit, b.last_commit, out);
   Compare(p + ".claimed_evidence", a.claimed_evidence, b.claimed_evidence, out);

@@ -66,6 +66,25 @@ struct Observation {
   std::string note;
 };
 
+// The task's budgets, from dispatched (the ledger's budget).
+struct Budget {
+  int64_t runtime_minutes = 0;
+  int64_t review_minutes = 0;
+  std::string note;
+  bool empty() const { return runtime_minutes == 0 && review_minutes == 0 && note.empty(); }
+};
+
+// The instruction the task serves and the limits it sets, from dispatched
+// (the ledger's constraintStack).
+struct ConstraintStack {
+  std::string user_instruction;
+  std::vector<std::string> constraints, allowed_paths, forbidden_paths, required_gates;
+  std::string evidence_boundary;
+  std::vector<std::string> authority;
+  std::string package_id, package_switch_reason;
+  bool empty() const;
+};
+
 struct TaskModel {
   std::string id;
   uint64_t first_seq = 0;
@@ -78,6 +97,8 @@ struct TaskModel {
   std::vector<std::string> gates;
   std::string expected_evidence;
   int64_t dispatched_at = 0, state_since = 0;
+  Budget budget;
+  ConstraintStack constraint_stack;
   // Work and review.
   std::string last_commit, claimed_evidence, verdict, reviewer, review_evidence;
   int64_t commits = 0;
@@ -184,6 +205,8 @@ void Compare(const std::string& path, const HistoryEntry& a, const HistoryEntry&
 void Compare(const std::string& path, const Transition& a, const Transition& b, Differences* out);
 void Compare(const std::string& path, const GateRun& a, const GateRun& b, Differences* out);
 void Compare(const std::string& path, const Observation& a, const Observation& b, Differences* out);
+void Compare(const std::string& path, const Budget& a, const Budget& b, Differences* out);
+void Compare(const std::string& path, const ConstraintStack& a, const ConstraintStack& b, Differences* out);
 void Compare(const std::string& path, const TaskModel& a, const TaskModel& b, Differences* out);
 void Compare(const std::string& path, const PackageModel& a, const PackageModel& b, Differences* out);
 void Compare(const std::string& path, const LaneChange& a, const LaneChange& b, Differences* out);

@@ -38,6 +38,30 @@ absl::string_view TaskStateName(TaskState s) {
   return "unknown";
 }
 
+absl::string_view PredecessorStatus(TaskState s) {
+  switch (s) {
+    case S::kReviewing:
+    case S::kAccepted:
+      return "completed-unreviewed";
+    case S::kPushed:
+      return "merged";
+    case S::kUnknown:
+      return "stale-needs-inspection";
+    case S::kPendingSetup:
+    case S::kActive:
+    case S::kCompletedUnreviewed:
+    case S::kMerged:
+    case S::kCleaned:
+    case S::kRejected:
+    case S::kBlocked:
+    case S::kStaleNeedsInspection:
+    case S::kCleanupNeeded:
+    case S::kAbandoned:
+      return TaskStateName(s);
+  }
+  return "pending-setup";
+}
+
 bool IsTerminal(TaskState s) { return s == S::kCleaned || s == S::kAbandoned; }
 
 void Compare(const std::string& path, TaskState a, TaskState b, Differences* out) {

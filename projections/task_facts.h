@@ -40,6 +40,13 @@ inline constexpr TaskState kLastTaskState = TaskState::kAbandoned;
 
 // "completed-unreviewed"
 absl::string_view TaskStateName(TaskState s);
+// The predecessor's (codex-orchestrator's) word for a state, for the
+// ledger's `status`: its readers know only pending-setup, active,
+// completed-unreviewed, stale-needs-inspection, blocked, rejected, merged,
+// cleanup-needed, cleaned and abandoned. reviewing and accepted are
+// completed-unreviewed (not merged yet), pushed is merged; unknown (a log
+// that never dispatched the task) is stale-needs-inspection (docs/ledger.md).
+absl::string_view PredecessorStatus(TaskState s);
 // Terminal: nothing more is expected of the task.
 bool IsTerminal(TaskState s);
 

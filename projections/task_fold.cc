@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/string_view.h"
@@ -253,6 +254,10 @@ bool TouchesUnknownTask(EventType type) {
 const std::vector<EventType>& TasklessMoverTypes() {
   static const auto* types = new std::vector<EventType>{T::Pushed};
   return *types;
+}
+
+bool IsImportedHistory(const schema::Event& e) {
+  return Str(e.actor()) == kImportActor && absl::StartsWith(Str(e.idempotency_key()), kImportKeyPrefix);
 }
 
 bool CountsAsInspection(const schema::Event& e) {

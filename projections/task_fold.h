@@ -35,6 +35,19 @@ namespace orch {
 inline constexpr char kInspectActor[] = "orch inspect";
 inline constexpr char kObserveActor[] = "orch observe";
 
+// Imported history: what `orch import` brings over from the predecessor
+// (codex-orchestrator), dated when the predecessor recorded it. Such an
+// event has actor kImportActor and an idempotency key starting with
+// kImportKeyPrefix. A step the predecessor took that our lifecycle forbids
+// is imported as an observed fact (the guard records it with its anomaly
+// text, and `orch replay` shows that text); the project fold does not count
+// it as an anomaly of the night, since it happened under another tool and
+// its note says so. WARNING: the marker is a convention, not a proof:
+// anyone who can emit can write it, and the log keeps the anomaly either way.
+inline constexpr char kImportActor[] = "importer";
+inline constexpr char kImportKeyPrefix[] = "import/";
+bool IsImportedHistory(const schema::Event& event);
+
 // Does this event need a task id / forbid one?
 bool RequiresTask(EventType type);
 bool ForbidsTask(EventType type);

@@ -11,6 +11,9 @@ namespace {
 
 using J = nlohmann::ordered_json;
 
+// The predecessor's run modes: active, drain, paused.
+std::string DispatchMode(const std::string& run_mode) { return run_mode == "draining" ? "drain" : run_mode; }
+
 J TaskToJson(const TaskModel& t) {
   J j;
   // The predecessor's fields, in its order.
@@ -22,21 +25,42 @@ J TaskToJson(const TaskModel& t) {
   j["worktree"] = t.facts.worktree;
   j["branch"] = t.facts.branch;
   j["baseCommit"] = t.facts.base_commit;
-  j["status"] = TaskStateName(t.facts.state);
+  j["status"] = PredecessorStatus(t.facts.state);
+  j["state"] = TaskStateName(t.facts.state);  // orch's own: the exact lifecycle state
   j["writeSet"] = {{"allowed", t.facts.allowed}, {"forbidden", t.facts.forbidden}};
   j["gates"] = t.gates;
   j["evidence"] = {
       {"expected", t.expected_evidence}, {"labels", t.facts.evidence_labels}, {"notes", t.evidence_notes}};
+  // Optional in the predecessor: only where the events carry them.
+  if (!t.budget.empty()) {
+    j["budget"] = {{"maxRuntimeMinutes", t.budget.runtime_minutes},
+                   {"reviewBudgetMinutes", t.budget.review_minutes},
+                   {"note", t.budget.note}};
+  }
+  if (const ConstraintStack& c = t.constraint_stack; !c.empty()) {
+    j["constraintStack"] = {{"userInstruction", c.user_instruction},
+                            {"constraints", c.constraints},
+                            {"allowedPaths", c.allowed_paths},
+                            {"forbiddenPaths", c.forbidden_paths},
+                            {"requiredGates", c.required_gates},
+                            {"evidenceBoundary", c.evidence_boundary},
+                            {"authority", c.authority},
+                            {"packageId", c.package_id},
+                            {"packageSwitchReason", c.package_switch_reason}};
+  }
   j["lastObservation"] = {{"at", TimeText(t.last_observation.at)},
                           {"result", t.last_observation.result},
                           {"note", t.last_observation.note}};
   J history = J::array();
   for (const HistoryEntry& h : t.history) {
+    // Every value of an entry is a string: the predecessor's readers
+    // demand it (docs/ledger.md).
     history.push_back({{"at", TimeText(h.at)},
                        {"type", EventTypeName(h.type)},
-                       {"status", TaskStateName(h.status)},
+                       {"status", PredecessorStatus(h.status)},
                        {"note", h.note.empty() ? h.summary : h.note},
-                       {"seq", h.seq},
+                       {"state", TaskStateName(h.status)},
+                       {"seq", std::to_string(h.seq)},
                        {"summary", h.summary},
                        {"anomaly", h.anomaly}});
   }
@@ -159,6 +183,8 @@ J LedgerToJson(const ProjectModel& m) {
   j["maxConcurrency"] = m.max_concurrency;
   j["createdAt"] = TimeText(m.initialized ? m.created_at : m.first_at);
   j["updatedAt"] = TimeText(m.last_at);
+  j["dispatchMode"] = DispatchMode(m.run_mode);
+  j["dispatchNote"] = m.run_mode_reason;
   J tasks = J::array();
   for (const TaskModel& t : m.tasks) tasks.push_back(TaskToJson(t));
   j["tasks"] = std::move(tasks);
@@ -246,6 +272,8 @@ void WriteTask(const TaskModel& t, JsonWriter* w) {
   w->Key("baseCommit");
   w->String(t.facts.base_commit);
   w->Key("status");
+  w->String(PredecessorStatus(t.facts.state));
+  w->Key("state");
   w->String(TaskStateName(t.facts.state));
   w->Key("writeSet");
   w->BeginObject();
@@ -265,6 +293,40 @@ void WriteTask(const TaskModel& t, JsonWriter* w) {
   w->Key("notes");
   w->Strings(t.evidence_notes);
   w->EndObject();
+  if (!t.budget.empty()) {
+    w->Key("budget");
+    w->BeginObject();
+    w->Key("maxRuntimeMinutes");
+    w->Int(t.budget.runtime_minutes);
+    w->Key("reviewBudgetMinutes");
+    w->Int(t.budget.review_minutes);
+    w->Key("note");
+    w->String(t.budget.note);
+    w->EndObject();
+  }
+  if (const ConstraintStack& c = t.constraint_stack; !c.empty()) {
+    w->Key("constraintStack");
+    w->BeginObject();
+    w->Key("userInstruction");
+    w->String(c.user_instruction);
+    w->Key("constraints");
+    w->Strings(c.constraints);
+    w->Key("allowedPaths");
+    w->Strings(c.allowed_paths);
+    w->Key("forbiddenPaths");
+    w->Strings(c.forbidden_paths);
+    w->Key("requiredGates");
+    w->Strings(c.required_gates);
+    w->Key("evidenceBoundary");
+    w->String(c.evidence_boundary);
+    w->Key("authority");
+    w->Strings(c.authority);
+    w->Key("packageId");
+    w->String(c.package_id);
+    w->Key("packageSwitchReason");
+    w->String(c.package_switch_reason);
+    w->EndObject();
+  }
   w->Key("lastObservation");
   w->BeginObject();
   w->Key("at");
@@ -283,11 +345,13 @@ void WriteTask(const TaskModel& t, JsonWriter* w) {
     w->Key("type");
     w->String(EventTypeName(h.type));
     w->Key("status");
-    w->String(TaskStateName(h.status));
+    w->String(PredecessorStatus(h.status));
     w->Key("note");
     w->String(h.note.empty() ? h.summary : h.note);
+    w->Key("state");
+    w->String(TaskStateName(h.status));
     w->Key("seq");
-    w->UInt(h.seq);
+    w->String(std::to_string(h.seq));
     w->Key("summary");
     w->String(h.summary);
     w->Key("anomaly");
@@ -397,6 +461,10 @@ std::string RenderLedgerJson(const ProjectModel& m) {
   w.String(TimeText(m.initialized ? m.created_at : m.first_at));
   w.Key("updatedAt");
   w.String(TimeText(m.last_at));
+  w.Key("dispatchMode");
+  w.String(DispatchMode(m.run_mode));
+  w.Key("dispatchNote");
+  w.String(m.run_mode_reason);
   w.Key("tasks");
   w.BeginArray();
   for (const TaskModel& t : m.tasks) WriteTask(t, &w);

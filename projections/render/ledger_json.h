@@ -1,8 +1,11 @@
 // ledger.json: the folded model in the predecessor's ledger layout, so tools
 // written for it keep working (docs/ledger.md lists every field and type).
 //
-// The predecessor's fields come first and always have the same JSON type
-// (unknown text is "", never null); orch's own fields stand beside them.
+// The predecessor's fields have exactly the JSON types its readers demand
+// (unknown text is "", never null; every value of a history entry is a
+// string); `status` holds its status words (PredecessorStatus) and orch's
+// exact state stands beside it as `state`, with orch's other fields under
+// names the predecessor does not use.
 #ifndef ORCH_PROJECTIONS_RENDER_LEDGER_JSON_H_
 #define ORCH_PROJECTIONS_RENDER_LEDGER_JSON_H_
 

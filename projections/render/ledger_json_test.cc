@@ -39,6 +39,7 @@ ProjectModel FullModel() {
   m.project_root = "/work/\xc3\xa9t\xc3\xa9";
   m.push_policy = "after-merge";
   m.max_concurrency = -3;
+  m.run_mode = "draining";
   m.run_mode_reason = "night \"shift\"";
   m.heartbeats = 7;
   PackageModel p;
@@ -63,6 +64,12 @@ ProjectModel FullModel() {
     t.history.push_back(HistoryEntry{7, m.created_at, EventType::Dispatched, TaskState::kActive, "", s, ""});
     t.history.push_back(HistoryEntry{8, 0, EventType::Gate, TaskState::kActive, s, "sum", s});
     t.gate_runs.push_back(GateRun{m.created_at, s, "pass", "local", ""});
+    if (n % 2 == 0) {  // budget and constraint stack are written only when set
+      t.budget = Budget{90, -n, s};
+      t.constraint_stack.user_instruction = s;
+      t.constraint_stack.authority = {s};
+    }
+    if (n % 3 == 0) t.constraint_stack.package_switch_reason = s;
     if (n % 2 == 1) {
       t.facts.has_inspection = true;
       t.facts.inspection.head = s;

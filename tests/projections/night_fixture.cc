@@ -12,8 +12,10 @@ namespace orch::testing {
 
 std::string NightFile(const std::string& name) { return SourceDir() + "/fixtures/night-01/" + name; }
 
-std::vector<std::string> NightLines() {
-  std::istringstream in(ReadFile(NightFile("events.jsonl")));
+std::vector<std::string> NightLines() { return FixtureLines("night-01/events.jsonl"); }
+
+std::vector<std::string> FixtureLines(const std::string& path) {
+  std::istringstream in(ReadFile(SourceDir() + "/fixtures/" + path));
   std::vector<std::string> lines;
   for (std::string line; std::getline(in, line);) {
     if (!line.empty()) lines.push_back(line);
@@ -42,13 +44,18 @@ std::vector<std::string> Pinned(std::vector<std::string> args) {
 }
 
 void ExpectGolden(const std::string& name, const std::string& actual) {
+  ExpectGoldenFixture("night-01/" + name, actual);
+}
+
+void ExpectGoldenFixture(const std::string& path, const std::string& actual) {
+  const std::string file = SourceDir() + "/fixtures/" + path;
   const char* update = std::getenv("ORCH_UPDATE_GOLDENS");
   if (update != nullptr && std::string(update) == "1") {
-    WriteFile(NightFile(name), actual);
+    WriteFile(file, actual);
     return;
   }
-  EXPECT_EQ(actual, ReadFile(NightFile(name)))
-      << "golden " << name << " differs; if the change is intended, rerun with ORCH_UPDATE_GOLDENS=1";
+  EXPECT_EQ(actual, ReadFile(file))
+      << "golden " << path << " differs; if the change is intended, rerun with ORCH_UPDATE_GOLDENS=1";
 }
 
 }  // namespace orch::testing

@@ -16,6 +16,8 @@ inline constexpr char kNightSince[] = "2026-11-24T22:00:00Z";
 std::string NightFile(const std::string& name);
 // The fixture's JSONL lines.
 std::vector<std::string> NightLines();
+// The non-empty lines of <source tree>/fixtures/<path>.
+std::vector<std::string> FixtureLines(const std::string& path);
 
 // Creates an empty store at `store` (no project-initialized event: the
 // fixture brings its own) and emits `lines` with `orch emit --jsonl`.
@@ -27,6 +29,8 @@ std::vector<std::string> Pinned(std::vector<std::string> args);
 // Compares `actual` with the golden file `name`; with ORCH_UPDATE_GOLDENS=1
 // writes it instead (and still passes).
 void ExpectGolden(const std::string& name, const std::string& actual);
+// The same for <source tree>/fixtures/<path>.
+void ExpectGoldenFixture(const std::string& path, const std::string& actual);
 
 }  // namespace orch::testing
 

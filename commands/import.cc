@@ -1,0 +1,151 @@
+// orch import: a codex-orchestrator history (ledger.json and events.jsonl)
+// appended to the log as one atomic batch (docs/import.md). The reading and
+// the mapping live in importer/; this file reads the files and appends.
+#include <cstdio>
+#include <memory>
+
+#include "absl/strings/str_cat.h"
+#include "base/display_text.h"
+#include "base/status_macros.h"
+#include "commands/verbs.h"
+#include "git/info_exclude.h"
+#include "importer/import_plan.h"
+#include "importer/predecessor.h"
+#include "projections/lifecycle_guard.h"
+
+namespace orch {
+
+namespace {
+
+struct ImportOptions {
+  std::string ledger, events;
+  bool dry_run = false;
+  bool json = false;
+};
+
+absl::StatusOr<std::string> ReadWhole(const std::string& path, const char* flag) {
+  std::FILE* f = std::fopen(path.c_str(), "rb");
+  if (f == nullptr)
+    return absl::InvalidArgumentError(absl::StrCat("cannot read ", flag, " file '", path, "'"));
+  std::string text;
+  char buf[1 << 16];
+  size_t n = 0;
+  while ((n = std::fread(buf, 1, sizeof(buf), f)) > 0) text.append(buf, n);
+  const bool failed = std::ferror(f) != 0;
+  std::fclose(f);
+  if (failed) return absl::InvalidArgumentError(absl::StrCat("cannot read ", flag, " file '", path, "'"));
+  return text;
+}
+
+void PrintPlan(const importer::ImportPlan& plan, bool json, std::ostream& out) {
+  for (const importer::PlannedEvent& e : plan.events) {
+    if (json) {
+      out << e.json.dump() << "\n";
+      continue;
+    }
+    const auto& j = e.json;
+    std::string what = j.value("note", "");
+    if (j["payload"].contains("text")) what = j["payload"]["text"].get<std::string>();
+    if (what.empty()) what = j["payload"].dump();
+    out << j["at"].get<std::string>() << "  " << (e.task.empty() ? "-" : EscapeForDisplay(e.task)) << "  "
+        << j["type"].get<std::string>() << (e.observed ? " (observed)" : "") << "  " << EscapeForDisplay(what)
+        << "\n";
+  }
+  if (!json) {
+    out << "would append " << plan.events.size() << " events for " << plan.tasks << " tasks ("
+        << plan.observed << " recorded as observed); nothing was appended\n";
+  }
+}
+
+absl::Status RunImport(const ImportOptions& o, CommandContext& ctx) {
+  ORCH_ASSIGN_OR_RETURN(std::string ledger_text, ReadWhole(o.ledger, "--ledger"));
+  ORCH_ASSIGN_OR_RETURN(importer::Ledger ledger, importer::ParseLedger(ledger_text, o.ledger));
+  std::vector<importer::Entry> events;
+  if (!o.events.empty()) {
+    ORCH_ASSIGN_OR_RETURN(std::string events_text, ReadWhole(o.events, "--events"));
+    ORCH_ASSIGN_OR_RETURN(events, importer::ParseEvents(events_text, o.events));
+  }
+  importer::ImportOptions options;
+  options.now_ns = ctx.env->NowNanos();
+  ORCH_ASSIGN_OR_RETURN(importer::ImportPlan plan,
+                        importer::PlanImport(*ctx.schema, ledger, events, options));
+  if (o.dry_run) {
+    PrintPlan(plan, o.json, *ctx.out);
+    return absl::OkStatus();
+  }
+
+  std::vector<AppendRequest> batch;
+  batch.reserve(plan.events.size());
+  for (importer::PlannedEvent& e : plan.events) batch.push_back(std::move(e.request));
+  // Switching tools is one step: the store is created like `orch init` does.
+  ORCH_ASSIGN_OR_RETURN(auto store, OpenStoreForWrite(ctx, /*create=*/true));
+  LifecycleGuard guard(ctx.env);
+  auto results = store->Append(std::move(batch), &guard);
+  if (!results.ok()) {
+    // Most likely the log has these tasks already, from other files or
+    // from emits: say so before the guard's reason.
+    std::string known;
+    for (const importer::PlannedEvent& e : plan.events) {
+      if (e.task.empty()) continue;
+      auto version = store->TaskVersion(e.task);
+      if (version.ok() && *version > 0) {
+        known = absl::StrCat(" (the log already has task '", e.task,
+                             "' and not as these files give it: import into a log without their tasks)");
+        break;
+      }
+    }
+    return absl::Status(results.status().code(),
+                        absl::StrCat("nothing imported", known, ": ", results.status().message()));
+  }
+  uint64_t appended = 0, first = 0, last = 0;
+  for (const AppendResult& r : *results) {
+    if (r.duplicate) continue;
+    ++appended;
+    if (first == 0) first = r.seq;
+    last = r.seq;
+  }
+  const uint64_t duplicates = results->size() - appended;
+  if (auto dir = ResolveStoreDir(ctx); dir.ok() && appended > 0) {
+    if (auto excluded = git::ExcludeFromStatus(*dir);
+        excluded.ok() && *excluded == git::ExcludeResult::kAdded) {
+      *ctx.err << "orch: added " << EscapeForDisplay(*dir)
+               << " to the repository's info/exclude (git status ignores it)\n";
+    }
+  }
+  if (o.json) {
+    nlohmann::json j = {{"tasks", plan.tasks},      {"events", results->size()}, {"appended", appended},
+                        {"duplicates", duplicates}, {"observed", plan.observed}, {"firstSeq", first},
+                        {"lastSeq", last}};
+    *ctx.out << j.dump() << "\n";
+  } else if (appended == 0) {
+    *ctx.out << "nothing to import: the " << results->size() << " events of " << EscapeForDisplay(o.ledger)
+             << " are already in the log\n";
+  } else {
+    *ctx.out << "imported " << plan.tasks << " tasks: " << appended << " events appended (seq " << first
+             << "-" << last << "), " << plan.observed << " recorded as observed"
+             << (duplicates > 0 ? absl::StrCat(", ", duplicates, " already in the log") : "") << "\n";
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+void RegisterImport(CLI::App& app, CommandContext& ctx) {
+  auto o = std::make_shared<ImportOptions>();
+  CLI::App* sub = app.add_subcommand(
+      "import",
+      "Bring a codex-orchestrator history (ledger.json, events.jsonl) into the log, in one atomic batch");
+  sub->fallthrough();
+  sub->add_option("--ledger", o->ledger, "The predecessor's ledger.json")->required();
+  sub->add_option("--events", o->events, "Its events.jsonl (history the ledger lacks, run-mode changes)");
+  sub->add_flag("--dry-run", o->dry_run, "Print what would be appended (--json: as orch emit --jsonl input)");
+  sub->add_flag("--json", o->json, "Print the result as JSON");
+  sub->footer(
+      "Examples:\n"
+      "  orch import --ledger .codex-orchestrator/ledger.json --events .codex-orchestrator/events.jsonl\n"
+      "  orch import --ledger ledger.json --dry-run\n"
+      "Importing the same files again appends nothing. docs/import.md has the mapping.");
+  sub->callback([o, &ctx]() { ctx.result = RunImport(*o, ctx); });
+}
+
+}  // namespace orch

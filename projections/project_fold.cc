@@ -200,6 +200,7 @@ void ApplyFields(const LoggedEvent& e, TaskModel* t) {
     case T::Inspected:  // facts only
     case T::DriftDetected:
     case T::Note:
+    case T::StoreRecovered:
     case T::NONE:
     case T::ProjectInitialized:
     case T::PackageOpened:
@@ -369,6 +370,8 @@ void ProjectFold::ApplyProject(const LoggedEvent& e, const std::string& summary)
     case T::Note:
       // Task events without a task (written without the guard): nothing
       // of the project changes.
+      break;
+    case T::StoreRecovered:  // the log's own record; shown in the recent events
       break;
   }
 }

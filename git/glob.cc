@@ -160,9 +160,7 @@ struct SegmentPattern {
   std::vector<Token> tokens;
 };
 
-}  // namespace
-
-bool GlobMatch(absl::string_view pattern, absl::string_view path) {
+std::vector<SegmentPattern> ParsePattern(absl::string_view pattern) {
   std::vector<SegmentPattern> pat;
   for (absl::string_view seg : Segments(pattern)) {
     SegmentPattern sp;
@@ -170,8 +168,130 @@ bool GlobMatch(absl::string_view pattern, absl::string_view path) {
     if (!sp.globstar) sp.tokens = Tokenize(seg);
     pat.push_back(std::move(sp));
   }
+  if (!pat.empty() && pattern.back() == '/') pat.push_back(SegmentPattern{true, {}});
+  return pat;
+}
+
+// The bytes a path name may hold: anything but '/'.
+std::bitset<256> NameBytes() {
+  std::bitset<256> all;
+  all.set();
+  all.reset('/');
+  return all;
+}
+
+// The bytes one token consumes (a star: any, as its self-loop).
+std::bitset<256> TokenBytes(const Token& t) {
+  switch (t.kind) {
+    case Token::kLiteral: {
+      std::bitset<256> one;
+      one.set(t.literal);
+      return one;
+    }
+    case Token::kClass:
+      return t.members;
+    case Token::kAnyChar:
+    case Token::kStar:
+      break;
+  }
+  std::bitset<256> all;
+  all.set();
+  return all;
+}
+
+// Is there a non-empty name (no '/') both segment patterns match? A search
+// over the product of their positions (i, j, consumed-anything): each step
+// consumes one byte from the intersection of what both sides may take next,
+// so the answer is exact without enumerating names, in O(|a| * |b|) states.
+bool SegmentsIntersect(const std::vector<Token>& a, const std::vector<Token>& b) {
+  const size_t na = a.size() + 1, nb = b.size() + 1;
+  std::vector<char> seen(na * nb * 2, 0);
+  std::vector<size_t> todo;
+  const auto visit = [&](size_t i, size_t j, size_t c) {
+    const size_t k = (i * nb + j) * 2 + c;
+    if (!seen[k]) {
+      seen[k] = 1;
+      todo.push_back(k);
+    }
+  };
+  const std::bitset<256> name = NameBytes();
+  visit(0, 0, 0);
+  while (!todo.empty()) {
+    const size_t k = todo.back();
+    todo.pop_back();
+    const size_t c = k % 2, i = k / 2 / nb, j = k / 2 % nb;
+    if (i == a.size() && j == b.size() && c == 1) return true;
+    // A star may also match nothing.
+    if (i < a.size() && a[i].kind == Token::kStar) visit(i + 1, j, c);
+    if (j < b.size() && b[j].kind == Token::kStar) visit(i, j + 1, c);
+    if (i == a.size() || j == b.size()) continue;  // one side cannot take a byte
+    const size_t ni = a[i].kind == Token::kStar ? i : i + 1;
+    const size_t nj = b[j].kind == Token::kStar ? j : j + 1;
+    if ((TokenBytes(a[i]) & TokenBytes(b[j]) & name).any()) visit(ni, nj, 1);
+  }
+  return false;
+}
+
+}  // namespace
+
+bool GlobsIntersect(absl::string_view a, absl::string_view b) {
+  const std::vector<SegmentPattern> pa = ParsePattern(a), pb = ParsePattern(b);
+  if (pa.empty() || pb.empty()) return false;
+  // Whether a segment pattern matches any name at all, and whether two
+  // match a common one: computed once per segment (pair), since the path
+  // level below visits each pair many times.
+  const std::vector<Token> any_name{Token{Token::kStar, 0, {}}};
+  std::vector<signed char> pair_memo(pa.size() * pb.size(), -1);
+  std::vector<signed char> alone_a(pa.size(), -1), alone_b(pb.size(), -1);
+  const auto pair = [&](size_t i, size_t j) {
+    signed char& m = pair_memo[i * pb.size() + j];
+    if (m < 0) m = SegmentsIntersect(pa[i].tokens, pb[j].tokens) ? 1 : 0;
+    return m == 1;
+  };
+  const auto alone = [&any_name](const std::vector<SegmentPattern>& p, std::vector<signed char>& memo,
+                                 size_t i) {
+    if (memo[i] < 0) memo[i] = SegmentsIntersect(p[i].tokens, any_name) ? 1 : 0;
+    return memo[i] == 1;
+  };
+  // The same product search one level up: states are (segment of a,
+  // segment of b, consumed a name yet); a step consumes one path name.
+  const size_t na = pa.size() + 1, nb = pb.size() + 1;
+  std::vector<char> seen(na * nb * 2, 0);
+  std::vector<size_t> todo;
+  const auto visit = [&](size_t i, size_t j, size_t c) {
+    const size_t k = (i * nb + j) * 2 + c;
+    if (!seen[k]) {
+      seen[k] = 1;
+      todo.push_back(k);
+    }
+  };
+  visit(0, 0, 0);
+  while (!todo.empty()) {
+    const size_t k = todo.back();
+    todo.pop_back();
+    const size_t c = k % 2, i = k / 2 / nb, j = k / 2 % nb;
+    if (i == pa.size() && j == pb.size() && c == 1) return true;
+    const bool star_a = i < pa.size() && pa[i].globstar;
+    const bool star_b = j < pb.size() && pb[j].globstar;
+    if (star_a) visit(i + 1, j, c);  // "**" as zero directories
+    if (star_b) visit(i, j + 1, c);
+    if (i == pa.size() || j == pb.size()) continue;
+    if (star_a && star_b) {
+      visit(i, j, 1);
+    } else if (star_a) {
+      if (alone(pb, alone_b, j)) visit(i, j + 1, 1);
+    } else if (star_b) {
+      if (alone(pa, alone_a, i)) visit(i + 1, j, 1);
+    } else if (pair(i, j)) {
+      visit(i + 1, j + 1, 1);
+    }
+  }
+  return false;
+}
+
+bool GlobMatch(absl::string_view pattern, absl::string_view path) {
+  const std::vector<SegmentPattern> pat = ParsePattern(pattern);
   if (pat.empty()) return false;
-  if (pattern.back() == '/') pat.push_back(SegmentPattern{true, {}});
   const std::vector<absl::string_view> names = Segments(path);
 
   // A set of live pattern positions, advanced one path segment at a time

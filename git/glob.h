@@ -29,6 +29,15 @@ bool GlobMatch(absl::string_view pattern, absl::string_view path);
 // Does `path` match any of `patterns`? False for an empty list.
 bool GlobMatchAny(const std::vector<std::string>& patterns, absl::string_view path);
 
+// Can one path match both globs? Decides it exactly (not by sampling
+// paths): `src/**` and `src/api/*.ts` overlap, `src/a/**` and `src/b/**`
+// do not. Paths are non-empty: a glob that matches only the empty path
+// ("**" alone does match others) overlaps nothing. Polynomial in the sizes
+// of the two patterns (a search over the product of their segments, and of
+// their tokens within a pair of segments), however many stars they hold.
+// Pure; thread-safe.
+bool GlobsIntersect(absl::string_view a, absl::string_view b);
+
 }  // namespace orch::git
 
 #endif  // ORCH_GIT_GLOB_H_

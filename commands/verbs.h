@@ -20,6 +20,10 @@ void RegisterObserve(CLI::App& app, CommandContext& ctx);  // observe.cc
 void RegisterAnchor(CLI::App& app, CommandContext& ctx);   // anchor.cc
 void RegisterRecover(CLI::App& app, CommandContext& ctx);  // recover.cc
 void RegisterImport(CLI::App& app, CommandContext& ctx);   // import.cc
+void RegisterLane(CLI::App& app, CommandContext& ctx);     // lane.cc
+void RegisterReview(CLI::App& app, CommandContext& ctx);   // review.cc, review_import.cc
+void RegisterPack(CLI::App& app, CommandContext& ctx);     // pack.cc
+void RegisterLintEvidence(CLI::App& app, CommandContext& ctx);  // lint_evidence.cc
 
 // Exit code of `orch inspect` when the unit is not reviewable (docs/git.md).
 inline constexpr int kExitNotReviewable = 5;

@@ -32,6 +32,9 @@ ORCH_GIT_DELETER(git_diff, git_diff_free);
 ORCH_GIT_DELETER(git_status_list, git_status_list_free);
 ORCH_GIT_DELETER(git_worktree, git_worktree_free);
 ORCH_GIT_DELETER(git_revwalk, git_revwalk_free);
+ORCH_GIT_DELETER(git_patch, git_patch_free);
+ORCH_GIT_DELETER(git_diff_stats, git_diff_stats_free);
+ORCH_GIT_DELETER(git_blob, git_blob_free);
 
 #undef ORCH_GIT_DELETER
 

@@ -132,6 +132,19 @@ class GitRepo {
   // tree for a root commit).
   absl::StatusOr<std::vector<ChangedPath>> CommitChanges(absl::string_view commit) const;
 
+  // The diff between two commits' trees as `git diff --stat` (`stat`) and
+  // `git diff` (`patch`) print it, renames detected. Errors as Diff.
+  struct PatchText {
+    std::string stat, patch;
+  };
+  absl::StatusOr<PatchText> Patch(absl::string_view from, absl::string_view to) const;
+  // The whitespace errors the lines added between two commits hold, as
+  // `git diff --check` names them under git's default core.whitespace
+  // (blank-at-eol, space-before-tab, blank-at-eof): "path:line: trailing
+  // whitespace.", "path:line: space before tab in indent.", "path:line:
+  // new blank line at EOF.". Binary files are skipped. Errors as Diff.
+  absl::StatusOr<std::vector<std::string>> WhitespaceErrors(absl::string_view from, absl::string_view to) const;
+
   // Staged, unstaged and untracked paths of this working tree (ignored files
   // excluded). Untracked paths starting with one of `skip_untracked` (e.g.
   // ".orch/") are left out. FailedPrecondition for a bare repository.

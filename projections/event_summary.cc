@@ -92,6 +92,9 @@ std::string SummarizeEvent(const schema::Event& e) {
       const auto* p = e.payload_as_Reviewed();
       std::string out = ToKebab(schema::EnumNameVerdict(p->verdict()));
       if (p->reviewer()) absl::StrAppend(&out, " by ", S(p->reviewer()));
+      if (p->override_reason() != nullptr && p->override_reason()->size() > 0) {
+        absl::StrAppend(&out, ", OVERRIDE: ", S(p->override_reason()));
+      }
       return out;
     }
     case T::Merged: {
@@ -146,6 +149,14 @@ std::string SummarizeEvent(const schema::Event& e) {
       if (p->lost() != nullptr && p->lost()->size() > 0) return absl::StrCat("lost seq ", List(p->lost(), 4));
       if (p->lost_after_seq() != 0) return absl::StrCat("lost everything after seq ", p->lost_after_seq());
       return "nothing lost";
+    }
+    case T::ReviewImported: {
+      const auto* p = e.payload_as_ReviewImported();
+      return absl::StrCat(S(p->reviewer()), ": ", schema::EnumNameExternalReviewStatus(p->status()), ", P1 ",
+                          p->p1(), ", P2 ", p->p2(),
+                          p->package_id() != nullptr && p->package_id()->size() > 0
+                              ? absl::StrCat(" (lane ", S(p->package_id()), ")")
+                              : "");
     }
     case T::NONE:
       return "";

@@ -24,13 +24,14 @@ static_assert(FieldCount<GateRun>() == 5, "GateRun: see kUpdateCodec");
 static_assert(FieldCount<Observation>() == 3, "Observation: see kUpdateCodec");
 static_assert(FieldCount<Budget>() == 3, "Budget: see kUpdateCodec");
 static_assert(FieldCount<ConstraintStack>() == 9, "ConstraintStack: see kUpdateCodec");
-static_assert(FieldCount<TaskModel>() == 37, "TaskModel: see kUpdateCodec");
+static_assert(FieldCount<TaskModel>() == 39, "TaskModel: see kUpdateCodec");
 static_assert(FieldCount<PackageModel>() == 7, "PackageModel: see kUpdateCodec");
 static_assert(FieldCount<LaneChange>() == 3, "LaneChange: see kUpdateCodec");
 static_assert(FieldCount<MissedHeartbeat>() == 4, "MissedHeartbeat: see kUpdateCodec");
 static_assert(FieldCount<Finding>() == 6, "Finding: see kUpdateCodec");
+static_assert(FieldCount<ExternalReview>() == 9, "ExternalReview: see kUpdateCodec");
 static_assert(FieldCount<RecentEvent>() == 8, "RecentEvent: see kUpdateCodec");
-static_assert(FieldCount<ProjectModel>() == 32, "ProjectModel: see kUpdateCodec");
+static_assert(FieldCount<ProjectModel>() == 34, "ProjectModel: see kUpdateCodec");
 
 constexpr absl::string_view kMagic = "ORCHPM";
 constexpr absl::string_view kDetailMagic = "ORCHPD";
@@ -256,6 +257,8 @@ void VisitTaskCore(IO& io, TaskModel& t) {
   io.Field(t.verdict);
   io.Field(t.reviewer);
   io.Field(t.review_evidence);
+  io.Field(t.review_override);
+  VisitList(io, t.review_overridden);
   io.Field(t.commits);
   io.Field(t.merged_at);
   io.Field(t.pushed_at);
@@ -342,6 +345,19 @@ void Visit(IO& io, Finding& f) {
 }
 
 template <typename IO>
+void Visit(IO& io, ExternalReview& r) {
+  io.Field(r.seq);
+  io.Field(r.at);
+  io.Field(r.reviewer);
+  io.Field(r.file);
+  io.Field(r.task);
+  io.Field(r.package_id);
+  io.Field(r.status);
+  io.Field(r.p1);
+  io.Field(r.p2);
+}
+
+template <typename IO>
 void Visit(IO& io, RecentEvent& r) {
   io.Field(r.seq);
   io.Field(r.at);
@@ -395,6 +411,8 @@ void Visit(IO& io, ProjectModel& m) {
   VisitList(io, m.anomalies);
   VisitList(io, m.drift);
   VisitList(io, m.recent);
+  io.Field(m.external_reviews_total);
+  VisitList(io, m.external_reviews);
 }
 
 // The task details, in task order; the count must match the core's.

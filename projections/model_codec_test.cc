@@ -89,6 +89,8 @@ TaskModel FilledTask(Filler& f, const std::string& id) {
   t.verdict = f.S();
   t.reviewer = f.S();
   t.review_evidence = f.S();
+  t.review_override = f.S();
+  t.review_overridden = f.L();
   t.commits = f.I();
   t.residual_risks = f.L();
   t.gate_runs = {GateRun{f.I(), f.S(), f.S(), f.S(), f.S()}, GateRun{f.I(), f.S(), f.S(), f.S(), f.S()}};
@@ -146,6 +148,8 @@ ProjectModel FilledModel() {
   m.drift = {Finding{f.U(), f.I(), f.S(), EventType::DriftDetected, f.S(), f.S()}};
   m.recent = {
       RecentEvent{f.U(), f.I(), f.S(), EventType::Gate, schema::Claim::inferred, f.S(), f.S(), f.S()}};
+  m.external_reviews_total = f.U();
+  m.external_reviews = {ExternalReview{f.U(), f.I(), f.S(), f.S(), f.S(), f.S(), f.S(), f.I(), f.I()}};
   m.RebuildIndex();
   return m;
 }
@@ -187,6 +191,7 @@ TEST(ModelCodecFields, EveryFieldIsFilledAndCompared) {
   EXPECT_EQ(NamedAgainstDefault(m.missed[0]), FieldCount<MissedHeartbeat>());
   EXPECT_EQ(NamedAgainstDefault(m.anomalies[0]), FieldCount<Finding>());
   EXPECT_EQ(NamedAgainstDefault(m.recent[0]), FieldCount<RecentEvent>());
+  EXPECT_EQ(NamedAgainstDefault(m.external_reviews[0]), FieldCount<ExternalReview>());
   // ProjectModel: all but task_index, which is derived (RebuildIndex).
   Differences d = ModelDifferences(m, ProjectModel{});
   EXPECT_EQ(FieldsNamed(d, "").size() + 1, FieldCount<ProjectModel>());

@@ -159,6 +159,10 @@ void ApplyFields(const LoggedEvent& e, TaskModel* t) {
       if (p->reviewer() != nullptr) t->reviewer = p->reviewer()->str();
       t->review_evidence = S(ev.evidence());
       t->residual_risks = L(p->residual_risks());
+      // Each review replaces the one before: an override is the latest
+      // decision's, not the task's forever.
+      t->review_override = S(p->override_reason());
+      t->review_overridden = L(p->overridden());
       for (const std::string& r : t->residual_risks) {
         PushBounded(&t->evidence_notes, absl::StrCat("residual risk: ", r), kTaskListLimit);
       }
@@ -198,6 +202,7 @@ void ApplyFields(const LoggedEvent& e, TaskModel* t) {
       break;
     }
     case T::Inspected:  // facts only
+    case T::ReviewImported:  // ProjectFold::ApplyReviewImported
     case T::DriftDetected:
     case T::Note:
     case T::StoreRecovered:
@@ -251,6 +256,7 @@ void ProjectFold::Apply(const LoggedEvent& e) {
     ApplyProject(e, summary);
   }
   if (IsImportedHistory(ev)) anomaly.clear();  // see ApplyTask
+  if (e.type() == T::ReviewImported) ApplyReviewImported(e);
   if (!anomaly.empty()) {
     ++m.anomalies_total;
     PushBounded(&m.anomalies, Finding{e.seq(), at, std::string(e.task()), e.type(), "", anomaly}, kListLimit);
@@ -372,8 +378,35 @@ void ProjectFold::ApplyProject(const LoggedEvent& e, const std::string& summary)
       // of the project changes.
       break;
     case T::StoreRecovered:  // the log's own record; shown in the recent events
+    case T::ReviewImported:  // ApplyReviewImported
       break;
   }
+}
+
+void ProjectFold::ApplyReviewImported(const LoggedEvent& e) {
+  const auto* p = e.event().payload_as_ReviewImported();
+  if (p == nullptr) return;
+  ExternalReview r;
+  r.seq = e.seq();
+  r.at = e.time_ns();
+  r.reviewer = S(p->reviewer());
+  r.file = S(p->file());
+  r.task = std::string(e.task());
+  r.package_id = S(p->package_id());
+  // A task's review counts for the task's lane, decided here once.
+  if (r.package_id.empty() && !r.task.empty()) {
+    if (const TaskModel* t = model_.FindTask(r.task)) r.package_id = t->package_id;
+  }
+  r.status = schema::EnumNameExternalReviewStatus(p->status());
+  r.p1 = p->p1();
+  r.p2 = p->p2();
+  ++model_.external_reviews_total;
+  auto& list = model_.external_reviews;
+  auto same = std::find_if(list.begin(), list.end(), [&r](const ExternalReview& x) {
+    return x.reviewer == r.reviewer && x.task == r.task && (!r.task.empty() || x.package_id == r.package_id);
+  });
+  if (same != list.end()) list.erase(same);
+  PushBounded(&list, std::move(r), kListLimit);
 }
 
 std::string ProjectFold::ApplyTask(const LoggedEvent& e, const std::string& summary) {

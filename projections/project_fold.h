@@ -40,6 +40,8 @@ class ProjectFold {
   void ApplyProject(const LoggedEvent& e, const std::string& summary);
   // Returns the anomaly text for the event ("" when none).
   std::string ApplyTask(const LoggedEvent& e, const std::string& summary);
+  // An external review (review-imported), with or without a task.
+  void ApplyReviewImported(const LoggedEvent& e);
   TaskModel* TaskFor(const std::string& id, uint64_t seq, bool create);
 
   ProjectModel model_;

@@ -100,6 +100,8 @@ void Compare(const std::string& p, const TaskModel& a, const TaskModel& b, Diffe
   Compare(p + ".review_evidence", a.review_evidence, b.review_evidence, out);
   Compare(p + ".commits", a.commits, b.commits, out);
   Compare(p + ".residual_risks", a.residual_risks, b.residual_risks, out);
+  Compare(p + ".review_override", a.review_override, b.review_override, out);
+  Compare(p + ".review_overridden", a.review_overridden, b.review_overridden, out);
   Compare(p + ".gate_runs", a.gate_runs, b.gate_runs, out);
   Compare(p + ".evidence_notes", a.evidence_notes, b.evidence_notes, out);
   Compare(p + ".merged_at", a.merged_at, b.merged_at, out);
@@ -149,6 +151,18 @@ void Compare(const std::string& p, const Finding& a, const Finding& b, Differenc
   Compare(p + ".type", a.type, b.type, out);
   Compare(p + ".kind", a.kind, b.kind, out);
   Compare(p + ".detail", a.detail, b.detail, out);
+}
+
+void Compare(const std::string& p, const ExternalReview& a, const ExternalReview& b, Differences* out) {
+  Compare(p + ".seq", a.seq, b.seq, out);
+  Compare(p + ".at", a.at, b.at, out);
+  Compare(p + ".reviewer", a.reviewer, b.reviewer, out);
+  Compare(p + ".file", a.file, b.file, out);
+  Compare(p + ".task", a.task, b.task, out);
+  Compare(p + ".package_id", a.package_id, b.package_id, out);
+  Compare(p + ".status", a.status, b.status, out);
+  Compare(p + ".p1", a.p1, b.p1, out);
+  Compare(p + ".p2", a.p2, b.p2, out);
 }
 
 void Compare(const std::string& p, const RecentEvent& a, const RecentEvent& b, Differences* out) {
@@ -202,6 +216,8 @@ void Compare(const std::string& p, const ProjectModel& a, const ProjectModel& b,
   Compare(d + "anomalies", a.anomalies, b.anomalies, out);
   Compare(d + "drift", a.drift, b.drift, out);
   Compare(d + "recent", a.recent, b.recent, out);
+  Compare(d + "external_reviews_total", a.external_reviews_total, b.external_reviews_total, out);
+  Compare(d + "external_reviews", a.external_reviews, b.external_reviews, out);
 }
 
 Differences ModelDifferences(const ProjectModel& a, const ProjectModel& b) {

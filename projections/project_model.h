@@ -103,6 +103,10 @@ struct TaskModel {
   std::string last_commit, claimed_evidence, verdict, reviewer, review_evidence;
   int64_t commits = 0;
   std::vector<std::string> residual_risks;
+  // An accepted review that overrode the acceptance report's refusals
+  // (orch review --override): the reason and what it overrode.
+  std::string review_override;
+  std::vector<std::string> review_overridden;
   std::vector<GateRun> gate_runs;  // newest per command
   // Gate and review notes, and evidence claimed but not backed.
   std::vector<std::string> evidence_notes;
@@ -138,6 +142,18 @@ struct MissedHeartbeat {
   int64_t at = 0;           // when it was recorded
   int64_t expected_at = 0;  // when the wake-up was due
   int64_t gap_seconds = 0;
+};
+
+// An external reviewer's findings (review-imported): the latest import
+// per reviewer and target (task, or lane without a task) replaces the one
+// before, so a later clean import resolves a P1.
+struct ExternalReview {
+  uint64_t seq = 0;
+  int64_t at = 0;
+  std::string reviewer, file, task;
+  std::string package_id;  // the lane: given, or the task's own
+  std::string status;      // passed, failed, blocked
+  int64_t p1 = 0, p2 = 0;
 };
 
 // An anomaly (impossible step recorded as observed) or a drift report.
@@ -190,6 +206,9 @@ struct ProjectModel {
   std::deque<Finding> anomalies;
   std::deque<Finding> drift;
   std::deque<RecentEvent> recent;
+  // External reviews, latest per reviewer and target, oldest first.
+  uint64_t external_reviews_total = 0;
+  std::vector<ExternalReview> external_reviews;
 
   // Lookup index over `tasks`; derived, rebuilt by RebuildIndex().
   absl::flat_hash_map<std::string, size_t> task_index;
@@ -211,6 +230,7 @@ void Compare(const std::string& path, const TaskModel& a, const TaskModel& b, Di
 void Compare(const std::string& path, const PackageModel& a, const PackageModel& b, Differences* out);
 void Compare(const std::string& path, const LaneChange& a, const LaneChange& b, Differences* out);
 void Compare(const std::string& path, const MissedHeartbeat& a, const MissedHeartbeat& b, Differences* out);
+void Compare(const std::string& path, const ExternalReview& a, const ExternalReview& b, Differences* out);
 void Compare(const std::string& path, const Finding& a, const Finding& b, Differences* out);
 void Compare(const std::string& path, const RecentEvent& a, const RecentEvent& b, Differences* out);
 void Compare(const std::string& path, const ProjectModel& a, const ProjectModel& b, Differences* out);

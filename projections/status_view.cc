@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "base/time_text.h"
+#include "projections/lane_rules.h"
 #include "schema/event_schema.h"
 
 namespace orch {
@@ -198,6 +199,7 @@ TaskRow MakeTaskRow(const TaskModel& t, int64_t now) {
   r.in_state_seconds = Secs(t.state_since, now);
   r.age_seconds = Secs(t.dispatched_at, now);
   r.anomalies = t.anomalies;
+  r.override_reason = t.review_override;
   switch (t.facts.state) {
     case S::kBlocked:
     case S::kAbandoned:
@@ -229,7 +231,16 @@ StatusView BuildStatusView(const ProjectModel& m, int64_t now, int64_t since) {
     v.lane_title = p->title;
     v.lane_status = p->status;
     v.lane_reason = p->reason;
+    for (const TaskModel* t : LaneTasks(m, p->id)) {
+      if (v.lane_tasks.size() < kTableLimit) v.lane_tasks.push_back(MakeTaskRow(*t, now));
+    }
+    const LaneProgress progress = ProgressOf(m, p->id);
+    v.lane_tasks_total = progress.tasks;
+    v.lane_tasks_done = progress.done;
+    v.lane_tasks_accepted = progress.accepted;
+    v.lane_close_blockers = LaneCloseBlockers(m, p->id);
   }
+  v.external_reviews = m.external_reviews;
   v.run_mode = m.run_mode;
   v.run_mode_reason = m.run_mode_reason;
   v.run_mode_since = m.run_mode_since;

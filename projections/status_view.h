@@ -27,6 +27,7 @@ struct TaskRow {
   int64_t age_seconds = 0;       // time since dispatch
   std::string why;               // blocked reason, stale action, ...
   uint64_t anomalies = 0;
+  std::string override_reason;  // the latest review accepted over its refusals
 };
 
 // One line of "needs a human" or "left behind".
@@ -52,6 +53,13 @@ struct StatusView {
   uint64_t head_seq = 0;
   // The lane.
   std::string lane, lane_title, lane_status, lane_reason;
+  // Its tasks (first kTableLimit), how far it is, and why it cannot close
+  // yet (lane_rules.h: what `orch lane close` would refuse on).
+  std::vector<TaskRow> lane_tasks;
+  size_t lane_tasks_total = 0, lane_tasks_done = 0, lane_tasks_accepted = 0;
+  std::vector<std::string> lane_close_blockers;
+  // External reviews (review-imported), latest per reviewer and target.
+  std::vector<ExternalReview> external_reviews;
   // The loop.
   std::string run_mode, run_mode_reason;
   int64_t run_mode_since = 0;

@@ -111,6 +111,7 @@ std::string StateProblem(const TaskFacts& t, const schema::Event& e) {
     case T::DriftDetected:
     case T::Note:
     case T::StaleDetected:
+    case T::ReviewImported:  // a reviewer's findings may come at any time
       return "";
     case T::Dispatched:
       return "the task was already dispatched";
@@ -207,6 +208,7 @@ bool RequiresTask(EventType type) {
     case T::RunModeChanged:
     case T::Note:
     case T::StoreRecovered:
+    case T::ReviewImported:  // a task or a lane
       return false;
   }
   return false;
@@ -242,6 +244,7 @@ bool ForbidsTask(EventType type) {
     case T::StaleDetected:
     case T::DriftDetected:
     case T::Note:
+    case T::ReviewImported:
       return false;
   }
   return false;
@@ -288,6 +291,15 @@ StepCheck CheckStep(const TaskFacts& t, const LoggedEvent& le) {
                                    ", before the task's previous event at ", FormatRfc3339(t.last_at)));
   }
   return {};
+}
+
+std::string StateProblemFor(const TaskFacts& t, const schema::Event& e) {
+  if (t.state == S::kUnknown && e.payload_type() != T::Dispatched) return "no dispatched event for the task";
+  if (t.state == S::kUnknown) return "";
+  std::string why = StateProblem(t, e);
+  if (why.empty()) return why;
+  return absl::StrCat(ToKebab(schema::EnumNamePayload(e.payload_type())), " in state ", TaskStateName(t.state),
+                      ": ", why);
 }
 
 bool ApplyEvent(TaskFacts* t, const LoggedEvent& le) {
@@ -401,6 +413,7 @@ bool ApplyEvent(TaskFacts* t, const LoggedEvent& le) {
       if (t->state == S::kCleaned) t->state = S::kCleanupNeeded;
       break;
     case T::Note:
+    case T::ReviewImported:  // shown by the project fold; moves nothing
       break;
     case T::NONE:
     case T::ProjectInitialized:

@@ -80,6 +80,12 @@ struct StepCheck {
 // Events without a task are always legal here.
 StepCheck CheckStep(const TaskFacts& t, const LoggedEvent& e);
 
+// The state rules alone (no time order) for an event not yet in the log,
+// e.g. one a verb is about to append: "" when `e` may follow `t`, else the
+// one-line reason CheckStep would give. A verb lists it with its own
+// refusals; the guard still decides at append time.
+std::string StateProblemFor(const TaskFacts& t, const schema::Event& e);
+
 // Applies `e` (legal or not) to `t`. `e` is one of the task's own events or
 // a task-less event (which moves `t` only when it is a mover that applies).
 // Returns false when `e` changed nothing of `t`: a project-level event, a

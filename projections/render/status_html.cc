@@ -149,6 +149,36 @@ std::string RenderStatusHtml(const ProjectModel& m, const StatusView& v) {
       " since, ", v.missed_total, " in all</td></tr>\n</table>\n");
   End(&out);
 
+  Section(&out, "lane", "Lane");
+  if (v.lane.empty()) absl::StrAppend(&out, "<p class=\"muted\">none open</p>\n");
+  if (!v.lane.empty()) {
+    absl::StrAppend(&out, "<p><b>", H(v.lane), "</b> ", H(v.lane_title), " (", H(v.lane_status), "): ",
+                    v.lane_tasks_done, " of ", v.lane_tasks_total, " task(s) done, ", v.lane_tasks_accepted,
+                    " accepted</p>\n<ul>\n");
+    for (const TaskRow& r : v.lane_tasks) {
+      absl::StrAppend(&out, "<li><b>", H(r.id), "</b> ", H(r.title), " — ", Chip(r.state),
+                      r.override_reason.empty()
+                          ? ""
+                          : absl::StrCat(" <span class=\"bad override\">override: ", H(r.override_reason), "</span>"),
+                      "</li>\n");
+    }
+    for (const std::string& b : v.lane_close_blockers) {
+      absl::StrAppend(&out, "<li class=\"bad\">cannot close: ", H(b), "</li>\n");
+    }
+    absl::StrAppend(&out, "</ul>\n");
+  }
+  End(&out);
+  Section(&out, "external-reviews", "External reviews");
+  if (v.external_reviews.empty()) absl::StrAppend(&out, "<p class=\"muted\">none</p>\n");
+  if (!v.external_reviews.empty()) absl::StrAppend(&out, "<ul>\n");
+  for (const ExternalReview& r : v.external_reviews) {
+    absl::StrAppend(&out, "<li", r.p1 > 0 ? " class=\"bad\"" : "", "><b>", H(r.reviewer), "</b> on ",
+                    H(r.task.empty() ? "lane " + r.package_id : r.task), ": ", H(r.status), ", P1 ", r.p1,
+                    ", P2 ", r.p2, " (", H(r.file), ")</li>\n");
+  }
+  if (!v.external_reviews.empty()) absl::StrAppend(&out, "</ul>\n");
+  End(&out);
+
   Section(&out, "active", "Active workers");
   RowList(&out, v.active);
   End(&out);
@@ -214,6 +244,9 @@ std::string RenderStatusHtml(const ProjectModel& m, const StatusView& v) {
       absl::StrAppend(&out, "<tr><td>", H(r.id), r.anomalies > 0 ? " <span class=\"bad\">!</span>" : "",
                       "</td><td>", Chip(r.state), "</td><td>", Dur(r.in_state_seconds), "</td><td>",
                       Dur(r.age_seconds), "</td><td><code>", H(r.branch), "</code></td><td>", H(r.evidence),
+                      r.override_reason.empty()
+                          ? ""
+                          : absl::StrCat(" <span class=\"bad override\">override: ", H(r.override_reason), "</span>"),
                       "</td><td>", H(r.title), "</td></tr>\n");
     }
     absl::StrAppend(&out, "</table></div>\n");

@@ -22,7 +22,8 @@ J Rows(const std::vector<TaskRow>& rows) {
                  {"inStateSeconds", r.in_state_seconds},
                  {"ageSeconds", r.age_seconds},
                  {"why", r.why},
-                 {"anomalies", r.anomalies}});
+                 {"anomalies", r.anomalies},
+                 {"reviewOverride", r.override_reason}});
   }
   return a;
 }
@@ -61,7 +62,14 @@ std::string RenderStatusJson(const StatusView& v) {
   j["since"] = TimeText(v.since);
   j["headSeq"] = v.head_seq;
   j["next"] = {{"action", v.next.action}, {"reason", v.next.reason}, {"also", v.next.also}};
-  j["lane"] = {{"id", v.lane}, {"title", v.lane_title}, {"status", v.lane_status}, {"reason", v.lane_reason}};
+  j["lane"] = {{"id", v.lane},
+               {"title", v.lane_title},
+               {"status", v.lane_status},
+               {"reason", v.lane_reason},
+               {"tasks", Rows(v.lane_tasks)},
+               {"progress",
+                {{"tasks", v.lane_tasks_total}, {"done", v.lane_tasks_done}, {"accepted", v.lane_tasks_accepted}}},
+               {"closeBlockers", v.lane_close_blockers}};
   j["loop"] = {{"runMode", v.run_mode},
                {"reason", v.run_mode_reason},
                {"since", TimeText(v.run_mode_since)},
@@ -118,6 +126,19 @@ std::string RenderStatusJson(const StatusView& v) {
                         {"anomaly", r.anomaly}});
   }
   j["timeline"] = std::move(timeline);
+  J reviews = J::array();
+  for (const ExternalReview& r : v.external_reviews) {
+    reviews.push_back({{"seq", r.seq},
+                       {"at", TimeText(r.at)},
+                       {"reviewer", r.reviewer},
+                       {"file", r.file},
+                       {"task", r.task},
+                       {"package", r.package_id},
+                       {"status", r.status},
+                       {"p1", r.p1},
+                       {"p2", r.p2}});
+  }
+  j["externalReviews"] = std::move(reviews);
   return j.dump(2, ' ', false, J::error_handler_t::replace) + "\n";
 }
 

@@ -130,6 +130,28 @@ std::string RenderStatusMarkdown(const StatusView& v) {
                   " |\n");
   absl::StrAppend(&out, "| needs a human | ", v.needs_human.size(), " |\n");
 
+  Section(&out, "Lane");
+  if (v.lane.empty()) None(&out);
+  if (!v.lane.empty()) {
+    absl::StrAppend(&out, "**", E(v.lane), "**", v.lane_title.empty() ? "" : " — " + E(v.lane_title), " (",
+                    E(v.lane_status), "): ", v.lane_tasks_done, " of ", v.lane_tasks_total, " task(s) done, ",
+                    v.lane_tasks_accepted, " accepted\n\n");
+    for (const TaskRow& r : v.lane_tasks) {
+      absl::StrAppend(&out, "- ", E(r.id), " ", E(r.title), " (", E(r.state), ")",
+                      r.override_reason.empty() ? "" : absl::StrCat(" **OVERRIDE: ", E(r.override_reason), "**"),
+                      "\n");
+    }
+    if (v.lane_close_blockers.empty()) absl::StrAppend(&out, "- the lane may close\n");
+    for (const std::string& b : v.lane_close_blockers) absl::StrAppend(&out, "- cannot close: ", E(b), "\n");
+  }
+  Section(&out, "External reviews");
+  if (v.external_reviews.empty()) None(&out);
+  for (const ExternalReview& r : v.external_reviews) {
+    absl::StrAppend(&out, "- ", E(r.reviewer), " on ", E(r.task.empty() ? "lane " + r.package_id : r.task), ": ",
+                    E(r.status), ", ", r.p1 > 0 ? absl::StrCat("**P1 ", r.p1, "**") : "P1 0", ", P2 ", r.p2,
+                    " (", E(r.file), ", #", r.seq, ")\n");
+  }
+
   Section(&out, "Active workers");
   RowList(&out, v.active, "worker");
   Section(&out, "Pending setup");
@@ -197,7 +219,9 @@ std::string RenderStatusMarkdown(const StatusView& v) {
   for (const TaskRow& r : v.tasks) {
     absl::StrAppend(&out, "| ", E(r.id), " | ", E(r.state), r.anomalies > 0 ? " ⚠" : "", " | ",
                     Dur(r.in_state_seconds), " | ", Dur(r.age_seconds), " | ", E(r.branch), " | ",
-                    E(r.evidence), " | ", E(r.title), " |\n");
+                    E(r.evidence),
+                    r.override_reason.empty() ? "" : absl::StrCat(" **OVERRIDE: ", E(r.override_reason), "**"),
+                    " | ", E(r.title), " |\n");
   }
   if (v.tasks_hidden > 0) absl::StrAppend(&out, "\n", v.tasks_hidden, " more finished task(s) not shown.\n");
 

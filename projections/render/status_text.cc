@@ -47,7 +47,17 @@ std::string RenderStatusText(const StatusView& v) {
   absl::StrAppend(&out, "next action:  ", v.next.action, " - ", Clean(v.next.reason), "\n");
   for (const std::string& a : v.next.also) absl::StrAppend(&out, "  also: ", Clean(a), "\n");
   absl::StrAppend(&out, "lane:         ",
-                  v.lane.empty() ? "none open" : absl::StrCat(Clean(v.lane), " (", v.lane_status, ")"), "\n");
+                  v.lane.empty() ? "none open"
+                                 : absl::StrCat(Clean(v.lane), " (", v.lane_status, "): ", v.lane_tasks_done,
+                                                " of ", v.lane_tasks_total, " task(s) done, ",
+                                                v.lane_tasks_accepted, " accepted"),
+                  "\n");
+  for (const TaskRow& r : v.lane_tasks) {
+    absl::StrAppend(&out, "  ", Clean(r.id), " ", r.state,
+                    r.override_reason.empty() ? "" : absl::StrCat(" OVERRIDE: ", Clean(r.override_reason)),
+                    "\n");
+  }
+  for (const std::string& b : v.lane_close_blockers) absl::StrAppend(&out, "  cannot close: ", Clean(b), "\n");
   absl::StrAppend(&out, "loop:         ", v.run_mode,
                   v.run_mode_reason.empty() ? "" : absl::StrCat(" - ", Clean(v.run_mode_reason)), "; ",
                   v.slots_used, " of ", v.max_concurrency, " slots used\n");
@@ -75,13 +85,20 @@ std::string RenderStatusText(const StatusView& v) {
       absl::StrAppend(&out, "  and ", v.left_behind_count - v.left_behind.size(), " more\n");
     }
   }
+  if (!v.external_reviews.empty()) {
+    absl::StrAppend(&out, "\nexternal reviews:\n");
+    for (const ExternalReview& r : v.external_reviews) {
+      absl::StrAppend(&out, "  ", Clean(r.reviewer), " on ", Clean(r.task.empty() ? "lane " + r.package_id : r.task),
+                      ": ", r.status, ", P1 ", r.p1, ", P2 ", r.p2, " (", Clean(r.file), ")\n");
+    }
+  }
   if (!v.tasks.empty()) {
     size_t w_id = 4, w_state = 5, w_branch = 6, w_ev = 8;
     for (const TaskRow& r : v.tasks) {
       w_id = std::max(w_id, Clean(r.id).size());
       w_state = std::max(w_state, r.state.size());
       w_branch = std::max(w_branch, Clean(r.branch).size());
-      w_ev = std::max(w_ev, Clean(r.evidence).size());
+      w_ev = std::max(w_ev, Clean(r.evidence).size() + (r.override_reason.empty() ? 0 : 9));
     }
     const auto line = [&](absl::string_view a, absl::string_view b, absl::string_view c, absl::string_view d,
                           absl::string_view e, absl::string_view f, absl::string_view g) {
@@ -92,7 +109,8 @@ std::string RenderStatusText(const StatusView& v) {
     line("TASK", "STATE", "IN STATE", "AGE", "BRANCH", "EVIDENCE", "TITLE");
     for (const TaskRow& r : v.tasks) {
       line(Clean(r.id), r.state, FormatDurationShort(r.in_state_seconds), FormatDurationShort(r.age_seconds),
-           Clean(r.branch), Clean(r.evidence), Clean(r.title));
+           Clean(r.branch), r.override_reason.empty() ? Clean(r.evidence) : Clean(r.evidence) + " OVERRIDE",
+           Clean(r.title));
     }
     if (v.tasks_hidden > 0) absl::StrAppend(&out, v.tasks_hidden, " more finished task(s) not shown\n");
   }

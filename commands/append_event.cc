@@ -8,7 +8,8 @@
 
 namespace orch {
 
-absl::StatusOr<AppendResult> AppendEvent(CommandContext& ctx, EventStore& store, const EventContent& content) {
+absl::StatusOr<AppendResult> AppendEvent(CommandContext& ctx, EventStore& store,
+                                         const EventContent& content) {
   std::vector<AppendRequest> batch(1);
   ORCH_ASSIGN_OR_RETURN(batch[0].event, ctx.schema->BuildEvent(content));
   LifecycleGuard guard(ctx.env);

@@ -45,7 +45,8 @@ absl::Status RunLane(const LaneOptions& o, CommandContext& ctx) {
     if (!o.title.empty()) c.payload["title"] = o.title;
   } else {
     if (pkg == nullptr) {
-      return absl::NotFoundError(absl::StrCat("unknown lane '", o.package, "': no package-opened event for it"));
+      return absl::NotFoundError(
+          absl::StrCat("unknown lane '", o.package, "': no package-opened event for it"));
     }
     std::vector<std::string> reasons;
     if (pkg->status == "closed") reasons.push_back("it is already closed");
@@ -60,8 +61,10 @@ absl::Status RunLane(const LaneOptions& o, CommandContext& ctx) {
   }
   ORCH_ASSIGN_OR_RETURN(AppendResult r, AppendEvent(ctx, *store, c));
   *ctx.out << "lane " << EscapeForDisplay(o.package) << " "
-           << (o.what == "open" ? "opened" : o.what == "close" ? "closed" : "blocked") << " as seq " << r.seq
-           << "\n";
+           << (o.what == "open"    ? "opened"
+               : o.what == "close" ? "closed"
+                                   : "blocked")
+           << " as seq " << r.seq << "\n";
   return absl::OkStatus();
 }
 
@@ -80,7 +83,8 @@ void AddLaneVerb(CLI::App* lane, const char* what, const char* help, CommandCont
 }  // namespace
 
 void RegisterLane(CLI::App& app, CommandContext& ctx) {
-  CLI::App* lane = app.add_subcommand("lane", "Open, close or block the feature package (lane) the loop advances");
+  CLI::App* lane =
+      app.add_subcommand("lane", "Open, close or block the feature package (lane) the loop advances");
   lane->require_subcommand(1);
   lane->footer(
       "Examples:\n  orch lane open checkout --title 'Checkout flow' --reason 'next on the roadmap'\n"
@@ -89,7 +93,8 @@ void RegisterLane(CLI::App& app, CommandContext& ctx) {
       "Exit codes: 0 recorded, 2 unknown lane or bad id, 3 refused (every reason listed: unfinished\n"
       "tasks, an unresolved P1 review finding, already open or closed), 4 store unavailable.");
   AddLaneVerb(lane, "open", "Open a lane: it becomes the current lane", ctx);
-  AddLaneVerb(lane, "close", "Close a lane; refused while a task is unfinished or a P1 finding unresolved", ctx);
+  AddLaneVerb(lane, "close", "Close a lane; refused while a task is unfinished or a P1 finding unresolved",
+              ctx);
   AddLaneVerb(lane, "block", "Mark a lane blocked", ctx);
 }
 

@@ -38,7 +38,8 @@ absl::Status RunLintEvidence(const LintOptions& o, CommandContext& ctx) {
     }
   }
   if (total == 0) return absl::OkStatus();
-  return WithExitCode(absl::FailedPreconditionError(absl::StrCat(total, " overclaim(s) found")), kExitFindings);
+  return WithExitCode(absl::FailedPreconditionError(absl::StrCat(total, " overclaim(s) found")),
+                      kExitFindings);
 }
 
 }  // namespace

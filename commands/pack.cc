@@ -82,7 +82,8 @@ absl::Status RunPack(const PackOptions& o, CommandContext& ctx) {
     tasks.push_back(t);
   } else {
     if (m.FindPackage(o.package) == nullptr) {
-      return absl::NotFoundError(absl::StrCat("unknown lane '", o.package, "': no package-opened event for it"));
+      return absl::NotFoundError(
+          absl::StrCat("unknown lane '", o.package, "': no package-opened event for it"));
     }
     tasks = LaneTasks(m, o.package);
   }
@@ -125,15 +126,17 @@ void RegisterPack(CLI::App& app, CommandContext& ctx) {
     sub->add_option("--package", o->package, "Every task of this lane instead of one task");
     sub->add_option("--out", o->out, "Write to FILE atomically instead of stdout");
     sub->add_option("--repo", o->repo, "Repository top level (default: the recorded project root)");
-    sub->add_option("--max-diff-bytes", o->max_diff_bytes,
-                    "Cut the diff beyond this many bytes (shared by a lane's tasks), with a note (default 262144)");
+    sub->add_option(
+        "--max-diff-bytes", o->max_diff_bytes,
+        "Cut the diff beyond this many bytes (shared by a lane's tasks), with a note (default 262144)");
     sub->callback([o, &ctx]() { ctx.result = RunPack(*o, ctx); });
   }
   {
     auto o = std::make_shared<PackOptions>();
     o->kind = "acceptance";
     CLI::App* sub = pack->add_subcommand(
-        "acceptance", "Every task of a lane with its verdict, evidence and risks, and what is left to close it");
+        "acceptance",
+        "Every task of a lane with its verdict, evidence and risks, and what is left to close it");
     sub->add_option("--package", o->package, "The lane")->required();
     sub->add_option("--out", o->out, "Write to FILE atomically instead of stdout");
     sub->callback([o, &ctx]() { ctx.result = RunPack(*o, ctx); });

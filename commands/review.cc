@@ -76,13 +76,14 @@ GitNow ReadGit(const EventStore& store, const ReviewOptions& o, const TaskFacts&
 void PrintReport(const ReviewOptions& o, const AcceptanceReport& r, std::ostream& out) {
   out << "acceptance report for " << S(o.task) << " (verdict " << o.verdict << ")\n";
   out << "  inspection: "
-      << (r.inspection_seq == 0 ? "none"
-                                : absl::StrCat("#", r.inspection_seq, " saw head ", git::ShortId(r.inspected_head)))
+      << (r.inspection_seq == 0
+              ? "none"
+              : absl::StrCat("#", r.inspection_seq, " saw head ", git::ShortId(r.inspected_head)))
       << "; head now " << (r.head.empty() ? "unknown" : git::ShortId(r.head)) << ", base "
       << git::ShortId(r.base_commit) << "\n";
   out << "  changed (" << r.changed.size() << "): " << S(absl::StrJoin(r.changed, ", ")) << "\n";
-  out << "  forbidden touched: " << (r.forbidden_touched.empty() ? "none" : S(absl::StrJoin(r.forbidden_touched, ", ")))
-      << "\n";
+  out << "  forbidden touched: "
+      << (r.forbidden_touched.empty() ? "none" : S(absl::StrJoin(r.forbidden_touched, ", "))) << "\n";
   out << "  dirty: " << (r.dirty.empty() ? "none" : S(absl::StrJoin(r.dirty, ", "))) << "\n";
   out << "  whitespace errors: " << r.whitespace_errors.size() << "\n";
   for (const GateCheck& g : r.gates) {
@@ -96,7 +97,8 @@ void PrintReport(const ReviewOptions& o, const AcceptanceReport& r, std::ostream
 }
 
 absl::Status RunReview(const ReviewOptions& o, CommandContext& ctx) {
-  if (o.task.empty()) return absl::InvalidArgumentError("orch review needs a TASK (or: orch review import ...)");
+  if (o.task.empty())
+    return absl::InvalidArgumentError("orch review needs a TASK (or: orch review import ...)");
   ORCH_RETURN_IF_ERROR(CheckTaskId(o.task));
   if (o.verdict.empty()) return absl::InvalidArgumentError("orch review needs --verdict");
   if (!o.evidence.empty() && EvidenceRank(o.evidence) <= 0) {
@@ -170,7 +172,8 @@ absl::Status RunReview(const ReviewOptions& o, CommandContext& ctx) {
   }
   PrintReport(o, r, *ctx.out);
   if (p.contains("override_reason")) {
-    *ctx.out << "OVERRIDE: " << S(o.override_reason) << " (overrides " << r.refusals.size() << " refusal(s))\n";
+    *ctx.out << "OVERRIDE: " << S(o.override_reason) << " (overrides " << r.refusals.size()
+             << " refusal(s))\n";
   } else if (!o.override_reason.empty()) {
     *ctx.out << "nothing refused the acceptance: --override not recorded\n";
   }

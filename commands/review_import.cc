@@ -38,15 +38,16 @@ absl::Status RunReviewImport(const ImportOptions& o, CommandContext& ctx) {
       return absl::NotFoundError(absl::StrCat("unknown task '", o.task, "': no dispatched event for it"));
     }
   } else if (m.FindPackage(o.package) == nullptr) {
-    return absl::NotFoundError(absl::StrCat("unknown lane '", o.package, "': no package-opened event for it"));
+    return absl::NotFoundError(
+        absl::StrCat("unknown lane '", o.package, "': no package-opened event for it"));
   }
   EventContent c;
   c.type = EventType::ReviewImported;
   c.task = o.task;
   c.actor = o.actor;
   c.note = o.note;
-  c.payload = {{"reviewer", o.reviewer}, {"file", o.file},   {"file_sha256", ToHex(Sha256(text))},
-               {"status", o.status},     {"p1", o.p1},       {"p2", o.p2}};
+  c.payload = {{"reviewer", o.reviewer}, {"file", o.file}, {"file_sha256", ToHex(Sha256(text))},
+               {"status", o.status},     {"p1", o.p1},     {"p2", o.p2}};
   if (!o.package.empty()) c.payload["package_id"] = o.package;
   ORCH_ASSIGN_OR_RETURN(AppendResult r, AppendEvent(ctx, *store, c));
   *ctx.out << "recorded review-imported as seq " << r.seq << " (" << EscapeForDisplay(o.reviewer) << ": "
@@ -58,7 +59,8 @@ absl::Status RunReviewImport(const ImportOptions& o, CommandContext& ctx) {
 
 void RegisterReviewImport(CLI::App& review, CommandContext& ctx) {
   auto o = std::make_shared<ImportOptions>();
-  CLI::App* sub = review.add_subcommand("import", "Record an external reviewer's findings on a task or a lane");
+  CLI::App* sub =
+      review.add_subcommand("import", "Record an external reviewer's findings on a task or a lane");
   sub->add_option("--reviewer", o->reviewer, "Who reviewed (person or model)")->required();
   sub->add_option("--file", o->file, "The findings document (its path and SHA-256 are recorded)")->required();
   sub->add_option("--task", o->task, "The task reviewed");

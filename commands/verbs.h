@@ -12,17 +12,17 @@ void RegisterInit(CLI::App& app, CommandContext& ctx);
 void RegisterEmit(CLI::App& app, CommandContext& ctx);
 void RegisterReplay(CLI::App& app, CommandContext& ctx);
 void RegisterVerify(CLI::App& app, CommandContext& ctx);
-void RegisterStatus(CLI::App& app, CommandContext& ctx);   // status.cc
-void RegisterLedger(CLI::App& app, CommandContext& ctx);   // ledger.cc
-void RegisterExport(CLI::App& app, CommandContext& ctx);   // export.cc
-void RegisterInspect(CLI::App& app, CommandContext& ctx);  // inspect.cc
-void RegisterObserve(CLI::App& app, CommandContext& ctx);  // observe.cc
-void RegisterAnchor(CLI::App& app, CommandContext& ctx);   // anchor.cc
-void RegisterRecover(CLI::App& app, CommandContext& ctx);  // recover.cc
-void RegisterImport(CLI::App& app, CommandContext& ctx);   // import.cc
-void RegisterLane(CLI::App& app, CommandContext& ctx);     // lane.cc
-void RegisterReview(CLI::App& app, CommandContext& ctx);   // review.cc, review_import.cc
-void RegisterPack(CLI::App& app, CommandContext& ctx);     // pack.cc
+void RegisterStatus(CLI::App& app, CommandContext& ctx);        // status.cc
+void RegisterLedger(CLI::App& app, CommandContext& ctx);        // ledger.cc
+void RegisterExport(CLI::App& app, CommandContext& ctx);        // export.cc
+void RegisterInspect(CLI::App& app, CommandContext& ctx);       // inspect.cc
+void RegisterObserve(CLI::App& app, CommandContext& ctx);       // observe.cc
+void RegisterAnchor(CLI::App& app, CommandContext& ctx);        // anchor.cc
+void RegisterRecover(CLI::App& app, CommandContext& ctx);       // recover.cc
+void RegisterImport(CLI::App& app, CommandContext& ctx);        // import.cc
+void RegisterLane(CLI::App& app, CommandContext& ctx);          // lane.cc
+void RegisterReview(CLI::App& app, CommandContext& ctx);        // review.cc, review_import.cc
+void RegisterPack(CLI::App& app, CommandContext& ctx);          // pack.cc
 void RegisterLintEvidence(CLI::App& app, CommandContext& ctx);  // lint_evidence.cc
 
 // Exit code of `orch inspect` when the unit is not reviewable (docs/git.md).

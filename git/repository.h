@@ -143,7 +143,8 @@ class GitRepo {
   // (blank-at-eol, space-before-tab, blank-at-eof): "path:line: trailing
   // whitespace.", "path:line: space before tab in indent.", "path:line:
   // new blank line at EOF.". Binary files are skipped. Errors as Diff.
-  absl::StatusOr<std::vector<std::string>> WhitespaceErrors(absl::string_view from, absl::string_view to) const;
+  absl::StatusOr<std::vector<std::string>> WhitespaceErrors(absl::string_view from,
+                                                            absl::string_view to) const;
 
   // Staged, unstaged and untracked paths of this working tree (ignored files
   // excluded). Untracked paths starting with one of `skip_untracked` (e.g.

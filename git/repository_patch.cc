@@ -16,7 +16,8 @@ absl::StatusOr<GitPtr<git_tree>> CommitTree(git_repository* repo, absl::string_v
   ORCH_ASSIGN_OR_RETURN(git_oid oid, ParseOid(id));
   git_commit* raw = nullptr;
   const int rc = git_commit_lookup(&raw, repo, &oid);
-  if (rc == GIT_ENOTFOUND) return absl::NotFoundError(absl::StrCat("commit ", id, " is not in the repository"));
+  if (rc == GIT_ENOTFOUND)
+    return absl::NotFoundError(absl::StrCat("commit ", id, " is not in the repository"));
   ORCH_RETURN_IF_ERROR(FromGit(rc, absl::StrCat("cannot read commit ", id)));
   GitPtr<git_commit> commit(raw);
   git_tree* tree = nullptr;
@@ -24,13 +25,15 @@ absl::StatusOr<GitPtr<git_tree>> CommitTree(git_repository* repo, absl::string_v
   return GitPtr<git_tree>(tree);
 }
 
-absl::StatusOr<GitPtr<git_diff>> TreeDiff(git_repository* repo, absl::string_view from, absl::string_view to) {
+absl::StatusOr<GitPtr<git_diff>> TreeDiff(git_repository* repo, absl::string_view from,
+                                          absl::string_view to) {
   ORCH_ASSIGN_OR_RETURN(GitPtr<git_tree> a, CommitTree(repo, from));
   ORCH_ASSIGN_OR_RETURN(GitPtr<git_tree> b, CommitTree(repo, to));
   git_diff_options opts;
   git_diff_options_init(&opts, GIT_DIFF_OPTIONS_VERSION);
   git_diff* raw = nullptr;
-  ORCH_RETURN_IF_ERROR(FromGit(git_diff_tree_to_tree(&raw, repo, a.get(), b.get(), &opts), "cannot diff trees"));
+  ORCH_RETURN_IF_ERROR(
+      FromGit(git_diff_tree_to_tree(&raw, repo, a.get(), b.get(), &opts), "cannot diff trees"));
   GitPtr<git_diff> diff(raw);
   git_diff_find_options find;
   git_diff_find_options_init(&find, GIT_DIFF_FIND_OPTIONS_VERSION);
@@ -79,11 +82,12 @@ absl::StatusOr<GitRepo::PatchText> GitRepo::Patch(absl::string_view from, absl::
   ORCH_RETURN_IF_ERROR(FromGit(git_diff_get_stats(&raw_stats, diff.get()), "cannot count a diff"));
   GitPtr<git_diff_stats> stats(raw_stats);
   Buf stat;
-  ORCH_RETURN_IF_ERROR(
-      FromGit(git_diff_stats_to_buf(&stat.b, stats.get(), GIT_DIFF_STATS_FULL, 80), "cannot print a diff stat"));
+  ORCH_RETURN_IF_ERROR(FromGit(git_diff_stats_to_buf(&stat.b, stats.get(), GIT_DIFF_STATS_FULL, 80),
+                               "cannot print a diff stat"));
   out.stat.assign(stat.b.ptr, stat.b.size);
   Buf patch;
-  ORCH_RETURN_IF_ERROR(FromGit(git_diff_to_buf(&patch.b, diff.get(), GIT_DIFF_FORMAT_PATCH), "cannot print a diff"));
+  ORCH_RETURN_IF_ERROR(
+      FromGit(git_diff_to_buf(&patch.b, diff.get(), GIT_DIFF_FORMAT_PATCH), "cannot print a diff"));
   out.patch.assign(patch.b.ptr, patch.b.size);
   return out;
 }
@@ -108,7 +112,8 @@ absl::StatusOr<std::vector<std::string>> GitRepo::WhitespaceErrors(absl::string_
       const int lines = git_patch_num_lines_in_hunk(patch.get(), h);
       for (int l = 0; l < lines; ++l) {
         const git_diff_line* line = nullptr;
-        ORCH_RETURN_IF_ERROR(FromGit(git_patch_get_line_in_hunk(&line, patch.get(), h, l), "cannot read a diff"));
+        ORCH_RETURN_IF_ERROR(
+            FromGit(git_patch_get_line_in_hunk(&line, patch.get(), h, l), "cannot read a diff"));
         if (line->origin != GIT_DIFF_LINE_ADDITION && line->origin != GIT_DIFF_LINE_CONTEXT) continue;
         absl::string_view text(line->content, line->content_len);
         if (!text.empty() && text.back() == '\n') text.remove_suffix(1);

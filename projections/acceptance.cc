@@ -83,22 +83,25 @@ AcceptanceReport BuildAcceptanceReport(const TaskModel& t, const GitNow& git, co
                                         ", the branch is now at ", Short(git.head), ": inspect again"));
     }
     if (!i.forbidden_touched.empty()) {
-      r.refusals.push_back(absl::StrCat("forbidden paths touched: ", absl::StrJoin(i.forbidden_touched, ", ")));
+      r.refusals.push_back(
+          absl::StrCat("forbidden paths touched: ", absl::StrJoin(i.forbidden_touched, ", ")));
     }
   }
   if (!git.whitespace_errors.empty()) {
-    r.refusals.push_back(absl::StrCat("the diff has ", git.whitespace_errors.size(),
-                                      " whitespace error(s) (git diff --check), first: ",
-                                      git.whitespace_errors.front()));
+    r.refusals.push_back(
+        absl::StrCat("the diff has ", git.whitespace_errors.size(),
+                     " whitespace error(s) (git diff --check), first: ", git.whitespace_errors.front()));
   }
   if (!requested.empty() && EvidenceRank(requested) > f.strongest_passing_gate) {
-    r.refusals.push_back(absl::StrCat("evidence '", requested, "' is stronger than the strongest passing gate backs (",
+    r.refusals.push_back(absl::StrCat("evidence '", requested,
+                                      "' is stronger than the strongest passing gate backs (",
                                       r.backed_evidence.empty() ? "none" : r.backed_evidence, ")"));
   }
   return r;
 }
 
-absl::StatusOr<std::optional<RecordedReview>> LoadLatestReview(const EventStore& store, const std::string& task) {
+absl::StatusOr<std::optional<RecordedReview>> LoadLatestReview(const EventStore& store,
+                                                               const std::string& task) {
   EventQuery q;
   q.task = task;
   q.types = {EventType::Reviewed};

@@ -18,8 +18,8 @@ namespace orch {
 
 // What git shows of the task now (read by the verb).
 struct GitNow {
-  std::string head;          // the task branch's head; "" when unknown
-  std::string head_problem;  // why the head is unknown
+  std::string head;                            // the task branch's head; "" when unknown
+  std::string head_problem;                    // why the head is unknown
   std::vector<std::string> changed;            // paths changed from base to head
   std::vector<std::string> whitespace_errors;  // git diff --check, base..head
 };
@@ -68,7 +68,8 @@ struct RecordedReview {
 };
 
 // The latest `reviewed` event of `task`, if any. Errors are the store's.
-absl::StatusOr<std::optional<RecordedReview>> LoadLatestReview(const EventStore& store, const std::string& task);
+absl::StatusOr<std::optional<RecordedReview>> LoadLatestReview(const EventStore& store,
+                                                               const std::string& task);
 
 }  // namespace orch
 

@@ -57,9 +57,9 @@ std::vector<Word> Words(absl::string_view sentence) {
 
 const std::set<std::string>& WeakWords() {
   static const auto* s = new std::set<std::string>{
-      "local",    "locally",   "localhost", "proxy",     "proxied",  "mock",      "mocked",   "mocks",
-      "stub",     "stubbed",   "stubs",     "fake",      "faked",    "fixture",   "fixtures", "simulated",
-      "simulation", "simulator", "emulator", "emulated", "sandbox",  "sandboxed", "dry-run"};
+      "local",      "locally",   "localhost", "proxy",    "proxied", "mock",      "mocked",   "mocks",
+      "stub",       "stubbed",   "stubs",     "fake",     "faked",   "fixture",   "fixtures", "simulated",
+      "simulation", "simulator", "emulator",  "emulated", "sandbox", "sandboxed", "dry-run"};
   return *s;
 }
 
@@ -70,8 +70,8 @@ const std::set<std::string>& StrongWords() {
 }
 
 bool IsNegator(const std::string& w) {
-  static const auto* s = new std::set<std::string>{"not", "no",    "never",   "without", "cannot", "nothing",
-                                                   "nor", "neither", "none", "lacks",   "lack",   "instead"};
+  static const auto* s = new std::set<std::string>{"not", "no",      "never", "without", "cannot", "nothing",
+                                                   "nor", "neither", "none",  "lacks",   "lack",   "instead"};
   return s->count(w) != 0 || absl::EndsWith(w, "n't");
 }
 
@@ -145,9 +145,9 @@ void LintSentence(absl::string_view sentence, size_t line, std::vector<LintFindi
   if (!weak.empty()) {
     for (size_t k = 0; k < words.size(); ++k) {
       if (StrongWords().count(words[k].text) == 0 || Negated(words, k)) continue;
-      out->push_back(LintFinding{line, "weak-called-strong",
-                                 absl::StrCat("'", weak, "' proof called '", words[k].text, "': \"",
-                                              Excerpt(sentence), "\"")});
+      out->push_back(LintFinding{
+          line, "weak-called-strong",
+          absl::StrCat("'", weak, "' proof called '", words[k].text, "': \"", Excerpt(sentence), "\"")});
       break;
     }
   }
@@ -164,9 +164,9 @@ void LintLabels(absl::string_view line, size_t number, std::vector<LintFinding>*
     if (j + 1 >= words.size() || (words[j].text != ":" && words[j].text != "=")) continue;
     const std::string& label = words[j + 1].text;
     if (EvidenceRank(label) <= 1 || Negated(words, i)) continue;  // "blocked" claims nothing
-    out->push_back(LintFinding{number, "label-without-gate",
-                               absl::StrCat("label '", label, "' with no gate behind it: \"", Excerpt(line),
-                                            "\"")});
+    out->push_back(
+        LintFinding{number, "label-without-gate",
+                    absl::StrCat("label '", label, "' with no gate behind it: \"", Excerpt(line), "\"")});
     return;
   }
 }

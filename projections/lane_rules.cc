@@ -57,7 +57,8 @@ std::vector<std::string> LaneCloseBlockers(const ProjectModel& m, const std::str
   std::vector<std::string> out;
   std::vector<std::string> open;
   for (const TaskModel* t : LaneTasks(m, package_id)) {
-    if (!LaneTaskDone(t->facts.state)) open.push_back(absl::StrCat(t->id, " (", TaskStateName(t->facts.state), ")"));
+    if (!LaneTaskDone(t->facts.state))
+      open.push_back(absl::StrCat(t->id, " (", TaskStateName(t->facts.state), ")"));
   }
   if (!open.empty()) {
     out.push_back(absl::StrCat(open.size(), " unfinished task(s): ", absl::StrJoin(open, ", ")));

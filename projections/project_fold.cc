@@ -201,7 +201,7 @@ void ApplyFields(const LoggedEvent& e, TaskModel* t) {
       t->stale_action = S(p->suggested_action());
       break;
     }
-    case T::Inspected:  // facts only
+    case T::Inspected:       // facts only
     case T::ReviewImported:  // ProjectFold::ApplyReviewImported
     case T::DriftDetected:
     case T::Note:

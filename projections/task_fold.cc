@@ -298,8 +298,8 @@ std::string StateProblemFor(const TaskFacts& t, const schema::Event& e) {
   if (t.state == S::kUnknown) return "";
   std::string why = StateProblem(t, e);
   if (why.empty()) return why;
-  return absl::StrCat(ToKebab(schema::EnumNamePayload(e.payload_type())), " in state ", TaskStateName(t.state),
-                      ": ", why);
+  return absl::StrCat(ToKebab(schema::EnumNamePayload(e.payload_type())), " in state ",
+                      TaskStateName(t.state), ": ", why);
 }
 
 bool ApplyEvent(TaskFacts* t, const LoggedEvent& le) {

@@ -60,18 +60,20 @@ void Contract(const TaskModel& t, std::string* out) {
   absl::StrAppend(out, "- allowed: ", List(f.allowed), "\n");
   absl::StrAppend(out, "- forbidden: ", List(f.forbidden), "\n");
   absl::StrAppend(out, "- gates: ", List(t.gates), "\n");
-  absl::StrAppend(out, "- expected evidence: ", t.expected_evidence.empty() ? "_none_" : E(t.expected_evidence),
-                  "\n");
+  absl::StrAppend(
+      out, "- expected evidence: ", t.expected_evidence.empty() ? "_none_" : E(t.expected_evidence), "\n");
   if (!t.budget.empty()) {
-    absl::StrAppend(out, "- budgets: run ", t.budget.runtime_minutes, " min, review ", t.budget.review_minutes,
-                    " min", t.budget.note.empty() ? "" : absl::StrCat(" (", E(t.budget.note), ")"), "\n");
+    absl::StrAppend(out, "- budgets: run ", t.budget.runtime_minutes, " min, review ",
+                    t.budget.review_minutes, " min",
+                    t.budget.note.empty() ? "" : absl::StrCat(" (", E(t.budget.note), ")"), "\n");
   }
   const ConstraintStack& c = t.constraint_stack;
   if (!c.empty()) {
     if (!c.user_instruction.empty()) absl::StrAppend(out, "- instruction: ", E(c.user_instruction), "\n");
     for (const std::string& r : c.constraints) absl::StrAppend(out, "- constraint: ", E(r), "\n");
     if (!c.required_gates.empty()) absl::StrAppend(out, "- required gates: ", List(c.required_gates), "\n");
-    if (!c.evidence_boundary.empty()) absl::StrAppend(out, "- evidence boundary: ", E(c.evidence_boundary), "\n");
+    if (!c.evidence_boundary.empty())
+      absl::StrAppend(out, "- evidence boundary: ", E(c.evidence_boundary), "\n");
   }
   absl::StrAppend(out, "\n");
 }
@@ -90,24 +92,25 @@ void Report(const TaskModel& t, const std::optional<RecordedReview>& review, std
     absl::StrAppend(out, "- **OVERRIDE: ", E(r.override_reason), "**\n");
     for (const std::string& why : a.refusals) absl::StrAppend(out, "  - overrode: ", E(why), "\n");
   }
-  absl::StrAppend(out, "- evidence: ", r.evidence.empty() ? "_none_" : E(r.evidence), "; backed by gates: ",
-                  a.backed_evidence.empty() ? "_none_" : E(a.backed_evidence), "; worker claimed: ",
-                  a.claimed_evidence.empty() ? "_none_" : E(a.claimed_evidence),
-                  a.requested_evidence.empty() ? ""
-                                               : absl::StrCat("; requested, not backed: **",
-                                                              E(a.requested_evidence), "**"),
+  absl::StrAppend(out, "- evidence: ", r.evidence.empty() ? "_none_" : E(r.evidence),
+                  "; backed by gates: ", a.backed_evidence.empty() ? "_none_" : E(a.backed_evidence),
+                  "; worker claimed: ", a.claimed_evidence.empty() ? "_none_" : E(a.claimed_evidence),
+                  a.requested_evidence.empty()
+                      ? ""
+                      : absl::StrCat("; requested, not backed: **", E(a.requested_evidence), "**"),
                   "\n");
   absl::StrAppend(out, "- inspection: ",
-                  a.inspection_seq == 0 ? "_none_"
-                                        : absl::StrCat("#", a.inspection_seq, " saw ", Code(Short(a.inspected_head))),
+                  a.inspection_seq == 0
+                      ? "_none_"
+                      : absl::StrCat("#", a.inspection_seq, " saw ", Code(Short(a.inspected_head))),
                   "; head at review ", a.head.empty() ? "_unknown_" : Code(Short(a.head)), "\n");
   absl::StrAppend(out, "- changed: ", List(a.changed), "\n");
   absl::StrAppend(out, "- forbidden touched: ", List(a.forbidden_touched), "\n");
   absl::StrAppend(out, "- dirty: ", List(a.dirty), "\n");
   absl::StrAppend(out, "- whitespace errors: ", List(a.whitespace_errors), "\n");
   for (const GateCheck& g : a.gates) {
-    absl::StrAppend(out, "- gate ", Code(g.command), ": ", E(g.result), g.label.empty() ? "" : " (" + E(g.label) + ")",
-                    "\n");
+    absl::StrAppend(out, "- gate ", Code(g.command), ": ", E(g.result),
+                    g.label.empty() ? "" : " (" + E(g.label) + ")", "\n");
   }
   for (const std::string& risk : r.residual_risks) absl::StrAppend(out, "- residual risk: ", E(risk), "\n");
   (void)t;
@@ -123,8 +126,9 @@ void InspectionFacts(const TaskModel& t, std::string* out) {
   const Inspection& i = t.facts.inspection;
   absl::StrAppend(out, "- #", i.seq, " at ", T(i.at), ": head ", Code(Short(i.head)), ", ", i.ahead_of_base,
                   " commit(s) beyond the base, ", i.behind_integration, " behind the integration branch\n");
-  absl::StrAppend(out, "- branch matches: ", i.branch_matches ? "yes" : "**no**", "; worktree exists: ",
-                  i.worktree_exists ? "yes" : "**no**", "; reviewable: ", i.reviewable ? "yes" : "**no**", "\n");
+  absl::StrAppend(out, "- branch matches: ", i.branch_matches ? "yes" : "**no**",
+                  "; worktree exists: ", i.worktree_exists ? "yes" : "**no**",
+                  "; reviewable: ", i.reviewable ? "yes" : "**no**", "\n");
   absl::StrAppend(out, "- dirty: ", List(i.dirty), "\n- forbidden touched: ", List(i.forbidden_touched),
                   "\n- outside allowed: ", List(i.outside_allowed), "\n");
   for (const std::string& p : i.problems) absl::StrAppend(out, "- problem: ", E(p), "\n");
@@ -208,9 +212,9 @@ std::string RenderAcceptancePack(const ProjectModel& m, const std::string& packa
   }
   for (const TaskModel* t : tasks) {
     absl::StrAppend(&out, "| ", E(t->id), " | ", TaskStateName(t->facts.state), " | ",
-                    t->verdict.empty() ? "_not reviewed_" : E(t->verdict), " | ", E(EvidenceSummary(*t)), " | ",
-                    t->review_override.empty() ? "" : "**" + E(t->review_override) + "**", " | ", E(t->title),
-                    " |\n");
+                    t->verdict.empty() ? "_not reviewed_" : E(t->verdict), " | ", E(EvidenceSummary(*t)),
+                    " | ", t->review_override.empty() ? "" : "**" + E(t->review_override) + "**", " | ",
+                    E(t->title), " |\n");
   }
   absl::StrAppend(&out, "\n## Evidence and risks\n\n");
   bool any = false;
@@ -231,7 +235,8 @@ std::string RenderAcceptancePack(const ProjectModel& m, const std::string& packa
       }
       for (const std::string& why : a.refusals) lines.push_back(absl::StrCat("overrode: ", E(why)));
     }
-    for (const std::string& risk : t->residual_risks) lines.push_back(absl::StrCat("residual risk: ", E(risk)));
+    for (const std::string& risk : t->residual_risks)
+      lines.push_back(absl::StrCat("residual risk: ", E(risk)));
     if (lines.empty()) continue;
     any = true;
     absl::StrAppend(&out, "### ", E(t->id), "\n\n");
@@ -244,13 +249,14 @@ std::string RenderAcceptancePack(const ProjectModel& m, const std::string& packa
   for (const ExternalReview& r : m.external_reviews) {
     if (r.package_id != package_id) continue;
     external = true;
-    absl::StrAppend(&out, "- ", E(r.reviewer), " on ", r.task.empty() ? "the lane" : E(r.task), ": ", E(r.status),
-                    ", P1 ", r.p1, ", P2 ", r.p2, " (", Code(r.file), ", #", r.seq, ")\n");
+    absl::StrAppend(&out, "- ", E(r.reviewer), " on ", r.task.empty() ? "the lane" : E(r.task), ": ",
+                    E(r.status), ", P1 ", r.p1, ", P2 ", r.p2, " (", Code(r.file), ", #", r.seq, ")\n");
   }
   if (!external) absl::StrAppend(&out, "_none_\n");
   absl::StrAppend(&out, "\n## Before the lane can close\n\n");
   const std::vector<std::string> blockers = LaneCloseBlockers(m, package_id);
-  if (blockers.empty()) absl::StrAppend(&out, "Nothing: the lane may close (`orch lane close ", package_id, "`).\n");
+  if (blockers.empty())
+    absl::StrAppend(&out, "Nothing: the lane may close (`orch lane close ", package_id, "`).\n");
   for (const std::string& b : blockers) absl::StrAppend(&out, "- ", E(b), "\n");
   return out;
 }

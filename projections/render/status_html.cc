@@ -152,15 +152,16 @@ std::string RenderStatusHtml(const ProjectModel& m, const StatusView& v) {
   Section(&out, "lane", "Lane");
   if (v.lane.empty()) absl::StrAppend(&out, "<p class=\"muted\">none open</p>\n");
   if (!v.lane.empty()) {
-    absl::StrAppend(&out, "<p><b>", H(v.lane), "</b> ", H(v.lane_title), " (", H(v.lane_status), "): ",
-                    v.lane_tasks_done, " of ", v.lane_tasks_total, " task(s) done, ", v.lane_tasks_accepted,
-                    " accepted</p>\n<ul>\n");
+    absl::StrAppend(&out, "<p><b>", H(v.lane), "</b> ", H(v.lane_title), " (", H(v.lane_status),
+                    "): ", v.lane_tasks_done, " of ", v.lane_tasks_total, " task(s) done, ",
+                    v.lane_tasks_accepted, " accepted</p>\n<ul>\n");
     for (const TaskRow& r : v.lane_tasks) {
-      absl::StrAppend(&out, "<li><b>", H(r.id), "</b> ", H(r.title), " — ", Chip(r.state),
-                      r.override_reason.empty()
-                          ? ""
-                          : absl::StrCat(" <span class=\"bad override\">override: ", H(r.override_reason), "</span>"),
-                      "</li>\n");
+      absl::StrAppend(
+          &out, "<li><b>", H(r.id), "</b> ", H(r.title), " — ", Chip(r.state),
+          r.override_reason.empty()
+              ? ""
+              : absl::StrCat(" <span class=\"bad override\">override: ", H(r.override_reason), "</span>"),
+          "</li>\n");
     }
     for (const std::string& b : v.lane_close_blockers) {
       absl::StrAppend(&out, "<li class=\"bad\">cannot close: ", H(b), "</li>\n");
@@ -241,13 +242,14 @@ std::string RenderStatusHtml(const ProjectModel& m, const StatusView& v) {
         "<div class=\"scroll\"><table><tr><th>task</th><th>state</th><th>in state</th><th>age</th>"
         "<th>branch</th><th>evidence</th><th>title</th></tr>\n");
     for (const TaskRow& r : v.tasks) {
-      absl::StrAppend(&out, "<tr><td>", H(r.id), r.anomalies > 0 ? " <span class=\"bad\">!</span>" : "",
-                      "</td><td>", Chip(r.state), "</td><td>", Dur(r.in_state_seconds), "</td><td>",
-                      Dur(r.age_seconds), "</td><td><code>", H(r.branch), "</code></td><td>", H(r.evidence),
-                      r.override_reason.empty()
-                          ? ""
-                          : absl::StrCat(" <span class=\"bad override\">override: ", H(r.override_reason), "</span>"),
-                      "</td><td>", H(r.title), "</td></tr>\n");
+      absl::StrAppend(
+          &out, "<tr><td>", H(r.id), r.anomalies > 0 ? " <span class=\"bad\">!</span>" : "", "</td><td>",
+          Chip(r.state), "</td><td>", Dur(r.in_state_seconds), "</td><td>", Dur(r.age_seconds),
+          "</td><td><code>", H(r.branch), "</code></td><td>", H(r.evidence),
+          r.override_reason.empty()
+              ? ""
+              : absl::StrCat(" <span class=\"bad override\">override: ", H(r.override_reason), "</span>"),
+          "</td><td>", H(r.title), "</td></tr>\n");
     }
     absl::StrAppend(&out, "</table></div>\n");
   }

@@ -62,14 +62,15 @@ std::string RenderStatusJson(const StatusView& v) {
   j["since"] = TimeText(v.since);
   j["headSeq"] = v.head_seq;
   j["next"] = {{"action", v.next.action}, {"reason", v.next.reason}, {"also", v.next.also}};
-  j["lane"] = {{"id", v.lane},
-               {"title", v.lane_title},
-               {"status", v.lane_status},
-               {"reason", v.lane_reason},
-               {"tasks", Rows(v.lane_tasks)},
-               {"progress",
-                {{"tasks", v.lane_tasks_total}, {"done", v.lane_tasks_done}, {"accepted", v.lane_tasks_accepted}}},
-               {"closeBlockers", v.lane_close_blockers}};
+  j["lane"] = {
+      {"id", v.lane},
+      {"title", v.lane_title},
+      {"status", v.lane_status},
+      {"reason", v.lane_reason},
+      {"tasks", Rows(v.lane_tasks)},
+      {"progress",
+       {{"tasks", v.lane_tasks_total}, {"done", v.lane_tasks_done}, {"accepted", v.lane_tasks_accepted}}},
+      {"closeBlockers", v.lane_close_blockers}};
   j["loop"] = {{"runMode", v.run_mode},
                {"reason", v.run_mode_reason},
                {"since", TimeText(v.run_mode_since)},

@@ -137,9 +137,9 @@ std::string RenderStatusMarkdown(const StatusView& v) {
                     E(v.lane_status), "): ", v.lane_tasks_done, " of ", v.lane_tasks_total, " task(s) done, ",
                     v.lane_tasks_accepted, " accepted\n\n");
     for (const TaskRow& r : v.lane_tasks) {
-      absl::StrAppend(&out, "- ", E(r.id), " ", E(r.title), " (", E(r.state), ")",
-                      r.override_reason.empty() ? "" : absl::StrCat(" **OVERRIDE: ", E(r.override_reason), "**"),
-                      "\n");
+      absl::StrAppend(
+          &out, "- ", E(r.id), " ", E(r.title), " (", E(r.state), ")",
+          r.override_reason.empty() ? "" : absl::StrCat(" **OVERRIDE: ", E(r.override_reason), "**"), "\n");
     }
     if (v.lane_close_blockers.empty()) absl::StrAppend(&out, "- the lane may close\n");
     for (const std::string& b : v.lane_close_blockers) absl::StrAppend(&out, "- cannot close: ", E(b), "\n");
@@ -147,9 +147,9 @@ std::string RenderStatusMarkdown(const StatusView& v) {
   Section(&out, "External reviews");
   if (v.external_reviews.empty()) None(&out);
   for (const ExternalReview& r : v.external_reviews) {
-    absl::StrAppend(&out, "- ", E(r.reviewer), " on ", E(r.task.empty() ? "lane " + r.package_id : r.task), ": ",
-                    E(r.status), ", ", r.p1 > 0 ? absl::StrCat("**P1 ", r.p1, "**") : "P1 0", ", P2 ", r.p2,
-                    " (", E(r.file), ", #", r.seq, ")\n");
+    absl::StrAppend(&out, "- ", E(r.reviewer), " on ", E(r.task.empty() ? "lane " + r.package_id : r.task),
+                    ": ", E(r.status), ", ", r.p1 > 0 ? absl::StrCat("**P1 ", r.p1, "**") : "P1 0", ", P2 ",
+                    r.p2, " (", E(r.file), ", #", r.seq, ")\n");
   }
 
   Section(&out, "Active workers");
@@ -217,11 +217,11 @@ std::string RenderStatusMarkdown(const StatusView& v) {
                     "| --- | --- | --- | --- | --- | --- | --- |\n");
   }
   for (const TaskRow& r : v.tasks) {
-    absl::StrAppend(&out, "| ", E(r.id), " | ", E(r.state), r.anomalies > 0 ? " ⚠" : "", " | ",
-                    Dur(r.in_state_seconds), " | ", Dur(r.age_seconds), " | ", E(r.branch), " | ",
-                    E(r.evidence),
-                    r.override_reason.empty() ? "" : absl::StrCat(" **OVERRIDE: ", E(r.override_reason), "**"),
-                    " | ", E(r.title), " |\n");
+    absl::StrAppend(
+        &out, "| ", E(r.id), " | ", E(r.state), r.anomalies > 0 ? " ⚠" : "", " | ", Dur(r.in_state_seconds),
+        " | ", Dur(r.age_seconds), " | ", E(r.branch), " | ", E(r.evidence),
+        r.override_reason.empty() ? "" : absl::StrCat(" **OVERRIDE: ", E(r.override_reason), "**"), " | ",
+        E(r.title), " |\n");
   }
   if (v.tasks_hidden > 0) absl::StrAppend(&out, "\n", v.tasks_hidden, " more finished task(s) not shown.\n");
 

@@ -57,7 +57,8 @@ std::string RenderStatusText(const StatusView& v) {
                     r.override_reason.empty() ? "" : absl::StrCat(" OVERRIDE: ", Clean(r.override_reason)),
                     "\n");
   }
-  for (const std::string& b : v.lane_close_blockers) absl::StrAppend(&out, "  cannot close: ", Clean(b), "\n");
+  for (const std::string& b : v.lane_close_blockers)
+    absl::StrAppend(&out, "  cannot close: ", Clean(b), "\n");
   absl::StrAppend(&out, "loop:         ", v.run_mode,
                   v.run_mode_reason.empty() ? "" : absl::StrCat(" - ", Clean(v.run_mode_reason)), "; ",
                   v.slots_used, " of ", v.max_concurrency, " slots used\n");
@@ -88,8 +89,9 @@ std::string RenderStatusText(const StatusView& v) {
   if (!v.external_reviews.empty()) {
     absl::StrAppend(&out, "\nexternal reviews:\n");
     for (const ExternalReview& r : v.external_reviews) {
-      absl::StrAppend(&out, "  ", Clean(r.reviewer), " on ", Clean(r.task.empty() ? "lane " + r.package_id : r.task),
-                      ": ", r.status, ", P1 ", r.p1, ", P2 ", r.p2, " (", Clean(r.file), ")\n");
+      absl::StrAppend(&out, "  ", Clean(r.reviewer), " on ",
+                      Clean(r.task.empty() ? "lane " + r.package_id : r.task), ": ", r.status, ", P1 ", r.p1,
+                      ", P2 ", r.p2, " (", Clean(r.file), ")\n");
     }
   }
   if (!v.tasks.empty()) {

@@ -45,8 +45,10 @@ TEST(LintEvidenceCliTest, FindsEveryPlantedOverclaimAndNothingElse) {
   RunResult r = Orch(dir.Sub("store"), {"lint-evidence", doc});
   EXPECT_EQ(r.exit_code, 1) << r.err;
   EXPECT_EQ(Found(r.out, doc), planted) << r.out;
-  EXPECT_NE(r.out.find(":9: weak-called-strong: 'unit test' proof called 'direct'"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find(": label-without-gate: label 'direct' with no gate behind it"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find(":9: weak-called-strong: 'unit test' proof called 'direct'"), std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find(": label-without-gate: label 'direct' with no gate behind it"), std::string::npos)
+      << r.out;
   EXPECT_EQ(r.err, "orch: " + std::to_string(planted.size()) + " overclaim(s) found\n");
 }
 

@@ -27,8 +27,10 @@ class ReviewCliTest : public ::testing::Test {
     ASSERT_EQ(w_.Orch({"inspect", "T1"}).exit_code, 0);
     Gate("T1", "make test", "pass", "local");
   }
-  void Gate(const std::string& task, const std::string& cmd, const std::string& result, const std::string& label) {
-    RunResult r = w_.Orch({"emit", "gate", "--task", task, "--command", cmd, "--result", result, "--label", label});
+  void Gate(const std::string& task, const std::string& cmd, const std::string& result,
+            const std::string& label) {
+    RunResult r =
+        w_.Orch({"emit", "gate", "--task", task, "--command", cmd, "--result", result, "--label", label});
     ASSERT_EQ(r.exit_code, 0) << r.err;
   }
   RunResult Accept(std::vector<std::string> extra = {}) {
@@ -92,7 +94,8 @@ TEST_F(ReviewCliTest, RefusedWhenTheInspectionIsOlderThanTheHead) {
   const std::string later = w_.Commit(wt_, {{"src/b.cc", "int b;\n"}});
   RunResult r = Accept();
   EXPECT_EQ(r.exit_code, 3);
-  EXPECT_TRUE(Has(r.err, "saw head " + inspected.substr(0, 10) + ", the branch is now at " + later.substr(0, 10)))
+  EXPECT_TRUE(
+      Has(r.err, "saw head " + inspected.substr(0, 10) + ", the branch is now at " + later.substr(0, 10)))
       << r.err;
   ASSERT_EQ(w_.Orch({"inspect", "T1"}).exit_code, 0);
   EXPECT_EQ(Accept().exit_code, 0) << "inspected again: accepted";
@@ -114,8 +117,9 @@ TEST_F(ReviewCliTest, RefusedWhenTheDiffHasWhitespaceErrors) {
   Gate("T1", "make test", "pass", "local");
   RunResult r = Accept();
   EXPECT_EQ(r.exit_code, 3);
-  EXPECT_TRUE(Has(r.err, "the diff has 1 whitespace error(s) (git diff --check), first: src/a.cc:1: trailing "
-                         "whitespace."))
+  EXPECT_TRUE(Has(r.err,
+                  "the diff has 1 whitespace error(s) (git diff --check), first: src/a.cc:1: trailing "
+                  "whitespace."))
       << r.err;
 }
 
@@ -123,7 +127,8 @@ TEST_F(ReviewCliTest, RefusedWhenTheLabelIsStrongerThanTheGatesBack) {
   Deliver();
   RunResult r = Accept({"--evidence", "direct"});
   EXPECT_EQ(r.exit_code, 3);
-  EXPECT_TRUE(Has(r.err, "evidence 'direct' is stronger than the strongest passing gate backs (local)")) << r.err;
+  EXPECT_TRUE(Has(r.err, "evidence 'direct' is stronger than the strongest passing gate backs (local)"))
+      << r.err;
   EXPECT_EQ(Reviews(), 0u);
 }
 
@@ -133,7 +138,8 @@ TEST_F(ReviewCliTest, EveryReasonIsListedAtOnce) {
   RunResult r = Accept({"--evidence", "prod"});
   EXPECT_EQ(r.exit_code, 3);
   EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << "one line: " << r.err;
-  for (const char* why : {"required gate 'make test'", "no inspection", "whitespace error", "evidence 'prod'"}) {
+  for (const char* why :
+       {"required gate 'make test'", "no inspection", "whitespace error", "evidence 'prod'"}) {
     EXPECT_TRUE(Has(r.err, why)) << why << " missing from " << r.err;
   }
 }
@@ -144,7 +150,8 @@ TEST_F(ReviewCliTest, AnOverrideIsRecordedAndShownInRed) {
   Gate("T1", "make test", "pass", "local");
   RunResult r = Accept({"--evidence", "direct", "--override", "generated file; staging checked by hand"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_TRUE(Has(r.out, "OVERRIDE: generated file; staging checked by hand (overrides 2 refusal(s))")) << r.out;
+  EXPECT_TRUE(Has(r.out, "OVERRIDE: generated file; staging checked by hand (overrides 2 refusal(s))"))
+      << r.out;
   const StoredEvent e = w_.Events().back();
   EXPECT_EQ(e.payload["override_reason"], "generated file; staging checked by hand");
   EXPECT_EQ(e.payload["overridden"].size(), 2u);
@@ -152,7 +159,8 @@ TEST_F(ReviewCliTest, AnOverrideIsRecordedAndShownInRed) {
   EXPECT_EQ(w_.StateOf("T1"), TaskState::kAccepted);
 
   const std::string html = w_.Orch({"status", "--format", "html"}).out;
-  EXPECT_TRUE(Has(html, "<span class=\"bad override\">override: generated file; staging checked by hand</span>"))
+  EXPECT_TRUE(
+      Has(html, "<span class=\"bad override\">override: generated file; staging checked by hand</span>"))
       << html;
   const std::string md = w_.Orch({"status", "--format", "md"}).out;
   EXPECT_TRUE(Has(md, "**OVERRIDE: generated file; staging checked by hand**")) << md;
@@ -190,8 +198,8 @@ TEST_F(ReviewCliTest, LaneClosesOnlyWhenItsTasksAreDoneAndNoP1IsOpen) {
   Deliver();
   ASSERT_EQ(Accept().exit_code, 0);
   WriteFile(w_.Path("codex-review.md"), "P1: rounding is wrong\n");
-  ASSERT_EQ(w_.Orch({"review", "import", "--reviewer", "codex", "--file", w_.Path("codex-review.md"), "--package",
-                     "checkout", "--status", "failed", "--p1", "1", "--p2", "2"})
+  ASSERT_EQ(w_.Orch({"review", "import", "--reviewer", "codex", "--file", w_.Path("codex-review.md"),
+                     "--package", "checkout", "--status", "failed", "--p1", "1", "--p2", "2"})
                 .exit_code,
             0);
   ASSERT_EQ(w_.Orch({"emit", "merged", "--task", "T1", "--merge-commit", w_.Head(wt_)}).exit_code, 0);
@@ -205,8 +213,8 @@ TEST_F(ReviewCliTest, LaneClosesOnlyWhenItsTasksAreDoneAndNoP1IsOpen) {
   EXPECT_EQ(j["lane"]["progress"]["done"], 1);
 
   // The same reviewer's clean import resolves it.
-  ASSERT_EQ(w_.Orch({"review", "import", "--reviewer", "codex", "--file", w_.Path("codex-review.md"), "--package",
-                     "checkout", "--status", "passed"})
+  ASSERT_EQ(w_.Orch({"review", "import", "--reviewer", "codex", "--file", w_.Path("codex-review.md"),
+                     "--package", "checkout", "--status", "passed"})
                 .exit_code,
             0);
   r = w_.Orch({"lane", "close", "checkout", "--reason", "done"});
@@ -246,10 +254,11 @@ TEST_F(ReviewCliTest, TheReviewPackOfATwoCommitTaskHoldsItsDiffAndReport) {
   RunResult r = w_.Orch({"pack", "review", "T1", "--out", out});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const std::string pack = ReadFile(out);
-  for (const char* part : {"# Review pack: T1", "### Contract", "- forbidden: `secrets/**`",
-                           "### Acceptance report", "- verdict: **accepted**", "- gate `make test`: pass (local)",
-                           "- residual risk: no load test", "### Latest inspection", "+int first_commit_line;",
-                           "+int second_commit_line;", "src/a.cc | 1 +", "```diff"}) {
+  for (const char* part :
+       {"# Review pack: T1", "### Contract", "- forbidden: `secrets/**`", "### Acceptance report",
+        "- verdict: **accepted**", "- gate `make test`: pass (local)", "- residual risk: no load test",
+        "### Latest inspection", "+int first_commit_line;", "+int second_commit_line;", "src/a.cc | 1 +",
+        "```diff"}) {
     EXPECT_TRUE(Has(pack, part)) << part << "\n" << pack;
   }
   // The diff is the one git prints.
@@ -269,8 +278,9 @@ TEST_F(ReviewCliTest, TheAcceptancePackOfALaneWithThreeTasks) {
   w_.Dispatch("T2", "task/t2", wt2, {"--package-id", "checkout"});
   w_.Commit(wt2, {{"src/c.cc", "int c;  \n"}});
   ASSERT_EQ(w_.Orch({"inspect", "T2"}).exit_code, 0);
-  ASSERT_EQ(w_.Orch({"review", "T2", "--verdict", "accepted", "--override", "whitespace is generated"}).exit_code,
-            0);
+  ASSERT_EQ(
+      w_.Orch({"review", "T2", "--verdict", "accepted", "--override", "whitespace is generated"}).exit_code,
+      0);
   const std::string wt3 = w_.AddWorktree("wt3", "task/t3");
   w_.Dispatch("T3", "task/t3", wt3, {"--package-id", "checkout"});
   ASSERT_EQ(w_.Orch({"emit", "merged", "--task", "T1", "--merge-commit", w_.Head(wt_)}).exit_code, 0);
@@ -280,10 +290,11 @@ TEST_F(ReviewCliTest, TheAcceptancePackOfALaneWithThreeTasks) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const std::string pack = ReadFile(out);
   for (const char* part :
-       {"# Acceptance pack: lane checkout", "1 of 3 task(s) done, 2 accepted", "| T1 | merged | accepted | local |",
-        "| T2 | accepted | accepted |", "**whitespace is generated**", "| T3 | active | _not reviewed_ |",
-        "- residual risk: rounding in JPY untested", "- overrode: the diff has 1 whitespace error(s)",
-        "## Before the lane can close", "- 2 unfinished task(s): T2 (accepted), T3 (active)"}) {
+       {"# Acceptance pack: lane checkout", "1 of 3 task(s) done, 2 accepted",
+        "| T1 | merged | accepted | local |", "| T2 | accepted | accepted |", "**whitespace is generated**",
+        "| T3 | active | _not reviewed_ |", "- residual risk: rounding in JPY untested",
+        "- overrode: the diff has 1 whitespace error(s)", "## Before the lane can close",
+        "- 2 unfinished task(s): T2 (accepted), T3 (active)"}) {
     EXPECT_TRUE(Has(pack, part)) << part << "\n" << pack;
   }
   EXPECT_EQ(w_.Orch({"pack", "acceptance"}).exit_code, 2);

@@ -44,18 +44,22 @@ std::set<std::string> Names(const std::string& dir) {
   return out;
 }
 
-// One fault: how to arm it, and what the error line must say.
+// One fault: how to arm it for the temporary entries of the target NAME
+// (".NAME.orch-tmp-...", not the store's own files), and what the error
+// line must say.
 struct Fault {
   const char* name;
-  std::function<void(FaultInjectionEnv&)> arm;
+  std::function<void(FaultInjectionEnv&, const std::string& temp_prefix)> arm;
   const char* says;
 };
 
 const std::vector<Fault>& Faults() {
   static const std::vector<Fault> faults = {
-      {"failed write", [](FaultInjectionEnv& f) { f.FailNextWrite(".orch-tmp-"); }, "write (injected)"},
-      {"failed sync", [](FaultInjectionEnv& f) { f.FailNextSync(".orch-tmp-"); }, "sync (injected)"},
-      {"no space", [](FaultInjectionEnv& f) { f.SetNoSpace(true, 0); }, "disk full: "},
+      {"failed write", [](FaultInjectionEnv& f, const std::string& p) { f.FailNextWrite(p); },
+       "write (injected)"},
+      {"failed sync", [](FaultInjectionEnv& f, const std::string& p) { f.FailNextSync(p); },
+       "sync (injected)"},
+      {"no space", [](FaultInjectionEnv& f, const std::string&) { f.SetNoSpace(true, 0); }, "disk full: "},
   };
   return faults;
 }
@@ -111,13 +115,14 @@ class ExportFaultTest : public ::testing::Test {
     ASSERT_EQ(Cli(&system_, {"export", "--dir", out_}).exit_code, 0);
     const std::map<std::string, std::string> before = Snapshot(out_);
     Emit();
-    fault.arm(fault_);
+    fault.arm(fault_, "/.status.orch-tmp-");
     CliResult r = Cli(&fault_, {"export", "--dir", out_});
     fault_.SetNoSpace(false);
     EXPECT_EQ(r.exit_code, 4) << fault.name << ": " << r.err;
     EXPECT_TRUE(r.out.empty()) << fault.name << ": " << r.out;
     EXPECT_TRUE(absl::StartsWith(r.err, "orch: ")) << fault.name << ": " << r.err;
     EXPECT_NE(r.err.find(fault.says), std::string::npos) << fault.name << ": " << r.err;
+    EXPECT_NE(r.err.find(site_ + "/.status.orch-tmp-"), std::string::npos) << fault.name << ": " << r.err;
     EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << fault.name << ": " << r.err;
     EXPECT_EQ(Snapshot(out_), before) << fault.name << ": the earlier set changed";
     EXPECT_EQ(Names(site_), std::set<std::string>{"status"}) << fault.name << ": a temporary entry was left";
@@ -131,12 +136,14 @@ class ExportFaultTest : public ::testing::Test {
     ASSERT_EQ(Cli(&system_, {"status", "--format", "md", "--out", page}).exit_code, 0);
     const std::string before = ReadFile(page);
     Emit();
-    fault.arm(fault_);
+    fault.arm(fault_, "/.status.md.orch-tmp-");
     CliResult r = Cli(&fault_, {"status", "--format", "md", "--out", page});
     fault_.SetNoSpace(false);
     EXPECT_EQ(r.exit_code, 4) << fault.name << ": " << r.err;
     EXPECT_TRUE(absl::StartsWith(r.err, "orch: ")) << fault.name << ": " << r.err;
     EXPECT_NE(r.err.find(fault.says), std::string::npos) << fault.name << ": " << r.err;
+    EXPECT_NE(r.err.find(tmp_.Sub("pages/.status.md.orch-tmp-")), std::string::npos)
+        << fault.name << ": " << r.err;
     EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << fault.name << ": " << r.err;
     EXPECT_EQ(ReadFile(page), before) << fault.name << ": the earlier file changed";
     EXPECT_EQ(Names(tmp_.Sub("pages")), std::set<std::string>{"status.md"})

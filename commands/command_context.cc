@@ -17,7 +17,7 @@ namespace {
 // writers' queue (docs/cli.md), not polling.
 absl::StatusOr<absl::Duration> LockTimeout() {
   const char* v = std::getenv("ORCH_LOCK_TIMEOUT");
-  if (v == nullptr || *v == '\0') return absl::Seconds(10);
+  if (v == nullptr || *v == '\0') return StoreOptions{}.lock_timeout;
   auto d = ParseDuration(v);
   if (!d.ok() || *d > absl::Hours(1)) {
     return absl::InvalidArgumentError(

@@ -49,9 +49,11 @@ struct StoreOptions {
   // members may read and emit) instead of 0700 and 0600. Later opens follow
   // the directory's mode.
   bool shared_group = false;
-  // How long a writer waits for the writer before it to finish. Writers
-  // queue on <store>/writer.lock and are woken by its release.
-  absl::Duration lock_timeout = absl::Seconds(10);
+  // How long a writer waits for the writers before it to finish. Writers
+  // queue on <store>/writer.lock and are woken by its release. A minute:
+  // an agent's step is better recorded late than refused, and 128 emitters
+  // queued on a loaded 2-core machine waited up to 16 s (docs/benchmarks.md).
+  absl::Duration lock_timeout = absl::Seconds(60);
   // Open as a reader (a RocksDB secondary instance in <store>/readers/):
   // never takes the writer's lock and never writes the log, so it neither
   // waits for nor holds back writers; Append fails; CatchUp() sees events

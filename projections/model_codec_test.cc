@@ -102,6 +102,10 @@ TaskModel FilledTask(Filler& f, const std::string& id) {
   t.needs_human = true;
   t.stale_action = f.S();
   t.idle_seconds = f.I();
+  t.stale_reason = f.S();
+  t.stale_since = f.I();
+  t.progress_at = f.I();
+  t.ready_at = f.I();
   t.last_observation = Observation{f.I(), f.S(), f.S()};
   t.events = f.U();
   t.anomalies = f.U();
@@ -126,6 +130,12 @@ ProjectModel FilledModel() {
   m.remote = f.S();
   m.push_policy = f.S();
   m.max_concurrency = f.I();
+  m.missed_after_seconds = f.I();
+  m.stale_after_seconds = f.I();
+  m.watch_every_seconds = f.I();
+  m.integration_dirty = true;
+  m.integration_dirty_since = f.I();
+  m.integration_dirt = f.S();
   m.run_mode = f.S();
   m.run_mode_reason = f.S();
   m.run_mode_since = f.I();

@@ -94,6 +94,7 @@ bool IsObservation(const schema::Event& ev) {
 void NoteStateChange(const LoggedEvent& e, TaskState before, TaskModel* t) {
   if (t->facts.state == before) return;
   t->state_since = e.time_ns();
+  if (t->facts.state == TaskState::kCompletedUnreviewed) t->ready_at = e.time_ns();
   PushBounded(&t->transitions, Transition{e.time_ns(), t->facts.state}, kTransitionLimit);
 }
 
@@ -195,6 +196,8 @@ void ApplyFields(const LoggedEvent& e, TaskModel* t) {
       const auto* p = ev.payload_as_StaleDetected();
       t->idle_seconds = p->idle_seconds();
       t->stale_action = S(p->suggested_action());
+      t->stale_reason = S(p->reason());
+      t->stale_since = p->last_progress_at();
       break;
     }
     case T::Inspected:  // facts only
@@ -208,8 +211,15 @@ void ApplyFields(const LoggedEvent& e, TaskModel* t) {
     case T::Heartbeat:
     case T::HeartbeatMissed:
     case T::RunModeChanged:
+    case T::Settings:
       break;
   }
+}
+
+// Work on the task, as opposed to an observation of it: what the
+// watchdog's idle clock restarts from.
+bool IsProgress(EventType type) {
+  return type != T::StaleDetected && type != T::DriftDetected && type != T::Inspected;
 }
 
 }  // namespace
@@ -348,6 +358,24 @@ void ProjectFold::ApplyProject(const LoggedEvent& e, const std::string& summary)
       const auto* p = ev.payload_as_DriftDetected();
       ++m.drift_total;
       PushBounded(&m.drift, Finding{e.seq(), at, "", e.type(), S(p->kind()), summary}, kListLimit);
+      // The integration checkout as observe last saw it (git/drift.h).
+      if (S(p->kind()) == "integration-dirty") {
+        if (!m.integration_dirty) m.integration_dirty_since = at;
+        m.integration_dirty = true;
+        m.integration_dirt = S(p->git_shows());
+      } else if (S(p->kind()) == "integration-clean") {
+        m.integration_dirty = false;
+        m.integration_dirty_since = 0;
+        m.integration_dirt.clear();
+      }
+      break;
+    }
+    case T::Settings: {
+      // 0 keeps the value set before.
+      const auto* p = ev.payload_as_Settings();
+      if (p->missed_after_seconds() > 0) m.missed_after_seconds = p->missed_after_seconds();
+      if (p->stale_after_seconds() > 0) m.stale_after_seconds = p->stale_after_seconds();
+      if (p->watch_every_seconds() > 0) m.watch_every_seconds = p->watch_every_seconds();
       break;
     }
     case T::NONE:
@@ -397,6 +425,7 @@ std::string ProjectFold::ApplyTask(const LoggedEvent& e, const std::string& summ
 
   ApplyEvent(&t->facts, e);
   ApplyFields(e, t);
+  if (IsProgress(e.type())) t->progress_at = std::max(t->progress_at, at);
   ++t->events;
   NoteStateChange(e, before.state, t);
   // Evidence is raised only by what backs it (the task fold's labels); a

@@ -111,6 +111,10 @@ void Compare(const std::string& p, const TaskModel& a, const TaskModel& b, Diffe
   Compare(p + ".needs_human", a.needs_human, b.needs_human, out);
   Compare(p + ".stale_action", a.stale_action, b.stale_action, out);
   Compare(p + ".idle_seconds", a.idle_seconds, b.idle_seconds, out);
+  Compare(p + ".stale_reason", a.stale_reason, b.stale_reason, out);
+  Compare(p + ".stale_since", a.stale_since, b.stale_since, out);
+  Compare(p + ".progress_at", a.progress_at, b.progress_at, out);
+  Compare(p + ".ready_at", a.ready_at, b.ready_at, out);
   Compare(p + ".last_observation", a.last_observation, b.last_observation, out);
   Compare(p + ".events", a.events, b.events, out);
   Compare(p + ".anomalies", a.anomalies, b.anomalies, out);
@@ -176,6 +180,12 @@ void Compare(const std::string& p, const ProjectModel& a, const ProjectModel& b,
   Compare(d + "remote", a.remote, b.remote, out);
   Compare(d + "push_policy", a.push_policy, b.push_policy, out);
   Compare(d + "max_concurrency", a.max_concurrency, b.max_concurrency, out);
+  Compare(d + "missed_after_seconds", a.missed_after_seconds, b.missed_after_seconds, out);
+  Compare(d + "stale_after_seconds", a.stale_after_seconds, b.stale_after_seconds, out);
+  Compare(d + "watch_every_seconds", a.watch_every_seconds, b.watch_every_seconds, out);
+  Compare(d + "integration_dirty", a.integration_dirty, b.integration_dirty, out);
+  Compare(d + "integration_dirty_since", a.integration_dirty_since, b.integration_dirty_since, out);
+  Compare(d + "integration_dirt", a.integration_dirt, b.integration_dirt, out);
   Compare(d + "run_mode", a.run_mode, b.run_mode, out);
   Compare(d + "run_mode_reason", a.run_mode_reason, b.run_mode_reason, out);
   Compare(d + "run_mode_since", a.run_mode_since, b.run_mode_since, out);

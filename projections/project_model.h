@@ -33,6 +33,10 @@ inline constexpr size_t kRecentLimit = 200;
 inline constexpr size_t kListLimit = 100;
 // Gate runs, evidence labels and notes per task.
 inline constexpr size_t kTaskListLimit = 16;
+// The watchdog's thresholds until a settings event says otherwise.
+inline constexpr int64_t kDefaultMissedAfterSeconds = 15 * 60;
+inline constexpr int64_t kDefaultStaleAfterSeconds = 30 * 60;
+inline constexpr int64_t kDefaultWatchEverySeconds = 5 * 60;
 
 // One entry of a task's history (the ledger's history[]).
 struct HistoryEntry {
@@ -114,6 +118,17 @@ struct TaskModel {
   bool needs_human = false;
   std::string stale_action;
   int64_t idle_seconds = 0;
+  // The latest stale-detected's reason (idle, runtime-budget,
+  // review-budget) and the last progress it measured from (its stall).
+  std::string stale_reason;
+  int64_t stale_since = 0;
+  // The latest event that is work on the task (anything but the
+  // observations stale-detected, drift-detected and inspected): what the
+  // watchdog measures idleness from, besides git.
+  int64_t progress_at = 0;
+  // When the task last became completed-unreviewed (its review budget runs
+  // from there, through reviewing).
+  int64_t ready_at = 0;
   Observation last_observation;
   uint64_t events = 0, anomalies = 0, history_dropped = 0;
   std::vector<HistoryEntry> history;
@@ -170,6 +185,16 @@ struct ProjectModel {
   int64_t created_at = 0;
   std::string project_root, default_branch, remote, push_policy;
   int64_t max_concurrency = 2;
+  // The watchdog's thresholds (settings events; defaults until one is
+  // recorded).
+  int64_t missed_after_seconds = kDefaultMissedAfterSeconds;
+  int64_t stale_after_seconds = kDefaultStaleAfterSeconds;
+  int64_t watch_every_seconds = kDefaultWatchEverySeconds;
+  // The integration checkout as `orch observe` last recorded it: dirty
+  // from an integration-dirty drift until an integration-clean one.
+  bool integration_dirty = false;
+  int64_t integration_dirty_since = 0;
+  std::string integration_dirt;  // what git showed
   // Run mode.
   std::string run_mode = "active";
   std::string run_mode_reason;

@@ -169,6 +169,7 @@ std::string StateProblem(const TaskFacts& t, const schema::Event& e) {
     case T::Heartbeat:
     case T::HeartbeatMissed:
     case T::RunModeChanged:
+    case T::Settings:
       return "";
   }
   return "";
@@ -205,6 +206,7 @@ bool RequiresTask(EventType type) {
     case T::DriftDetected:
     case T::RunModeChanged:
     case T::Note:
+    case T::Settings:
       return false;
   }
   return false;
@@ -219,6 +221,7 @@ bool ForbidsTask(EventType type) {
     case T::Heartbeat:
     case T::HeartbeatMissed:
     case T::RunModeChanged:
+    case T::Settings:
       return true;
     case T::NONE:
     case T::Dispatched:
@@ -407,6 +410,7 @@ bool ApplyEvent(TaskFacts* t, const LoggedEvent& le) {
     case T::Heartbeat:
     case T::HeartbeatMissed:
     case T::RunModeChanged:
+    case T::Settings:
       return false;  // never reached: ForbidsTask above
   }
   return true;

@@ -5,6 +5,7 @@
 #include "CLI/CLI.hpp"
 #include "base/display_text.h"
 #include "commands/command_context.h"
+#include "commands/pinned_clock.h"
 #include "commands/verbs.h"
 #include "spdlog/sinks/stdout_sinks.h"
 #include "spdlog/spdlog.h"
@@ -17,13 +18,21 @@ int main(int argc, char** argv) {
   // Diagnostics go to stderr: stdout carries results scripts parse.
   spdlog::set_default_logger(spdlog::stderr_logger_st("orch"));
   orch::SystemEnv env;
+  // ORCH_NOW pins the clock (docs/cli.md, Environment).
+  auto pinned_now = orch::PinnedNowFromEnvironment();
+  if (!pinned_now.ok()) {
+    std::cerr << "orch: " << orch::EscapeForDisplay(pinned_now.status().message()) << "\n";
+    return orch::ExitCodeFor(pinned_now.status());
+  }
+  std::optional<orch::PinnedClockEnv> pinned;
+  if (pinned_now->has_value()) pinned.emplace(**pinned_now);
   auto schema = orch::EventSchema::Load();
   if (!schema.ok()) {
     std::cerr << "orch: " << schema.status().message() << "\n";
     return 1;
   }
   orch::CommandContext ctx;
-  ctx.env = &env;
+  ctx.env = pinned.has_value() ? static_cast<orch::Env*>(&*pinned) : &env;
   ctx.schema = schema->get();
   ctx.args.assign(argv + 1, argv + argc);
   if (absl::Status s = orch::CheckArgumentsUtf8(ctx.args); !s.ok()) {
@@ -57,6 +66,10 @@ int main(int argc, char** argv) {
   orch::RegisterObserve(app, ctx);
   orch::RegisterAnchor(app, ctx);
   orch::RegisterImport(app, ctx);
+  orch::RegisterWatch(app, ctx);
+  orch::RegisterNext(app, ctx);
+  orch::RegisterHealth(app, ctx);
+  orch::RegisterContext(app, ctx);
   std::vector<std::string> verbs;
   for (const CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; }))
     verbs.push_back(sub->get_name());

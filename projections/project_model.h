@@ -37,6 +37,9 @@ inline constexpr size_t kTaskListLimit = 16;
 inline constexpr int64_t kDefaultMissedAfterSeconds = 15 * 60;
 inline constexpr int64_t kDefaultStaleAfterSeconds = 30 * 60;
 inline constexpr int64_t kDefaultWatchEverySeconds = 5 * 60;
+// The smallest grace before a wake-up counts as missed: a heartbeat this
+// late (or a whole cadence late, when shorter) opens a hole.
+inline constexpr int64_t kMinGraceSeconds = 60;
 
 // One entry of a task's history (the ledger's history[]).
 struct HistoryEntry {
@@ -129,6 +132,15 @@ struct TaskModel {
   // When the task last became completed-unreviewed (its review budget runs
   // from there, through reviewing).
   int64_t ready_at = 0;
+  // The stalls the watchdog recorded (each stale-detected's idempotency
+  // key, watchdog.h StallKey), newest kTaskListLimit: one stall is
+  // recorded once.
+  std::vector<std::string> stalls;
+  // Uncommitted changes in the task's worktree as last observed (a counting
+  // inspection or a worktree-dirty drift report); empty once an inspection
+  // saw it clean), e.g. "unstaged a.txt; untracked b.txt". `dirty_at`: when.
+  std::string dirt;
+  int64_t dirty_at = 0;
   Observation last_observation;
   uint64_t events = 0, anomalies = 0, history_dropped = 0;
   std::vector<HistoryEntry> history;
@@ -153,6 +165,16 @@ struct MissedHeartbeat {
   int64_t at = 0;           // when it was recorded
   int64_t expected_at = 0;  // when the wake-up was due
   int64_t gap_seconds = 0;
+};
+
+// Wake-ups the loop slept through: a heartbeat that came at least a
+// minute (or one cadence) after the wake-up its predecessor announced.
+// The watchdog (watchdog.h) counts the missed wake-ups of each hole.
+struct HeartbeatHole {
+  int64_t beat_at = 0;            // the heartbeat before the hole
+  int64_t first_expected_at = 0;  // the wake-up it announced
+  int64_t cadence_seconds = 0;    // first_expected_at - beat_at
+  int64_t closed_at = 0;          // the heartbeat that ended the hole
 };
 
 // An anomaly (impossible step recorded as observed) or a drift report.
@@ -195,6 +217,7 @@ struct ProjectModel {
   bool integration_dirty = false;
   int64_t integration_dirty_since = 0;
   std::string integration_dirt;  // what git showed
+  uint64_t integration_seq = 0;  // the latest integration-dirty/-clean report
   // Run mode.
   std::string run_mode = "active";
   std::string run_mode_reason;
@@ -205,6 +228,10 @@ struct ProjectModel {
   uint64_t heartbeats = 0, missed_total = 0;
   std::deque<int64_t> heartbeat_ticks;
   std::deque<MissedHeartbeat> missed;
+  // The latest wake-up any heartbeat-missed recorded: the watchdog takes
+  // every wake-up at or before it as handled.
+  int64_t missed_through = 0;
+  std::deque<HeartbeatHole> holes;  // newest kListLimit
   // Lanes, in the order they were opened.
   std::vector<PackageModel> packages;
   std::string current_lane;
@@ -236,6 +263,7 @@ void Compare(const std::string& path, const TaskModel& a, const TaskModel& b, Di
 void Compare(const std::string& path, const PackageModel& a, const PackageModel& b, Differences* out);
 void Compare(const std::string& path, const LaneChange& a, const LaneChange& b, Differences* out);
 void Compare(const std::string& path, const MissedHeartbeat& a, const MissedHeartbeat& b, Differences* out);
+void Compare(const std::string& path, const HeartbeatHole& a, const HeartbeatHole& b, Differences* out);
 void Compare(const std::string& path, const Finding& a, const Finding& b, Differences* out);
 void Compare(const std::string& path, const RecentEvent& a, const RecentEvent& b, Differences* out);
 void Compare(const std::string& path, const ProjectModel& a, const ProjectModel& b, Differences* out);

@@ -92,9 +92,10 @@ Check WatchdogCheck(const std::string& store_dir, const ProjectModel& m, int64_t
   const int64_t age = now > at ? (now - at) / kNs : 0;
   const int64_t allowed = kWatchPeriodsAllowed * m.watch_every_seconds;
   if (age > allowed) {
-    return Make("watchdog", Level::kWarning,
-                absl::StrCat("last pass ", FormatRfc3339(at), ", ", FormatDurationShort(age), " ago (more than ",
-                             kWatchPeriodsAllowed, " x ", FormatDurationShort(m.watch_every_seconds), ")"));
+    return Make(
+        "watchdog", Level::kWarning,
+        absl::StrCat("last pass ", FormatRfc3339(at), ", ", FormatDurationShort(age), " ago (more than ",
+                     kWatchPeriodsAllowed, " x ", FormatDurationShort(m.watch_every_seconds), ")"));
   }
   return Make("watchdog", Level::kOk, absl::StrCat("last pass ", FormatDurationShort(age), " ago"));
 }
@@ -122,7 +123,8 @@ Check WorkersCheck(const ProjectModel& m, int64_t now) {
   if (problems.empty()) return Make("workers", Level::kOk, "no stale or over-budget worker or review");
   std::vector<std::string> shown(problems.begin(), problems.begin() + std::min<size_t>(3, problems.size()));
   std::string detail = absl::StrJoin(shown, "; ");
-  if (problems.size() > shown.size()) absl::StrAppend(&detail, "; and ", problems.size() - shown.size(), " more");
+  if (problems.size() > shown.size())
+    absl::StrAppend(&detail, "; and ", problems.size() - shown.size(), " more");
   return Make("workers", Level::kWarning, detail);
 }
 
@@ -137,7 +139,8 @@ void GitChecks(const CommandContext& ctx, const EventStore& store, const std::st
   std::error_code ec;
   auto project = git::OpenProjectRepo(facts->project, repo_flag, std::filesystem::current_path(ec).string());
   if (!project.ok()) {
-    out->push_back(Make("repository", Level::kWarning, absl::StrCat("not read: ", project.status().message())));
+    out->push_back(
+        Make("repository", Level::kWarning, absl::StrCat("not read: ", project.status().message())));
     return;
   }
   auto snapshot = git::TakeSnapshot(*project->repo, project->integration_branch, project->remote,
@@ -156,11 +159,12 @@ void GitChecks(const CommandContext& ctx, const EventStore& store, const std::st
       if (!f.recorded) open.push_back(absl::StrCat(f.task.empty() ? "(project)" : f.task, " ", f.kind));
     }
     if (open.empty()) {
-      out->push_back(Make("drift", Level::kOk, "the log and the repository agree (or the drift is recorded)"));
+      out->push_back(
+          Make("drift", Level::kOk, "the log and the repository agree (or the drift is recorded)"));
     } else {
       out->push_back(Make("drift", Level::kWarning,
-                          absl::StrCat(open.size(), " drift finding(s) not recorded (", absl::StrJoin(open, ", "),
-                                       "): orch observe --reconcile")));
+                          absl::StrCat(open.size(), " drift finding(s) not recorded (",
+                                       absl::StrJoin(open, ", "), "): orch observe --reconcile")));
     }
   }
   if (ws.clean()) {
@@ -209,8 +213,11 @@ absl::Status RunHealth(const HealthOptions& o, CommandContext& ctx) {
   const Level overall = failures > 0 ? Level::kFailure : warnings > 0 ? Level::kWarning : Level::kOk;
   if (o.json) {
     nlohmann::json list = nlohmann::json::array();
-    for (const Check& c : checks) list.push_back({{"check", c.name}, {"status", LevelName(c.level)}, {"detail", c.detail}});
-    *ctx.out << nlohmann::json({{"status", LevelName(overall)}, {"now", FormatRfc3339(now)}, {"checks", list}}).dump()
+    for (const Check& c : checks)
+      list.push_back({{"check", c.name}, {"status", LevelName(c.level)}, {"detail", c.detail}});
+    *ctx.out << nlohmann::json(
+                    {{"status", LevelName(overall)}, {"now", FormatRfc3339(now)}, {"checks", list}})
+                    .dump()
              << "\n";
   } else {
     *ctx.out << "health: " << LevelName(overall) << " (" << failures << " failure(s), " << warnings
@@ -220,9 +227,11 @@ absl::Status RunHealth(const HealthOptions& o, CommandContext& ctx) {
     }
   }
   ctx.out->flush();
-  if (failures > 0) return WithExitCode(absl::UnknownError(absl::StrCat("health: ", failures, " failure(s)")), 1);
+  if (failures > 0)
+    return WithExitCode(absl::UnknownError(absl::StrCat("health: ", failures, " failure(s)")), 1);
   if (o.fail_on_warning && warnings > 0) {
-    return WithExitCode(absl::UnknownError(absl::StrCat("health: ", warnings, " warning(s) (--fail-on-warning)")), 1);
+    return WithExitCode(
+        absl::UnknownError(absl::StrCat("health: ", warnings, " warning(s) (--fail-on-warning)")), 1);
   }
   return absl::OkStatus();
 }
@@ -231,7 +240,8 @@ absl::Status RunHealth(const HealthOptions& o, CommandContext& ctx) {
 
 void RegisterHealth(CLI::App& app, CommandContext& ctx) {
   auto o = std::make_shared<HealthOptions>();
-  CLI::App* sub = app.add_subcommand("health", "Can I walk away? Store, watchdog, heartbeats, workers, drift, checkout, disk");
+  CLI::App* sub = app.add_subcommand(
+      "health", "Can I walk away? Store, watchdog, heartbeats, workers, drift, checkout, disk");
   sub->fallthrough();
   sub->add_flag("--fail-on-warning", o->fail_on_warning, "Exit 1 on a warning too");
   sub->add_flag("--json", o->json, "Print {status, checks[]} as JSON");

@@ -24,7 +24,8 @@ absl::Status RunNext(const NextOptions& o, CommandContext& ctx) {
   ORCH_ASSIGN_OR_RETURN(LoadedProjection p, LoadProjection(o.flags, ctx, /*task_details=*/false));
   const NextAction n = DecideNextAction(p.model, p.now);
   if (o.json) {
-    *ctx.out << nlohmann::json({{"action", n.action}, {"rule", n.rule}, {"reason", n.reason}, {"also", n.also}})
+    *ctx.out << nlohmann::json(
+                    {{"action", n.action}, {"rule", n.rule}, {"reason", n.reason}, {"also", n.also}})
                     .dump()
              << "\n";
     return absl::OkStatus();
@@ -38,7 +39,8 @@ absl::Status RunNext(const NextOptions& o, CommandContext& ctx) {
 
 void RegisterNext(CLI::App& app, CommandContext& ctx) {
   auto o = std::make_shared<NextOptions>();
-  CLI::App* sub = app.add_subcommand("next", "The next action (continue, wait, review, inspect, stop-dispatching) and why");
+  CLI::App* sub = app.add_subcommand(
+      "next", "The next action (continue, wait, review, inspect, stop-dispatching) and why");
   sub->fallthrough();
   AddProjectionFlags(sub, &o->flags);
   sub->add_flag("--json", o->json, "Print {action, rule, reason, also} as JSON");

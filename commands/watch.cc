@@ -40,7 +40,8 @@ absl::StatusOr<std::optional<int64_t>> DurationFlag(const std::string& flag, con
                                                     int64_t min_seconds) {
   if (text.empty()) return std::optional<int64_t>();
   auto s = ParseDurationSeconds(text);
-  if (!s.ok()) return absl::InvalidArgumentError(absl::StrCat("bad ", flag, " '", text, "': ", s.status().message()));
+  if (!s.ok())
+    return absl::InvalidArgumentError(absl::StrCat("bad ", flag, " '", text, "': ", s.status().message()));
   if (*s < min_seconds) {
     return absl::InvalidArgumentError(
         absl::StrCat("bad ", flag, " '", text, "': must be at least ", FormatDurationShort(min_seconds)));
@@ -162,7 +163,8 @@ void Report(const WatchOptions& o, const PassResult& r, std::ostream& out) {
   }
   const auto S = [](absl::string_view s) { return EscapeForDisplay(s); };
   out << "watch " << FormatRfc3339(c.now) << ": " << r.fresh.size() << " new finding(s)"
-      << (o.check_only ? " (check only: nothing recorded)" : absl::StrCat(", ", r.appended, " event(s) appended"))
+      << (o.check_only ? " (check only: nothing recorded)"
+                       : absl::StrCat(", ", r.appended, " event(s) appended"))
       << "\n";
   for (const nlohmann::json& f : r.findings) {
     const std::string kind = f["kind"];
@@ -219,10 +221,12 @@ absl::Status RunWatch(const WatchOptions& o, CommandContext& ctx) {
 
 void RegisterWatch(CLI::App& app, CommandContext& ctx) {
   auto o = std::make_shared<WatchOptions>();
-  CLI::App* sub = app.add_subcommand("watch", "Record missed wake-ups and stuck workers and reviews (the watchdog)");
+  CLI::App* sub =
+      app.add_subcommand("watch", "Record missed wake-ups and stuck workers and reviews (the watchdog)");
   sub->fallthrough();
   sub->add_flag("--once", o->once, "One pass, then exit (for cron and systemd timers)");
-  sub->add_option("--every", o->every, "Time between passes without --once (default: the project's setting, 5m)");
+  sub->add_option("--every", o->every,
+                  "Time between passes without --once (default: the project's setting, 5m)");
   sub->add_option("--missed-after", o->missed_after,
                   "Grace before a wake-up counts as missed (default: setting, 15m; at least 1m)");
   sub->add_option("--stale-after", o->stale_after,

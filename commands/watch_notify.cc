@@ -49,7 +49,8 @@ absl::Status RunNotifyCommand(const std::string& command, const std::string& inp
     if (errno != EINTR) return absl::UnavailableError(absl::StrCat("--notify: wait: ", std::strerror(errno)));
   }
   if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return absl::OkStatus();
-  if (WIFEXITED(status)) return absl::UnknownError(absl::StrCat("--notify command exited ", WEXITSTATUS(status)));
+  if (WIFEXITED(status))
+    return absl::UnknownError(absl::StrCat("--notify command exited ", WEXITSTATUS(status)));
   return absl::UnknownError(absl::StrCat("--notify command killed by signal ", WTERMSIG(status)));
 }
 

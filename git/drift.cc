@@ -105,14 +105,15 @@ absl::Status CheckInFlight(const GitRepo& main, const RepoSnapshot& repo, const 
   }
 
   // Work left uncommitted in an active or completed task's worktree.
-  if (worktree_there && In(s, {S::kActive, S::kStaleNeedsInspection, S::kCompletedUnreviewed, S::kReviewing})) {
+  if (worktree_there &&
+      In(s, {S::kActive, S::kStaleNeedsInspection, S::kCompletedUnreviewed, S::kReviewing})) {
     auto wt = GitRepo::Open(t.spec.worktree);
     if (wt.ok()) {
       auto status = (*wt)->Status();
       if (status.ok() && !status->clean()) {
-        out->push_back(MakeFinding(task, "worktree-dirty", absl::StrCat(StateText(t), "; its work committed"),
-                                   absl::StrCat("uncommitted changes in ", t.spec.worktree, ": ", DirtText(*status)),
-                                   t.drift_seen));
+        out->push_back(MakeFinding(
+            task, "worktree-dirty", absl::StrCat(StateText(t), "; its work committed"),
+            absl::StrCat("uncommitted changes in ", t.spec.worktree, ": ", DirtText(*status)), t.drift_seen));
       }
     }
   }
@@ -255,11 +256,10 @@ std::optional<Finding> IntegrationFinding(const ProjectGitFacts& p, const RepoSn
   // The previous report is named, so a checkout that is dirty again with
   // the same files after a clean report is a new event (not an idempotent
   // repeat of the first).
-  const std::string previous =
-      p.integration_seq == 0
-          ? "the integration checkout is expected clean"
-          : absl::StrCat("the integration checkout was recorded ", p.integration_dirty ? "dirty" : "clean", " (#",
-                         p.integration_seq, ")");
+  const std::string previous = p.integration_seq == 0 ? "the integration checkout is expected clean"
+                                                      : absl::StrCat("the integration checkout was recorded ",
+                                                                     p.integration_dirty ? "dirty" : "clean",
+                                                                     " (#", p.integration_seq, ")");
   if (!ws.clean()) {
     const std::string shows = absl::StrCat("checkout ", repo.root, ": ", DirtText(ws));
     Finding f = MakeFinding("", "integration-dirty", previous, shows, {});
@@ -270,7 +270,8 @@ std::optional<Finding> IntegrationFinding(const ProjectGitFacts& p, const RepoSn
     return f;
   }
   if (!p.integration_dirty) return std::nullopt;
-  return MakeFinding("", "integration-clean", previous, absl::StrCat("checkout ", repo.root, " is clean"), {});
+  return MakeFinding("", "integration-clean", previous, absl::StrCat("checkout ", repo.root, " is clean"),
+                     {});
 }
 
 absl::StatusOr<std::vector<AppendRequest>> ReconcileBatch(EventSchema& schema,

@@ -64,8 +64,9 @@ absl::StatusOr<std::vector<AppendRequest>> WatchBatch(EventSchema& schema, const
   std::vector<AppendRequest> batch;
   for (const MissedWakeUp& m : c.missed) {
     AppendRequest r;
-    ORCH_ASSIGN_OR_RETURN(r.event, Build(schema, EventType::HeartbeatMissed, "",
-                                         {{"expected_at", m.expected_at}, {"gap_seconds", m.gap_seconds}}, m.key));
+    ORCH_ASSIGN_OR_RETURN(r.event,
+                          Build(schema, EventType::HeartbeatMissed, "",
+                                {{"expected_at", m.expected_at}, {"gap_seconds", m.gap_seconds}}, m.key));
     batch.push_back(std::move(r));
   }
   for (const StallFinding& s : c.stalls) {

@@ -21,8 +21,8 @@ namespace orch::git {
 struct WatchChecks {
   int64_t now = 0;
   WatchSettings settings;
-  std::vector<MissedWakeUp> missed;  // all new (after the latest recorded)
-  std::vector<StallFinding> stalls;  // including those already recorded (flagged)
+  std::vector<MissedWakeUp> missed;    // all new (after the latest recorded)
+  std::vector<StallFinding> stalls;    // including those already recorded (flagged)
   std::optional<Finding> integration;  // the integration checkout, when it differs from the log
   // Why the repository could not be read ("" when it was): the stalls are
   // then judged from the log alone and the checkout is not checked.

@@ -63,7 +63,8 @@ std::map<std::string, WorktreeProgress> ReadInFlightProgress(const GitRepo& main
   auto worktrees = main.Worktrees();
   for (const TaskModel& t : model.tasks) {
     const TaskState s = t.facts.state;
-    if (s != TaskState::kPendingSetup && s != TaskState::kActive && s != TaskState::kStaleNeedsInspection) continue;
+    if (s != TaskState::kPendingSetup && s != TaskState::kActive && s != TaskState::kStaleNeedsInspection)
+      continue;
     auto p = ReadWorktreeProgress(main, SpecOf(t.id, t.facts), integration_branch,
                                   worktrees.ok() ? &*worktrees : nullptr);
     out[t.id] = p.ok() ? *p : WorktreeProgress{};

@@ -70,7 +70,8 @@ std::string StaleLine(const TaskModel& t, int64_t now) {
     return line;
   }
   return absl::StrCat(t.id, " is ", FormatDurationShort(RuntimeOverrun(t, now)), " past its ",
-                      Minutes(t.budget.runtime_minutes), " runtime budget: inspect it, then abandon or re-dispatch");
+                      Minutes(t.budget.runtime_minutes),
+                      " runtime budget: inspect it, then abandon or re-dispatch");
 }
 
 // Stale workers first, then running tasks past their runtime budget (in
@@ -132,8 +133,8 @@ void Evaluate(const ProjectModel& m, int64_t now, DispatchGate* g) {
     }
     for (const TaskModel* t : late_reviews) {
       absl::StrAppend(&reason, reason.empty() ? "" : "; ", "review of ", t->id, " is ",
-                      FormatDurationShort(ReviewOverrun(*t, now)), " past its ", Minutes(t->budget.review_minutes),
-                      " review budget");
+                      FormatDurationShort(ReviewOverrun(*t, now)), " past its ",
+                      Minutes(t->budget.review_minutes), " review budget");
     }
     Add(&b, "review-ready", kActReview, reason);
   }
@@ -274,8 +275,8 @@ NextAction DecideNextAction(const ProjectModel& m, int64_t now) {
     const PackageModel* lane = m.FindPackage(g.lane);
     n.action = kActContinue;
     n.rule = "continue";
-    n.reason = absl::StrCat("lane ", lane == nullptr ? g.lane : lane->id, " is open, run mode ", m.run_mode, ", ",
-                            g.free_slots, " of ", m.max_concurrency, " slots free",
+    n.reason = absl::StrCat("lane ", lane == nullptr ? g.lane : lane->id, " is open, run mode ", m.run_mode,
+                            ", ", g.free_slots, " of ", m.max_concurrency, " slots free",
                             g.avoid.empty() ? ""
                                             : absl::StrCat("; dispatch only a task whose write set avoids ",
                                                            absl::StrJoin(g.avoid, ", ")));

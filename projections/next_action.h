@@ -24,9 +24,9 @@ inline constexpr char kActInspect[] = "inspect";
 inline constexpr char kActStop[] = "stop-dispatching";
 
 struct NextAction {
-  std::string action;  // one of the kAct* verdicts
-  std::string rule;    // which rule decided it, e.g. "heartbeat-overdue" (docs/status.md)
-  std::string reason;  // one line
+  std::string action;             // one of the kAct* verdicts
+  std::string rule;               // which rule decided it, e.g. "heartbeat-overdue" (docs/status.md)
+  std::string reason;             // one line
   std::vector<std::string> also;  // follow-ups that do not change the action
 };
 

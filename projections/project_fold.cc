@@ -210,7 +210,8 @@ void ApplyFields(const LoggedEvent& e, TaskModel* t) {
       const auto* p = ev.payload_as_Inspected();
       if (p == nullptr || !CountsAsInspection(ev) || !p->worktree_exists()) break;
       std::vector<std::string> parts;
-      const auto part = [&parts](const char* what, const flatbuffers::Vector<flatbuffers::Offset<flatbuffers::String>>* v) {
+      const auto part = [&parts](const char* what,
+                                 const flatbuffers::Vector<flatbuffers::Offset<flatbuffers::String>>* v) {
         if (v == nullptr || v->size() == 0) return;
         std::vector<std::string> paths;
         for (const auto* s : *v) paths.push_back(s->str());
@@ -356,7 +357,8 @@ void ProjectFold::ApplyProject(const LoggedEvent& e, const std::string& summary)
       if (m.last_heartbeat_at != 0 && m.next_heartbeat_at > m.last_heartbeat_at && at > m.last_heartbeat_at) {
         const int64_t cadence = m.next_heartbeat_at - m.last_heartbeat_at;
         if (at >= m.next_heartbeat_at + std::min<int64_t>(cadence, kMinGraceSeconds * 1'000'000'000)) {
-          PushBounded(&m.holes, HeartbeatHole{m.last_heartbeat_at, m.next_heartbeat_at, cadence / 1'000'000'000, at},
+          PushBounded(&m.holes,
+                      HeartbeatHole{m.last_heartbeat_at, m.next_heartbeat_at, cadence / 1'000'000'000, at},
                       kListLimit);
         }
       }

@@ -167,10 +167,10 @@ StatusView BuildStatusView(const ProjectModel& m, int64_t now, int64_t since) {
     if (s == S::kReviewing) v.in_review.push_back(MakeTaskRow(t, now));
     if (s == S::kBlocked && t.needs_human) v.needs_human.push_back({t.id, t.blocked_reason});
     // Work left uncommitted by a worker that runs or says it is done.
-    if (!t.dirt.empty() && (s == S::kActive || s == S::kStaleNeedsInspection || s == S::kCompletedUnreviewed ||
-                            s == S::kReviewing)) {
-      v.needs_human.push_back(
-          {t.id, absl::StrCat("dirty worktree: uncommitted changes (seen ", FormatRfc3339(t.dirty_at), "): ", t.dirt)});
+    if (!t.dirt.empty() && (s == S::kActive || s == S::kStaleNeedsInspection ||
+                            s == S::kCompletedUnreviewed || s == S::kReviewing)) {
+      v.needs_human.push_back({t.id, absl::StrCat("dirty worktree: uncommitted changes (seen ",
+                                                  FormatRfc3339(t.dirty_at), "): ", t.dirt)});
     }
     if (t.facts.has_inspection && !t.facts.inspection.forbidden_touched.empty() && !IsTerminal(s)) {
       v.needs_human.push_back(

@@ -70,14 +70,15 @@ std::vector<MissedWakeUp> FindMissedWakeUps(const ProjectModel& m, int64_t now, 
                   m.missed_through, limit, &out);
   }
   if (m.last_heartbeat_at != 0 && m.next_heartbeat_at > m.last_heartbeat_at) {
-    MissedOfChain(m.last_heartbeat_at, m.next_heartbeat_at, m.next_heartbeat_at - m.last_heartbeat_at, now, grace,
-                  m.missed_through, limit, &out);
+    MissedOfChain(m.last_heartbeat_at, m.next_heartbeat_at, m.next_heartbeat_at - m.last_heartbeat_at, now,
+                  grace, m.missed_through, limit, &out);
   }
   return out;
 }
 
-std::vector<StallFinding> FindStalls(const ProjectModel& m, const std::map<std::string, WorktreeProgress>& progress,
-                                     int64_t now, int64_t stale_after_seconds) {
+std::vector<StallFinding> FindStalls(const ProjectModel& m,
+                                     const std::map<std::string, WorktreeProgress>& progress, int64_t now,
+                                     int64_t stale_after_seconds) {
   std::vector<StallFinding> out;
   for (const TaskModel& t : m.tasks) {
     const S s = t.facts.state;
@@ -100,8 +101,9 @@ std::vector<StallFinding> FindStalls(const ProjectModel& m, const std::map<std::
       } else if (last != 0 && f.idle_seconds > stale_after_seconds) {
         f.reason = "idle";
         f.key = StallKey(t.id, f.reason, last);
-        f.detail = absl::StrCat("no event, commit or worktree change for ", FormatDurationShort(f.idle_seconds),
-                                " (allowance ", FormatDurationShort(stale_after_seconds), ")");
+        f.detail =
+            absl::StrCat("no event, commit or worktree change for ", FormatDurationShort(f.idle_seconds),
+                         " (allowance ", FormatDurationShort(stale_after_seconds), ")");
       } else {
         continue;
       }

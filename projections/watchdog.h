@@ -57,8 +57,8 @@ struct MissedWakeUp {
 
 // Every missed wake-up after model.missed_through (the latest recorded),
 // oldest first, at most `limit` (the rest are found by the next run).
-std::vector<MissedWakeUp> FindMissedWakeUps(const ProjectModel& model, int64_t now, int64_t missed_after_seconds,
-                                            size_t limit = 1000);
+std::vector<MissedWakeUp> FindMissedWakeUps(const ProjectModel& model, int64_t now,
+                                            int64_t missed_after_seconds, size_t limit = 1000);
 
 // What git shows of a task's worktree (git/worktree_progress.h fills it).
 struct WorktreeProgress {
@@ -72,27 +72,29 @@ struct WorktreeProgress {
 };
 
 // Suggested actions, by what the worktree shows.
-inline constexpr char kSuggestReview[] = "review it: a clean commit beyond the base (orch inspect, then review)";
+inline constexpr char kSuggestReview[] =
+    "review it: a clean commit beyond the base (orch inspect, then review)";
 inline constexpr char kSuggestNudge[] = "nudge the worker or inspect: uncommitted changes in the worktree";
 inline constexpr char kSuggestAbandon[] = "abandon or re-dispatch: no commit and no change in the worktree";
 inline constexpr char kSuggestReviewNow[] = "review it now: the review is past its budget";
 
 struct StallFinding {
   std::string task;
-  std::string reason;  // idle, runtime-budget, review-budget
+  std::string reason;            // idle, runtime-budget, review-budget
   int64_t last_progress_at = 0;  // ns
   int64_t idle_seconds = 0;      // now - last_progress_at
   std::string suggested_action;
-  std::string detail;  // one line: what was measured
-  std::string key;     // StallKey: the idempotency key
+  std::string detail;     // one line: what was measured
+  std::string key;        // StallKey: the idempotency key
   bool recorded = false;  // the task's stalls already hold the key
 };
 
 // `progress` by task id (a task missing from it counts as unknown).
 // Returns one finding per stuck task (runtime-budget before idle), in task
 // order, including those already recorded (flagged).
-std::vector<StallFinding> FindStalls(const ProjectModel& model, const std::map<std::string, WorktreeProgress>& progress,
-                                     int64_t now, int64_t stale_after_seconds);
+std::vector<StallFinding> FindStalls(const ProjectModel& model,
+                                     const std::map<std::string, WorktreeProgress>& progress, int64_t now,
+                                     int64_t stale_after_seconds);
 
 // The identities the store's idempotency index keeps.
 std::string MissedKey(int64_t expected_at);

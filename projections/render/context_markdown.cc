@@ -83,7 +83,8 @@ std::string WaitsFor(const TaskModel& t, const ProjectModel& m) {
     case S::kRejected:
       return "redo or abandon";
     case S::kBlocked:
-      return absl::StrCat(t.needs_human ? "a human" : "unblock", t.blocked_reason.empty() ? "" : ": " + t.blocked_reason);
+      return absl::StrCat(t.needs_human ? "a human" : "unblock",
+                          t.blocked_reason.empty() ? "" : ": " + t.blocked_reason);
     case S::kCleaned:
     case S::kAbandoned:
     case S::kUnknown:
@@ -103,15 +104,16 @@ std::string RenderContextMarkdown(const ProjectModel& m, int64_t now) {
   std::string out = absl::StrCat("# orch context (", FormatRfc3339(now), ", log head #", m.head_seq, ")\n\n");
 
   absl::StrAppend(&out, "## Settings\n- integration branch ", E(m.default_branch), ", remote ", E(m.remote),
-                  ", push policy ", E(m.push_policy), ", at most ", m.max_concurrency, " worker(s)\n- run mode ",
-                  E(m.run_mode), m.run_mode_reason.empty() ? "" : " (" + E(m.run_mode_reason) + ")",
+                  ", push policy ", E(m.push_policy), ", at most ", m.max_concurrency,
+                  " worker(s)\n- run mode ", E(m.run_mode),
+                  m.run_mode_reason.empty() ? "" : " (" + E(m.run_mode_reason) + ")",
                   "; heartbeat missed after ", FormatDurationShort(m.missed_after_seconds), ", stale after ",
                   FormatDurationShort(m.stale_after_seconds), ", watch every ",
                   FormatDurationShort(m.watch_every_seconds), "\n");
   if (m.last_heartbeat_at != 0) {
-    absl::StrAppend(&out, "- last heartbeat ", FormatRfc3339(m.last_heartbeat_at), " (", Ago(m.last_heartbeat_at, now),
-                    " ago)", m.next_heartbeat_at != 0 ? ", next due " + FormatRfc3339(m.next_heartbeat_at) : "",
-                    "\n");
+    absl::StrAppend(&out, "- last heartbeat ", FormatRfc3339(m.last_heartbeat_at), " (",
+                    Ago(m.last_heartbeat_at, now), " ago)",
+                    m.next_heartbeat_at != 0 ? ", next due " + FormatRfc3339(m.next_heartbeat_at) : "", "\n");
   }
 
   const PackageModel* lane = m.current_lane.empty() ? nullptr : m.FindPackage(m.current_lane);
@@ -162,9 +164,10 @@ std::string RenderContextMarkdown(const ProjectModel& m, int64_t now) {
   absl::StrAppend(&out, "\n## Next action\n**", n.action, "** (", n.rule, "): ", E(n.reason, 300), "\n");
   for (size_t i = 0; i < n.also.size() && i < 3; ++i) absl::StrAppend(&out, "- also: ", E(n.also[i]), "\n");
 
-  absl::StrAppend(&out,
-                  "\n## Read first\n- `orch next` and `orch status` (what needs a human)\n"
-                  "- `orch replay --since 2h` (what happened lately)\n- docs/SKILL.md (how to emit each step)\n");
+  absl::StrAppend(
+      &out,
+      "\n## Read first\n- `orch next` and `orch status` (what needs a human)\n"
+      "- `orch replay --since 2h` (what happened lately)\n- docs/SKILL.md (how to emit each step)\n");
   for (const TaskModel* t : open) {
     if (t->facts.state == S::kCompletedUnreviewed && !t->facts.self_review_path.empty()) {
       absl::StrAppend(&out, "- the self-review of ", E(t->id, 40), ": ", E(t->facts.self_review_path), "\n");

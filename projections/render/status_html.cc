@@ -120,7 +120,8 @@ std::string RenderStatusHtml(const ProjectModel& m, const StatusView& v) {
                   T(v.now), " (log up to #", v.head_seq, "); “since” means since ", T(v.since), ".</p>\n");
 
   absl::StrAppend(&out, "<section id=\"next-action\" class=\"next ", H(v.next.action),
-                  "\"><b>Next action: ", H(v.next.action), "</b> — ", H(v.next.reason), " <small>(rule: ", H(v.next.rule), ")</small>");
+                  "\"><b>Next action: ", H(v.next.action), "</b> — ", H(v.next.reason),
+                  " <small>(rule: ", H(v.next.rule), ")</small>");
   if (!v.next.also.empty()) {
     absl::StrAppend(&out, "<ul>");
     for (const std::string& a : v.next.also) absl::StrAppend(&out, "<li>also: ", H(a), "</li>");

@@ -13,10 +13,11 @@ namespace {
 
 // Not a silent default: a value that does not parse, or waits longer than
 // an hour (a writer holding the store that long is a bug to report, not to
-// wait out), is bad input naming the variable.
+// wait out), is bad input naming the variable. The wait is a place in the
+// writers' queue (docs/cli.md), not polling.
 absl::StatusOr<absl::Duration> LockTimeout() {
   const char* v = std::getenv("ORCH_LOCK_TIMEOUT");
-  if (v == nullptr || *v == '\0') return absl::Seconds(10);
+  if (v == nullptr || *v == '\0') return StoreOptions{}.lock_timeout;
   auto d = ParseDuration(v);
   if (!d.ok() || *d > absl::Hours(1)) {
     return absl::InvalidArgumentError(
@@ -25,25 +26,36 @@ absl::StatusOr<absl::Duration> LockTimeout() {
   return *d;
 }
 
-}  // namespace
-
-absl::StatusOr<std::unique_ptr<EventStore>> OpenStoreForWrite(const CommandContext& ctx, bool create) {
-  ORCH_ASSIGN_OR_RETURN(std::string dir, ResolveStoreDir(ctx));
+StoreOptions BaseOptions(const CommandContext& ctx) {
   StoreOptions o;
   o.env = ctx.env;
-  o.create_if_missing = create;
+  std::ostream* err = ctx.err;
+  o.warn = [err](const std::string& text) { *err << "orch: warning: " << text << "\n"; };
+  return o;
+}
+
+}  // namespace
+
+absl::StatusOr<StoreOptions> WriterOptions(const CommandContext& ctx) {
+  StoreOptions o = BaseOptions(ctx);
   ORCH_ASSIGN_OR_RETURN(o.lock_timeout, LockTimeout());
+  return o;
+}
+
+absl::StatusOr<std::unique_ptr<EventStore>> OpenStoreForWrite(const CommandContext& ctx, bool create,
+                                                              bool shared_group) {
+  ORCH_ASSIGN_OR_RETURN(std::string dir, ResolveStoreDir(ctx));
+  ORCH_ASSIGN_OR_RETURN(StoreOptions o, WriterOptions(ctx));
+  o.create_if_missing = create;
+  o.shared_group = shared_group;
   return EventStore::Open(dir, o);
 }
 
-absl::StatusOr<std::unique_ptr<EventStore>> OpenStoreForRead(const CommandContext& ctx) {
+absl::StatusOr<std::unique_ptr<EventStore>> OpenStoreForRead(const CommandContext& ctx, bool allow_damaged) {
   ORCH_ASSIGN_OR_RETURN(std::string dir, ResolveStoreDir(ctx));
-  StoreOptions o;
-  o.env = ctx.env;
-  o.lock_timeout = absl::ZeroDuration();
-  auto store = EventStore::Open(dir, o);
-  if (store.ok() || !absl::IsUnavailable(store.status())) return store;
+  StoreOptions o = BaseOptions(ctx);
   o.follower = true;
+  o.allow_damaged = allow_damaged;
   return EventStore::Open(dir, o);
 }
 

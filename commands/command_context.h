@@ -30,13 +30,22 @@ struct CommandContext {
 // so every linked worktree shares one log).
 absl::StatusOr<std::string> ResolveStoreDir(const CommandContext& ctx);
 
-// Opens the store for appending, waiting for other writers up to
-// $ORCH_LOCK_TIMEOUT (a duration, default 10s).
-absl::StatusOr<std::unique_ptr<EventStore>> OpenStoreForWrite(const CommandContext& ctx, bool create = false);
+// Opens the store for appending, waiting in the writers' queue up to
+// $ORCH_LOCK_TIMEOUT (a duration, default 10s). `create`: make the store
+// if missing (0700; `shared_group`: 2770, docs/cli.md).
+absl::StatusOr<std::unique_ptr<EventStore>> OpenStoreForWrite(const CommandContext& ctx, bool create = false,
+                                                              bool shared_group = false);
 
-// Opens the store for reading without waiting: as the writer when the store
-// is free, else as a follower beside the process that holds it.
-absl::StatusOr<std::unique_ptr<EventStore>> OpenStoreForRead(const CommandContext& ctx);
+// The options OpenStoreForWrite uses (lock timeout, warnings), for verbs
+// that call the store's static functions (recover).
+absl::StatusOr<StoreOptions> WriterOptions(const CommandContext& ctx);
+
+// Opens the store for reading (a RocksDB secondary in <store>/readers/):
+// never takes the writer's lock, never waits. `allow_damaged`: read past a
+// changed or missing event with a warning instead of failing (exit 4).
+// Warnings go to ctx.err as "orch: warning: ..." lines.
+absl::StatusOr<std::unique_ptr<EventStore>> OpenStoreForRead(const CommandContext& ctx,
+                                                             bool allow_damaged = false);
 
 // Exit codes (docs/cli.md): 0 ok, 1 internal, 2 bad input or usage,
 // 3 conflict, 4 store unavailable; or the code WithExitCode attached.

@@ -2,8 +2,6 @@
 // recently, no missed wake-up unacknowledged, no stale worker, no drift,
 // the integration checkout clean, disk space for the store. Exit 0 ok, 1 a
 // failure (and a warning with --fail-on-warning), for cron and CI.
-#include <sys/statvfs.h>
-
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -174,10 +172,12 @@ void GitChecks(const CommandContext& ctx, const EventStore& store, const std::st
   }
 }
 
-Check DiskCheck(const std::string& store_dir) {
-  struct statvfs v;
-  if (::statvfs(store_dir.c_str(), &v) != 0) return Make("disk", Level::kWarning, "free space unknown");
-  const uint64_t free_bytes = static_cast<uint64_t>(v.f_bavail) * v.f_frsize;
+Check DiskCheck(Env& env, const std::string& store_dir) {
+  auto free_space = env.FreeSpace(store_dir);
+  if (!free_space.ok()) {
+    return Make("disk", Level::kWarning, absl::StrCat("free space unknown: ", free_space.status().message()));
+  }
+  const uint64_t free_bytes = *free_space;
   const std::string text = absl::StrCat(free_bytes / kMiB, " MiB free for the store");
   if (free_bytes < kDiskFailBytes) return Make("disk", Level::kFailure, text);
   if (free_bytes < kDiskWarnBytes) return Make("disk", Level::kWarning, text);
@@ -203,7 +203,7 @@ absl::Status RunHealth(const HealthOptions& o, CommandContext& ctx) {
     }
     GitChecks(ctx, **store, o.repo, &checks);
   }
-  checks.push_back(DiskCheck(dir));
+  checks.push_back(DiskCheck(*ctx.env, dir));
 
   size_t failures = 0, warnings = 0;
   for (const Check& c : checks) {

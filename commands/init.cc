@@ -20,6 +20,7 @@ struct InitOptions {
   std::string push_policy = "manual";
   std::string project_root;
   std::string at;
+  bool shared_group = false;
 };
 
 absl::Status RunInit(const InitOptions& o, CommandContext& ctx) {
@@ -28,7 +29,7 @@ absl::Status RunInit(const InitOptions& o, CommandContext& ctx) {
     return absl::InvalidArgumentError(
         absl::StrCat("bad --max-concurrency ", o.max_concurrency, ": must be at least 1"));
   }
-  ORCH_ASSIGN_OR_RETURN(auto store, OpenStoreForWrite(ctx, /*create=*/true));
+  ORCH_ASSIGN_OR_RETURN(auto store, OpenStoreForWrite(ctx, /*create=*/true, o.shared_group));
   EventContent c;
   c.type = EventType::ProjectInitialized;
   c.actor = "orch init";
@@ -75,9 +76,14 @@ void RegisterInit(CLI::App& app, CommandContext& ctx) {
       ->check(CLI::IsMember({"manual", "after-merge", "never"}));
   sub->add_option("--project-root", o->project_root, "Repository the loop works on (recorded only)");
   sub->add_option("--at", o->at, "When the settings took effect (RFC3339, HH:MM or 8h ago); default now");
+  sub->add_flag(
+      "--shared-group", o->shared_group,
+      "Create the store for the directory's group too (2770, files 0660) instead of private (0700)");
   sub->footer(
       "Example:\n  orch init --default-branch main --remote origin --max-concurrency 3\n"
-      "Running init again records the new settings; the log keeps the old ones.");
+      "Running init again records the new settings; the log keeps the old ones.\n"
+      "A new store is private to its owner (0700, like ~/.ssh); --shared-group lets the group read and "
+      "emit.");
   sub->callback([o, &ctx]() { ctx.result = RunInit(*o, ctx); });
 }
 

@@ -29,6 +29,8 @@ void AddProjectionFlags(CLI::App* sub, ProjectionFlags* f) {
   sub->add_option("--since", f->since,
                   "Start of the \"merged / pushed / cleaned since\" window (default: 12h before now)");
   sub->add_flag("--rebuild", f->rebuild, "Ignore checkpoints and fold the whole log again");
+  sub->add_flag("--allow-damaged", f->allow_damaged,
+                "Read on past a changed or missing event (warned on stderr) instead of failing");
 }
 
 absl::StatusOr<LoadedProjection> LoadProjection(const ProjectionFlags& f, CommandContext& ctx,
@@ -41,7 +43,7 @@ absl::StatusOr<LoadedProjection> LoadProjection(const ProjectionFlags& f, Comman
     ORCH_ASSIGN_OR_RETURN(TimeSpec at, ParseTimeSpec(f.at, clock, absl::LocalTimeZone()));
     lo.at = at;
   }
-  ORCH_ASSIGN_OR_RETURN(auto store, OpenStoreForRead(ctx));
+  ORCH_ASSIGN_OR_RETURN(auto store, OpenStoreForRead(ctx, f.allow_damaged));
   LoadedProjection p;
   ORCH_ASSIGN_OR_RETURN(p.model, LoadProjectModel(*store, lo, &p.stats));
   if (!f.now.empty()) {

@@ -1,5 +1,5 @@
 // What `orch status`, `orch ledger` and `orch export` share: the --at,
-// --now, --since and --rebuild flags, loading the folded model (with
+// --now, --since, --rebuild and --allow-damaged flags, loading the folded model (with
 // checkpoints) and writing files atomically.
 #ifndef ORCH_COMMANDS_PROJECTION_COMMON_H_
 #define ORCH_COMMANDS_PROJECTION_COMMON_H_
@@ -20,9 +20,10 @@ struct ProjectionFlags {
   std::string now;    // --now: "now" for ages and overdue heartbeats
   std::string since;  // --since: start of the "since" window
   bool rebuild = false;
+  bool allow_damaged = false;  // read past a changed or missing event, warned
 };
 
-// Adds --at, --now, --since and --rebuild to `sub`.
+// Adds --at, --now, --since, --rebuild and --allow-damaged to `sub`.
 void AddProjectionFlags(CLI::App* sub, ProjectionFlags* flags);
 
 struct LoadedProjection {
@@ -32,8 +33,8 @@ struct LoadedProjection {
   LoadStats stats;
 };
 
-// Opens the store for reading (as the writer when it is free, so a
-// checkpoint can be kept) and folds the model. InvalidArgument for a bad
+// Opens the store for reading (never the writer's lock; a checkpoint is
+// still kept, as a file) and folds the model. InvalidArgument for a bad
 // flag; store errors otherwise. `task_details` false: the text, Markdown
 // and JSON status pages only (LoadOptions::task_details); WARNING: not for
 // the ledger or status.html.

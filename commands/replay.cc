@@ -20,6 +20,7 @@ struct ReplayOptions {
   std::string format = "text";
   bool json = false;
   bool follow = false;
+  bool allow_damaged = false;
   double poll_seconds = 0.5;
   int64_t follow_for_seconds = 0;  // 0: until interrupted
 };
@@ -96,17 +97,8 @@ absl::Status RunReplay(const ReplayOptions& o, CommandContext& ctx) {
   }
   const bool jsonl = o.json || o.format == "jsonl";
   ORCH_ASSIGN_OR_RETURN(EventQuery q, BuildQuery(o, ctx));
-  std::unique_ptr<EventStore> store;
-  if (o.follow) {
-    // A follower never holds the writer's lock, so emitters keep going.
-    ORCH_ASSIGN_OR_RETURN(std::string dir, ResolveStoreDir(ctx));
-    StoreOptions so;
-    so.env = ctx.env;
-    so.follower = true;
-    ORCH_ASSIGN_OR_RETURN(store, EventStore::Open(dir, so));
-  } else {
-    ORCH_ASSIGN_OR_RETURN(store, OpenStoreForRead(ctx));
-  }
+  // A reader never holds the writer's lock, so emitters keep going.
+  ORCH_ASSIGN_OR_RETURN(std::unique_ptr<EventStore> store, OpenStoreForRead(ctx, o.allow_damaged));
   std::optional<int64_t> prev_time;
   ORCH_ASSIGN_OR_RETURN(uint64_t last, Print(*store, q, jsonl, &prev_time, ctx));
   if (!o.follow) return absl::OkStatus();
@@ -143,6 +135,8 @@ void RegisterReplay(CLI::App& app, CommandContext& ctx) {
       ->capture_default_str();
   sub->add_option("--follow-for", o->follow_for_seconds,
                   "Stop following after this many seconds (0: until interrupted)");
+  sub->add_flag("--allow-damaged", o->allow_damaged,
+                "Print past a changed or missing event (warned on stderr) instead of failing");
   sub->footer(
       "Examples:\n"
       "  orch replay --since 22:00            what happened since 10 pm\n"

@@ -18,6 +18,7 @@ void RegisterExport(CLI::App& app, CommandContext& ctx);   // export.cc
 void RegisterInspect(CLI::App& app, CommandContext& ctx);  // inspect.cc
 void RegisterObserve(CLI::App& app, CommandContext& ctx);  // observe.cc
 void RegisterAnchor(CLI::App& app, CommandContext& ctx);   // anchor.cc
+void RegisterRecover(CLI::App& app, CommandContext& ctx);  // recover.cc
 void RegisterImport(CLI::App& app, CommandContext& ctx);   // import.cc
 void RegisterWatch(CLI::App& app, CommandContext& ctx);    // watch.cc
 void RegisterNext(CLI::App& app, CommandContext& ctx);     // next.cc

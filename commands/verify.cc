@@ -2,6 +2,7 @@
 #include <memory>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "base/status_macros.h"
 #include "commands/verbs.h"
 #include "eventstore/sha256.h"
@@ -68,6 +69,21 @@ absl::Status RunVerify(const VerifyOptions& o, CommandContext& ctx) {
     ORCH_ASSIGN_OR_RETURN(derived, CheckDerived(*store));
   }
   const Head head = store->head();
+  // Losses a recovery acknowledged: "19-21 (recorded at seq 22)".
+  std::vector<std::string> losses;
+  uint64_t lost = 0;
+  nlohmann::json acknowledged = nlohmann::json::array();
+  for (const AcknowledgedLoss& a : report.acknowledged) {
+    losses.push_back(absl::StrCat(a.from == a.to ? absl::StrCat(a.from) : absl::StrCat(a.from, "-", a.to),
+                                  " (recorded at seq ", a.recorded_at, ")"));
+    lost += a.to - a.from + 1;
+    acknowledged.push_back({{"from", a.from}, {"to", a.to}, {"recorded_at", a.recorded_at}});
+  }
+  const std::string intact =
+      losses.empty() ? "chain intact"
+                     : absl::StrCat("chain intact except ", lost, lost == 1 ? " event" : " events",
+                                    " lost to damage and acknowledged by `orch recover`: seq ",
+                                    absl::StrJoin(losses, ", "));
   AnchorReport anchor{"none", "not checked: the chain itself is broken"};
   if (report.intact()) {
     ORCH_ASSIGN_OR_RETURN(anchor, CheckAnchor(*store, o.repo));
@@ -77,6 +93,7 @@ absl::Status RunVerify(const VerifyOptions& o, CommandContext& ctx) {
                         {"checked", report.checked},
                         {"head_seq", head.seq},
                         {"head_hash", ToHex(head.hash)},
+                        {"acknowledged_losses", acknowledged},
                         {"derived",
                          {{"guard_rows", derived.guard_rows},
                           {"checkpoints", derived.checkpoints},
@@ -91,7 +108,7 @@ absl::Status RunVerify(const VerifyOptions& o, CommandContext& ctx) {
     j["anchor"] = {{"state", anchor.state}, {"detail", anchor.detail}};
     *ctx.out << j.dump() << "\n";
   } else if (report.intact() && derived.ok()) {
-    *ctx.out << "ok: " << report.checked << " events, chain intact, checksums ok; " << derived.guard_rows
+    *ctx.out << "ok: " << report.checked << " events, " << intact << "; checksums ok; " << derived.guard_rows
              << " guard rows and " << derived.checkpoints << " checkpoints match the log; head " << head.seq
              << " " << ToHex(head.hash) << "\n";
     *ctx.out << "anchor: " << anchor.detail << "\n";
@@ -124,9 +141,10 @@ void RegisterVerify(CLI::App& app, CommandContext& ctx) {
   sub->add_option("--repo", o->repo, "Repository holding the anchor (default: the project's)");
   sub->footer(
       "Example:\n  orch verify && echo intact\n"
-      "Exit 0 only when every event is present, unchanged and chained, every guard row and\n"
-      "checkpoint equals a fresh fold of the log, and the store is not behind or diverged from\n"
-      "its anchor (orch anchor, refs/orch/head); 4 names the problem (seq, row or checkpoint).\n"
+      "Exit 0 only when every event is present (events a recovery lost and recorded are named,\n"
+      "not hidden), unchanged and chained, every guard row and checkpoint equals a fresh fold of\n"
+      "the log, and the store is not behind or diverged from its anchor (orch anchor,\n"
+      "refs/orch/head); 4 names the problem (seq, row or checkpoint).\n"
       "A chain held only in the store cannot reveal a rolled-back or rewritten log: anchor it.");
   sub->callback([o, &ctx]() { ctx.result = RunVerify(*o, ctx); });
 }

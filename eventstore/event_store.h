@@ -8,10 +8,15 @@
 //   InvalidArgument     malformed request (bad event bytes, task id with NUL)
 //   Aborted             conflict: expected version mismatch, idempotency key
 //                       reused with other content, or an AppendGuard refusal
-//   FailedPrecondition  store missing, or written by a newer orch
-//   Unavailable         store locked by another process past the timeout
-//   DataLoss            a record fails verification
-//   ResourceExhausted   disk full
+//   FailedPrecondition  store missing, written by a newer orch, or not
+//                       usable by this process (permission denied,
+//                       read-only file system: the message names errno)
+//   Unavailable         store locked by another process past the timeout,
+//                       or another I/O error
+//   DataLoss            damage: a record fails verification, an event is
+//                       missing, or a write-ahead log is damaged (the
+//                       store then refuses to open until RecoverStore)
+//   ResourceExhausted   disk full ("disk full: N bytes free on DIR")
 #ifndef ORCH_EVENTSTORE_EVENT_STORE_H_
 #define ORCH_EVENTSTORE_EVENT_STORE_H_
 
@@ -36,14 +41,34 @@ inline constexpr int kStoreFormatVersion = 1;
 inline constexpr size_t kMaxEventBytes = 1 << 20;
 
 struct StoreOptions {
-  Env* env = nullptr;  // required; not owned; must outlive the store
+  // Required; not owned; must outlive the store. Every file the store (and
+  // RocksDB under it) writes goes through it.
+  Env* env = nullptr;
   bool create_if_missing = false;
-  // How long Open waits while another process holds the store. Writers take
-  // turns: RocksDB admits one process per store.
-  absl::Duration lock_timeout = absl::Seconds(10);
-  // Open as a follower (RocksDB secondary instance): reads while another
-  // process writes; Append fails; CatchUp() sees new events.
+  // A store created by this Open: directory 2770 and files 0660 (group
+  // members may read and emit) instead of 0700 and 0600. Later opens follow
+  // the directory's mode.
+  bool shared_group = false;
+  // How long a writer waits for the writers before it to finish. Writers
+  // queue on <store>/writer.lock and are woken by its release. A minute:
+  // an agent's step is better recorded late than refused, and 128 emitters
+  // queued on a loaded 2-core machine waited up to 16 s (docs/benchmarks.md).
+  absl::Duration lock_timeout = absl::Seconds(60);
+  // Open as a reader (a RocksDB secondary instance in <store>/readers/):
+  // never takes the writer's lock and never writes the log, so it neither
+  // waits for nor holds back writers; Append fails; CatchUp() sees events
+  // appended since. Checkpoints can still be written.
   bool follower = false;
+  // Read on past damage (a changed or missing event) with a warning instead
+  // of failing with DataLoss.
+  bool allow_damaged = false;
+  // Where one-line warnings go (a checkpoint ignored, damage read past);
+  // unset: nowhere. Called from the thread that reads.
+  std::function<void(const std::string&)> warn;
+  // A writer refuses to open (ResourceExhausted) with less free space than
+  // this on the store's filesystem: RocksDB needs room to flush its
+  // memtable (8 MiB) and would otherwise fail in the middle of the work.
+  uint64_t min_free_bytes = uint64_t{16} << 20;
 };
 
 // One event to append.
@@ -101,19 +126,53 @@ struct Head {
   std::string hash;  // raw 32 bytes; 32 zero bytes for an empty log
 };
 
+// Events lost to damage and acknowledged by a recovery (RecoverStore), as
+// recorded in the log by a store-recovered event.
+struct AcknowledgedLoss {
+  uint64_t from = 0, to = 0;  // inclusive range of lost sequence numbers
+  uint64_t recorded_at = 0;   // seq of the store-recovered event
+};
+
 struct VerifyReport {
   uint64_t checked = 0;
   uint64_t first_bad_seq = 0;  // 0 when intact
   std::string problem;         // what is wrong at first_bad_seq
+  // Gaps the chain has because a recovery lost those events and said so;
+  // an intact chain may have them.
+  std::vector<AcknowledgedLoss> acknowledged;
   bool intact() const { return first_bad_seq == 0 && problem.empty(); }
+};
+
+// What RecoverStore did.
+struct RecoveryReport {
+  bool damaged = false;        // false: nothing to recover
+  std::string damage;          // DescribeDamage of what was found
+  std::vector<uint64_t> lost;  // seqs that could not be recovered, ascending
+  // The damaged bytes named no event and nothing intact follows them:
+  // everything written after `lost_after` is gone, count unknown.
+  bool lost_unknown = false;
+  uint64_t lost_after = 0;
+  std::vector<uint64_t> salvaged;  // seqs kept from records RocksDB would drop
+  std::string preserved_in;        // copies of the damaged logs
+  uint64_t recorded_seq = 0;       // the store-recovered event
 };
 
 class EventStore {
  public:
-  // Opens the store in `dir`. Waits up to options.lock_timeout for another
-  // process to release it.
+  // Opens the store in `dir`. A writer waits up to options.lock_timeout
+  // for another writer to finish; a reader never waits. DataLoss, naming
+  // the file and the events, when a write-ahead log is damaged.
   static absl::StatusOr<std::unique_ptr<EventStore>> Open(const std::string& dir,
                                                           const StoreOptions& options);
+
+  // The explicit repair of a store whose write-ahead log is damaged: keeps
+  // a copy of the damaged logs in <dir>/damaged/, replays every intact
+  // record (including intact records RocksDB would drop after a bad one),
+  // and appends a store-recovered event naming the lost sequence numbers,
+  // which are never reused. Afterwards the store opens, appends and
+  // verifies (Verify reports the acknowledged loss). Takes the writer's
+  // lock like Open. A store without damage is left as it is.
+  static absl::StatusOr<RecoveryReport> Recover(const std::string& dir, const StoreOptions& options);
   virtual ~EventStore() = default;
 
   // Appends a batch atomically with a synced WAL: after OK returns, the
@@ -126,12 +185,16 @@ class EventStore {
 
   // Visits matching events in sequence order until `visit` returns false.
   // The LoggedEvent is valid only during the call (use Own() to keep it).
+  // Every record's hash is recomputed; a plain sequence range (no task,
+  // time or type) also checks the gap-free sequence, the prev-hash links
+  // and, read to the end, the head. DataLoss on damage (unless
+  // StoreOptions::allow_damaged: then a warning, and the read goes on).
   virtual absl::Status Scan(const EventQuery& query,
                             const std::function<bool(const LoggedEvent&)>& visit) const = 0;
   // Scan, collected.
   absl::StatusOr<std::vector<LoggedEvent>> Read(const EventQuery& query) const;
 
-  // The event at `seq`; NotFound when absent.
+  // The event at `seq`, its hash checked; NotFound when absent.
   virtual absl::StatusOr<LoggedEvent> Get(uint64_t seq) const = 0;
   virtual Head head() const = 0;
   // Current version of `task`; 0 when the task has no events.
@@ -159,18 +222,26 @@ class EventStore {
       const = 0;
 
   // Projection checkpoints: opaque snapshots of a folded model at a
-  // sequence, kept per name. Synced like events; never part of the chain.
+  // sequence, kept per name as files in <store>/checkpoints/ (readers may
+  // write them too). Each is bound to the chain: it records the hash of
+  // the event at its seq. Written atomically and synced; never part of the
+  // chain. Names are [A-Za-z0-9_-]+ (InvalidArgument otherwise);
+  // NotFound when `seq` is not in the log.
   virtual absl::Status PutCheckpoint(const std::string& name, uint64_t seq, const std::string& bytes) = 0;
-  // The newest checkpoint of `name` at or before `max_seq`; NotFound if none.
+  // The newest checkpoint of `name` at or before `max_seq` whose recorded
+  // hash matches the log's event at its seq; NotFound if none. A checkpoint
+  // that is unreadable or does not match is skipped with a warning
+  // (StoreOptions::warn).
   virtual absl::StatusOr<std::pair<uint64_t, std::string>> GetCheckpoint(const std::string& name,
                                                                          uint64_t max_seq) const = 0;
-  // The seqs of the checkpoints of `name`, ascending.
+  // The seqs of the checkpoints of `name` on disk, ascending, matching or
+  // not (GetCheckpoint(name, seq) tells whether one is usable).
   virtual absl::StatusOr<std::vector<uint64_t>> ListCheckpoints(const std::string& name) const = 0;
   // Deletes the checkpoints of `name` older than `before_seq` except the
   // newest `keep` of them (so time travel still finds an earlier start).
   virtual absl::Status PruneCheckpoints(const std::string& name, uint64_t before_seq, size_t keep) = 0;
 
-  // Follower stores only: sees events appended by the writer since.
+  // Readers only: sees events appended by the writer since.
   virtual absl::Status CatchUp() = 0;
 };
 

@@ -1,8 +1,11 @@
 // EventStore against real RocksDB stores in temporary directories.
 #include "eventstore/event_store.h"
 
+#include <unistd.h>
+
 #include <filesystem>
 #include <set>
+#include <thread>
 
 #include "eventstore/key_format.h"
 #include "eventstore/sha256.h"
@@ -283,6 +286,9 @@ TEST_F(EventStoreTest, MissingStoreIsAFailedPrecondition) {
 
 TEST_F(EventStoreTest, CheckpointsAreFoundAtOrBeforeASequence) {
   auto store = Open();
+  std::vector<AppendRequest> batch;
+  for (int i = 0; i < 30; ++i) batch.push_back(Req(EventType::Note, ""));
+  ASSERT_TRUE(store->Append(std::move(batch)).ok());
   ASSERT_TRUE(store->PutCheckpoint("status", 10, "ten").ok());
   ASSERT_TRUE(store->PutCheckpoint("status", 20, "twenty").ok());
   ASSERT_TRUE(store->PutCheckpoint("other", 15, "x").ok());
@@ -291,12 +297,125 @@ TEST_F(EventStoreTest, CheckpointsAreFoundAtOrBeforeASequence) {
   EXPECT_TRUE(absl::IsNotFound(store->GetCheckpoint("status", 9).status()));
   EXPECT_TRUE(absl::IsNotFound(store->GetCheckpoint("none", 100).status()));
   ASSERT_TRUE(store->PutCheckpoint("status", 30, "thirty").ok());
+  EXPECT_EQ(*store->ListCheckpoints("status"), std::vector<uint64_t>({10, 20, 30}));
   // Keep the newest one before 30 (20); drop 10; leave 30 and other names alone.
   ASSERT_TRUE(store->PruneCheckpoints("status", 30, 1).ok());
   EXPECT_TRUE(absl::IsNotFound(store->GetCheckpoint("status", 19).status()));
   EXPECT_EQ(store->GetCheckpoint("status", 29)->second, "twenty");
   EXPECT_EQ(store->GetCheckpoint("status", 99)->second, "thirty");
   EXPECT_EQ(store->GetCheckpoint("other", 99)->second, "x");
+  EXPECT_EQ(*store->ListCheckpoints("status"), std::vector<uint64_t>({20, 30}));
+  // A checkpoint needs its event (it is bound to it) and a plain name.
+  EXPECT_TRUE(absl::IsNotFound(store->PutCheckpoint("status", 31, "y")));
+  EXPECT_TRUE(absl::IsInvalidArgument(store->PutCheckpoint("../x", 5, "y")));
+  // Files beside the log, private to the owner; no rows in RocksDB.
+  const std::string file = dir_ + "/checkpoints/status.00000000000000000030";
+  ASSERT_TRUE(std::filesystem::exists(file));
+  EXPECT_EQ(std::filesystem::status(file).permissions() & std::filesystem::perms::group_all,
+            std::filesystem::perms::none);
+  store.reset();
+  for (const auto& [key, value] : testing::DumpStore(dir_)) EXPECT_NE(key[0], keys::kCheckpointPrefix);
+}
+
+// A checkpoint folded from another chain (another store, or this one before
+// a recovery) must not be used: its recorded hash does not match the log.
+TEST_F(EventStoreTest, ACheckpointThatDoesNotMatchTheLogIsIgnoredWithAWarning) {
+  std::vector<std::string> warnings;
+  StoreOptions o;
+  o.env = &env_;
+  o.create_if_missing = true;
+  o.warn = [&warnings](const std::string& w) { warnings.push_back(w); };
+  auto other = EventStore::Open(tmp_.Sub("other"), o);
+  ASSERT_TRUE(other.ok());
+  auto store = EventStore::Open(dir_, o);
+  ASSERT_TRUE(store.ok());
+  for (auto* s : {&*other, &*store}) {
+    std::vector<AppendRequest> batch;
+    for (int i = 0; i < 20; ++i)
+      batch.push_back(Req(EventType::Note, "", {{"text", s == &*other ? "a" : "b"}}));
+    ASSERT_TRUE((*s)->Append(std::move(batch)).ok());
+  }
+  ASSERT_TRUE((*store)->PutCheckpoint("model", 5, "mine at 5").ok());
+  ASSERT_TRUE((*other)->PutCheckpoint("model", 10, "theirs at 10").ok());
+  std::filesystem::copy_file(tmp_.Sub("other") + "/checkpoints/model.00000000000000000010",
+                             dir_ + "/checkpoints/model.00000000000000000010");
+  auto cp = (*store)->GetCheckpoint("model", 20);
+  ASSERT_TRUE(cp.ok()) << cp.status();
+  EXPECT_EQ(cp->first, 5u);
+  EXPECT_EQ(cp->second, "mine at 5");
+  ASSERT_EQ(warnings.size(), 1u);
+  EXPECT_NE(warnings[0].find("model.00000000000000000010"), std::string::npos) << warnings[0];
+  EXPECT_NE(warnings[0].find("does not match event 10"), std::string::npos) << warnings[0];
+}
+
+TEST_F(EventStoreTest, AReaderWritesCheckpointsWhileAWriterHoldsTheStore) {
+  auto writer = Open();
+  ASSERT_TRUE(writer->Append({Req(EventType::Note, "")}).ok());
+  StoreOptions o;
+  o.env = &env_;
+  o.follower = true;
+  auto reader = EventStore::Open(dir_, o);
+  ASSERT_TRUE(reader.ok()) << reader.status();
+  ASSERT_TRUE((*reader)->PutCheckpoint("model", 1, "one").ok());
+  EXPECT_EQ(writer->GetCheckpoint("model", 1)->second, "one");
+}
+
+// Readers never take the writer's lock: a writer that will not wait at all
+// still gets in while readers are open.
+TEST_F(EventStoreTest, ReadersNeverHoldAWriterBack) {
+  { Open(); }
+  StoreOptions o;
+  o.env = &env_;
+  o.follower = true;
+  auto reader1 = EventStore::Open(dir_, o);
+  auto reader2 = EventStore::Open(dir_, o);
+  ASSERT_TRUE(reader1.ok() && reader2.ok());
+  auto writer = Open(absl::ZeroDuration());
+  ASSERT_NE(writer, nullptr);
+  ASSERT_TRUE(writer->Append({Req(EventType::Note, "")}).ok());
+  ASSERT_TRUE((*reader1)->CatchUp().ok());
+  EXPECT_EQ((*reader1)->head().seq, 1u);
+}
+
+// A waiting writer is woken by the release itself and gets the store.
+TEST_F(EventStoreTest, AWaitingWriterGetsTheStoreWhenTheHolderCloses) {
+  auto first = Open();
+  ASSERT_TRUE(first->Append({Req(EventType::Note, "")}).ok());
+  absl::StatusOr<std::unique_ptr<EventStore>> second = absl::UnknownError("not yet");
+  std::thread waiter([&] {
+    StoreOptions o;
+    o.env = &env_;
+    o.lock_timeout = absl::Seconds(60);
+    second = EventStore::Open(dir_, o);
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));  // let it queue (not an assertion)
+  first.reset();
+  waiter.join();
+  ASSERT_TRUE(second.ok()) << second.status();
+  EXPECT_EQ((*second)->head().seq, 1u);
+}
+
+// Each reader keeps its RocksDB secondary files under <store>/readers/ and
+// removes them when it closes; what a killed reader left is removed by the
+// next reader.
+TEST_F(EventStoreTest, ReadersCleanUpAfterThemselvesAndAfterDeadReaders) {
+  { Open(); }
+  const std::string readers = dir_ + "/readers";
+  std::filesystem::create_directories(readers + "/999999999.deadbeef");  // no such pid
+  StoreOptions o;
+  o.env = &env_;
+  o.follower = true;
+  {
+    auto reader = EventStore::Open(dir_, o);
+    ASSERT_TRUE(reader.ok()) << reader.status();
+    size_t n = 0;
+    for (const auto& e : std::filesystem::directory_iterator(readers)) {
+      ++n;
+      EXPECT_EQ(e.path().filename().string().rfind(std::to_string(getpid()) + ".", 0), 0u) << e.path();
+    }
+    EXPECT_EQ(n, 1u);
+  }
+  EXPECT_TRUE(std::filesystem::is_empty(readers));
 }
 
 // Opening and appending many times must not leave a file per open.

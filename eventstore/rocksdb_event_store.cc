@@ -1,53 +1,19 @@
-// Opening the store and appending to it. Reads live in
-// rocksdb_event_store_read.cc.
+// Appending to the store. Opening: rocksdb_event_store_open.cc; reads:
+// rocksdb_event_store_read.cc; recovery: rocksdb_event_store_recover.cc.
 #include "eventstore/rocksdb_event_store.h"
 
-#include <stdlib.h>
-
 #include <algorithm>
-#include <filesystem>
-#include <random>
 
 #include "absl/container/flat_hash_map.h"
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "base/status_macros.h"
 #include "eventstore/key_format.h"
-#include "eventstore/rocksdb_adapter.h"
 #include "eventstore/sha256.h"
-#include "rocksdb/options.h"
 #include "rocksdb/write_batch.h"
 
 namespace orch {
 
 namespace {
-
-rocksdb::Options MakeOptions(bool create, bool follower) {
-  rocksdb::Options o;
-  o.create_if_missing = create;
-  o.info_log = MakeQuietRocksLogger();
-  o.keep_log_file_num = 1;
-  // An emit is one short process: flushing the recovered memtable to a new
-  // SST on every open (RocksDB's default) costs syncs and wakes compaction.
-  // Recovered WALs stay live instead; FlushIfManyWals bounds their number.
-  o.avoid_flush_during_recovery = true;
-  // Small memtables: a recovered WAL is replayed into memory on every open,
-  // so its size bounds both open time and a reader's memory.
-  o.write_buffer_size = 8 << 20;
-  // Each flush of a few emits' memtable is a tiny level-0 file, and each
-  // level-0 compaction rewrites level 1: compact less often.
-  o.level0_file_num_compaction_trigger = 8;
-  o.max_manifest_file_size = 4 << 20;
-  o.skip_stats_update_on_db_open = true;
-  o.skip_checking_sst_file_sizes_on_db_open = true;
-  // A writer opens table files lazily: an emit reads a handful of keys, and
-  // preloading every table (-1) costs a thread and an open per file. RocksDB
-  // requires -1 for secondary instances.
-  o.max_open_files = follower ? -1 : 256;
-  o.max_file_opening_threads = 1;
-  o.paranoid_checks = true;
-  return o;
-}
 
 // Record = what the hash covers. Built in one place so append and verify agree.
 std::string BuildRecord(uint64_t seq, uint64_t version, int64_t time_ns, absl::string_view prev_hash,
@@ -77,7 +43,7 @@ struct Parsed {
   std::string idempotency_key;
 };
 
-absl::StatusOr<Parsed> ParseRequest(const AppendRequest& r) {
+absl::StatusOr<Parsed> ParseRequest(const AppendRequest& r, bool recovery) {
   if (r.event.size() > kMaxEventBytes) {
     return absl::InvalidArgumentError(absl::StrCat(
         "event of ", r.event.size(), " bytes is over the limit of ", kMaxEventBytes, " bytes (1 MiB)"));
@@ -98,171 +64,29 @@ absl::StatusOr<Parsed> ParseRequest(const AppendRequest& r) {
       static_cast<int>(e->payload_type()) > static_cast<int>(EventType::MAX)) {
     return absl::InvalidArgumentError(absl::StrCat("unknown event type #", p.type));
   }
+  if (e->payload_type() == EventType::StoreRecovered && !recovery) {
+    return absl::InvalidArgumentError("store-recovered events are written only by `orch recover`");
+  }
   return p;
 }
 
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<EventStore>> EventStore::Open(const std::string& dir,
-                                                             const StoreOptions& options) {
-  return RocksDbEventStore::Open(dir, options);
-}
-
-absl::StatusOr<std::unique_ptr<EventStore>> RocksDbEventStore::Open(const std::string& dir,
-                                                                    const StoreOptions& options) {
-  if (options.env == nullptr) return absl::InvalidArgumentError("StoreOptions.env is required");
-  std::error_code ec;
-  const bool exists = std::filesystem::exists(std::filesystem::path(dir) / "CURRENT", ec);
-  if (!exists && !options.create_if_missing) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("no orch store at ", dir, " (run `orch init`, or set --store / ORCH_STORE)"));
-  }
-  if (!exists) std::filesystem::create_directories(dir, ec);
-
-  std::unique_ptr<RocksDbEventStore> store(new RocksDbEventStore(dir, options.env, options.follower));
-  rocksdb::Options ro = MakeOptions(options.create_if_missing, options.follower);
-  rocksdb::DB* db = nullptr;
-  if (options.follower) {
-    char tmpl[] = "/tmp/orch-follower-XXXXXX";
-    if (mkdtemp(tmpl) == nullptr) return absl::InternalError("cannot create follower directory");
-    store->secondary_dir_ = tmpl;
-    ORCH_RETURN_IF_ERROR(FromRocks(rocksdb::DB::OpenAsSecondary(ro, dir, store->secondary_dir_, &db),
-                                   absl::StrCat("open ", dir)));
-  } else {
-    // RocksDB admits one process per store: wait our turn, with jittered
-    // backoff so 32 emitters do not retry in lockstep.
-    const int64_t deadline = options.env->NowNanos() + absl::ToInt64Nanoseconds(options.lock_timeout);
-    std::minstd_rand jitter(static_cast<unsigned>(getpid()));
-    int64_t backoff_us = 200;
-    while (true) {
-      rocksdb::Status s = rocksdb::DB::Open(ro, dir, &db);
-      if (s.ok()) break;
-      if (!IsLockHeld(s)) return FromRocks(s, absl::StrCat("open ", dir));
-      if (options.env->NowNanos() >= deadline) {
-        return absl::UnavailableError(absl::StrCat(
-            "store ", dir, " is locked by another process for more than ",
-            absl::FormatDuration(options.lock_timeout), " (raise ORCH_LOCK_TIMEOUT or find the holder)"));
-      }
-      options.env->SleepForMicros(backoff_us + static_cast<int64_t>(jitter() % backoff_us));
-      backoff_us = std::min<int64_t>(backoff_us * 2, 20000);
-    }
-  }
-  store->db_.reset(db);
-  if (!options.follower) ORCH_RETURN_IF_ERROR(store->FlushIfManyWals());
-  ORCH_RETURN_IF_ERROR(store->CheckFormat(!exists));
-  ORCH_RETURN_IF_ERROR(store->LoadHead());
-  return std::unique_ptr<EventStore>(std::move(store));
-}
-
-RocksDbEventStore::~RocksDbEventStore() {
-  if (db_) {
-    if (!follower_) FinishCompactions();
-    db_->Close();
-    db_.reset();
-  }
-  if (!secondary_dir_.empty()) {
-    std::error_code ec;
-    std::filesystem::remove_all(secondary_dir_, ec);
-  }
-}
-
-void RocksDbEventStore::FinishCompactions() {
-  // Close() cancels a running compaction. In a store opened by one short
-  // process after another, that would cancel every compaction: level-0
-  // files would pile up, slow every read and finally stall writes. So a
-  // compaction this process started is allowed to finish (bounded, so a
-  // wedged one cannot hold the store forever).
-  const int64_t deadline = env_->NowNanos() + absl::ToInt64Nanoseconds(absl::Seconds(60));
-  uint64_t running = 0, pending = 0;
-  while (env_->NowNanos() < deadline) {
-    if (!db_->GetIntProperty("rocksdb.num-running-compactions", &running) ||
-        !db_->GetIntProperty("rocksdb.compaction-pending", &pending) || (running == 0 && pending == 0)) {
-      return;
-    }
-    env_->SleepForMicros(2000);
-  }
-}
-
-absl::Status RocksDbEventStore::FlushIfManyWals() {
-  // Each open starts a new WAL while the recovered ones stay live until their
-  // data reaches an SST. One flush every few opens keeps the directory from
-  // growing a file per open, at a fraction of the cost of flushing each time.
-  // (Counted from the directory: GetSortedWalFiles races with RocksDB's own
-  // purge of the WALs it just recovered and logs spurious errors.)
-  constexpr size_t kMaxLiveWals = 8;
-  constexpr uintmax_t kMaxWalBytes = 4 << 20;
-  size_t wals = 0;
-  uintmax_t bytes = 0;
-  std::error_code ec;
-  for (const auto& entry : std::filesystem::directory_iterator(dir_, ec)) {
-    if (entry.path().extension() != ".log") continue;
-    ++wals;
-    bytes += entry.file_size(ec);
-  }
-  if (wals <= kMaxLiveWals && bytes <= kMaxWalBytes) return absl::OkStatus();
-  return FromRocks(db_->Flush(rocksdb::FlushOptions()), absl::StrCat("flush ", dir_));
-}
-
-absl::Status RocksDbEventStore::CheckFormat(bool fresh) {
-  std::string value;
-  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), keys::kFormat, &value);
-  if (s.IsNotFound()) {
-    if (follower_) return absl::OkStatus();
-    rocksdb::WriteOptions wo;
-    wo.sync = true;
-    return FromRocks(db_->Put(wo, keys::kFormat, std::to_string(kStoreFormatVersion)),
-                     absl::StrCat("init ", dir_));
-  }
-  ORCH_RETURN_IF_ERROR(FromRocks(s, absl::StrCat("read format of ", dir_)));
-  int format = 0;
-  if (!absl::SimpleAtoi(value, &format)) {
-    return absl::DataLossError(absl::StrCat("store ", dir_, " has an unreadable format marker"));
-  }
-  if (format > kStoreFormatVersion) {
-    return absl::FailedPreconditionError(absl::StrCat("store ", dir_, " has format ", format,
-                                                      ", newer than this orch reads (up to ",
-                                                      kStoreFormatVersion, "): upgrade orch"));
-  }
-  return absl::OkStatus();
-}
-
-absl::Status RocksDbEventStore::LoadHead() {
-  std::string value;
-  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), keys::kHead, &value);
-  Head h;
-  h.hash = std::string(kHashSize, '\0');
-  if (s.ok()) {
-    if (value.size() != 8 + kHashSize) return absl::DataLossError("head record is malformed");
-    h.seq = keys::GetBigEndian64(value);
-    h.hash = value.substr(8);
-  } else if (!s.IsNotFound()) {
-    return FromRocks(s, "read head");
-  }
-  absl::MutexLock l(&head_mu_);
-  head_ = h;
-  return absl::OkStatus();
-}
-
-Head RocksDbEventStore::head() const {
-  absl::MutexLock l(&head_mu_);
-  return head_;
-}
-
-absl::Status RocksDbEventStore::CatchUp() {
-  if (!follower_) return absl::OkStatus();
-  ORCH_RETURN_IF_ERROR(FromRocks(db_->TryCatchUpWithPrimary(), "catch up"));
-  return LoadHead();
-}
-
 absl::StatusOr<std::vector<AppendResult>> RocksDbEventStore::Append(std::vector<AppendRequest> batch,
                                                                     AppendGuard* guard) {
-  if (follower_) return absl::FailedPreconditionError("a follower store cannot append");
+  return AppendInternal(std::move(batch), guard, /*recovery=*/false);
+}
+
+absl::StatusOr<std::vector<AppendResult>> RocksDbEventStore::AppendInternal(std::vector<AppendRequest> batch,
+                                                                            AppendGuard* guard,
+                                                                            bool recovery) {
+  if (follower_) return absl::FailedPreconditionError("a store opened for reading cannot append");
   std::lock_guard<std::mutex> lock(append_mu_);
   const Head start = head();
 
   std::vector<Parsed> parsed;
   for (const auto& r : batch) {
-    ORCH_ASSIGN_OR_RETURN(Parsed p, ParseRequest(r));
+    ORCH_ASSIGN_OR_RETURN(Parsed p, ParseRequest(r, recovery));
     parsed.push_back(std::move(p));
   }
 
@@ -303,7 +127,7 @@ absl::StatusOr<std::vector<AppendResult>> RocksDbEventStore::Append(std::vector<
                                   std::string(first.anomaly())};
         continue;
       }
-      if (!s.IsNotFound()) return FromRocks(s, "read idempotency key");
+      if (!s.IsNotFound()) return FromDb(s, "read idempotency key");
       keys_in_batch[p.idempotency_key] = i;
     }
     uint64_t version = 0;
@@ -392,7 +216,7 @@ absl::StatusOr<std::vector<AppendResult>> RocksDbEventStore::Append(std::vector<
   for (const auto& [key, value] : rows) wb.Put(key, value);
   rocksdb::WriteOptions wo;
   wo.sync = true;
-  ORCH_RETURN_IF_ERROR(FromRocks(db_->Write(wo, &wb), absl::StrCat("append to ", dir_)));
+  ORCH_RETURN_IF_ERROR(FromDb(db_->Write(wo, &wb), absl::StrCat("append to ", dir_)));
   absl::MutexLock l(&head_mu_);
   head_ = Head{last_seq, prev};
   return results;

@@ -1,5 +1,6 @@
 // The RocksDB implementation of EventStore. Private to eventstore/: callers
-// use EventStore::Open. Key layout: key_format.h.
+// use EventStore::Open. Key layout: key_format.h; files in the store
+// directory: store_dir.h.
 #ifndef ORCH_EVENTSTORE_ROCKSDB_EVENT_STORE_H_
 #define ORCH_EVENTSTORE_ROCKSDB_EVENT_STORE_H_
 
@@ -10,7 +11,9 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
+#include "eventstore/checkpoint_files.h"
 #include "eventstore/event_store.h"
+#include "eventstore/rocksdb_file_system.h"
 #include "rocksdb/db.h"
 
 namespace orch {
@@ -19,6 +22,7 @@ class RocksDbEventStore : public EventStore {
  public:
   static absl::StatusOr<std::unique_ptr<EventStore>> Open(const std::string& dir,
                                                           const StoreOptions& options);
+  static absl::StatusOr<RecoveryReport> Recover(const std::string& dir, const StoreOptions& options);
   ~RocksDbEventStore() override;
 
   absl::StatusOr<std::vector<AppendResult>> Append(std::vector<AppendRequest> batch,
@@ -40,13 +44,28 @@ class RocksDbEventStore : public EventStore {
   absl::Status CatchUp() override;
 
  private:
-  RocksDbEventStore(std::string dir, Env* env, bool follower)
-      : dir_(std::move(dir)), env_(env), follower_(follower) {}
+  RocksDbEventStore(std::string dir, const StoreOptions& options, uint32_t file_mode, uint32_t dir_mode);
 
+  // Open's steps (rocksdb_event_store_open.cc).
+  absl::Status OpenDb(bool create, bool recovering);
+  absl::Status OpenReader(const rocksdb::Options& ro);
   absl::Status CheckFormat(bool fresh);
   absl::Status FlushIfManyWals();
   void FinishCompactions();
   absl::Status LoadHead();
+  // The ranges store-recovered events acknowledge as lost.
+  absl::Status LoadAcknowledged();
+  // A RocksDB error as the Status event_store.h promises, preferring the
+  // precise error the Env reported (errno, path) to RocksDB's paraphrase.
+  absl::Status FromDb(const rocksdb::Status& s, const std::string& context) const;
+  // ResourceExhausted naming the free space, when it is below the minimum.
+  absl::Status CheckFreeSpace() const;
+
+  // Recovery: deletes the guard rows bound to `seq` or later.
+  absl::Status DropGuardRowsFrom(uint64_t seq);
+  // Append for the store's own records too (store-recovered events).
+  absl::StatusOr<std::vector<AppendResult>> AppendInternal(std::vector<AppendRequest> batch,
+                                                           AppendGuard* guard, bool recovery);
   // Collects the sequence numbers an index yields for `query`, sorted.
   absl::StatusOr<std::vector<uint64_t>> SeqsFromIndex(const EventQuery& query) const;
   // The guard bytes of a stored guard row value when its binding holds
@@ -55,16 +74,31 @@ class RocksDbEventStore : public EventStore {
   // Visits the events at `seqs` that pass the query's remaining filters.
   absl::Status VisitSeqs(const std::vector<uint64_t>& seqs, const EventQuery& query,
                          const std::function<bool(const LoggedEvent&)>& visit) const;
+  // Walks a plain sequence range checking continuity, links and the head.
+  absl::Status ScanRange(const EventQuery& query, const std::function<bool(const LoggedEvent&)>& visit) const;
+  // DataLoss `problem`, or (allow_damaged) a warning and OK.
+  absl::Status Damage(const std::string& problem) const;
+  // True when every seq in [from, to] is an acknowledged loss.
+  bool Acknowledged(uint64_t from, uint64_t to) const;
 
   const std::string dir_;
+  const StoreOptions options_;
   Env* const env_;
   const bool follower_;
-  std::string secondary_dir_;  // follower only; removed on close
+  const uint32_t file_mode_;  // 0600, or 0660 in a group-shared store
+  const uint32_t dir_mode_;   // 0700, or 02770
+
+  std::unique_ptr<FileLock> writer_lock_;  // writers only, held until closed
+  std::shared_ptr<EnvFileSystem> fs_;
+  std::unique_ptr<rocksdb::Env> rocks_env_;
+  std::string reader_dir_;  // readers only; removed on close
   std::unique_ptr<rocksdb::DB> db_;
+  CheckpointFiles checkpoints_;
 
   std::mutex append_mu_;  // one Append at a time within this process
   mutable absl::Mutex head_mu_;
   Head head_ ABSL_GUARDED_BY(head_mu_);
+  std::vector<AcknowledgedLoss> acknowledged_ ABSL_GUARDED_BY(head_mu_);  // sorted by `from`
 };
 
 }  // namespace orch

@@ -1,8 +1,11 @@
-// Reading the log: scans through the indexes, point reads, verify and
-// checkpoints.
+// Reading the log: scans through the indexes, point reads (each record's
+// hash recomputed, a sequential scan's links and continuity checked),
+// verify, acknowledged losses and checkpoints.
 #include <algorithm>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
 #include "base/status_macros.h"
 #include "eventstore/key_format.h"
@@ -49,6 +52,15 @@ std::string PrefixEnd(std::string prefix) {
   return prefix;
 }
 
+// What is wrong with the record stored under `seq`, or "" when nothing.
+std::string RecordProblem(uint64_t seq, const LoggedEvent& e) {
+  if (e.seq() != seq) return absl::StrCat("event stored at ", seq, " says it is ", e.seq());
+  if (!Sha256Matches(e.record_bytes(), e.hash())) {
+    return absl::StrCat("event ", seq, " was changed: its bytes do not match its hash");
+  }
+  return "";
+}
+
 }  // namespace
 
 absl::StatusOr<std::vector<LoggedEvent>> EventStore::Read(const EventQuery& query) const {
@@ -60,12 +72,25 @@ absl::StatusOr<std::vector<LoggedEvent>> EventStore::Read(const EventQuery& quer
   return out;
 }
 
+absl::Status RocksDbEventStore::Damage(const std::string& problem) const {
+  if (!options_.allow_damaged) {
+    return absl::DataLossError(absl::StrCat(problem, " (run `orch verify`; --allow-damaged reads on)"));
+  }
+  if (options_.warn) options_.warn(absl::StrCat("reading past damage: ", problem));
+  return absl::OkStatus();
+}
+
 absl::StatusOr<LoggedEvent> RocksDbEventStore::Get(uint64_t seq) const {
   std::string value;
   ORCH_RETURN_IF_ERROR(
-      FromRocks(db_->Get(rocksdb::ReadOptions(), keys::Event(seq), &value), absl::StrCat("event ", seq)));
-  ORCH_ASSIGN_OR_RETURN(LoggedEvent e, LoggedEvent::Parse(value));
-  return e.Own();
+      FromDb(db_->Get(rocksdb::ReadOptions(), keys::Event(seq), &value), absl::StrCat("event ", seq)));
+  auto e = LoggedEvent::Parse(value);
+  if (!e.ok()) {
+    return absl::DataLossError(absl::StrCat("event ", seq, " is unreadable: ", e.status().message()));
+  }
+  if (const std::string problem = RecordProblem(seq, *e); !problem.empty())
+    ORCH_RETURN_IF_ERROR(Damage(problem));
+  return e->Own();
 }
 
 absl::StatusOr<uint64_t> RocksDbEventStore::TaskVersion(const std::string& task) const {
@@ -124,13 +149,20 @@ absl::Status RocksDbEventStore::VisitSeqs(const std::vector<uint64_t>& seqs, con
   for (uint64_t seq : seqs) {
     rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), keys::Event(seq), &value);
     if (s.IsNotFound()) {
-      return absl::DataLossError(
-          absl::StrCat("index names event ", seq, " but it is missing (run orch verify)"));
+      if (Acknowledged(seq, seq)) continue;
+      ORCH_RETURN_IF_ERROR(Damage(absl::StrCat("index names event ", seq, " but it is missing")));
+      continue;
     }
-    ORCH_RETURN_IF_ERROR(FromRocks(s, absl::StrCat("event ", seq)));
-    ORCH_ASSIGN_OR_RETURN(LoggedEvent e, LoggedEvent::Parse(value));
-    if (!Matches(q, e)) continue;
-    if (!visit(e)) break;
+    ORCH_RETURN_IF_ERROR(FromDb(s, absl::StrCat("event ", seq)));
+    auto e = LoggedEvent::Parse(value);
+    if (!e.ok()) {
+      ORCH_RETURN_IF_ERROR(Damage(absl::StrCat("event ", seq, " is unreadable: ", e.status().message())));
+      continue;
+    }
+    if (const std::string problem = RecordProblem(seq, *e); !problem.empty())
+      ORCH_RETURN_IF_ERROR(Damage(problem));
+    if (!Matches(q, *e)) continue;
+    if (!visit(*e)) break;
   }
   return absl::OkStatus();
 }
@@ -141,20 +173,82 @@ absl::Status RocksDbEventStore::Scan(const EventQuery& q,
     ORCH_ASSIGN_OR_RETURN(std::vector<uint64_t> seqs, SeqsFromIndex(q));
     return VisitSeqs(seqs, q, visit);
   }
-  // Plain sequence range: walk the log itself.
-  const std::string lower = keys::Event(std::max<uint64_t>(q.from_seq, 1));
+  return ScanRange(q, visit);
+}
+
+absl::Status RocksDbEventStore::ScanRange(const EventQuery& q,
+                                          const std::function<bool(const LoggedEvent&)>& visit) const {
+  // The head first: an append landing meanwhile only adds events after it.
+  const Head h = head();
+  const uint64_t from = std::max<uint64_t>(q.from_seq, 1);
+  std::string prev;  // hash of the event before `expect`; empty: unknown
+  if (from == 1) {
+    prev.assign(kHashSize, '\0');
+  } else if (from <= h.seq) {
+    std::string value;
+    rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), keys::Event(from - 1), &value);
+    if (s.ok() && value.size() >= kHashSize) {
+      prev = value.substr(0, kHashSize);  // its own hash is checked when it is read
+    } else if (s.IsNotFound() && !Acknowledged(from - 1, from - 1)) {
+      ORCH_RETURN_IF_ERROR(Damage(absl::StrCat("event ", from - 1, " is missing")));
+    } else if (!s.ok() && !s.IsNotFound()) {
+      return FromDb(s, absl::StrCat("event ", from - 1));
+    }
+  }
+  const std::string lower = keys::Event(from);
   const std::string upper =
       q.to_seq == UINT64_MAX ? std::string(1, keys::kEventPrefix + 1) : keys::Event(q.to_seq + 1);
+  uint64_t expect = from;
+  bool stopped = false;
   absl::Status inner;
-  ORCH_RETURN_IF_ERROR(ForEachKey(db_.get(), lower, upper, [&](absl::string_view, absl::string_view v) {
+  ORCH_RETURN_IF_ERROR(ForEachKey(db_.get(), lower, upper, [&](absl::string_view k, absl::string_view v) {
+    const uint64_t seq = keys::TrailingSeq(k);
+    if (seq != expect) {
+      if (!Acknowledged(expect, seq - 1)) {
+        inner = Damage(seq - expect == 1
+                           ? absl::StrCat("event ", expect, " is missing (the next present is ", seq, ")")
+                           : absl::StrCat("events ", expect, "-", seq - 1,
+                                          " are missing (the next present is ", seq, ")"));
+        if (!inner.ok()) return false;
+      }
+      prev.clear();
+    }
+    expect = seq + 1;
     auto e = LoggedEvent::Parse(v);
     if (!e.ok()) {
-      inner = e.status();
+      inner = Damage(absl::StrCat("event ", seq, " is unreadable: ", e.status().message()));
+      prev.clear();
+      return inner.ok();
+    }
+    std::string problem = RecordProblem(seq, *e);
+    if (problem.empty() && !prev.empty() && e->prev_hash() != prev) {
+      problem = absl::StrCat("event ", seq, " does not chain to event ", seq - 1);
+    }
+    if (!problem.empty()) {
+      inner = Damage(problem);
+      if (!inner.ok()) return false;
+    }
+    prev.assign(e->hash().data(), e->hash().size());  // reuses its buffer
+    if (!visit(*e)) {
+      stopped = true;
       return false;
     }
-    return visit(*e);
+    return true;
   }));
-  return inner;
+  ORCH_RETURN_IF_ERROR(inner);
+  // Read to the end: the last event must be the head (a deleted tail leaves
+  // no gap to see).
+  const uint64_t last = expect - 1;
+  if (!stopped && q.to_seq >= h.seq && h.seq >= from) {
+    if (last < h.seq && !Acknowledged(last + 1, h.seq)) {
+      return Damage(absl::StrCat("the log ends at event ", last, " but its head is event ", h.seq,
+                                 ": events were removed"));
+    }
+    if (last == h.seq && !prev.empty() && prev != h.hash) {
+      return Damage(absl::StrCat("the head does not match event ", h.seq));
+    }
+  }
+  return absl::OkStatus();
 }
 
 absl::StatusOr<VerifyReport> RocksDbEventStore::Verify(const std::function<void(uint64_t)>& progress) const {
@@ -166,12 +260,19 @@ absl::StatusOr<VerifyReport> RocksDbEventStore::Verify(const std::function<void(
     report.problem = std::move(problem);
     return false;
   };
+  bool after_gap = false;  // the event before is an acknowledged loss: no link to check
   ORCH_RETURN_IF_ERROR(ForEachKey(
       db_.get(), keys::Event(1), std::string(1, keys::kEventPrefix + 1),
       [&](absl::string_view k, absl::string_view v) {
         const uint64_t seq = keys::TrailingSeq(k);
-        if (seq != expect)
-          return fail(expect, absl::StrCat("event ", expect, " is missing (next present is ", seq, ")"));
+        after_gap = false;
+        if (seq != expect) {
+          if (!Acknowledged(expect, seq - 1)) {
+            return fail(expect, absl::StrCat("event ", expect, " is missing (next present is ", seq, ")"));
+          }
+          after_gap = true;
+          expect = seq;
+        }
         auto e = LoggedEvent::Parse(v);
         if (!e.ok()) return fail(seq, absl::StrCat("event ", seq, " is unreadable: ", e.status().message()));
         if (e->seq() != seq)
@@ -179,7 +280,7 @@ absl::StatusOr<VerifyReport> RocksDbEventStore::Verify(const std::function<void(
         if (Sha256(e->record_bytes()) != e->hash()) {
           return fail(seq, absl::StrCat("event ", seq, " was changed: its bytes do not match its hash"));
         }
-        if (e->prev_hash() != prev) {
+        if (!after_gap && e->prev_hash() != prev) {
           return fail(seq, absl::StrCat("event ", seq, " does not chain to event ", seq - 1));
         }
         prev = std::string(e->hash());
@@ -188,8 +289,13 @@ absl::StatusOr<VerifyReport> RocksDbEventStore::Verify(const std::function<void(
         if (progress && report.checked % 100000 == 0) progress(report.checked);
         return true;
       }));
+  {
+    absl::MutexLock l(&head_mu_);
+    report.acknowledged = acknowledged_;
+  }
   if (!report.intact()) return report;
   const Head h = head();
+  if (h.seq > expect - 1 && Acknowledged(expect, h.seq)) return report;  // the head itself was lost
   if (h.seq != expect - 1) {
     report.first_bad_seq = expect;
     report.problem = absl::StrCat("log ends at event ", expect - 1, " but the head says ", h.seq,
@@ -250,53 +356,91 @@ absl::Status RocksDbEventStore::ScanGuardStates(
   return inner;
 }
 
-absl::StatusOr<std::vector<uint64_t>> RocksDbEventStore::ListCheckpoints(const std::string& name) const {
-  std::vector<uint64_t> seqs;
-  const std::string prefix = keys::CheckpointPrefix(name);
-  ORCH_RETURN_IF_ERROR(ForEachKey(db_.get(), prefix, PrefixEnd(prefix),
-                                  [&seqs, &prefix](absl::string_view k, absl::string_view) {
-                                    if (k.size() == prefix.size() + 8) seqs.push_back(keys::TrailingSeq(k));
-                                    return true;
-                                  }));
-  return seqs;
-}
-
 absl::Status RocksDbEventStore::PutCheckpoint(const std::string& name, uint64_t seq,
                                               const std::string& bytes) {
-  if (follower_) return absl::FailedPreconditionError("a follower store cannot write checkpoints");
-  rocksdb::WriteOptions wo;
-  wo.sync = true;
-  return FromRocks(db_->Put(wo, keys::Checkpoint(name, seq), bytes), "write checkpoint");
+  ORCH_ASSIGN_OR_RETURN(LoggedEvent at, Get(seq));
+  return checkpoints_.Put(name, seq, std::string(at.hash()), bytes);
 }
 
 absl::Status RocksDbEventStore::PruneCheckpoints(const std::string& name, uint64_t before_seq, size_t keep) {
-  if (follower_) return absl::FailedPreconditionError("a follower store cannot prune checkpoints");
-  std::vector<std::string> older;
-  const std::string prefix = keys::CheckpointPrefix(name);
-  ORCH_RETURN_IF_ERROR(ForEachKey(db_.get(), prefix, keys::Checkpoint(name, before_seq),
-                                  [&older](absl::string_view k, absl::string_view) {
-                                    older.emplace_back(k);
-                                    return true;
-                                  }));
-  if (older.size() <= keep) return absl::OkStatus();
-  rocksdb::WriteBatch wb;
-  for (size_t i = 0; i + keep < older.size(); ++i) wb.Delete(older[i]);
-  rocksdb::WriteOptions wo;
-  wo.sync = true;
-  return FromRocks(db_->Write(wo, &wb), "prune checkpoints");
+  return checkpoints_.Prune(name, before_seq, keep);
+}
+
+absl::StatusOr<std::vector<uint64_t>> RocksDbEventStore::ListCheckpoints(const std::string& name) const {
+  return checkpoints_.List(name);
 }
 
 absl::StatusOr<std::pair<uint64_t, std::string>> RocksDbEventStore::GetCheckpoint(const std::string& name,
                                                                                   uint64_t max_seq) const {
-  const std::string prefix = keys::CheckpointPrefix(name);
-  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions()));
-  it->SeekForPrev(keys::Checkpoint(name, max_seq));
-  ORCH_RETURN_IF_ERROR(FromRocks(it->status(), "read checkpoint"));
-  if (!it->Valid() || !it->key().starts_with(prefix)) {
-    return absl::NotFoundError(absl::StrCat("no checkpoint '", name, "' at or before ", max_seq));
+  ORCH_ASSIGN_OR_RETURN(std::vector<uint64_t> seqs, checkpoints_.List(name));
+  auto warn = [this](const std::string& text) {
+    if (options_.warn) options_.warn(text);
+  };
+  for (auto it = seqs.rbegin(); it != seqs.rend(); ++it) {
+    if (*it > max_seq) continue;
+    auto cp = checkpoints_.Read(name, *it);
+    if (absl::IsNotFound(cp.status())) continue;  // pruned by another process meanwhile
+    if (!cp.ok()) {
+      warn(absl::StrCat("ignoring checkpoint: ", cp.status().message()));
+      continue;
+    }
+    std::string value;
+    rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), keys::Event(*it), &value);
+    if (!s.ok() && !s.IsNotFound()) return FromDb(s, absl::StrCat("event ", *it));
+    auto e = s.ok() ? LoggedEvent::Parse(value) : absl::NotFoundError("missing");
+    if (!e.ok() || !RecordProblem(*it, *e).empty() || e->hash() != cp->event_hash) {
+      warn(absl::StrCat("ignoring checkpoint ", checkpoints_.PathOf(name, *it), ": it does not match event ",
+                        *it, " of the log (folding from an earlier point)"));
+      continue;
+    }
+    return std::make_pair(*it, std::move(cp->bytes));
   }
-  return std::make_pair(keys::TrailingSeq(absl::string_view(it->key().data(), it->key().size())),
-                        it->value().ToString());
+  return absl::NotFoundError(absl::StrCat("no checkpoint '", name, "' at or before ", max_seq));
+}
+
+bool RocksDbEventStore::Acknowledged(uint64_t from, uint64_t to) const {
+  absl::MutexLock l(&head_mu_);
+  uint64_t next = from;                              // the first seq not yet shown to be covered
+  for (const AcknowledgedLoss& a : acknowledged_) {  // sorted by `from`
+    if (a.from > next) break;
+    if (a.to >= next) next = a.to + 1;
+    if (next > to) return true;
+  }
+  return next > to;
+}
+
+absl::Status RocksDbEventStore::LoadAcknowledged() {
+  const uint8_t type = static_cast<uint8_t>(EventType::StoreRecovered);
+  std::vector<uint64_t> seqs;
+  ORCH_RETURN_IF_ERROR(ForEachKey(db_.get(), keys::Type(type, 0),
+                                  PrefixEnd(std::string{keys::kTypePrefix, static_cast<char>(type)}),
+                                  [&seqs](absl::string_view k, absl::string_view) {
+                                    seqs.push_back(keys::TrailingSeq(k));
+                                    return true;
+                                  }));
+  std::vector<AcknowledgedLoss> found;
+  for (uint64_t seq : seqs) {
+    std::string value;
+    if (!db_->Get(rocksdb::ReadOptions(), keys::Event(seq), &value).ok()) continue;
+    auto e = LoggedEvent::Parse(value);
+    // A damaged recovery record acknowledges nothing: verify then reports
+    // the gaps it named.
+    if (!e.ok() || !RecordProblem(seq, *e).empty()) continue;
+    const auto* p = e->event().payload_as_StoreRecovered();
+    if (p == nullptr || p->lost() == nullptr) continue;
+    for (const auto* range : *p->lost()) {
+      const std::vector<absl::string_view> parts = absl::StrSplit(LoggedEvent::Str(range), '-');
+      uint64_t a = 0, b = 0;
+      if (parts.size() == 1 && absl::SimpleAtoi(parts[0], &a)) b = a;
+      if (parts.size() == 2 && (!absl::SimpleAtoi(parts[0], &a) || !absl::SimpleAtoi(parts[1], &b))) continue;
+      if (a == 0 || b < a || b >= seq) continue;  // a record acknowledges only what came before it
+      found.push_back(AcknowledgedLoss{a, b, seq});
+    }
+  }
+  std::sort(found.begin(), found.end(), [](const auto& x, const auto& y) { return x.from < y.from; });
+  absl::MutexLock l(&head_mu_);
+  acknowledged_ = std::move(found);
+  return absl::OkStatus();
 }
 
 }  // namespace orch

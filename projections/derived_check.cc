@@ -100,8 +100,17 @@ absl::Status CollectCheckpoints(const EventStore& store, std::vector<Item>* item
   for (uint64_t seq : seqs) {
     const std::string name = absl::StrCat("checkpoint '", kModelCheckpointName, "' at seq ", seq);
     auto core = store.GetCheckpoint(kModelCheckpointName, seq);
-    if (!core.ok()) return core.status();
-    if (core->first != seq) continue;  // pruned meanwhile
+    if (!core.ok() && !absl::IsNotFound(core.status())) return core.status();
+    if (!core.ok() || core->first != seq) {
+      // GetCheckpoint skips a checkpoint not bound to this log's event at
+      // its seq; one still on disk is such a checkpoint (else: pruned).
+      ORCH_ASSIGN_OR_RETURN(std::vector<uint64_t> now, store.ListCheckpoints(kModelCheckpointName));
+      if (std::find(now.begin(), now.end(), seq) != now.end()) {
+        report->problems.push_back(
+            absl::StrCat(name, " does not match the log: it was folded from another chain"));
+      }
+      continue;
+    }
     if (seq > head) {
       report->problems.push_back(absl::StrCat(name, " is beyond the head of the log (", head, ")"));
       continue;

@@ -147,6 +147,12 @@ std::string SummarizeEvent(const schema::Event& e) {
     }
     case T::Note:
       return S(e.payload_as_Note()->text());
+    case T::StoreRecovered: {
+      const auto* p = e.payload_as_StoreRecovered();
+      if (p->lost() != nullptr && p->lost()->size() > 0) return absl::StrCat("lost seq ", List(p->lost(), 4));
+      if (p->lost_after_seq() != 0) return absl::StrCat("lost everything after seq ", p->lost_after_seq());
+      return "nothing lost";
+    }
     case T::Settings: {
       const auto* p = e.payload_as_Settings();
       std::vector<std::string> parts;

@@ -98,7 +98,7 @@ absl::StatusOr<ProjectModel> LoadProjectModel(EventStore& store, const LoadOptio
   const bool whole_log = !o.at && model.head_seq == head;
   const bool first = stats->checkpoint_seq == 0 && stats->folded > 0;
   if (whole_log && o.checkpoint_every > 0 && (first || stats->folded >= o.checkpoint_every)) {
-    // Best effort: a follower cannot write, and a failed write only costs
+    // Best effort: a failed write (a full disk, a read-only store) only costs
     // the next call a longer fold.
     stats->wrote_checkpoint = WriteCheckpoint(store, model);
   }

@@ -33,8 +33,8 @@ struct LoadOptions {
   // Ignore checkpoints and fold every event (a rebuild).
   bool from_scratch = false;
   // Write a new checkpoint when at least this many events were folded past
-  // the one used (only for whole-log loads; a follower store cannot write
-  // and is skipped silently). 0 disables writing.
+  // the one used (only for whole-log loads; a failed write is skipped
+  // silently). 0 disables writing.
   uint64_t checkpoint_every = 1000;
   // false: leave each task's history, gate runs, evidence notes, residual
   // risks and state transitions empty (or holding only what was folded

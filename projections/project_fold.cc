@@ -233,6 +233,7 @@ void ApplyFields(const LoggedEvent& e, TaskModel* t) {
       break;
     }
     case T::Note:
+    case T::StoreRecovered:
     case T::NONE:
     case T::ProjectInitialized:
     case T::PackageOpened:
@@ -440,6 +441,8 @@ void ProjectFold::ApplyProject(const LoggedEvent& e, const std::string& summary)
     case T::Note:
       // Task events without a task (written without the guard): nothing
       // of the project changes.
+      break;
+    case T::StoreRecovered:  // the log's own record; shown in the recent events
       break;
   }
 }

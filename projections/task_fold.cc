@@ -169,6 +169,7 @@ std::string StateProblem(const TaskFacts& t, const schema::Event& e) {
     case T::Heartbeat:
     case T::HeartbeatMissed:
     case T::RunModeChanged:
+    case T::StoreRecovered:
     case T::Settings:
       return "";
   }
@@ -206,6 +207,7 @@ bool RequiresTask(EventType type) {
     case T::DriftDetected:
     case T::RunModeChanged:
     case T::Note:
+    case T::StoreRecovered:
     case T::Settings:
       return false;
   }
@@ -221,6 +223,7 @@ bool ForbidsTask(EventType type) {
     case T::Heartbeat:
     case T::HeartbeatMissed:
     case T::RunModeChanged:
+    case T::StoreRecovered:
     case T::Settings:
       return true;
     case T::NONE:
@@ -410,6 +413,7 @@ bool ApplyEvent(TaskFacts* t, const LoggedEvent& le) {
     case T::Heartbeat:
     case T::HeartbeatMissed:
     case T::RunModeChanged:
+    case T::StoreRecovered:
     case T::Settings:
       return false;  // never reached: ForbidsTask above
   }

@@ -136,7 +136,8 @@ TEST(EventSchemaTest, KnowsEveryEventOfTheBrief) {
                                           "stale-detected",
                                           "drift-detected",
                                           "run-mode-changed",
-                                          "note"};
+                                          "note",
+                                          "store-recovered"};  // written by orch recover
   EXPECT_EQ(schema->types().size(), brief.size());
   for (const auto& name : brief) {
     const EventTypeInfo* info = schema->Find(name);

@@ -3,12 +3,15 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
+#include <mutex>
 #include <set>
 #include <sstream>
 #include <thread>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
@@ -61,6 +64,107 @@ TEST(ConcurrencyTest, ThirtyTwoEmittersAtOnceAllLandGapFree) {
   }
   EXPECT_EQ(texts.size(), static_cast<size_t>(kProcs)) << "an event was lost or duplicated";
   EXPECT_EQ(Orch(store, {"verify"}).exit_code, 0);
+}
+
+// The design brief's promise under load: many emitting processes at once
+// while status, verify and replay -f read. Every emit succeeds (none waits
+// out ORCH_LOCK_TIMEOUT behind a reader), prints nothing on stderr, and
+// every acknowledged event is in the log, gap-free, and reached the
+// follower. (128 emitters: tools/bench_contention.sh, docs/benchmarks.md.)
+TEST(ConcurrencyTest, ManyEmittersBesideReadersAllSucceedAndLandGapFree) {
+  TempDir tmp;
+  const std::string store = tmp.Sub("store");
+  ASSERT_EQ(Orch(store, {"init"}).exit_code, 0);
+  constexpr int kProcs = 32, kEach = 5;
+  constexpr uint64_t kLast = 1 + kProcs * kEach;
+
+  // replay -f, its output read as it comes.
+  int out_pipe[2];
+  ASSERT_EQ(pipe(out_pipe), 0);
+  const pid_t follower = fork();
+  if (follower == 0) {
+    dup2(out_pipe[1], 1);
+    close(out_pipe[0]);
+    close(out_pipe[1]);
+    execl(OrchBin().c_str(), "orch", "--store", store.c_str(), "replay", "-f", "--format", "jsonl", "--poll",
+          "0.1", nullptr);
+    _exit(127);
+  }
+  close(out_pipe[1]);
+  std::string followed;
+  std::mutex followed_mu;
+  std::thread follower_reader([&] {
+    char buf[4096];
+    ssize_t n;
+    while ((n = read(out_pipe[0], buf, sizeof(buf))) > 0) {
+      std::lock_guard<std::mutex> l(followed_mu);
+      followed.append(buf, static_cast<size_t>(n));
+    }
+    close(out_pipe[0]);
+  });
+
+  std::atomic<bool> emitting{true};
+  std::vector<RunResult> reads;
+  std::thread readers([&] {
+    while (emitting) {
+      for (const char* verb : {"status", "verify"}) reads.push_back(Orch(store, {verb}));
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));  // leave the 2 cores to the emitters
+    }
+  });
+  std::vector<std::vector<RunResult>> results(kProcs);
+  std::vector<std::thread> emitters;
+  for (int i = 0; i < kProcs; ++i) {
+    emitters.emplace_back([&, i] {
+      for (int j = 0; j < kEach; ++j) {
+        results[i].push_back(Orch(store, {"emit", "note", "--text", absl::StrCat("p", i, "-", j)}));
+      }
+    });
+  }
+  for (auto& t : emitters) t.join();
+  emitting = false;
+  readers.join();
+
+  std::set<uint64_t> acknowledged;
+  for (const auto& per_process : results) {
+    for (const auto& r : per_process) {
+      ASSERT_EQ(r.exit_code, 0) << r.err;
+      EXPECT_TRUE(r.err.empty()) << r.err;
+      uint64_t seq = 0;
+      ASSERT_TRUE(absl::SimpleAtoi(absl::StripAsciiWhitespace(r.out), &seq)) << r.out;
+      EXPECT_TRUE(acknowledged.insert(seq).second) << "seq " << seq << " handed out twice";
+    }
+  }
+  EXPECT_EQ(acknowledged.size(), static_cast<size_t>(kProcs * kEach));
+  EXPECT_GE(reads.size(), 2u);
+  for (const auto& r : reads) {
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_TRUE(r.err.empty()) << r.err;
+  }
+  auto events = ReplayJsonl(store);
+  ASSERT_EQ(events.size(), kLast);
+  for (size_t i = 0; i < events.size(); ++i) EXPECT_EQ(events[i]["seq"].get<uint64_t>(), i + 1);
+  EXPECT_EQ(Orch(store, {"verify"}).exit_code, 0);
+
+  // The follower catches up with the last event (it polls every 0.1 s),
+  // then stops on SIGINT.
+  const std::string last_line = absl::StrCat("\"seq\":", kLast, ",");
+  for (int i = 0; i < 600; ++i) {
+    {
+      std::lock_guard<std::mutex> l(followed_mu);
+      if (followed.find(last_line) != std::string::npos) break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  kill(follower, SIGINT);
+  int status = 0;
+  waitpid(follower, &status, 0);
+  follower_reader.join();
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
+  uint64_t expect = 1;
+  for (absl::string_view line : absl::StrSplit(followed, '\n', absl::SkipEmpty())) {
+    EXPECT_EQ(nlohmann::json::parse(std::string(line))["seq"].get<uint64_t>(), expect++);
+  }
+  EXPECT_EQ(expect, kLast + 1) << "the follower saw " << expect - 1 << " of " << kLast;
 }
 
 TEST(CrashTest, EmitLoopKilledMidFlightLosesNothingItAcknowledged) {

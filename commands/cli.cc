@@ -1,0 +1,83 @@
+#include "commands/cli.h"
+
+#include <algorithm>
+
+#include "CLI/CLI.hpp"
+#include "base/display_text.h"
+#include "commands/verbs.h"
+
+#ifndef ORCH_VERSION
+#define ORCH_VERSION "0.0.0"
+#endif
+
+namespace orch {
+
+int RunCli(const std::vector<std::string>& args, CommandContext& ctx) {
+  ctx.args = args;
+  ctx.result = absl::OkStatus();
+  if (absl::Status s = CheckArgumentsUtf8(ctx.args); !s.ok()) {
+    *ctx.err << "orch: " << EscapeForDisplay(s.message()) << "\n";
+    return ExitCodeFor(s);
+  }
+
+  CLI::App app{
+      "orch records every step of an AI coding loop as an append-only, hash-chained event log\n"
+      "and folds it into the answers an operator needs in the morning.",
+      "orch"};
+  app.set_version_flag("--version", "orch " ORCH_VERSION);
+  app.add_option("--store", ctx.store_flag,
+                 "Store directory (default: $ORCH_STORE, else .orch/ at the git top level)");
+  app.require_subcommand(1);
+  app.footer(
+      "Examples:\n"
+      "  orch init --default-branch main --remote origin\n"
+      "  orch emit dispatched --task T1 --title 'Checkout form' --branch task/t1\n"
+      "  orch replay --since 22:00\n"
+      "  orch verify\n"
+      "Exit codes: 0 ok, 1 internal error, 2 bad input, 3 conflict, 4 store unavailable.");
+  RegisterInit(app, ctx);
+  RegisterEmit(app, ctx);
+  RegisterReplay(app, ctx);
+  RegisterVerify(app, ctx);
+  RegisterStatus(app, ctx);
+  RegisterLedger(app, ctx);
+  RegisterExport(app, ctx);
+  RegisterInspect(app, ctx);
+  RegisterObserve(app, ctx);
+  RegisterAnchor(app, ctx);
+  RegisterRecover(app, ctx);
+  RegisterImport(app, ctx);
+  RegisterWatch(app, ctx);
+  RegisterNext(app, ctx);
+  RegisterHealth(app, ctx);
+  RegisterContext(app, ctx);
+  std::vector<std::string> verbs;
+  for (const CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; }))
+    verbs.push_back(sub->get_name());
+  if (absl::Status s = CheckEmitType(ctx.args, *ctx.schema, verbs); !s.ok()) {
+    *ctx.err << "orch: " << EscapeForDisplay(s.message()) << "\n";
+    return ExitCodeFor(s);
+  }
+
+  std::vector<std::string> reversed(args.rbegin(), args.rend());  // CLI11 parses from the back
+  try {
+    app.parse(reversed);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e, *ctx.out, *ctx.err);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e, *ctx.out, *ctx.err);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e, *ctx.out, *ctx.err);
+  } catch (const CLI::ParseError& e) {
+    *ctx.err << "orch: " << EscapeForDisplay(e.what()) << " (see orch --help)\n";
+    return 2;
+  }
+  if (!ctx.result.ok()) {
+    // Messages quote what the user gave: one line, no control character.
+    *ctx.err << "orch: " << EscapeForDisplay(ctx.result.message()) << "\n";
+    return ExitCodeFor(ctx.result);
+  }
+  return 0;
+}
+
+}  // namespace orch

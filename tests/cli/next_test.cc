@@ -137,7 +137,7 @@ std::vector<Situation> Situations() {
        3,
        "inspect",
        "stale-worker",
-       "T1 is stale (idle 1h00m00s): abandon or re-dispatch"},
+       "T1 is stale (idle 1h00m): abandon or re-dispatch"},
       {"worker past its runtime budget",
        {Dispatch("T1", 1, {{"runtime_budget_minutes", 30}}), Ready("T1", 1),
         Ev("heartbeat", 60, {{"source", "cron"}, {"next_expected_at", At(65)}})},

@@ -20,7 +20,7 @@ std::string At(int minutes) {
 RunResult OrchAt(const std::string& store, const std::vector<std::string>& args, const std::string& in = "") {
   std::vector<std::string> argv = {OrchBin(), "--store", store};
   argv.insert(argv.end(), args.begin(), args.end());
-  return Run(argv, "", {{"ORCH_NOW", At(600)}}, in);
+  return orch::testing::Run(argv, "", {{"ORCH_NOW", At(600)}}, in);
 }
 
 // `count` tasks dispatched (one batch each of at most 5,000 events), every

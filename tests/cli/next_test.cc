@@ -190,10 +190,11 @@ TEST(NextTest, EachSituationGetsItsVerdictRuleAndReason) {
     events.insert(events.end(), s.events.begin(), s.events.end());
     for (const json& e : events) jsonl += e.dump() + "\n";
     const std::map<std::string, std::string> env = {{"ORCH_NOW", At(s.now)}};
-    RunResult emit = Run({OrchBin(), "--store", store, "emit", "--jsonl", "-"}, "", env, jsonl);
+    RunResult emit =
+        orch::testing::Run({OrchBin(), "--store", store, "emit", "--jsonl", "-"}, "", env, jsonl);
     ASSERT_EQ(emit.exit_code, 0) << emit.err;
 
-    RunResult next = Run({OrchBin(), "--store", store, "next", "--json"}, "", env);
+    RunResult next = orch::testing::Run({OrchBin(), "--store", store, "next", "--json"}, "", env);
     ASSERT_EQ(next.exit_code, 0) << next.err;
     const json verdict = json::parse(next.out);
     EXPECT_EQ(verdict["action"], s.action) << verdict.dump(2);
@@ -201,13 +202,13 @@ TEST(NextTest, EachSituationGetsItsVerdictRuleAndReason) {
     EXPECT_NE(verdict["reason"].get<std::string>().find(s.reason), std::string::npos) << verdict.dump(2);
 
     // The pages decide with the same function.
-    RunResult status = Run({OrchBin(), "--store", store, "status", "--json"}, "", env);
+    RunResult status = orch::testing::Run({OrchBin(), "--store", store, "status", "--json"}, "", env);
     ASSERT_EQ(status.exit_code, 0) << status.err;
     const json page = json::parse(status.out);
     EXPECT_EQ(page["next"]["action"], verdict["action"]);
     EXPECT_EQ(page["next"]["rule"], verdict["rule"]);
     EXPECT_EQ(page["next"]["reason"], verdict["reason"]);
-    RunResult text = Run({OrchBin(), "--store", store, "next"}, "", env);
+    RunResult text = orch::testing::Run({OrchBin(), "--store", store, "next"}, "", env);
     EXPECT_EQ(text.out.rfind(s.action + ": ", 0), 0u) << text.out;
   }
 }

@@ -34,7 +34,7 @@ RunResult OrchAt(const std::string& store, const std::string& now, const std::ve
                  const std::string& in = "") {
   std::vector<std::string> argv = {OrchBin(), "--store", store};
   argv.insert(argv.end(), args.begin(), args.end());
-  return Run(argv, "", {{"ORCH_NOW", now}}, in);
+  return orch::testing::Run(argv, "", {{"ORCH_NOW", now}}, in);
 }
 
 std::vector<nlohmann::json> Lines(const std::string& text) {
@@ -184,7 +184,7 @@ TEST_F(WatchTest, FlagsAreCheckedBeforeAnythingIsWritten) {
   r = OrchAt(store_, At(120), {"watch", "--once", "--every", "soon"});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_EQ(EventCount(), before);
-  r = Run({OrchBin(), "--store", store_, "next"}, "", {{"ORCH_NOW", "yesterday"}});
+  r = orch::testing::Run({OrchBin(), "--store", store_, "next"}, "", {{"ORCH_NOW", "yesterday"}});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("ORCH_NOW 'yesterday'"), std::string::npos) << r.err;
 }
@@ -226,7 +226,7 @@ TEST_F(WatchTest, LoopStopsCleanlyOnSigterm) {
                       {"at", rfc(now_s - 3600)},
                       {"payload", {{"source", "cron"}, {"next_expected_at", rfc(now_s - 3300)}}}})
           .dump();
-  ASSERT_EQ(Run({OrchBin(), "--store", store_, "emit", "--json", beat}).exit_code, 0);
+  ASSERT_EQ(orch::testing::Run({OrchBin(), "--store", store_, "emit", "--json", beat}).exit_code, 0);
 
   const std::string out = tmp_.Sub("watch.out");
   const pid_t pid = fork();
@@ -258,7 +258,7 @@ TEST_F(WatchTest, LoopStopsCleanlyOnSigterm) {
   EXPECT_GT(reports.front()["appended"].get<int>(), 0);
   const std::vector<int64_t> missed = Missed();
   EXPECT_EQ(std::set<int64_t>(missed.begin(), missed.end()).size(), missed.size());
-  RunResult verify = Run({OrchBin(), "--store", store_, "verify"});
+  RunResult verify = orch::testing::Run({OrchBin(), "--store", store_, "verify"});
   EXPECT_EQ(verify.exit_code, 0) << verify.out << verify.err;
   EXPECT_FALSE(
       nlohmann::json::parse(ReadFile(store_ + "/watchdog-last-run.json"), nullptr, false).is_discarded());

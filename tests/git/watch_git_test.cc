@@ -25,7 +25,7 @@ std::string Rfc3339In(int64_t seconds_from_now) {
 RunResult OrchAt(const GitWorld& w, const std::string& now, const std::vector<std::string>& args) {
   std::vector<std::string> argv = {OrchBin(), "--store", w.store};
   argv.insert(argv.end(), args.begin(), args.end());
-  return Run(argv, w.repo, {{"ORCH_NOW", now}});
+  return orch::testing::Run(argv, w.repo, {{"ORCH_NOW", now}});
 }
 
 json WatchJson(const GitWorld& w, const std::string& now, const std::vector<std::string>& extra = {}) {

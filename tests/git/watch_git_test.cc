@@ -139,7 +139,8 @@ TEST(WatchGitTest, ObserveAndStatusNameADirtyWorktree) {
   RunResult observe = w.Orch({"observe", "--json"});
   ASSERT_EQ(observe.exit_code, 0) << observe.err;
   std::map<std::string, json> dirty;
-  for (const auto& f : json::parse(observe.out)["findings"]) {
+  const json report = json::parse(observe.out);
+  for (const auto& f : report["findings"]) {
     if (f["kind"] == "worktree-dirty") dirty[f["task"].get<std::string>()] = f;
   }
   ASSERT_EQ(dirty.size(), 2u) << observe.out;
@@ -154,10 +155,10 @@ TEST(WatchGitTest, ObserveAndStatusNameADirtyWorktree) {
   EXPECT_NE(status.out.find("dirty worktree: uncommitted changes"), std::string::npos) << status.out;
   const json page = json::parse(w.Orch({"status", "--json"}).out);
   size_t named = 0;
-  for (const auto& a : page["needs_human"]) {
+  for (const auto& a : page["needsHuman"]) {
     if (a.dump().find("dirty worktree") != std::string::npos) ++named;
   }
-  EXPECT_EQ(named, 2u) << page["needs_human"].dump(2);
+  EXPECT_EQ(named, 2u) << page["needsHuman"].dump(2);
   // A second reconcile records nothing new.
   RunResult again = w.Orch({"observe", "--reconcile", "--json"});
   EXPECT_TRUE(json::parse(again.out)["appended"].empty()) << again.out;

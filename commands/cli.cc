@@ -47,6 +47,10 @@ int RunCli(const std::vector<std::string>& args, CommandContext& ctx) {
   RegisterAnchor(app, ctx);
   RegisterRecover(app, ctx);
   RegisterImport(app, ctx);
+  RegisterWatch(app, ctx);
+  RegisterNext(app, ctx);
+  RegisterHealth(app, ctx);
+  RegisterContext(app, ctx);
   std::vector<std::string> verbs;
   for (const CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; }))
     verbs.push_back(sub->get_name());

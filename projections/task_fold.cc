@@ -170,6 +170,7 @@ std::string StateProblem(const TaskFacts& t, const schema::Event& e) {
     case T::HeartbeatMissed:
     case T::RunModeChanged:
     case T::StoreRecovered:
+    case T::Settings:
       return "";
   }
   return "";
@@ -207,6 +208,7 @@ bool RequiresTask(EventType type) {
     case T::RunModeChanged:
     case T::Note:
     case T::StoreRecovered:
+    case T::Settings:
       return false;
   }
   return false;
@@ -222,6 +224,7 @@ bool ForbidsTask(EventType type) {
     case T::HeartbeatMissed:
     case T::RunModeChanged:
     case T::StoreRecovered:
+    case T::Settings:
       return true;
     case T::NONE:
     case T::Dispatched:
@@ -411,6 +414,7 @@ bool ApplyEvent(TaskFacts* t, const LoggedEvent& le) {
     case T::HeartbeatMissed:
     case T::RunModeChanged:
     case T::StoreRecovered:
+    case T::Settings:
       return false;  // never reached: ForbidsTask above
   }
   return true;

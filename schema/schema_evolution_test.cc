@@ -137,7 +137,8 @@ TEST(EventSchemaTest, KnowsEveryEventOfTheBrief) {
                                           "drift-detected",
                                           "run-mode-changed",
                                           "note",
-                                          "store-recovered"};  // written by orch recover
+                                          "store-recovered",  // written by orch recover
+                                          "settings"};        // the watchdog's thresholds
   EXPECT_EQ(schema->types().size(), brief.size());
   for (const auto& name : brief) {
     const EventTypeInfo* info = schema->Find(name);

@@ -9,7 +9,7 @@
 #include "base/display_text.h"
 #include "base/status_macros.h"
 #include "base/time_text.h"
-#include "commands/atomic_files.h"
+#include "eventstore/atomic_file.h"
 #include "commands/projection_common.h"
 #include "commands/stop_signal.h"
 #include "commands/verbs.h"
@@ -142,7 +142,7 @@ absl::StatusOr<PassResult> WatchPass(const WatchOptions& o, const Flagged& flags
 absl::Status WriteRunMarker(const CommandContext& ctx, int64_t now) {
   ORCH_ASSIGN_OR_RETURN(std::string dir, ResolveStoreDir(ctx));
   nlohmann::json j = {{"at", FormatRfc3339(now)}, {"time_ns", now}};
-  return WriteFileAtomically(absl::StrCat(dir, "/", kWatchdogRunFile), j.dump() + "\n");
+  return WriteFileAtomically(*ctx.env, absl::StrCat(dir, "/", kWatchdogRunFile), j.dump() + "\n");
 }
 
 void Report(const WatchOptions& o, const PassResult& r, std::ostream& out) {

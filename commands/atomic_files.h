@@ -1,15 +1,19 @@
-// Putting files on disk so a reader (or a crash, or a kill) sees the old
-// content or the new, never a mix, and so nobody else's links are followed.
+// orch export's directory writer: a directory of files replaced as one set,
+// so a reader (or a crash, or a kill) sees the old set or the new, never a
+// mix, and so nobody else's links are followed. One file alone is written
+// by WriteFileAtomically (eventstore/atomic_file.h), on the same pieces.
 //
-// Both writers create their temporary file or directory exclusively under a
-// random name (O_CREAT|O_EXCL|O_NOFOLLOW, mkdir), hold an flock on it while
-// they work, fsync what they wrote, rename, and fsync the directory after the
-// rename. A writer that is killed leaves its temporary entry behind,
-// unlocked: the next writer to the same target removes such leftovers (a
-// live writer's entry is locked and left alone).
+// The writer creates its temporary directory beside the target exclusively
+// under a random name (mkdir), holds an flock on it while it works, fsyncs
+// every file and the directory, exchanges it with the target, and fsyncs
+// the parent after the exchange. A writer that is killed leaves its
+// temporary directory behind, unlocked: the next writer to the same target
+// removes such leftovers (a live writer's entry is locked and left alone).
+// Every file operation goes through the Env (eventstore/env.h), so the
+// fault-injecting Env reaches it.
 //
-// Thread safety: the functions share no state; two processes may write the
-// same target at once (the last rename wins, whole).
+// Thread safety: no shared state; two processes may write the same target
+// at once (the last exchange wins, whole).
 #ifndef ORCH_COMMANDS_ATOMIC_FILES_H_
 #define ORCH_COMMANDS_ATOMIC_FILES_H_
 
@@ -18,18 +22,13 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
+#include "eventstore/env.h"
 
 namespace orch {
 
 // The file a directory written by ReplaceDirectoryAtomically holds besides
 // its files: it says the directory belongs to orch export and lists them.
 inline constexpr char kOwnedDirMarker[] = ".orch-export";
-
-// Writes `content` to `path` atomically. A symbolic link at `path` is
-// replaced by the file, never written through. The directory of `path` must
-// exist. Status: InvalidArgument (missing directory, no permission, `path`
-// is a directory), ResourceExhausted (disk full), Internal (other I/O).
-absl::Status WriteFileAtomically(const std::string& path, absl::string_view content);
 
 struct NamedContent {
   std::string name;  // a plain file name: no '/', not "." or "..", not kOwnedDirMarker
@@ -47,11 +46,15 @@ struct NamedContent {
 // (a directory an export wrote before the marker existed). Else
 // InvalidArgument names the foreign entries (or says `dir` is a symbolic
 // link or not a directory) and nothing is changed. Also InvalidArgument when
-// the file system cannot exchange directories atomically; ResourceExhausted
-// when the disk is full; Internal for other I/O errors.
+// the file system cannot exchange directories atomically; else the Env's
+// codes (env.h: NotFound for a parent path that is not a directory,
+// FailedPrecondition when not allowed, ResourceExhausted "disk full: ...",
+// Unavailable for other I/O errors). On any error `dir` holds the old set
+// and no temporary entry of this writer is left.
 // WARNING: `dir` is replaced by a new directory (a new inode): a process
 // whose working directory is `dir` keeps seeing the old one.
-absl::Status ReplaceDirectoryAtomically(const std::string& dir, const std::vector<NamedContent>& files);
+absl::Status ReplaceDirectoryAtomically(Env& env, const std::string& dir,
+                                        const std::vector<NamedContent>& files);
 
 }  // namespace orch
 

@@ -47,6 +47,10 @@ int RunCli(const std::vector<std::string>& args, CommandContext& ctx) {
   RegisterAnchor(app, ctx);
   RegisterRecover(app, ctx);
   RegisterImport(app, ctx);
+  RegisterWatch(app, ctx);
+  RegisterNext(app, ctx);
+  RegisterHealth(app, ctx);
+  RegisterContext(app, ctx);
   RegisterLane(app, ctx);
   RegisterReview(app, ctx);
   RegisterPack(app, ctx);

@@ -217,6 +217,7 @@ absl::Status FillFromGit(CommandContext& ctx, EventContent* c) {
     case EventType::RunModeChanged:
     case EventType::Note:
     case EventType::StoreRecovered:
+    case EventType::Settings:
     case EventType::ReviewImported:
       s = absl::InvalidArgumentError("--from-git applies to committed, merged and pushed only");
       break;

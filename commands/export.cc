@@ -28,10 +28,11 @@ struct ExportOptions {
 absl::Status RunExport(const ExportOptions& o, CommandContext& ctx) {
   ORCH_ASSIGN_OR_RETURN(LoadedProjection p, LoadProjection(o.flags, ctx));
   const StatusView view = BuildStatusView(p.model, p.now, p.since);
-  ORCH_RETURN_IF_ERROR(ReplaceDirectoryAtomically(o.dir, {{"ledger.json", RenderLedgerJson(p.model)},
-                                                          {"status.json", RenderStatusJson(view)},
-                                                          {"status.md", RenderStatusMarkdown(view)},
-                                                          {"status.html", RenderStatusHtml(p.model, view)}}));
+  ORCH_RETURN_IF_ERROR(ReplaceDirectoryAtomically(*ctx.env, o.dir,
+                                                  {{"ledger.json", RenderLedgerJson(p.model)},
+                                                   {"status.json", RenderStatusJson(view)},
+                                                   {"status.md", RenderStatusMarkdown(view)},
+                                                   {"status.html", RenderStatusHtml(p.model, view)}}));
   *ctx.out << "wrote ledger.json, status.json, status.md, status.html to " << EscapeForDisplay(o.dir)
            << " (log #" << p.model.head_seq << ")\n";
   return absl::OkStatus();

@@ -24,18 +24,6 @@ struct ObserveOptions {
   bool json = false;
 };
 
-// The store directory relative to the checkout ("/.orch/"), when inside it:
-// the log's own files are not dirt in the integration checkout.
-std::vector<std::string> StoreInsideCheckout(const CommandContext& ctx, const std::string& root) {
-  auto dir = ResolveStoreDir(ctx);
-  if (!dir.ok()) return {};
-  std::error_code ec;
-  const std::string store = std::filesystem::weakly_canonical(*dir, ec).string();
-  const std::string top = std::filesystem::weakly_canonical(root, ec).string() + "/";
-  if (!absl::StartsWith(store, top)) return {};
-  return {absl::StrCat(store.substr(top.size()), "/")};
-}
-
 std::vector<std::string> EventNames(const git::Finding& f) {
   std::vector<std::string> names;
   for (const EventContent& c : f.events) names.push_back(ToKebab(schema::EnumNamePayload(c.type)));
@@ -150,6 +138,17 @@ absl::Status RunObserve(const ObserveOptions& o, CommandContext& ctx) {
 }
 
 }  // namespace
+
+std::vector<std::string> StoreInsideCheckout(const CommandContext& ctx, const std::string& root) {
+  if (root.empty()) return {};
+  auto dir = ResolveStoreDir(ctx);
+  if (!dir.ok()) return {};
+  std::error_code ec;
+  const std::string store = std::filesystem::weakly_canonical(*dir, ec).string();
+  const std::string top = std::filesystem::weakly_canonical(root, ec).string() + "/";
+  if (!absl::StartsWith(store, top)) return {};
+  return {absl::StrCat(store.substr(top.size()), "/")};
+}
 
 void RegisterObserve(CLI::App& app, CommandContext& ctx) {
   auto o = std::make_shared<ObserveOptions>();

@@ -2,7 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "base/status_macros.h"
-#include "commands/atomic_files.h"
+#include "eventstore/atomic_file.h"
 #include "eventstore/time_spec.h"
 
 namespace orch {
@@ -64,7 +64,7 @@ absl::StatusOr<LoadedProjection> LoadProjection(const ProjectionFlags& f, Comman
 }
 
 absl::Status WritePage(const std::string& out_path, const std::string& page, CommandContext& ctx) {
-  if (!out_path.empty()) return WriteFileAtomically(out_path, page);
+  if (!out_path.empty()) return WriteFileAtomically(*ctx.env, out_path, page, 0644, /*umask_applies=*/true);
   *ctx.out << page;
   ctx.out->flush();
   return absl::OkStatus();

@@ -41,8 +41,9 @@ struct LoadedProjection {
 absl::StatusOr<LoadedProjection> LoadProjection(const ProjectionFlags& flags, CommandContext& ctx,
                                                 bool task_details = true);
 
-// `page` to `out_path` atomically when one is given (WriteFileAtomically,
-// commands/atomic_files.h: no link is followed), else to stdout.
+// `page` to `out_path` atomically through ctx.env when one is given
+// (WriteFileAtomically, eventstore/atomic_file.h: no link is followed;
+// 0644 less the umask), else to stdout.
 absl::Status WritePage(const std::string& out_path, const std::string& page, CommandContext& ctx);
 
 }  // namespace orch

@@ -20,10 +20,18 @@ void RegisterObserve(CLI::App& app, CommandContext& ctx);       // observe.cc
 void RegisterAnchor(CLI::App& app, CommandContext& ctx);        // anchor.cc
 void RegisterRecover(CLI::App& app, CommandContext& ctx);       // recover.cc
 void RegisterImport(CLI::App& app, CommandContext& ctx);        // import.cc
+void RegisterWatch(CLI::App& app, CommandContext& ctx);         // watch.cc
+void RegisterNext(CLI::App& app, CommandContext& ctx);          // next.cc
+void RegisterHealth(CLI::App& app, CommandContext& ctx);        // health.cc
+void RegisterContext(CLI::App& app, CommandContext& ctx);       // context.cc
 void RegisterLane(CLI::App& app, CommandContext& ctx);          // lane.cc
 void RegisterReview(CLI::App& app, CommandContext& ctx);        // review.cc, review_import.cc
 void RegisterPack(CLI::App& app, CommandContext& ctx);          // pack.cc
 void RegisterLintEvidence(CLI::App& app, CommandContext& ctx);  // lint_evidence.cc
+
+// The file in the store directory where `orch watch` notes its last
+// recording pass and `orch health` reads it (not part of the log).
+inline constexpr char kWatchdogRunFile[] = "watchdog-last-run.json";
 
 // Exit code of `orch inspect` when the unit is not reviewable (docs/git.md).
 inline constexpr int kExitNotReviewable = 5;
@@ -40,6 +48,10 @@ void FillDefaultBaseCommit(CommandContext& ctx, EventContent* content);
 // recorded project root, else the repository around the current directory.
 // Errors as RepoInputError gives them.
 absl::StatusOr<git::ProjectRepo> OpenProjectRepoFor(const EventStore& store, const std::string& repo_flag);
+
+// The store directory relative to the checkout at `root` (".orch/"), when
+// inside it: the log's own files are not dirt in the integration checkout.
+std::vector<std::string> StoreInsideCheckout(const CommandContext& ctx, const std::string& root);
 
 // Every argument must be valid UTF-8 (what reaches an event is JSON text):
 // InvalidArgument names the flag the bad value belongs to and the byte

@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/strip.h"
+#include "eventstore/atomic_file.h"
 #include "eventstore/key_format.h"
 #include "eventstore/sha256.h"
 

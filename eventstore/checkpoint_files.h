@@ -6,7 +6,7 @@
 //
 // event-hash is the hash of the log's event at seq: the checkpoint is bound
 // to the chain it was folded from (the store checks it on every read).
-// Files are written atomically (env.h, WriteFileAtomically). Thread-safe;
+// Files are written atomically (atomic_file.h, WriteFileAtomically). Thread-safe;
 // many processes may write and prune at once (the last rename wins, and
 // every writer of one name and seq writes the same fold).
 #ifndef ORCH_EVENTSTORE_CHECKPOINT_FILES_H_

@@ -3,43 +3,23 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
+#include <cstdio>
 #include <cstring>
-#include <filesystem>
-#include <random>
 #include <thread>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_format.h"
 #include "eventstore/fair_file_lock.h"
 
 namespace orch {
-
-absl::Status ErrnoStatus(absl::string_view what, absl::string_view path, int err) {
-  const char* name = strerrorname_np(err);
-  std::string msg = absl::StrCat(what, " ", path, ": ", std::strerror(err), " (", name ? name : "?", ")");
-  switch (err) {
-    case ENOSPC:
-    case EDQUOT:
-      return absl::ResourceExhaustedError(absl::StrCat("disk full: ", msg));
-    case EACCES:
-    case EPERM:
-    case EROFS:
-      return absl::FailedPreconditionError(msg);
-    case ENOENT:
-    case ENOTDIR:
-      return absl::NotFoundError(msg);
-    case EEXIST:
-      return absl::AlreadyExistsError(msg);
-    default:
-      return absl::UnavailableError(msg);
-  }
-}
 
 namespace {
 
@@ -93,13 +73,14 @@ class PosixWritableFile : public WritableFile {
 // open(2) that creates the file with `mode` exactly: the umask would strip
 // the group bits of a shared store. Only a file this call creates gets the
 // mode (another member's file keeps its own). -1 and errno on failure.
-int OpenCreating(const std::string& path, int flags, bool exclusive, uint32_t mode) {
+int OpenCreating(const std::string& path, int flags, bool exclusive, uint32_t mode,
+                 bool umask_applies = false) {
   int fd;
   do {
     fd = ::open(path.c_str(), flags | O_CREAT | O_EXCL | O_NOFOLLOW, mode);
   } while (fd < 0 && errno == EINTR);
   if (fd >= 0) {
-    if ((mode & 0070) != 0 && ::fchmod(fd, mode) != 0) {
+    if (!umask_applies && (mode & 0070) != 0 && ::fchmod(fd, mode) != 0) {
       const int err = errno;
       ::close(fd);
       errno = err;
@@ -129,7 +110,7 @@ void SystemEnv::SleepForMicros(int64_t micros) {
 absl::StatusOr<std::unique_ptr<WritableFile>> SystemEnv::NewWritableFile(const std::string& path,
                                                                          const WritableFileOptions& o) {
   const int flags = O_WRONLY | O_CLOEXEC | (o.append ? O_APPEND : O_TRUNC);
-  int fd = OpenCreating(path, flags, o.exclusive, o.mode);
+  int fd = OpenCreating(path, flags, o.exclusive, o.mode, o.umask_applies);
   if (fd < 0) return ErrnoStatus("cannot create", path, errno);
   uint64_t size = 0;
   if (o.append) {
@@ -218,25 +199,138 @@ absl::StatusOr<std::unique_ptr<FileLock>> SystemEnv::LockFile(const std::string&
   return AcquireFairLock(fd, path, timeout);
 }
 
-absl::Status WriteFileAtomically(Env& env, const std::string& path, absl::string_view content,
-                                 uint32_t mode) {
-  const std::filesystem::path target(path);
-  const std::string dir = target.has_parent_path() ? target.parent_path().string() : ".";
-  std::random_device rd;
-  const std::string tmp = (target.parent_path() /
-                           absl::StrFormat(".%s.tmp.%d.%08x", target.filename().string(), ::getpid(), rd()))
-                              .string();
-  auto file = env.NewWritableFile(tmp, WritableFileOptions{mode, /*exclusive=*/true, /*append=*/false});
-  if (!file.ok()) return file.status();
-  absl::Status s = (*file)->Append(content);
-  if (s.ok()) s = (*file)->Sync();
-  if (absl::Status c = (*file)->Close(); s.ok()) s = c;
-  if (s.ok()) s = env.RenameFile(tmp, path);
-  if (!s.ok()) {
-    env.RemoveFile(tmp).IgnoreError();
+namespace {
+
+// A lock held through an open descriptor; closing it releases the flock.
+class FdLock : public FileLock {
+ public:
+  explicit FdLock(int fd) : fd_(fd) {}
+  ~FdLock() override { ::close(fd_); }
+
+ private:
+  const int fd_;
+};
+
+// The parent directory and last name of `path`, for the *at calls.
+std::pair<std::string, std::string> SplitLast(const std::string& path) {
+  const size_t slash = path.rfind('/');
+  if (slash == std::string::npos) return {".", path};
+  return {slash == 0 ? "/" : path.substr(0, slash), path.substr(slash + 1)};
+}
+
+}  // namespace
+
+absl::StatusOr<EntryInfo> SystemEnv::StatEntry(const std::string& path) {
+  struct stat st;
+  if (::lstat(path.c_str(), &st) != 0) return ErrnoStatus("cannot inspect", path, errno);
+  EntryInfo info;
+  info.uid = st.st_uid;
+  if (S_ISREG(st.st_mode)) {
+    info.kind = EntryInfo::Kind::kRegular;
+  } else if (S_ISDIR(st.st_mode)) {
+    info.kind = EntryInfo::Kind::kDirectory;
+  } else if (S_ISLNK(st.st_mode)) {
+    info.kind = EntryInfo::Kind::kSymlink;
+  }
+  return info;
+}
+
+absl::StatusOr<std::string> SystemEnv::ReadFileNoFollow(const std::string& path, size_t max_bytes) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) return ErrnoStatus("cannot read", path, errno);
+  std::string out;
+  char buf[4096];
+  while (out.size() < max_bytes) {
+    const ssize_t n = ::read(fd, buf, std::min(sizeof(buf), max_bytes - out.size()));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      absl::Status s = ErrnoStatus("cannot read", path, errno);
+      ::close(fd);
+      return s;
+    }
+    if (n == 0) break;
+    out.append(buf, static_cast<size_t>(n));
+  }
+  ::close(fd);
+  return out;
+}
+
+absl::Status SystemEnv::RenameNoReplace(const std::string& from, const std::string& to) {
+  if (::renameat2(AT_FDCWD, from.c_str(), AT_FDCWD, to.c_str(), RENAME_NOREPLACE) != 0) {
+    return ErrnoStatus(absl::StrCat("cannot rename ", from, " to"), to, errno);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status SystemEnv::ExchangeEntries(const std::string& a, const std::string& b) {
+  if (::renameat2(AT_FDCWD, a.c_str(), AT_FDCWD, b.c_str(), RENAME_EXCHANGE) != 0) {
+    const int err = errno;
+    if (err == EINVAL || err == ENOSYS || err == ENOTSUP) {
+      return absl::UnimplementedError(absl::StrCat("the file system of ", b,
+                                                   " cannot exchange two entries atomically "
+                                                   "(renameat2 RENAME_EXCHANGE): ",
+                                                   std::strerror(err)));
+    }
+    return ErrnoStatus(absl::StrCat("cannot exchange ", a, " and"), b, err);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status SystemEnv::RemoveTree(const std::string& path) {
+  const auto [parent, name] = SplitLast(path);
+  const int parent_fd = ::open(parent.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (parent_fd < 0) return ErrnoStatus("cannot open directory", parent, errno);
+  // Everything relative to descriptors opened without following a link: a
+  // link swapped in for the directory is unlinked itself, never entered.
+  const int fd = ::openat(parent_fd, name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0) {
+    const int err = errno;
+    absl::Status s = absl::OkStatus();
+    if (err == ENOTDIR || err == ELOOP) {  // a file or a link: that entry only
+      if (::unlinkat(parent_fd, name.c_str(), 0) != 0) s = ErrnoStatus("cannot remove", path, errno);
+    } else {
+      s = ErrnoStatus("cannot open directory", path, err);
+    }
+    ::close(parent_fd);
     return s;
   }
-  return env.SyncDir(dir);
+  DIR* d = ::fdopendir(fd);
+  if (d == nullptr) {
+    const int err = errno;
+    ::close(fd);
+    ::close(parent_fd);
+    return ErrnoStatus("cannot read directory", path, err);
+  }
+  std::vector<std::string> names;
+  while (const dirent* e = ::readdir(d)) {
+    if (std::strcmp(e->d_name, ".") != 0 && std::strcmp(e->d_name, "..") != 0) names.emplace_back(e->d_name);
+  }
+  absl::Status s = absl::OkStatus();
+  for (const std::string& n : names) {
+    if (::unlinkat(::dirfd(d), n.c_str(), 0) != 0 && errno != ENOENT && s.ok()) {
+      s = ErrnoStatus("cannot remove", absl::StrCat(path, "/", n), errno);
+    }
+  }
+  ::closedir(d);
+  if (::unlinkat(parent_fd, name.c_str(), AT_REMOVEDIR) != 0 && s.ok()) {
+    s = ErrnoStatus("cannot remove directory", path, errno);
+  }
+  ::close(parent_fd);
+  return s;
+}
+
+absl::StatusOr<std::unique_ptr<FileLock>> SystemEnv::TryLockEntry(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) return ErrnoStatus("cannot open", path, errno);
+  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    const int err = errno;
+    ::close(fd);
+    if (err == EWOULDBLOCK) {
+      return absl::DeadlineExceededError(absl::StrCat(path, " is locked by another process"));
+    }
+    return ErrnoStatus("cannot lock", path, err);
+  }
+  return std::unique_ptr<FileLock>(new FdLock(fd));
 }
 
 }  // namespace orch

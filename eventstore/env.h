@@ -1,19 +1,22 @@
-// Env: the seam between the store and the world it cannot control.
+// Env: the seam between orch and the world it cannot control.
 //
-// Like LevelDB's Env, everything time-dependent and every file the store
-// writes goes through it, so tests can pin the clock, make waiting
-// instantaneous, and fail or drop writes (fault_injection_env.h). RocksDB's
-// own writes come through here too (rocksdb_file_system.h), so a fault
-// injected here reaches the log itself.
+// Like LevelDB's Env, everything time-dependent and every file orch writes
+// goes through it, so tests can pin the clock, make waiting instantaneous,
+// and fail or drop writes (fault_injection_env.h): the store's own files
+// (checkpoints, locks, recovery copies), RocksDB's (rocksdb_file_system.h,
+// so a fault injected here reaches the log itself), and the exports'
+// (`--out` files and `orch export --dir`, commands/atomic_files.h).
 //
-// Status codes of the file operations (ErrnoStatus in env.cc):
+// Status codes of the file operations: ErrnoStatus (base/errno_status.h),
+// one mapping for every layer:
 //   ResourceExhausted   no space left (ENOSPC, EDQUOT): "disk full: ..."
-//   FailedPrecondition  not allowed (EACCES, EPERM, EROFS): the store cannot
-//                       be used by this process as it is
-//   NotFound            no such file or directory
+//   FailedPrecondition  not allowed (EACCES, EPERM, EROFS)
+//   NotFound            no such file or directory (ENOENT, ENOTDIR)
+//   InvalidArgument     the path names something unusable (EISDIR, ELOOP,
+//                       ENAMETOOLONG)
 //   AlreadyExists       an exclusive create found the name taken
 //   Unavailable         any other I/O error (EIO, ...)
-//   DeadlineExceeded    LockFile only: still held by another process
+//   DeadlineExceeded    LockFile, TryLockEntry: held by another process
 // Every message names the path and the errno (e.g. "Permission denied
 // (EACCES)").
 #ifndef ORCH_EVENTSTORE_ENV_H_
@@ -28,6 +31,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "base/errno_status.h"
 
 namespace orch {
 
@@ -54,6 +58,13 @@ class FileLock {
   virtual ~FileLock() = default;
 };
 
+// What a directory entry itself is (a symbolic link is not followed).
+struct EntryInfo {
+  enum class Kind { kRegular, kDirectory, kSymlink, kOther };
+  Kind kind = Kind::kOther;
+  uint32_t uid = 0;  // the owner
+};
+
 struct WritableFileOptions {
   // For a file this call creates; group bits are set exactly (a shared
   // store's umask would strip them), otherwise the umask applies.
@@ -64,6 +75,9 @@ struct WritableFileOptions {
   // Keep the contents and write at the end (RocksDB's ReopenWritableFile);
   // otherwise the file is truncated.
   bool append = false;
+  // The umask applies to `mode` whatever it holds, as open(2) does: files
+  // made for the user (exports), not for a shared store.
+  bool umask_applies = false;
 };
 
 class Env {
@@ -98,6 +112,35 @@ class Env {
   // the time is up.
   virtual absl::StatusOr<std::unique_ptr<FileLock>> LockFile(const std::string& path, uint32_t mode,
                                                              absl::Duration timeout) = 0;
+
+  // --- entries: what replacing a file or directory safely needs (the
+  // exports, commands/atomic_files.h). All thread-safe. ---
+  // The entry at `path` itself (lstat: a symbolic link is reported, not
+  // followed). NotFound when there is none.
+  virtual absl::StatusOr<EntryInfo> StatEntry(const std::string& path) = 0;
+  // At most `max_bytes` of the regular file at `path` itself: a symbolic
+  // link there fails (ELOOP, InvalidArgument), and a FIFO or device is
+  // never waited on.
+  virtual absl::StatusOr<std::string> ReadFileNoFollow(const std::string& path, size_t max_bytes) = 0;
+  // Renames the file or directory `from` to `to` only if nothing is at
+  // `to` (renameat2 RENAME_NOREPLACE): AlreadyExists when something is.
+  virtual absl::Status RenameNoReplace(const std::string& from, const std::string& to) = 0;
+  // Swaps the entries `a` and `b` (files or directories; both must exist)
+  // in one atomic step (renameat2 RENAME_EXCHANGE). Unimplemented when the
+  // file system cannot.
+  virtual absl::Status ExchangeEntries(const std::string& a, const std::string& b) = 0;
+  // Removes the directory `path` with the files and links directly in it,
+  // following no link (a link at `path` is removed as a link). A
+  // subdirectory in it, which orch never creates there, is left, and the
+  // directory with it: Unavailable (ENOTEMPTY). NotFound when nothing is at
+  // `path`.
+  virtual absl::Status RemoveTree(const std::string& path) = 0;
+  // Takes an exclusive flock on the existing regular file or directory at
+  // `path` (no link followed), without waiting: DeadlineExceeded when
+  // another process holds one. Held until the FileLock is destroyed, or
+  // the process dies (even by SIGKILL): so a writer marks the temporary
+  // entry it is working on as alive, and a sweeper removes only dead ones.
+  virtual absl::StatusOr<std::unique_ptr<FileLock>> TryLockEntry(const std::string& path) = 0;
 };
 
 // The real clock, sleep and POSIX files. Stateless; safe from any thread.
@@ -116,6 +159,12 @@ class SystemEnv : public Env {
   absl::StatusOr<uint64_t> FreeSpace(const std::string& path) override;
   absl::StatusOr<std::unique_ptr<FileLock>> LockFile(const std::string& path, uint32_t mode,
                                                      absl::Duration timeout) override;
+  absl::StatusOr<EntryInfo> StatEntry(const std::string& path) override;
+  absl::StatusOr<std::string> ReadFileNoFollow(const std::string& path, size_t max_bytes) override;
+  absl::Status RenameNoReplace(const std::string& from, const std::string& to) override;
+  absl::Status ExchangeEntries(const std::string& a, const std::string& b) override;
+  absl::Status RemoveTree(const std::string& path) override;
+  absl::StatusOr<std::unique_ptr<FileLock>> TryLockEntry(const std::string& path) override;
 };
 
 // Forwards everything to `target` (not owned); override what differs.
@@ -147,6 +196,20 @@ class EnvWrapper : public Env {
                                                      absl::Duration timeout) override {
     return target_->LockFile(path, mode, timeout);
   }
+  absl::StatusOr<EntryInfo> StatEntry(const std::string& path) override { return target_->StatEntry(path); }
+  absl::StatusOr<std::string> ReadFileNoFollow(const std::string& path, size_t max_bytes) override {
+    return target_->ReadFileNoFollow(path, max_bytes);
+  }
+  absl::Status RenameNoReplace(const std::string& from, const std::string& to) override {
+    return target_->RenameNoReplace(from, to);
+  }
+  absl::Status ExchangeEntries(const std::string& a, const std::string& b) override {
+    return target_->ExchangeEntries(a, b);
+  }
+  absl::Status RemoveTree(const std::string& path) override { return target_->RemoveTree(path); }
+  absl::StatusOr<std::unique_ptr<FileLock>> TryLockEntry(const std::string& path) override {
+    return target_->TryLockEntry(path);
+  }
 
  private:
   Env* const target_;
@@ -166,17 +229,6 @@ class FakeEnv : public EnvWrapper {
   SystemEnv system_;
   std::atomic<int64_t> now_;
 };
-
-// The Status for a failed system call: `what` and `path` start the
-// message, then strerror and the errno's name; the code as listed above.
-absl::Status ErrnoStatus(absl::string_view what, absl::string_view path, int err);
-
-// Writes `content` to `path` atomically for readers and durably: a
-// temporary file beside it (O_EXCL | O_NOFOLLOW, `mode`), synced, renamed
-// over `path`, and the directory synced. On error the temporary file is
-// removed and `path` is as it was.
-absl::Status WriteFileAtomically(Env& env, const std::string& path, absl::string_view content,
-                                 uint32_t mode = 0600);
 
 }  // namespace orch
 

@@ -1,6 +1,8 @@
 #include "eventstore/fault_injection_env.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -10,6 +12,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "base/errno_status.h"
 
 namespace orch {
 
@@ -19,7 +22,12 @@ std::string Parent(const std::string& path) { return std::filesystem::path(path)
 
 bool Exists(const std::string& path) {
   struct stat st;
-  return ::stat(path.c_str(), &st) == 0;
+  return ::lstat(path.c_str(), &st) == 0;
+}
+
+// `path` is `dir` or lies under it.
+bool Within(const std::string& path, const std::string& dir) {
+  return path == dir || (absl::StartsWith(path, dir) && path.size() > dir.size() && path[dir.size()] == '/');
 }
 
 }  // namespace
@@ -182,6 +190,53 @@ absl::Status FaultInjectionEnv::RemoveFile(const std::string& path) {
   return s;
 }
 
+void FaultInjectionEnv::MoveStateLocked(const std::string& from, const std::string& to, bool swap) {
+  std::map<std::string, FileState> moved;
+  for (auto it = files_.begin(); it != files_.end();) {
+    if (Within(it->first, from)) {
+      moved[to + it->first.substr(from.size())] = it->second;
+    } else if (swap && Within(it->first, to)) {
+      moved[from + it->first.substr(to.size())] = it->second;
+    } else {
+      ++it;
+      continue;
+    }
+    it = files_.erase(it);
+  }
+  for (auto& [path, f] : moved) files_[path] = f;
+}
+
+absl::Status FaultInjectionEnv::RenameNoReplace(const std::string& from, const std::string& to) {
+  if (absl::Status s = Injected("rename", from, nullptr); !s.ok()) return s;
+  absl::Status s = target()->RenameNoReplace(from, to);
+  if (!s.ok()) return s;
+  std::lock_guard<std::mutex> l(mu_);
+  MoveStateLocked(from, to, /*swap=*/false);
+  if (auto it = files_.find(to); it != files_.end()) it->second.name_durable = false;
+  renames_.push_back(PendingRename{from, to, std::nullopt, false});
+  return absl::OkStatus();
+}
+
+absl::Status FaultInjectionEnv::ExchangeEntries(const std::string& a, const std::string& b) {
+  if (absl::Status s = Injected("exchange", a, nullptr); !s.ok()) return s;
+  absl::Status s = target()->ExchangeEntries(a, b);
+  if (!s.ok()) return s;
+  std::lock_guard<std::mutex> l(mu_);
+  MoveStateLocked(a, b, /*swap=*/true);
+  renames_.push_back(PendingRename{a, b, std::nullopt, true});
+  return absl::OkStatus();
+}
+
+absl::Status FaultInjectionEnv::RemoveTree(const std::string& path) {
+  if (absl::Status s = Injected("remove", path, nullptr); !s.ok()) return s;
+  absl::Status s = target()->RemoveTree(path);
+  std::lock_guard<std::mutex> l(mu_);
+  for (auto it = files_.begin(); it != files_.end();) {
+    it = Within(it->first, path) && !Exists(it->first) ? files_.erase(it) : std::next(it);
+  }
+  return s;
+}
+
 absl::Status FaultInjectionEnv::CreateDir(const std::string& path, uint32_t mode) {
   if (absl::Status s = Injected("create directory", path, nullptr); !s.ok()) return s;
   return target()->CreateDir(path, mode);
@@ -217,11 +272,25 @@ absl::Status FaultInjectionEnv::DropUnsyncedData() {
     }
   }
   for (auto it = renames_.rbegin(); it != renames_.rend(); ++it) {
-    if (::rename(it->to.c_str(), it->from.c_str()) != 0) return ErrnoStatus("undo rename of", it->to, errno);
-    if (auto node = files_.extract(it->to); !node.empty()) {
-      node.key() = it->from;
-      files_.insert(std::move(node));
+    // What is left of the two names goes back; a removed one stays removed.
+    const bool to_there = Exists(it->to), from_there = Exists(it->from);
+    if (it->exchange && to_there && from_there) {
+      if (::renameat2(AT_FDCWD, it->to.c_str(), AT_FDCWD, it->from.c_str(), RENAME_EXCHANGE) != 0) {
+        return ErrnoStatus("undo exchange of", it->to, errno);
+      }
+      MoveStateLocked(it->to, it->from, /*swap=*/true);
+      continue;
     }
+    if (it->exchange && !to_there) {
+      if (from_there && ::rename(it->from.c_str(), it->to.c_str()) != 0) {
+        return ErrnoStatus("undo exchange of", it->from, errno);
+      }
+      MoveStateLocked(it->from, it->to, /*swap=*/false);
+      continue;
+    }
+    if (!to_there) continue;
+    if (::rename(it->to.c_str(), it->from.c_str()) != 0) return ErrnoStatus("undo rename of", it->to, errno);
+    MoveStateLocked(it->to, it->from, /*swap=*/false);
     if (it->replaced) {
       std::ofstream(it->to, std::ios::binary | std::ios::trunc) << *it->replaced;
       files_.erase(it->to);  // back as it was: durable

@@ -9,8 +9,9 @@
 // closed, DropUnsyncedData(): each file written through this Env is cut
 // back to its last synced size, a file created since its directory was last
 // synced is removed, and a rename not yet made durable by a directory sync
-// is undone (the file it replaced is put back). Unsynced removals are not
-// undone. Thread-safe.
+// is undone (the file it replaced is put back; an exchange of two entries is
+// swapped back; a directory's files move with it). Unsynced removals and
+// directory creations are not undone. Thread-safe.
 #ifndef ORCH_EVENTSTORE_FAULT_INJECTION_ENV_H_
 #define ORCH_EVENTSTORE_FAULT_INJECTION_ENV_H_
 
@@ -49,6 +50,9 @@ class FaultInjectionEnv : public EnvWrapper {
                                                                 const WritableFileOptions& options) override;
   absl::Status RenameFile(const std::string& from, const std::string& to) override;
   absl::Status RemoveFile(const std::string& path) override;
+  absl::Status RenameNoReplace(const std::string& from, const std::string& to) override;
+  absl::Status ExchangeEntries(const std::string& a, const std::string& b) override;
+  absl::Status RemoveTree(const std::string& path) override;
   absl::Status CreateDir(const std::string& path, uint32_t mode) override;
   absl::Status SyncDir(const std::string& path) override;
   absl::StatusOr<uint64_t> FreeSpace(const std::string& path) override;
@@ -62,7 +66,8 @@ class FaultInjectionEnv : public EnvWrapper {
   };
   struct PendingRename {
     std::string from, to;
-    std::optional<std::string> replaced;  // what `to` held before
+    std::optional<std::string> replaced;  // what `to` held before (RenameFile)
+    bool exchange = false;                // ExchangeEntries: `from` holds what `to` held
   };
 
   // Why an operation on `path` must fail now, or OK.
@@ -70,6 +75,9 @@ class FaultInjectionEnv : public EnvWrapper {
   absl::Status OnAppend(const std::string& path, uint64_t bytes);
   absl::Status OnSync(const std::string& path);
   void OnTruncate(const std::string& path, uint64_t size);
+  // Moves the state of `from` and of everything under it to `to`; with
+  // `swap`, that of `to` to `from` as well. Requires mu_.
+  void MoveStateLocked(const std::string& from, const std::string& to, bool swap);
 
   mutable std::mutex mu_;
   std::optional<std::string> fail_write_, fail_sync_;  // armed with a path part

@@ -3,6 +3,7 @@
 #include <filesystem>
 
 #include "absl/strings/str_cat.h"
+#include "eventstore/atomic_file.h"
 #include "eventstore/event_store.h"
 #include "eventstore/fault_injection_env.h"
 #include "eventstore/key_format.h"

@@ -18,6 +18,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "base/status_macros.h"
+#include "eventstore/atomic_file.h"
 #include "eventstore/key_format.h"
 #include "eventstore/rocksdb_event_store.h"
 #include "eventstore/sha256.h"

@@ -8,6 +8,7 @@
 #include "absl/strings/str_join.h"
 #include "base/status_macros.h"
 #include "eventstore/sha256.h"
+#include "git/worktree_progress.h"
 
 namespace orch::git {
 
@@ -103,6 +104,20 @@ absl::Status CheckInFlight(const GitRepo& main, const RepoSnapshot& repo, const 
                                t.drift_seen));
   }
 
+  // Work left uncommitted in an active or completed task's worktree.
+  if (worktree_there &&
+      In(s, {S::kActive, S::kStaleNeedsInspection, S::kCompletedUnreviewed, S::kReviewing})) {
+    auto wt = GitRepo::Open(t.spec.worktree);
+    if (wt.ok()) {
+      auto status = (*wt)->Status();
+      if (status.ok() && !status->clean()) {
+        out->push_back(MakeFinding(
+            task, "worktree-dirty", absl::StrCat(StateText(t), "; its work committed"),
+            absl::StrCat("uncommitted changes in ", t.spec.worktree, ": ", DirtText(*status)), t.drift_seen));
+      }
+    }
+  }
+
   ORCH_ASSIGN_OR_RETURN(std::optional<std::string> head, main.BranchHead(t.spec.branch));
   if (!head.has_value() || t.spec.base_commit.empty()) return absl::OkStatus();
   auto base = main.ResolveCommit(t.spec.base_commit);
@@ -175,15 +190,7 @@ void CheckProject(const GitFacts& facts, const RepoSnapshot& repo, std::vector<F
                                             "/", repo.integration_branch, " at ", ShortId(*repo.remote_head)),
                                seen));
   }
-  const WorkStatus& ws = repo.checkout_status;
-  if (!ws.clean()) {
-    std::vector<std::string> parts;
-    if (!ws.staged.empty()) parts.push_back(absl::StrCat("staged ", absl::StrJoin(ws.staged, ", ")));
-    if (!ws.unstaged.empty()) parts.push_back(absl::StrCat("unstaged ", absl::StrJoin(ws.unstaged, ", ")));
-    if (!ws.untracked.empty()) parts.push_back(absl::StrCat("untracked ", absl::StrJoin(ws.untracked, ", ")));
-    out->push_back(MakeFinding("", "integration-dirty", "the integration checkout is expected clean",
-                               absl::StrCat("checkout ", repo.root, ": ", absl::StrJoin(parts, "; ")), seen));
-  }
+  if (auto f = IntegrationFinding(facts.project, repo); f.has_value()) out->push_back(*std::move(f));
 }
 
 }  // namespace
@@ -242,6 +249,29 @@ absl::StatusOr<Observation> Observe(const GitRepo& main, const GitFacts& facts, 
   }
   CheckProject(facts, o.repo, &o.findings);
   return o;
+}
+
+std::optional<Finding> IntegrationFinding(const ProjectGitFacts& p, const RepoSnapshot& repo) {
+  const WorkStatus& ws = repo.checkout_status;
+  // The previous report is named, so a checkout that is dirty again with
+  // the same files after a clean report is a new event (not an idempotent
+  // repeat of the first).
+  const std::string previous = p.integration_seq == 0 ? "the integration checkout is expected clean"
+                                                      : absl::StrCat("the integration checkout was recorded ",
+                                                                     p.integration_dirty ? "dirty" : "clean",
+                                                                     " (#", p.integration_seq, ")");
+  if (!ws.clean()) {
+    const std::string shows = absl::StrCat("checkout ", repo.root, ": ", DirtText(ws));
+    Finding f = MakeFinding("", "integration-dirty", previous, shows, {});
+    if (p.integration_dirty && p.integration_dirt == shows) {
+      f.recorded = true;
+      f.events.clear();
+    }
+    return f;
+  }
+  if (!p.integration_dirty) return std::nullopt;
+  return MakeFinding("", "integration-clean", previous, absl::StrCat("checkout ", repo.root, " is clean"),
+                     {});
 }
 
 absl::StatusOr<std::vector<AppendRequest>> ReconcileBatch(EventSchema& schema,

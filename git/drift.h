@@ -14,9 +14,14 @@
 //                         (the lifecycle folds it to cleanup-needed)
 //   not-pushed            integration branch ahead of its remote (project)
 //   integration-dirty     the main checkout has uncommitted changes (project)
+//   integration-clean     the main checkout is clean again after a recorded
+//                         integration-dirty (project)
+//   worktree-dirty        uncommitted changes in the worktree of an active,
+//                         stale or completed (unreviewed, in review) task
 #ifndef ORCH_GIT_DRIFT_H_
 #define ORCH_GIT_DRIFT_H_
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -55,6 +60,13 @@ struct Observation {
 // for what they left behind) with the repository. Reads git only; changes
 // nothing. Errors as TakeSnapshot and InspectTask.
 absl::StatusOr<Observation> Observe(const GitRepo& main, const GitFacts& facts, RepoSnapshot snapshot);
+
+// The integration checkout against the log's latest report of it: an
+// integration-dirty finding when it is dirty (recorded when the latest
+// report shows the same dirt), an integration-clean one when it is clean
+// and the latest report says dirty; nullopt when clean and nothing says
+// otherwise. `orch observe` and `orch watch` both record it.
+std::optional<Finding> IntegrationFinding(const ProjectGitFacts& project, const RepoSnapshot& repo);
 
 // The events of unrecorded findings as one batch, each with an idempotency
 // key derived from its own bytes, so a concurrent or repeated reconcile of

@@ -166,6 +166,15 @@ absl::StatusOr<std::string> GitRepo::CommitSummary(absl::string_view commit) con
   return std::string(s == nullptr ? "" : s);
 }
 
+absl::StatusOr<int64_t> GitRepo::CommitTimeNanos(absl::string_view commit) const {
+  ORCH_ASSIGN_OR_RETURN(git_oid oid, ParseOid(commit));
+  git_commit* raw = nullptr;
+  ORCH_RETURN_IF_ERROR(
+      FromGit(git_commit_lookup(&raw, repo_, &oid), absl::StrCat("cannot read commit ", commit)));
+  GitPtr<git_commit> c(raw);
+  return static_cast<int64_t>(git_commit_time(c.get())) * 1'000'000'000;
+}
+
 std::string ShortId(absl::string_view commit) { return std::string(commit.substr(0, 7)); }
 
 }  // namespace orch::git

@@ -116,6 +116,8 @@ class GitRepo {
   absl::StatusOr<std::string> ResolveCommit(absl::string_view revision) const;
   // First line of the commit's message.
   absl::StatusOr<std::string> CommitSummary(absl::string_view commit) const;
+  // The commit's committer time, ns since the Unix epoch (a full id).
+  absl::StatusOr<int64_t> CommitTimeNanos(absl::string_view commit) const;
 
   // Is `ancestor` reachable from `descendant` (or equal to it)?
   absl::StatusOr<bool> IsAncestor(absl::string_view ancestor, absl::string_view descendant) const;

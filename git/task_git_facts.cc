@@ -49,6 +49,12 @@ void GitFactsFold::Apply(const LoggedEvent& e) {
     const std::string key = DriftKey(Str(d->kind()), Str(d->git_shows()));
     if (e.task().empty()) {
       project_.drift_seen.insert(key);
+      const std::string kind = Str(d->kind());
+      if (kind == "integration-dirty" || kind == "integration-clean") {
+        project_.integration_dirty = kind == "integration-dirty";
+        project_.integration_seq = e.seq();
+        project_.integration_dirt = project_.integration_dirty ? Str(d->git_shows()) : "";
+      }
     } else {
       drift_seen_[std::string(e.task())].insert(key);
     }

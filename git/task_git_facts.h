@@ -30,6 +30,11 @@ struct ProjectGitFacts {
   std::string default_branch;
   std::string remote;
   std::set<std::string> drift_seen;  // project-level drift already recorded
+  // The integration checkout as the latest integration-dirty or
+  // integration-clean report says (seq 0: none yet).
+  bool integration_dirty = false;
+  uint64_t integration_seq = 0;
+  std::string integration_dirt;  // that report's git_shows
 };
 
 struct GitFacts {

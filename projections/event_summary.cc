@@ -132,7 +132,13 @@ std::string SummarizeEvent(const schema::Event& e) {
     }
     case T::StaleDetected: {
       const auto* p = e.payload_as_StaleDetected();
-      return Join2(absl::StrCat("idle ", FormatDurationShort(p->idle_seconds())), S(p->suggested_action()));
+      std::string idle = absl::StrCat("idle ", FormatDurationShort(p->idle_seconds()));
+      // The watchdog names why (idle, runtime-budget, review-budget);
+      // older events say only how long.
+      if (p->reason() != nullptr && p->reason()->size() > 0 && p->reason()->str() != "idle") {
+        absl::StrAppend(&idle, " (", S(p->reason()), ")");
+      }
+      return Join2(idle, S(p->suggested_action()));
     }
     case T::DriftDetected: {
       const auto* p = e.payload_as_DriftDetected();
@@ -150,18 +156,28 @@ std::string SummarizeEvent(const schema::Event& e) {
       if (p->lost_after_seq() != 0) return absl::StrCat("lost everything after seq ", p->lost_after_seq());
       return "nothing lost";
     }
-    case T::ReviewImported: {
-      const auto* p = e.payload_as_ReviewImported();
-      return absl::StrCat(S(p->reviewer()), ": ", schema::EnumNameExternalReviewStatus(p->status()), ", P1 ",
-                          p->p1(), ", P2 ", p->p2(),
-                          p->package_id() != nullptr && p->package_id()->size() > 0
-                              ? absl::StrCat(" (lane ", S(p->package_id()), ")")
-                              : "");
+    case T::Settings: {
+      const auto* p = e.payload_as_Settings();
+      std::vector<std::string> parts;
+      if (p->missed_after_seconds() > 0)
+        parts.push_back(absl::StrCat("missed after ", FormatDurationShort(p->missed_after_seconds())));
+      if (p->stale_after_seconds() > 0)
+        parts.push_back(absl::StrCat("stale after ", FormatDurationShort(p->stale_after_seconds())));
+      if (p->watch_every_seconds() > 0)
+        parts.push_back(absl::StrCat("watch every ", FormatDurationShort(p->watch_every_seconds())));
+      return absl::StrJoin(parts, ", ");
+      case T::ReviewImported: {
+        const auto* p = e.payload_as_ReviewImported();
+        return absl::StrCat(S(p->reviewer()), ": ", schema::EnumNameExternalReviewStatus(p->status()),
+                            ", P1 ", p->p1(), ", P2 ", p->p2(),
+                            p->package_id() != nullptr && p->package_id()->size() > 0
+                                ? absl::StrCat(" (lane ", S(p->package_id()), ")")
+                                : "");
+      }
+      case T::NONE:
+        return "";
     }
-    case T::NONE:
-      return "";
+      return "";  // a type this binary does not know
   }
-  return "";  // a type this binary does not know
-}
 
 }  // namespace orch

@@ -24,14 +24,15 @@ static_assert(FieldCount<GateRun>() == 5, "GateRun: see kUpdateCodec");
 static_assert(FieldCount<Observation>() == 3, "Observation: see kUpdateCodec");
 static_assert(FieldCount<Budget>() == 3, "Budget: see kUpdateCodec");
 static_assert(FieldCount<ConstraintStack>() == 9, "ConstraintStack: see kUpdateCodec");
-static_assert(FieldCount<TaskModel>() == 39, "TaskModel: see kUpdateCodec");
+static_assert(FieldCount<TaskModel>() == 46, "TaskModel: see kUpdateCodec");
 static_assert(FieldCount<PackageModel>() == 7, "PackageModel: see kUpdateCodec");
 static_assert(FieldCount<LaneChange>() == 3, "LaneChange: see kUpdateCodec");
 static_assert(FieldCount<MissedHeartbeat>() == 4, "MissedHeartbeat: see kUpdateCodec");
+static_assert(FieldCount<HeartbeatHole>() == 4, "HeartbeatHole: see kUpdateCodec");
 static_assert(FieldCount<Finding>() == 6, "Finding: see kUpdateCodec");
 static_assert(FieldCount<ExternalReview>() == 9, "ExternalReview: see kUpdateCodec");
 static_assert(FieldCount<RecentEvent>() == 8, "RecentEvent: see kUpdateCodec");
-static_assert(FieldCount<ProjectModel>() == 34, "ProjectModel: see kUpdateCodec");
+static_assert(FieldCount<ProjectModel>() == 43, "ProjectModel: see kUpdateCodec");
 
 constexpr absl::string_view kMagic = "ORCHPM";
 constexpr absl::string_view kDetailMagic = "ORCHPD";
@@ -269,6 +270,16 @@ void VisitTaskCore(IO& io, TaskModel& t) {
   io.Field(t.needs_human);
   io.Field(t.stale_action);
   io.Field(t.idle_seconds);
+  io.Field(t.stale_reason);
+  io.Field(t.stale_since);
+  io.Field(t.progress_at);
+  io.Field(t.ready_at);
+  VisitList(io, t.stalls);
+  io.Field(t.dirt);
+  io.Field(t.dirty_at);
+  // The budgets decide the next action (runtime and review overruns): the
+  // status pages read them.
+  Visit(io, t.budget);
   io.Field(t.last_observation.at);
   io.Field(t.last_observation.result);
   io.Field(t.last_observation.note);
@@ -299,7 +310,6 @@ void Visit(IO& io, ConstraintStack& c) {
 
 template <typename IO>
 void VisitTaskDetail(IO& io, TaskModel& t) {
-  Visit(io, t.budget);
   Visit(io, t.constraint_stack);
   VisitList(io, t.residual_risks);
   VisitList(io, t.gate_runs);
@@ -332,6 +342,14 @@ void Visit(IO& io, MissedHeartbeat& h) {
   io.Field(h.at);
   io.Field(h.expected_at);
   io.Field(h.gap_seconds);
+}
+
+template <typename IO>
+void Visit(IO& io, HeartbeatHole& h) {
+  io.Field(h.beat_at);
+  io.Field(h.first_expected_at);
+  io.Field(h.cadence_seconds);
+  io.Field(h.closed_at);
 }
 
 template <typename IO>
@@ -383,6 +401,13 @@ void Visit(IO& io, ProjectModel& m) {
   io.Field(m.remote);
   io.Field(m.push_policy);
   io.Field(m.max_concurrency);
+  io.Field(m.missed_after_seconds);
+  io.Field(m.stale_after_seconds);
+  io.Field(m.watch_every_seconds);
+  io.Field(m.integration_dirty);
+  io.Field(m.integration_dirty_since);
+  io.Field(m.integration_dirt);
+  io.Field(m.integration_seq);
   io.Field(m.run_mode);
   io.Field(m.run_mode_reason);
   io.Field(m.run_mode_since);
@@ -393,6 +418,8 @@ void Visit(IO& io, ProjectModel& m) {
   io.Field(m.missed_total);
   VisitList(io, m.heartbeat_ticks);
   VisitList(io, m.missed);
+  io.Field(m.missed_through);
+  VisitList(io, m.holes);
   VisitList(io, m.packages);
   io.Field(m.current_lane);
   VisitList(io, m.lane_changes);

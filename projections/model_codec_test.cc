@@ -104,6 +104,13 @@ TaskModel FilledTask(Filler& f, const std::string& id) {
   t.needs_human = true;
   t.stale_action = f.S();
   t.idle_seconds = f.I();
+  t.stale_reason = f.S();
+  t.stale_since = f.I();
+  t.progress_at = f.I();
+  t.ready_at = f.I();
+  t.stalls = f.L();
+  t.dirt = f.S();
+  t.dirty_at = f.I();
   t.last_observation = Observation{f.I(), f.S(), f.S()};
   t.events = f.U();
   t.anomalies = f.U();
@@ -128,6 +135,13 @@ ProjectModel FilledModel() {
   m.remote = f.S();
   m.push_policy = f.S();
   m.max_concurrency = f.I();
+  m.missed_after_seconds = f.I();
+  m.stale_after_seconds = f.I();
+  m.watch_every_seconds = f.I();
+  m.integration_dirty = true;
+  m.integration_dirty_since = f.I();
+  m.integration_dirt = f.S();
+  m.integration_seq = f.U();
   m.run_mode = f.S();
   m.run_mode_reason = f.S();
   m.run_mode_since = f.I();
@@ -138,6 +152,8 @@ ProjectModel FilledModel() {
   m.missed_total = f.U();
   m.heartbeat_ticks = {f.I(), f.I()};
   m.missed = {MissedHeartbeat{f.U(), f.I(), f.I(), f.I()}};
+  m.missed_through = f.I();
+  m.holes = {HeartbeatHole{f.I(), f.I(), f.I(), f.I()}};
   m.packages = {PackageModel{f.S(), f.S(), f.S(), f.S(), true, f.I(), f.I()}};
   m.current_lane = f.S();
   m.lane_changes = {LaneChange{f.I(), f.S(), f.S()}};
@@ -189,6 +205,7 @@ TEST(ModelCodecFields, EveryFieldIsFilledAndCompared) {
   EXPECT_EQ(NamedAgainstDefault(m.packages[0]), FieldCount<PackageModel>());
   EXPECT_EQ(NamedAgainstDefault(m.lane_changes[0]), FieldCount<LaneChange>());
   EXPECT_EQ(NamedAgainstDefault(m.missed[0]), FieldCount<MissedHeartbeat>());
+  EXPECT_EQ(NamedAgainstDefault(m.holes[0]), FieldCount<HeartbeatHole>());
   EXPECT_EQ(NamedAgainstDefault(m.anomalies[0]), FieldCount<Finding>());
   EXPECT_EQ(NamedAgainstDefault(m.recent[0]), FieldCount<RecentEvent>());
   EXPECT_EQ(NamedAgainstDefault(m.external_reviews[0]), FieldCount<ExternalReview>());
@@ -214,7 +231,7 @@ TEST(ModelCodecFields, CoreAloneKeepsEverythingButTheDetails) {
   ASSERT_TRUE(core.ok()) << core.status();
   ProjectModel expected = m;
   for (TaskModel& t : expected.tasks) {
-    t.budget = Budget{};
+    // The budget is in the core: the next action reads it.
     t.constraint_stack = ConstraintStack{};
     t.residual_risks.clear();
     t.gate_runs.clear();

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "projections/event_summary.h"
 #include "schema/event_schema.h"
 
@@ -94,6 +95,7 @@ bool IsObservation(const schema::Event& ev) {
 void NoteStateChange(const LoggedEvent& e, TaskState before, TaskModel* t) {
   if (t->facts.state == before) return;
   t->state_since = e.time_ns();
+  if (t->facts.state == TaskState::kCompletedUnreviewed) t->ready_at = e.time_ns();
   PushBounded(&t->transitions, Transition{e.time_ns(), t->facts.state}, kTransitionLimit);
 }
 
@@ -199,11 +201,43 @@ void ApplyFields(const LoggedEvent& e, TaskModel* t) {
       const auto* p = ev.payload_as_StaleDetected();
       t->idle_seconds = p->idle_seconds();
       t->stale_action = S(p->suggested_action());
+      t->stale_reason = S(p->reason());
+      t->stale_since = p->last_progress_at();
+      if (ev.idempotency_key() != nullptr && ev.idempotency_key()->size() > 0) {
+        PushBounded(&t->stalls, ev.idempotency_key()->str(), kTaskListLimit);
+      }
+      break;
+    }
+    case T::Inspected: {
+      // Facts only; an inspection that counts also says whether work is
+      // left uncommitted in the worktree.
+      const auto* p = ev.payload_as_Inspected();
+      if (p == nullptr || !CountsAsInspection(ev) || !p->worktree_exists()) break;
+      std::vector<std::string> parts;
+      const auto part = [&parts](const char* what,
+                                 const flatbuffers::Vector<flatbuffers::Offset<flatbuffers::String>>* v) {
+        if (v == nullptr || v->size() == 0) return;
+        std::vector<std::string> paths;
+        for (const auto* s : *v) paths.push_back(s->str());
+        parts.push_back(absl::StrCat(what, " ", absl::StrJoin(paths, ", ")));
+      };
+      part("staged", p->staged());
+      part("unstaged", p->unstaged());
+      part("untracked", p->untracked());
+      t->dirt = absl::StrJoin(parts, "; ");
+      t->dirty_at = t->dirt.empty() ? 0 : e.time_ns();
+      break;
+    }
+    case T::DriftDetected: {
+      const auto* p = ev.payload_as_DriftDetected();
+      if (S(p->kind()) == "worktree-dirty") {
+        t->dirt = S(p->git_shows());
+        t->dirty_at = e.time_ns();
+      }
       break;
     }
     case T::Inspected:       // facts only
     case T::ReviewImported:  // ProjectFold::ApplyReviewImported
-    case T::DriftDetected:
     case T::Note:
     case T::StoreRecovered:
     case T::NONE:
@@ -214,8 +248,15 @@ void ApplyFields(const LoggedEvent& e, TaskModel* t) {
     case T::Heartbeat:
     case T::HeartbeatMissed:
     case T::RunModeChanged:
+    case T::Settings:
       break;
   }
+}
+
+// Work on the task, as opposed to an observation of it: what the
+// watchdog's idle clock restarts from.
+bool IsProgress(EventType type) {
+  return type != T::StaleDetected && type != T::DriftDetected && type != T::Inspected;
 }
 
 }  // namespace
@@ -319,6 +360,16 @@ void ProjectFold::ApplyProject(const LoggedEvent& e, const std::string& summary)
     }
     case T::Heartbeat: {
       const auto* p = ev.payload_as_Heartbeat();
+      // A heartbeat late by a minute (or a whole cadence) past the wake-up
+      // its predecessor announced closes a hole the watchdog counts.
+      if (m.last_heartbeat_at != 0 && m.next_heartbeat_at > m.last_heartbeat_at && at > m.last_heartbeat_at) {
+        const int64_t cadence = m.next_heartbeat_at - m.last_heartbeat_at;
+        if (at >= m.next_heartbeat_at + std::min<int64_t>(cadence, kMinGraceSeconds * 1'000'000'000)) {
+          PushBounded(&m.holes,
+                      HeartbeatHole{m.last_heartbeat_at, m.next_heartbeat_at, cadence / 1'000'000'000, at},
+                      kListLimit);
+        }
+      }
       m.last_heartbeat_at = at;
       m.last_heartbeat_source = S(p->source());
       m.next_heartbeat_at = p->next_expected_at();
@@ -329,6 +380,7 @@ void ProjectFold::ApplyProject(const LoggedEvent& e, const std::string& summary)
     case T::HeartbeatMissed: {
       const auto* p = ev.payload_as_HeartbeatMissed();
       ++m.missed_total;
+      m.missed_through = std::max(m.missed_through, p->expected_at());
       PushBounded(&m.missed, MissedHeartbeat{e.seq(), at, p->expected_at(), p->gap_seconds()}, kListLimit);
       break;
     }
@@ -355,6 +407,26 @@ void ProjectFold::ApplyProject(const LoggedEvent& e, const std::string& summary)
       const auto* p = ev.payload_as_DriftDetected();
       ++m.drift_total;
       PushBounded(&m.drift, Finding{e.seq(), at, "", e.type(), S(p->kind()), summary}, kListLimit);
+      // The integration checkout as observe last saw it (git/drift.h).
+      if (S(p->kind()) == "integration-dirty") {
+        if (!m.integration_dirty) m.integration_dirty_since = at;
+        m.integration_dirty = true;
+        m.integration_dirt = S(p->git_shows());
+        m.integration_seq = e.seq();
+      } else if (S(p->kind()) == "integration-clean") {
+        m.integration_dirty = false;
+        m.integration_dirty_since = 0;
+        m.integration_dirt.clear();
+        m.integration_seq = e.seq();
+      }
+      break;
+    }
+    case T::Settings: {
+      // 0 keeps the value set before.
+      const auto* p = ev.payload_as_Settings();
+      if (p->missed_after_seconds() > 0) m.missed_after_seconds = p->missed_after_seconds();
+      if (p->stale_after_seconds() > 0) m.stale_after_seconds = p->stale_after_seconds();
+      if (p->watch_every_seconds() > 0) m.watch_every_seconds = p->watch_every_seconds();
       break;
     }
     case T::NONE:
@@ -433,6 +505,7 @@ std::string ProjectFold::ApplyTask(const LoggedEvent& e, const std::string& summ
 
   ApplyEvent(&t->facts, e);
   ApplyFields(e, t);
+  if (IsProgress(e.type())) t->progress_at = std::max(t->progress_at, at);
   ++t->events;
   NoteStateChange(e, before.state, t);
   // Evidence is raised only by what backs it (the task fold's labels); a

@@ -113,6 +113,13 @@ void Compare(const std::string& p, const TaskModel& a, const TaskModel& b, Diffe
   Compare(p + ".needs_human", a.needs_human, b.needs_human, out);
   Compare(p + ".stale_action", a.stale_action, b.stale_action, out);
   Compare(p + ".idle_seconds", a.idle_seconds, b.idle_seconds, out);
+  Compare(p + ".stale_reason", a.stale_reason, b.stale_reason, out);
+  Compare(p + ".stale_since", a.stale_since, b.stale_since, out);
+  Compare(p + ".progress_at", a.progress_at, b.progress_at, out);
+  Compare(p + ".ready_at", a.ready_at, b.ready_at, out);
+  Compare(p + ".stalls", a.stalls, b.stalls, out);
+  Compare(p + ".dirt", a.dirt, b.dirt, out);
+  Compare(p + ".dirty_at", a.dirty_at, b.dirty_at, out);
   Compare(p + ".last_observation", a.last_observation, b.last_observation, out);
   Compare(p + ".events", a.events, b.events, out);
   Compare(p + ".anomalies", a.anomalies, b.anomalies, out);
@@ -142,6 +149,13 @@ void Compare(const std::string& p, const MissedHeartbeat& a, const MissedHeartbe
   Compare(p + ".at", a.at, b.at, out);
   Compare(p + ".expected_at", a.expected_at, b.expected_at, out);
   Compare(p + ".gap_seconds", a.gap_seconds, b.gap_seconds, out);
+}
+
+void Compare(const std::string& p, const HeartbeatHole& a, const HeartbeatHole& b, Differences* out) {
+  Compare(p + ".beat_at", a.beat_at, b.beat_at, out);
+  Compare(p + ".first_expected_at", a.first_expected_at, b.first_expected_at, out);
+  Compare(p + ".cadence_seconds", a.cadence_seconds, b.cadence_seconds, out);
+  Compare(p + ".closed_at", a.closed_at, b.closed_at, out);
 }
 
 void Compare(const std::string& p, const Finding& a, const Finding& b, Differences* out) {
@@ -190,6 +204,13 @@ void Compare(const std::string& p, const ProjectModel& a, const ProjectModel& b,
   Compare(d + "remote", a.remote, b.remote, out);
   Compare(d + "push_policy", a.push_policy, b.push_policy, out);
   Compare(d + "max_concurrency", a.max_concurrency, b.max_concurrency, out);
+  Compare(d + "missed_after_seconds", a.missed_after_seconds, b.missed_after_seconds, out);
+  Compare(d + "stale_after_seconds", a.stale_after_seconds, b.stale_after_seconds, out);
+  Compare(d + "watch_every_seconds", a.watch_every_seconds, b.watch_every_seconds, out);
+  Compare(d + "integration_dirty", a.integration_dirty, b.integration_dirty, out);
+  Compare(d + "integration_dirty_since", a.integration_dirty_since, b.integration_dirty_since, out);
+  Compare(d + "integration_dirt", a.integration_dirt, b.integration_dirt, out);
+  Compare(d + "integration_seq", a.integration_seq, b.integration_seq, out);
   Compare(d + "run_mode", a.run_mode, b.run_mode, out);
   Compare(d + "run_mode_reason", a.run_mode_reason, b.run_mode_reason, out);
   Compare(d + "run_mode_since", a.run_mode_since, b.run_mode_since, out);
@@ -200,6 +221,8 @@ void Compare(const std::string& p, const ProjectModel& a, const ProjectModel& b,
   Compare(d + "missed_total", a.missed_total, b.missed_total, out);
   Compare(d + "heartbeat_ticks", a.heartbeat_ticks, b.heartbeat_ticks, out);
   Compare(d + "missed", a.missed, b.missed, out);
+  Compare(d + "missed_through", a.missed_through, b.missed_through, out);
+  Compare(d + "holes", a.holes, b.holes, out);
   Compare(d + "packages", a.packages, b.packages, out);
   Compare(d + "current_lane", a.current_lane, b.current_lane, out);
   Compare(d + "lane_changes", a.lane_changes, b.lane_changes, out);

@@ -33,6 +33,13 @@ inline constexpr size_t kRecentLimit = 200;
 inline constexpr size_t kListLimit = 100;
 // Gate runs, evidence labels and notes per task.
 inline constexpr size_t kTaskListLimit = 16;
+// The watchdog's thresholds until a settings event says otherwise.
+inline constexpr int64_t kDefaultMissedAfterSeconds = 15 * 60;
+inline constexpr int64_t kDefaultStaleAfterSeconds = 30 * 60;
+inline constexpr int64_t kDefaultWatchEverySeconds = 5 * 60;
+// The smallest grace before a wake-up counts as missed: a heartbeat this
+// late (or a whole cadence late, when shorter) opens a hole.
+inline constexpr int64_t kMinGraceSeconds = 60;
 
 // One entry of a task's history (the ledger's history[]).
 struct HistoryEntry {
@@ -118,6 +125,26 @@ struct TaskModel {
   bool needs_human = false;
   std::string stale_action;
   int64_t idle_seconds = 0;
+  // The latest stale-detected's reason (idle, runtime-budget,
+  // review-budget) and the last progress it measured from (its stall).
+  std::string stale_reason;
+  int64_t stale_since = 0;
+  // The latest event that is work on the task (anything but the
+  // observations stale-detected, drift-detected and inspected): what the
+  // watchdog measures idleness from, besides git.
+  int64_t progress_at = 0;
+  // When the task last became completed-unreviewed (its review budget runs
+  // from there, through reviewing).
+  int64_t ready_at = 0;
+  // The stalls the watchdog recorded (each stale-detected's idempotency
+  // key, watchdog.h StallKey), newest kTaskListLimit: one stall is
+  // recorded once.
+  std::vector<std::string> stalls;
+  // Uncommitted changes in the task's worktree as last observed (a counting
+  // inspection or a worktree-dirty drift report); empty once an inspection
+  // saw it clean), e.g. "unstaged a.txt; untracked b.txt". `dirty_at`: when.
+  std::string dirt;
+  int64_t dirty_at = 0;
   Observation last_observation;
   uint64_t events = 0, anomalies = 0, history_dropped = 0;
   std::vector<HistoryEntry> history;
@@ -142,6 +169,16 @@ struct MissedHeartbeat {
   int64_t at = 0;           // when it was recorded
   int64_t expected_at = 0;  // when the wake-up was due
   int64_t gap_seconds = 0;
+};
+
+// Wake-ups the loop slept through: a heartbeat that came at least a
+// minute (or one cadence) after the wake-up its predecessor announced.
+// The watchdog (watchdog.h) counts the missed wake-ups of each hole.
+struct HeartbeatHole {
+  int64_t beat_at = 0;            // the heartbeat before the hole
+  int64_t first_expected_at = 0;  // the wake-up it announced
+  int64_t cadence_seconds = 0;    // first_expected_at - beat_at
+  int64_t closed_at = 0;          // the heartbeat that ended the hole
 };
 
 // An external reviewer's findings (review-imported): the latest import
@@ -186,6 +223,17 @@ struct ProjectModel {
   int64_t created_at = 0;
   std::string project_root, default_branch, remote, push_policy;
   int64_t max_concurrency = 2;
+  // The watchdog's thresholds (settings events; defaults until one is
+  // recorded).
+  int64_t missed_after_seconds = kDefaultMissedAfterSeconds;
+  int64_t stale_after_seconds = kDefaultStaleAfterSeconds;
+  int64_t watch_every_seconds = kDefaultWatchEverySeconds;
+  // The integration checkout as `orch observe` last recorded it: dirty
+  // from an integration-dirty drift until an integration-clean one.
+  bool integration_dirty = false;
+  int64_t integration_dirty_since = 0;
+  std::string integration_dirt;  // what git showed
+  uint64_t integration_seq = 0;  // the latest integration-dirty/-clean report
   // Run mode.
   std::string run_mode = "active";
   std::string run_mode_reason;
@@ -196,6 +244,10 @@ struct ProjectModel {
   uint64_t heartbeats = 0, missed_total = 0;
   std::deque<int64_t> heartbeat_ticks;
   std::deque<MissedHeartbeat> missed;
+  // The latest wake-up any heartbeat-missed recorded: the watchdog takes
+  // every wake-up at or before it as handled.
+  int64_t missed_through = 0;
+  std::deque<HeartbeatHole> holes;  // newest kListLimit
   // Lanes, in the order they were opened.
   std::vector<PackageModel> packages;
   std::string current_lane;
@@ -230,6 +282,7 @@ void Compare(const std::string& path, const TaskModel& a, const TaskModel& b, Di
 void Compare(const std::string& path, const PackageModel& a, const PackageModel& b, Differences* out);
 void Compare(const std::string& path, const LaneChange& a, const LaneChange& b, Differences* out);
 void Compare(const std::string& path, const MissedHeartbeat& a, const MissedHeartbeat& b, Differences* out);
+void Compare(const std::string& path, const HeartbeatHole& a, const HeartbeatHole& b, Differences* out);
 void Compare(const std::string& path, const ExternalReview& a, const ExternalReview& b, Differences* out);
 void Compare(const std::string& path, const Finding& a, const Finding& b, Differences* out);
 void Compare(const std::string& path, const RecentEvent& a, const RecentEvent& b, Differences* out);

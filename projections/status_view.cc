@@ -19,24 +19,6 @@ int64_t Secs(int64_t from, int64_t to) { return from == 0 || to < from ? 0 : (to
 
 bool InFlight(S s) { return s == S::kPendingSetup || s == S::kActive || s == S::kStaleNeedsInspection; }
 
-std::string Ids(const std::vector<TaskRow>& rows, size_t max = 5) {
-  std::vector<std::string> ids;
-  for (size_t i = 0; i < rows.size() && i < max; ++i) ids.push_back(rows[i].id);
-  std::string out = absl::StrJoin(ids, ", ");
-  if (rows.size() > max) absl::StrAppend(&out, " +", rows.size() - max);
-  return out;
-}
-
-// A write set nothing else can run beside: no allowed globs, or one that
-// covers the whole tree.
-bool Unbounded(const TaskModel& t) {
-  if (t.facts.allowed.empty()) return true;
-  for (const std::string& g : t.facts.allowed) {
-    if (g == "**" || g == "**/*" || g == "*" || g == ".") return true;
-  }
-  return false;
-}
-
 // Keeps the newest kSinceLimit (tasks come in dispatch order) and counts all.
 void AddHappened(std::vector<Happened>* list, size_t* count, Happened h) {
   ++*count;
@@ -79,92 +61,6 @@ void AddLeftBehind(const TaskModel& t, StatusView* v) {
   }
   for (std::string& w : what) {
     if (v->left_behind_count++ < kSinceLimit) v->left_behind.push_back({t.id, std::move(w)});
-  }
-}
-
-NextAction Act(std::string action, std::string reason) {
-  NextAction n;
-  n.action = std::move(action);
-  n.reason = std::move(reason);
-  return n;
-}
-
-void DecideNext(const ProjectModel& m, StatusView* v) {
-  NextAction& n = v->next;
-  std::vector<const TaskModel*> in_flight;
-  for (const TaskModel& t : m.tasks) {
-    if (InFlight(t.facts.state)) in_flight.push_back(&t);
-  }
-  const PackageModel* lane = m.current_lane.empty() ? nullptr : m.FindPackage(m.current_lane);
-  if (!v->ready_for_review.empty()) {
-    n = Act("review", absl::StrCat(v->ready_for_review.size(), " completed task(s) await review (",
-                                   Ids(v->ready_for_review), "): reviews come before new dispatches"));
-  } else if (m.run_mode == "paused") {
-    n = Act("stop-dispatching",
-            absl::StrCat("run mode is paused", m.run_mode_reason.empty() ? "" : ": " + m.run_mode_reason));
-  } else if (m.run_mode == "draining") {
-    if (!in_flight.empty()) {
-      n = Act("wait", absl::StrCat("draining: let ", in_flight.size(), " task(s) in flight finish (",
-                                   Ids(v->active), "); dispatch nothing new"));
-    } else {
-      n = Act("stop-dispatching", "draining and nothing is in flight: the loop can stop");
-    }
-  } else if (!v->in_review.empty()) {
-    n = Act("wait",
-            absl::StrCat("review of ", Ids(v->in_review), " is open: decide it before dispatching more"));
-  } else if (lane == nullptr) {
-    n = Act(in_flight.empty() ? "stop-dispatching" : "wait",
-            "no feature lane is open: open a package before dispatching");
-  } else if (lane->status == "blocked") {
-    n = Act("stop-dispatching",
-            absl::StrCat("lane ", lane->id, " is blocked", lane->reason.empty() ? "" : ": " + lane->reason));
-  } else if (static_cast<int64_t>(in_flight.size()) >= m.max_concurrency) {
-    n = Act("wait", absl::StrCat("all ", m.max_concurrency, " slots are busy"));
-  } else {
-    const TaskModel* wide = nullptr;
-    std::vector<std::string> taken;
-    for (const TaskModel* t : in_flight) {
-      if (Unbounded(*t)) wide = t;
-      for (const std::string& g : t->facts.allowed) taken.push_back(absl::StrCat(g, " (", t->id, ")"));
-    }
-    if (wide != nullptr) {
-      n = Act("wait", absl::StrCat(wide->id, " may write anywhere: a task beside it could collide"));
-    } else {
-      n = Act("continue",
-              absl::StrCat("lane ", lane->id, " is open, run mode active, ",
-                           m.max_concurrency - in_flight.size(), " of ", m.max_concurrency, " slots free",
-                           taken.empty() ? ""
-                                         : absl::StrCat("; dispatch only a task whose write set avoids ",
-                                                        absl::StrJoin(taken, ", "))));
-    }
-  }
-  for (const TaskModel& t : m.tasks) {
-    switch (t.facts.state) {
-      case S::kAccepted:
-        n.also.push_back(absl::StrCat("merge ", t.id, " (accepted)"));
-        break;
-      case S::kMerged:
-        if (m.push_policy != "never")
-          n.also.push_back(absl::StrCat("push ", t.id, " (merged, not pushed)"));
-        else
-          n.also.push_back(absl::StrCat("clean up ", t.id, " (merged)"));
-        break;
-      case S::kPushed:
-        n.also.push_back(absl::StrCat("clean up ", t.id, " (pushed)"));
-        break;
-      case S::kCleanupNeeded:
-        n.also.push_back(absl::StrCat("clean up ", t.id, " (cleanup needed)"));
-        break;
-      case S::kStaleNeedsInspection:
-        n.also.push_back(absl::StrCat("inspect ", t.id, " (stale)"));
-        break;
-      case S::kRejected:
-        n.also.push_back(absl::StrCat("redo or abandon ", t.id, " (rejected)"));
-        break;
-      default:
-        break;
-    }
-    if (n.also.size() >= 20) break;
   }
 }
 
@@ -263,10 +159,13 @@ StatusView BuildStatusView(const ProjectModel& m, int64_t now, int64_t since) {
     v.needs_human.push_back(
         {"loop", absl::StrCat("no heartbeat since ", FormatRfc3339(m.last_heartbeat_at),
                               "; the next was due ", FormatDurationShort(v.overdue_seconds), " ago")});
-  } else if (!m.missed.empty() && m.missed.back().at > m.last_heartbeat_at) {
+  } else if (const auto unacked = UnacknowledgedMissed(m); !unacked.empty()) {
     v.needs_human.push_back(
-        {"loop", absl::StrCat("heartbeat expected at ", FormatRfc3339(m.missed.back().expected_at),
+        {"loop", absl::StrCat("heartbeat expected at ", FormatRfc3339(unacked.back().expected_at),
                               " was missed and none came since")});
+  }
+  if (m.integration_dirty) {
+    v.needs_human.push_back({"integration checkout", absl::StrCat("dirty: ", m.integration_dirt)});
   }
   for (const TaskModel& t : m.tasks) {
     const S s = t.facts.state;
@@ -278,6 +177,12 @@ StatusView BuildStatusView(const ProjectModel& m, int64_t now, int64_t since) {
     if (s == S::kCompletedUnreviewed) v.ready_for_review.push_back(MakeTaskRow(t, now));
     if (s == S::kReviewing) v.in_review.push_back(MakeTaskRow(t, now));
     if (s == S::kBlocked && t.needs_human) v.needs_human.push_back({t.id, t.blocked_reason});
+    // Work left uncommitted by a worker that runs or says it is done.
+    if (!t.dirt.empty() && (s == S::kActive || s == S::kStaleNeedsInspection ||
+                            s == S::kCompletedUnreviewed || s == S::kReviewing)) {
+      v.needs_human.push_back({t.id, absl::StrCat("dirty worktree: uncommitted changes (seen ",
+                                                  FormatRfc3339(t.dirty_at), "): ", t.dirt)});
+    }
     if (t.facts.has_inspection && !t.facts.inspection.forbidden_touched.empty() && !IsTerminal(s)) {
       v.needs_human.push_back(
           {t.id, absl::StrCat("touched forbidden paths: ",
@@ -321,7 +226,7 @@ StatusView BuildStatusView(const ProjectModel& m, int64_t now, int64_t since) {
   for (const RecentEvent& r : m.recent) {
     if (r.at >= since && r.at <= now) v.timeline.push_back(r);
   }
-  DecideNext(m, &v);
+  v.next = DecideNextAction(m, now);
   return v;
 }
 

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "projections/next_action.h"
 #include "projections/project_model.h"
 
 namespace orch {
@@ -40,12 +41,6 @@ struct Happened {
   std::string task;
   int64_t at = 0;
   std::string detail;
-};
-
-struct NextAction {
-  std::string action;  // continue, wait, review, stop-dispatching
-  std::string reason;
-  std::vector<std::string> also;  // follow-ups that do not change the action
 };
 
 struct StatusView {
@@ -78,7 +73,7 @@ struct StatusView {
   size_t merged_count = 0, pushed_count = 0, cleaned_count = 0;
   std::vector<Attention> left_behind;  // first kSinceLimit
   size_t left_behind_count = 0;
-  NextAction next;
+  NextAction next;  // DecideNextAction (next_action.h): the one verdict
   // The task table and what did not fit in it.
   std::vector<TaskRow> tasks;
   size_t tasks_hidden = 0;

@@ -171,6 +171,7 @@ std::string StateProblem(const TaskFacts& t, const schema::Event& e) {
     case T::HeartbeatMissed:
     case T::RunModeChanged:
     case T::StoreRecovered:
+    case T::Settings:
       return "";
   }
   return "";
@@ -208,6 +209,7 @@ bool RequiresTask(EventType type) {
     case T::RunModeChanged:
     case T::Note:
     case T::StoreRecovered:
+    case T::Settings:
     case T::ReviewImported:  // a task or a lane
       return false;
   }
@@ -224,6 +226,7 @@ bool ForbidsTask(EventType type) {
     case T::HeartbeatMissed:
     case T::RunModeChanged:
     case T::StoreRecovered:
+    case T::Settings:
       return true;
     case T::NONE:
     case T::Dispatched:
@@ -424,6 +427,7 @@ bool ApplyEvent(TaskFacts* t, const LoggedEvent& le) {
     case T::HeartbeatMissed:
     case T::RunModeChanged:
     case T::StoreRecovered:
+    case T::Settings:
       return false;  // never reached: ForbidsTask above
   }
   return true;

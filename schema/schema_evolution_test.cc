@@ -138,6 +138,7 @@ TEST(EventSchemaTest, KnowsEveryEventOfTheBrief) {
                                           "run-mode-changed",
                                           "note",
                                           "store-recovered",   // written by orch recover
+                                          "settings",          // the watchdog's thresholds
                                           "review-imported"};  // orch review import
   EXPECT_EQ(schema->types().size(), brief.size());
   for (const auto& name : brief) {

@@ -21,7 +21,7 @@ body{font:15px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:0 
 h1{font-size:1.4em;margin:.2em 0}h2{font-size:1.1em;margin:1.2em 0 .4em;border-bottom:1px solid #8884}
 .next{padding:10px 12px;border-radius:8px;background:#42a5f522;border-left:6px solid #42a5f5}
 .next.review{border-color:#ffa726;background:#ffa72622}.next.wait{border-color:#90a4ae}
-.next.stop-dispatching{border-color:var(--bad);background:#c6282822}
+.next.stop-dispatching{border-color:var(--bad);background:#c6282822}.next.inspect{border-color:#ab47bc;background:#ab47bc22}
 .bad{color:var(--bad);font-weight:600}.muted{color:var(--muted)}
 table{border-collapse:collapse;width:100%;font-size:.92em}th,td{text-align:left;padding:3px 6px;border-bottom:1px solid #8883;vertical-align:top}
 .scroll{overflow-x:auto}ul{padding-left:1.2em;margin:.3em 0}
@@ -120,7 +120,8 @@ std::string RenderStatusHtml(const ProjectModel& m, const StatusView& v) {
                   T(v.now), " (log up to #", v.head_seq, "); “since” means since ", T(v.since), ".</p>\n");
 
   absl::StrAppend(&out, "<section id=\"next-action\" class=\"next ", H(v.next.action),
-                  "\"><b>Next action: ", H(v.next.action), "</b> — ", H(v.next.reason));
+                  "\"><b>Next action: ", H(v.next.action), "</b> — ", H(v.next.reason),
+                  " <small>(rule: ", H(v.next.rule), ")</small>");
   if (!v.next.also.empty()) {
     absl::StrAppend(&out, "<ul>");
     for (const std::string& a : v.next.also) absl::StrAppend(&out, "<li>also: ", H(a), "</li>");

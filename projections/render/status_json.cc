@@ -61,7 +61,8 @@ std::string RenderStatusJson(const StatusView& v) {
   j["now"] = TimeText(v.now);
   j["since"] = TimeText(v.since);
   j["headSeq"] = v.head_seq;
-  j["next"] = {{"action", v.next.action}, {"reason", v.next.reason}, {"also", v.next.also}};
+  j["next"] = {
+      {"action", v.next.action}, {"rule", v.next.rule}, {"reason", v.next.reason}, {"also", v.next.also}};
   j["lane"] = {
       {"id", v.lane},
       {"title", v.lane_title},

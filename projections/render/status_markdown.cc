@@ -103,7 +103,7 @@ std::string RenderStatusMarkdown(const StatusView& v) {
                   ".\n");
 
   Section(&out, absl::StrCat("Next action: ", v.next.action));
-  absl::StrAppend(&out, E(v.next.reason), "\n");
+  absl::StrAppend(&out, E(v.next.reason), " (rule: ", E(v.next.rule), ")\n");
   for (const std::string& a : v.next.also) absl::StrAppend(&out, "- also: ", E(a), "\n");
 
   Section(&out, "At a glance");

@@ -44,7 +44,8 @@ std::string Happenings(const std::vector<Happened>& items, size_t count) {
 std::string RenderStatusText(const StatusView& v) {
   std::string out;
   absl::StrAppend(&out, "orch status at ", T(v.now), " (log #", v.head_seq, ")\n\n");
-  absl::StrAppend(&out, "next action:  ", v.next.action, " - ", Clean(v.next.reason), "\n");
+  absl::StrAppend(&out, "next action:  ", v.next.action, " - ", Clean(v.next.reason), " [", v.next.rule,
+                  "]\n");
   for (const std::string& a : v.next.also) absl::StrAppend(&out, "  also: ", Clean(a), "\n");
   absl::StrAppend(&out, "lane:         ",
                   v.lane.empty() ? "none open"

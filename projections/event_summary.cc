@@ -166,18 +166,19 @@ std::string SummarizeEvent(const schema::Event& e) {
       if (p->watch_every_seconds() > 0)
         parts.push_back(absl::StrCat("watch every ", FormatDurationShort(p->watch_every_seconds())));
       return absl::StrJoin(parts, ", ");
-      case T::ReviewImported: {
-        const auto* p = e.payload_as_ReviewImported();
-        return absl::StrCat(S(p->reviewer()), ": ", schema::EnumNameExternalReviewStatus(p->status()),
-                            ", P1 ", p->p1(), ", P2 ", p->p2(),
-                            p->package_id() != nullptr && p->package_id()->size() > 0
-                                ? absl::StrCat(" (lane ", S(p->package_id()), ")")
-                                : "");
-      }
-      case T::NONE:
-        return "";
     }
-      return "";  // a type this binary does not know
+    case T::ReviewImported: {
+      const auto* p = e.payload_as_ReviewImported();
+      return absl::StrCat(S(p->reviewer()), ": ", schema::EnumNameExternalReviewStatus(p->status()), ", P1 ",
+                          p->p1(), ", P2 ", p->p2(),
+                          p->package_id() != nullptr && p->package_id()->size() > 0
+                              ? absl::StrCat(" (lane ", S(p->package_id()), ")")
+                              : "");
+    }
+    case T::NONE:
+      return "";
   }
+  return "";  // a type this binary does not know
+}
 
 }  // namespace orch

@@ -236,7 +236,6 @@ void ApplyFields(const LoggedEvent& e, TaskModel* t) {
       }
       break;
     }
-    case T::Inspected:       // facts only
     case T::ReviewImported:  // ProjectFold::ApplyReviewImported
     case T::Note:
     case T::StoreRecovered:

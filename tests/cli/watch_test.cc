@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <set>
 #include <thread>
@@ -33,7 +34,10 @@ RunResult OrchAt(const std::string& store, const std::string& now, const std::ve
                  const std::string& in = "") {
   std::vector<std::string> argv = {OrchBin(), "--store", store};
   argv.insert(argv.end(), args.begin(), args.end());
-  return orch::testing::Run(argv, "", {{"ORCH_NOW", now}}, in);
+  // Run beside the store, outside any repository: the checkout these tests
+  // run from (dirty or not) is none of their business.
+  const std::string cwd = std::filesystem::path(store).parent_path().string();
+  return orch::testing::Run(argv, cwd, {{"ORCH_NOW", now}}, in);
 }
 
 std::vector<nlohmann::json> Lines(const std::string& text) {

@@ -16,8 +16,10 @@ repo="$sandbox/shop"
 export GIT_AUTHOR_NAME="Demo Worker" GIT_AUTHOR_EMAIL="worker@example.com"
 export GIT_COMMITTER_NAME="Demo Worker" GIT_COMMITTER_EMAIL="worker@example.com"
 
-# Last night, 22:00 UTC, and a helper for "N minutes later".
-base=$(( $(date -u +%s) / 86400 * 86400 - 2 * 3600 ))
+# The latest night (22:00 UTC to 06:00) that is over at least four hours,
+# and a helper for "N minutes later": orch refuses events dated in the
+# future, so a demo run at 01:00 replays the night before.
+base=$(( ($(date -u +%s) - 10 * 3600) / 86400 * 86400 - 2 * 3600 ))
 at() { date -u -d "@$((base + $1 * 60))" +%Y-%m-%dT%H:%M:%SZ; }
 say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 emit() { "$orch" emit "$@" >/dev/null; }

@@ -13,6 +13,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <limits>
 #include <thread>
 #include <utility>
 
@@ -95,6 +96,26 @@ int OpenCreating(const std::string& path, int flags, bool exclusive, uint32_t mo
   return fd;
 }
 
+// Reads the open `fd` (then closes it) up to `max_bytes`: the one read
+// loop of ReadFile and ReadFileNoFollow.
+absl::StatusOr<std::string> ReadAndClose(int fd, const std::string& path, size_t max_bytes) {
+  std::string out;
+  char buf[65536];
+  while (out.size() < max_bytes) {
+    const ssize_t n = ::read(fd, buf, std::min(sizeof(buf), max_bytes - out.size()));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      absl::Status s = ErrnoStatus("cannot read", path, errno);
+      ::close(fd);
+      return s;
+    }
+    if (n == 0) break;
+    out.append(buf, static_cast<size_t>(n));
+  }
+  ::close(fd);
+  return out;
+}
+
 }  // namespace
 
 int64_t SystemEnv::NowNanos() {
@@ -128,21 +149,7 @@ absl::StatusOr<std::unique_ptr<WritableFile>> SystemEnv::NewWritableFile(const s
 absl::StatusOr<std::string> SystemEnv::ReadFile(const std::string& path) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return ErrnoStatus("cannot read", path, errno);
-  std::string out;
-  char buf[65536];
-  while (true) {
-    const ssize_t n = ::read(fd, buf, sizeof(buf));
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      absl::Status s = ErrnoStatus("cannot read", path, errno);
-      ::close(fd);
-      return s;
-    }
-    if (n == 0) break;
-    out.append(buf, static_cast<size_t>(n));
-  }
-  ::close(fd);
-  return out;
+  return ReadAndClose(fd, path, std::numeric_limits<size_t>::max());
 }
 
 absl::Status SystemEnv::RenameFile(const std::string& from, const std::string& to) {
@@ -238,21 +245,7 @@ absl::StatusOr<EntryInfo> SystemEnv::StatEntry(const std::string& path) {
 absl::StatusOr<std::string> SystemEnv::ReadFileNoFollow(const std::string& path, size_t max_bytes) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
   if (fd < 0) return ErrnoStatus("cannot read", path, errno);
-  std::string out;
-  char buf[4096];
-  while (out.size() < max_bytes) {
-    const ssize_t n = ::read(fd, buf, std::min(sizeof(buf), max_bytes - out.size()));
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      absl::Status s = ErrnoStatus("cannot read", path, errno);
-      ::close(fd);
-      return s;
-    }
-    if (n == 0) break;
-    out.append(buf, static_cast<size_t>(n));
-  }
-  ::close(fd);
-  return out;
+  return ReadAndClose(fd, path, max_bytes);
 }
 
 absl::Status SystemEnv::RenameNoReplace(const std::string& from, const std::string& to) {

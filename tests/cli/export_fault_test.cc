@@ -9,23 +9,17 @@
 #include <functional>
 #include <map>
 #include <set>
-#include <sstream>
 
 #include "absl/strings/match.h"
-#include "commands/cli.h"
 #include "eventstore/fault_injection_env.h"
 #include "gtest/gtest.h"
+#include "tests/cli/in_process_cli.h"
 #include "tests/support/test_support.h"
 
 namespace orch::testing {
 namespace {
 
 namespace fs = std::filesystem;
-
-struct CliResult {
-  int exit_code = -1;
-  std::string out, err;
-};
 
 // name -> content of every entry of `dir` (none when it is missing).
 std::map<std::string, std::string> Snapshot(const std::string& dir) {
@@ -76,18 +70,7 @@ class ExportFaultTest : public ::testing::Test {
   }
 
   CliResult Cli(Env* env, std::vector<std::string> args) {
-    args.insert(args.begin(), {"--store", store_});
-    std::ostringstream out, err;
-    CommandContext ctx;
-    ctx.env = env;
-    ctx.schema = schema_.get();
-    ctx.out = &out;
-    ctx.err = &err;
-    CliResult r;
-    r.exit_code = RunCli(args, ctx);
-    r.out = out.str();
-    r.err = err.str();
-    return r;
+    return RunCliInProcess(env, schema_.get(), store_, std::move(args));
   }
 
   void Emit() {

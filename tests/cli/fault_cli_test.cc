@@ -2,21 +2,15 @@
 // fault is one line on stderr and the exit code the docs promise, and the
 // log is left as it was. (Killing a process does not test fsync: the
 // kernel keeps its page cache. Only the Env can lose unsynced data.)
-#include <sstream>
 
 #include "absl/strings/match.h"
-#include "commands/cli.h"
 #include "eventstore/fault_injection_env.h"
 #include "gtest/gtest.h"
+#include "tests/cli/in_process_cli.h"
 #include "tests/support/test_support.h"
 
 namespace orch::testing {
 namespace {
-
-struct CliResult {
-  int exit_code = -1;
-  std::string out, err;
-};
 
 // Counts the writer's lock taken through the Env.
 class LockCountingEnv : public EnvWrapper {
@@ -40,18 +34,7 @@ class FaultCliTest : public ::testing::Test {
   }
 
   CliResult Cli(Env* env, std::vector<std::string> args) {
-    args.insert(args.begin(), {"--store", store_});
-    std::ostringstream out, err;
-    CommandContext ctx;
-    ctx.env = env;
-    ctx.schema = schema_.get();
-    ctx.out = &out;
-    ctx.err = &err;
-    CliResult r;
-    r.exit_code = RunCli(args, ctx);
-    r.out = out.str();
-    r.err = err.str();
-    return r;
+    return RunCliInProcess(env, schema_.get(), store_, std::move(args));
   }
 
   std::string Replay() {

@@ -199,13 +199,16 @@ std::bitset<256> TokenBytes(const Token& t) {
   return all;
 }
 
-// Is there a non-empty name (no '/') both segment patterns match? A search
-// over the product of their positions (i, j, consumed-anything): each step
-// consumes one byte from the intersection of what both sides may take next,
-// so the answer is exact without enumerating names, in O(|a| * |b|) states.
-bool SegmentsIntersect(const std::vector<Token>& a, const std::vector<Token>& b) {
-  const size_t na = a.size() + 1, nb = b.size() + 1;
-  std::vector<char> seen(na * nb * 2, 0);
+// The search both intersections run: over states (i, j, c) — a position
+// in each of two patterns of lengths `la` and `lb`, and whether anything
+// was consumed yet — from (0, 0, 0), each state visited once. `step(i, j,
+// c, visit)` calls visit(i', j', c') for every state reachable in one
+// step. True when (la, lb, 1) is reached: both patterns end together
+// after consuming something. O(la * lb) states.
+template <typename Step>
+bool ProductSearch(size_t la, size_t lb, const Step& step) {
+  const size_t nb = lb + 1;
+  std::vector<char> seen((la + 1) * nb * 2, 0);
   std::vector<size_t> todo;
   const auto visit = [&](size_t i, size_t j, size_t c) {
     const size_t k = (i * nb + j) * 2 + c;
@@ -214,22 +217,32 @@ bool SegmentsIntersect(const std::vector<Token>& a, const std::vector<Token>& b)
       todo.push_back(k);
     }
   };
-  const std::bitset<256> name = NameBytes();
   visit(0, 0, 0);
   while (!todo.empty()) {
     const size_t k = todo.back();
     todo.pop_back();
     const size_t c = k % 2, i = k / 2 / nb, j = k / 2 % nb;
-    if (i == a.size() && j == b.size() && c == 1) return true;
+    if (i == la && j == lb && c == 1) return true;
+    step(i, j, c, visit);
+  }
+  return false;
+}
+
+// Is there a non-empty name (no '/') both segment patterns match? A search
+// over the product of their positions (i, j, consumed-anything): each step
+// consumes one byte from the intersection of what both sides may take next,
+// so the answer is exact without enumerating names, in O(|a| * |b|) states.
+bool SegmentsIntersect(const std::vector<Token>& a, const std::vector<Token>& b) {
+  const std::bitset<256> name = NameBytes();
+  return ProductSearch(a.size(), b.size(), [&](size_t i, size_t j, size_t c, const auto& visit) {
     // A star may also match nothing.
     if (i < a.size() && a[i].kind == Token::kStar) visit(i + 1, j, c);
     if (j < b.size() && b[j].kind == Token::kStar) visit(i, j + 1, c);
-    if (i == a.size() || j == b.size()) continue;  // one side cannot take a byte
+    if (i == a.size() || j == b.size()) return;  // one side cannot take a byte
     const size_t ni = a[i].kind == Token::kStar ? i : i + 1;
     const size_t nj = b[j].kind == Token::kStar ? j : j + 1;
     if ((TokenBytes(a[i]) & TokenBytes(b[j]) & name).any()) visit(ni, nj, 1);
-  }
-  return false;
+  });
 }
 
 }  // namespace
@@ -255,27 +268,12 @@ bool GlobsIntersect(absl::string_view a, absl::string_view b) {
   };
   // The same product search one level up: states are (segment of a,
   // segment of b, consumed a name yet); a step consumes one path name.
-  const size_t na = pa.size() + 1, nb = pb.size() + 1;
-  std::vector<char> seen(na * nb * 2, 0);
-  std::vector<size_t> todo;
-  const auto visit = [&](size_t i, size_t j, size_t c) {
-    const size_t k = (i * nb + j) * 2 + c;
-    if (!seen[k]) {
-      seen[k] = 1;
-      todo.push_back(k);
-    }
-  };
-  visit(0, 0, 0);
-  while (!todo.empty()) {
-    const size_t k = todo.back();
-    todo.pop_back();
-    const size_t c = k % 2, i = k / 2 / nb, j = k / 2 % nb;
-    if (i == pa.size() && j == pb.size() && c == 1) return true;
+  return ProductSearch(pa.size(), pb.size(), [&](size_t i, size_t j, size_t c, const auto& visit) {
     const bool star_a = i < pa.size() && pa[i].globstar;
     const bool star_b = j < pb.size() && pb[j].globstar;
     if (star_a) visit(i + 1, j, c);  // "**" as zero directories
     if (star_b) visit(i, j + 1, c);
-    if (i == pa.size() || j == pb.size()) continue;
+    if (i == pa.size() || j == pb.size()) return;
     if (star_a && star_b) {
       visit(i, j, 1);
     } else if (star_a) {
@@ -285,8 +283,7 @@ bool GlobsIntersect(absl::string_view a, absl::string_view b) {
     } else if (pair(i, j)) {
       visit(i + 1, j + 1, 1);
     }
-  }
-  return false;
+  });
 }
 
 bool GlobMatch(absl::string_view pattern, absl::string_view path) {

@@ -51,6 +51,7 @@ int RunCli(const std::vector<std::string>& args, CommandContext& ctx) {
   RegisterNext(app, ctx);
   RegisterHealth(app, ctx);
   RegisterContext(app, ctx);
+  RegisterDispatch(app, ctx);
   RegisterLane(app, ctx);
   RegisterReview(app, ctx);
   RegisterPack(app, ctx);

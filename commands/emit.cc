@@ -15,6 +15,7 @@
 #include "base/status_macros.h"
 #include "base/strict_json.h"
 #include "base/task_id.h"
+#include "commands/dispatch_check.h"
 #include "commands/verbs.h"
 #include "eventstore/event_json.h"
 #include "eventstore/sha256.h"
@@ -119,6 +120,9 @@ absl::Status RunTyped(const TypedEmit& t, CommandContext& ctx) {
     }
     r.expected_version = v;
   }
+  // The raw record, but not a silent one: judged at the time it is dated.
+  if (info.type == EventType::Dispatched)
+    WarnAboutDispatchRules(ctx, c, r.at_ns.value_or(ctx.env->NowNanos()));
   std::vector<AppendRequest> batch;
   batch.push_back(std::move(r));
   ORCH_ASSIGN_OR_RETURN(auto results, AppendWithGuard(ctx, std::move(batch)));

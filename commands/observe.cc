@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "base/display_text.h"
 #include "base/status_macros.h"
+#include "commands/append_event.h"
 #include "commands/verbs.h"
 #include "git/drift.h"
 #include "git/repo_snapshot.h"
@@ -117,7 +118,10 @@ absl::Status RunObserve(const ObserveOptions& o, CommandContext& ctx) {
   auto snapshot = git::TakeSnapshot(repo, project->integration_branch, project->remote,
                                     StoreInsideCheckout(ctx, repo.workdir()));
   if (!snapshot.ok()) return RepoInputError(snapshot.status());
-  auto observation = git::Observe(repo, facts, *std::move(snapshot));
+  // Pending setups are judged against the allowance the settings give.
+  ORCH_ASSIGN_OR_RETURN(ProjectModel model, LoadModelForCheck(*store));
+  const git::SetupClock clock = git::SetupClockOf(model, ctx.env->NowNanos());
+  auto observation = git::Observe(repo, facts, *std::move(snapshot), clock);
   if (!observation.ok()) return RepoInputError(observation.status());
 
   std::vector<AppendResult> appended;

@@ -24,6 +24,7 @@ void RegisterWatch(CLI::App& app, CommandContext& ctx);         // watch.cc
 void RegisterNext(CLI::App& app, CommandContext& ctx);          // next.cc
 void RegisterHealth(CLI::App& app, CommandContext& ctx);        // health.cc
 void RegisterContext(CLI::App& app, CommandContext& ctx);       // context.cc
+void RegisterDispatch(CLI::App& app, CommandContext& ctx);      // dispatch.cc
 void RegisterLane(CLI::App& app, CommandContext& ctx);          // lane.cc
 void RegisterReview(CLI::App& app, CommandContext& ctx);        // review.cc, review_import.cc
 void RegisterPack(CLI::App& app, CommandContext& ctx);          // pack.cc

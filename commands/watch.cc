@@ -78,8 +78,10 @@ nlohmann::json StallJson(const StallFinding& s) {
           {"detail", s.detail}};
 }
 
-nlohmann::json IntegrationJson(const git::Finding& f) {
-  return {{"kind", f.kind}, {"log_says", f.log_says}, {"git_shows", f.git_shows}};
+nlohmann::json GitFindingJson(const git::Finding& f) {
+  nlohmann::json j = {{"kind", f.kind}, {"log_says", f.log_says}, {"git_shows", f.git_shows}};
+  if (!f.task.empty()) j["task"] = f.task;
+  return j;
 }
 
 std::string RootHint(const ProjectModel& m, const std::string& repo_flag) {
@@ -102,12 +104,19 @@ absl::StatusOr<PassResult> WatchPass(const WatchOptions& o, const Flagged& flags
   r.checks = git::RunWatchChecks(p.model, p.now, settings, o.repo, std::filesystem::current_path(ec).string(),
                                  StoreInsideCheckout(ctx, RootHint(p.model, o.repo)));
   const git::WatchChecks& c = r.checks;
-  std::vector<nlohmann::json> candidates;  // in batch order
-  for (const MissedWakeUp& m : c.missed) candidates.push_back(MissedJson(m));
+  // In batch order (git::WatchBatch), with the number of events each adds.
+  std::vector<nlohmann::json> candidates;
+  std::vector<size_t> events;
+  const auto add = [&](nlohmann::json j, size_t n) {
+    candidates.push_back(std::move(j));
+    events.push_back(n);
+  };
+  for (const MissedWakeUp& m : c.missed) add(MissedJson(m), 1);
   for (const StallFinding& s : c.stalls) {
-    if (!s.recorded) candidates.push_back(StallJson(s));
+    if (!s.recorded) add(StallJson(s), 1);
   }
-  if (c.integration.has_value()) candidates.push_back(IntegrationJson(*c.integration));
+  if (c.integration.has_value()) add(GitFindingJson(*c.integration), c.integration->events.size());
+  for (const git::Finding& f : c.setups) add(GitFindingJson(f), f.events.size());
 
   std::vector<bool> is_new(candidates.size(), true);
   if (!o.check_only && !candidates.empty()) {
@@ -115,10 +124,15 @@ absl::StatusOr<PassResult> WatchPass(const WatchOptions& o, const Flagged& flags
     ORCH_ASSIGN_OR_RETURN(auto store, OpenStoreForWrite(ctx));
     LifecycleGuard guard(ctx.env);
     ORCH_ASSIGN_OR_RETURN(std::vector<AppendResult> results, store->Append(std::move(batch), &guard));
-    // The integration finding may be several events; its first is its own.
-    for (size_t i = 0; i < candidates.size() && i < results.size(); ++i) {
-      is_new[i] = !results[i].duplicate;
-      if (is_new[i]) candidates[i]["seq"] = results[i].seq;
+    // A finding's first event is its own: new unless it was already recorded.
+    size_t at = 0;
+    for (size_t i = 0; i < candidates.size(); at += events[i], ++i) {
+      if (events[i] == 0 || at >= results.size()) {
+        is_new[i] = false;
+        continue;
+      }
+      is_new[i] = !results[at].duplicate;
+      if (is_new[i]) candidates[i]["seq"] = results[at].seq;
     }
     for (const AppendResult& a : results) r.appended += a.duplicate ? 0 : 1;
   }
@@ -177,6 +191,7 @@ void Report(const WatchOptions& o, const PassResult& r, std::ostream& out) {
           << S(f["detail"].get<std::string>()) << "\n      -> " << S(f["suggested_action"].get<std::string>())
           << "\n";
     } else {
+      if (f.contains("task")) out << S(f["task"].get<std::string>()) << " ";
       out << kind << ": " << S(f["git_shows"].get<std::string>()) << "\n";
     }
   }

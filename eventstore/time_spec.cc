@@ -5,6 +5,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
+#include "absl/strings/strip.h"
 #include "base/time_text.h"
 
 namespace orch {
@@ -41,7 +42,10 @@ absl::StatusOr<TimeSpec> ParseTimeSpec(absl::string_view text, int64_t now_ns, a
     return spec;
   }
   if (!text.empty() && !absl::StrContains(text, ':') && !absl::SimpleAtoi(text, &hour)) {
-    auto ago = ParseDuration(text);
+    // "8h" and "8h ago" both mean eight hours before now.
+    absl::string_view span = text;
+    absl::ConsumeSuffix(&span, " ago");
+    auto ago = ParseDuration(span);
     // A duration that is not one (overflow, "inf", negative) says why.
     if (!ago.ok() && absl::ascii_isdigit(static_cast<unsigned char>(text[0]))) return ago.status();
     if (ago.ok()) {

@@ -18,6 +18,8 @@ TEST(TimeSpecTest, ParsesEveryForm) {
   EXPECT_EQ(ParseTimeSpec("22:00", kNow, kUtc)->time_ns, *ParseRfc3339("2026-11-24T22:00:00Z"));
   EXPECT_EQ(ParseTimeSpec("06:15", kNow, kUtc)->time_ns, *ParseRfc3339("2026-11-25T06:15:00Z"));
   EXPECT_EQ(ParseTimeSpec("8h", kNow, kUtc)->time_ns, *ParseRfc3339("2026-11-24T23:30:00Z"));
+  EXPECT_EQ(ParseTimeSpec("8h ago", kNow, kUtc)->time_ns, *ParseRfc3339("2026-11-24T23:30:00Z"));
+  EXPECT_FALSE(ParseTimeSpec("ago", kNow, kUtc).ok());
   EXPECT_EQ(ParseTimeSpec("1h30m", kNow, kUtc)->time_ns, *ParseRfc3339("2026-11-25T06:00:00Z"));
   EXPECT_EQ(ParseTimeSpec("2d", kNow, kUtc)->time_ns, *ParseRfc3339("2026-11-23T07:30:00Z"));
   auto seq = ParseTimeSpec("seq:42", kNow, kUtc);

@@ -6,8 +6,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "base/glob.h"
 #include "base/status_macros.h"
-#include "git/glob.h"
 
 namespace orch::git {
 

@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "base/status_macros.h"
+#include "base/time_text.h"
 #include "eventstore/sha256.h"
 #include "git/worktree_progress.h"
 
@@ -195,7 +196,54 @@ void CheckProject(const GitFacts& facts, const RepoSnapshot& repo, std::vector<F
 
 }  // namespace
 
-absl::StatusOr<Observation> Observe(const GitRepo& main, const GitFacts& facts, RepoSnapshot snapshot) {
+SetupClock SetupClockOf(const ProjectModel& model, int64_t now) {
+  SetupClock c{now, model.setup_allowance_seconds, {}};
+  for (const TaskModel& t : model.tasks) {
+    if (t.facts.state == S::kPendingSetup && t.dispatched_at != 0) c.dispatched_at[t.id] = t.dispatched_at;
+  }
+  return c;
+}
+
+std::vector<Finding> CheckPendingSetups(const std::vector<const TaskGitFacts*>& tasks,
+                                        const RepoSnapshot& repo, const SetupClock& clock) {
+  std::vector<Finding> out;
+  for (const TaskGitFacts* t : tasks) {
+    if (t->facts.state != S::kPendingSetup || t->spec.branch.empty()) continue;
+    const WorktreeEntry* found = nullptr;
+    for (const WorktreeEntry& w : repo.worktrees) {
+      if (w.dir_exists && w.head.kind == HeadState::Kind::kBranch && w.head.branch == t->spec.branch)
+        found = &w;
+    }
+    const std::string& task = t->spec.task;
+    if (found != nullptr) {
+      Finding f = MakeFinding(task, "setup-unreported", "task is pending-setup; no worktree-ready event",
+                              absl::StrCat("worktree ", found->path, " has ", t->spec.branch, " checked out"),
+                              t->drift_seen);
+      if (!f.recorded) {
+        nlohmann::json ready = {{"worktree", found->path}, {"branch", t->spec.branch}};
+        if (!t->spec.base_commit.empty()) ready["base_commit"] = t->spec.base_commit;
+        f.events.push_back(Observed(EventType::WorktreeReady, task, std::move(ready)));
+      }
+      out.push_back(std::move(f));
+      continue;
+    }
+    const auto since = clock.dispatched_at.find(task);
+    if (clock.now == 0 || clock.allowance_seconds <= 0 || since == clock.dispatched_at.end()) continue;
+    const int64_t waited = (clock.now - since->second) / 1'000'000'000;
+    if (waited <= clock.allowance_seconds) continue;
+    // What git shows is stable for one setup (no running duration in it),
+    // so a repeated report is the same drift and recorded once.
+    out.push_back(
+        MakeFinding(task, "setup-overdue",
+                    absl::StrCat("task is pending-setup since ", FormatRfc3339(since->second),
+                                 "; a setup may take ", FormatDurationShort(clock.allowance_seconds)),
+                    absl::StrCat("no worktree has ", t->spec.branch, " checked out"), t->drift_seen));
+  }
+  return out;
+}
+
+absl::StatusOr<Observation> Observe(const GitRepo& main, const GitFacts& facts, RepoSnapshot snapshot,
+                                    const SetupClock& clock) {
   Observation o;
   o.repo = std::move(snapshot);
   std::vector<const TaskGitFacts*> tasks;
@@ -247,6 +295,7 @@ absl::StatusOr<Observation> Observe(const GitRepo& main, const GitFacts& facts, 
   for (auto& f : found) {
     for (Finding& x : f) o.findings.push_back(std::move(x));
   }
+  for (Finding& f : CheckPendingSetups(tasks, o.repo, clock)) o.findings.push_back(std::move(f));
   CheckProject(facts, o.repo, &o.findings);
   return o;
 }

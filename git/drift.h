@@ -18,9 +18,16 @@
 //                         integration-dirty (project)
 //   worktree-dirty        uncommitted changes in the worktree of an active,
 //                         stale or completed (unreviewed, in review) task
+//   setup-unreported      a pending setup's branch is checked out in a
+//                         registered worktree (-> observed worktree-ready:
+//                         the task becomes active)
+//   setup-overdue         a pending setup with no worktree on its branch,
+//                         waiting longer than its allowance (settings
+//                         --setup-allowance-seconds, default 10m)
 #ifndef ORCH_GIT_DRIFT_H_
 #define ORCH_GIT_DRIFT_H_
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -29,6 +36,7 @@
 #include "eventstore/event_store.h"
 #include "git/repo_snapshot.h"
 #include "git/task_git_facts.h"
+#include "projections/project_model.h"
 #include "projections/task_fold.h"
 #include "schema/event_schema.h"
 
@@ -56,10 +64,32 @@ struct Observation {
   std::vector<Finding> findings;
 };
 
+// What judging a pending setup needs besides the repository: the moment
+// and how long a setup may take. now == 0: overdue setups are not judged.
+struct SetupClock {
+  int64_t now = 0;
+  int64_t allowance_seconds = 0;
+  // When each pending setup was dispatched (the project fold's
+  // dispatched_at: later observations do not restart the wait); a task
+  // missing here is not judged overdue.
+  std::map<std::string, int64_t> dispatched_at;
+};
+
+// The clock for `model`'s pending setups at `now`.
+SetupClock SetupClockOf(const ProjectModel& model, int64_t now);
+
 // Compares every task of `facts` that is not abandoned (cleaned tasks only
 // for what they left behind) with the repository. Reads git only; changes
 // nothing. Errors as TakeSnapshot and InspectTask.
-absl::StatusOr<Observation> Observe(const GitRepo& main, const GitFacts& facts, RepoSnapshot snapshot);
+absl::StatusOr<Observation> Observe(const GitRepo& main, const GitFacts& facts, RepoSnapshot snapshot,
+                                    const SetupClock& clock = {});
+
+// The pending-setup tasks among `tasks` against the worktrees `repo`
+// lists: setup-unreported (with its worktree-ready event) when one has the
+// task's branch checked out, else setup-overdue when the setup has waited
+// (since its dispatch) longer than the allowance. Pure.
+std::vector<Finding> CheckPendingSetups(const std::vector<const TaskGitFacts*>& tasks,
+                                        const RepoSnapshot& repo, const SetupClock& clock);
 
 // The integration checkout against the log's latest report of it: an
 // integration-dirty finding when it is dirty (recorded when the latest

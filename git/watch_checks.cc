@@ -52,6 +52,14 @@ WatchChecks RunWatchChecks(const ProjectModel& model, int64_t now, const WatchSe
     if (snapshot.ok()) {
       c.integration = IntegrationFinding(project, *snapshot);
       if (c.integration.has_value() && c.integration->recorded) c.integration.reset();
+      std::vector<TaskGitFacts> pending;
+      for (const TaskModel& t : model.tasks) {
+        if (t.facts.state == TaskState::kPendingSetup)
+          pending.push_back(TaskGitFacts{SpecOf(t.id, t.facts), t.facts, {}});
+      }
+      std::vector<const TaskGitFacts*> view;
+      for (const TaskGitFacts& t : pending) view.push_back(&t);
+      c.setups = CheckPendingSetups(view, *snapshot, SetupClockOf(model, now));
     } else {
       c.git_problem = std::string(snapshot.status().message());
     }
@@ -80,10 +88,10 @@ absl::StatusOr<std::vector<AppendRequest>> WatchBatch(EventSchema& schema, const
                                          s.key));
     batch.push_back(std::move(r));
   }
-  if (c.integration.has_value()) {
-    ORCH_ASSIGN_OR_RETURN(std::vector<AppendRequest> drift, ReconcileBatch(schema, {*c.integration}));
-    for (AppendRequest& r : drift) batch.push_back(std::move(r));
-  }
+  std::vector<Finding> git_findings = c.setups;
+  if (c.integration.has_value()) git_findings.insert(git_findings.begin(), *c.integration);
+  ORCH_ASSIGN_OR_RETURN(std::vector<AppendRequest> drift, ReconcileBatch(schema, git_findings));
+  for (AppendRequest& r : drift) batch.push_back(std::move(r));
   return batch;
 }
 

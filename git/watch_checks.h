@@ -24,6 +24,9 @@ struct WatchChecks {
   std::vector<MissedWakeUp> missed;    // all new (after the latest recorded)
   std::vector<StallFinding> stalls;    // including those already recorded (flagged)
   std::optional<Finding> integration;  // the integration checkout, when it differs from the log
+  // Pending setups whose worktree appeared (with their worktree-ready
+  // event) or that wait past the allowance (drift.h CheckPendingSetups).
+  std::vector<Finding> setups;
   // Why the repository could not be read ("" when it was): the stalls are
   // then judged from the log alone and the checkout is not checked.
   std::string git_problem;
@@ -40,7 +43,9 @@ WatchChecks RunWatchChecks(const ProjectModel& model, int64_t now, const WatchSe
 
 // The events recording what `checks` found that the log does not hold yet,
 // in one batch: heartbeat-missed (inferred) per missed wake-up, stale-detected
-// (inferred) per unrecorded stall, and the integration drift (observed).
+// (inferred) per unrecorded stall, the integration drift (observed), then
+// each setup finding's events (observed, keyed as observe --reconcile keys
+// them: a setup is reconciled once, by whichever runs first).
 // Each carries a key derived from what it identifies (the wake-up, the
 // stall, the drift's bytes), so a repeated or concurrent run appends
 // nothing twice. InvalidArgument if an event cannot be built.

@@ -32,7 +32,7 @@ static_assert(FieldCount<HeartbeatHole>() == 4, "HeartbeatHole: see kUpdateCodec
 static_assert(FieldCount<Finding>() == 6, "Finding: see kUpdateCodec");
 static_assert(FieldCount<ExternalReview>() == 9, "ExternalReview: see kUpdateCodec");
 static_assert(FieldCount<RecentEvent>() == 8, "RecentEvent: see kUpdateCodec");
-static_assert(FieldCount<ProjectModel>() == 43, "ProjectModel: see kUpdateCodec");
+static_assert(FieldCount<ProjectModel>() == 45, "ProjectModel: see kUpdateCodec");
 
 constexpr absl::string_view kMagic = "ORCHPM";
 constexpr absl::string_view kDetailMagic = "ORCHPD";
@@ -404,6 +404,8 @@ void Visit(IO& io, ProjectModel& m) {
   io.Field(m.missed_after_seconds);
   io.Field(m.stale_after_seconds);
   io.Field(m.watch_every_seconds);
+  io.Field(m.setup_allowance_seconds);
+  VisitList(io, m.serial_paths);
   io.Field(m.integration_dirty);
   io.Field(m.integration_dirty_since);
   io.Field(m.integration_dirt);

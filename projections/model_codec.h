@@ -36,7 +36,7 @@
 namespace orch {
 
 // Bump whenever ProjectModel or the fold's meaning changes.
-inline constexpr uint8_t kModelCodecVersion = 7;
+inline constexpr uint8_t kModelCodecVersion = 8;
 
 struct CheckpointHeader {
   uint8_t version = 0;

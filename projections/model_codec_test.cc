@@ -138,6 +138,8 @@ ProjectModel FilledModel() {
   m.missed_after_seconds = f.I();
   m.stale_after_seconds = f.I();
   m.watch_every_seconds = f.I();
+  m.setup_allowance_seconds = f.I();
+  m.serial_paths = f.L();
   m.integration_dirty = true;
   m.integration_dirty_since = f.I();
   m.integration_dirt = f.S();

@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "base/glob.h"
 #include "base/time_text.h"
 
 namespace orch {
@@ -93,9 +94,109 @@ void Add(std::vector<Blocker>* out, std::string rule, std::string action, std::s
   out->push_back(Blocker{std::move(rule), std::move(action), std::move(reason)});
 }
 
+// The lane rules. Without a request: a lane must be open and not blocked.
+// For a request into package P: P must be an open lane; the current lane,
+// when it is open and not P, keeps its claim unless the request gives a
+// switch reason (a blocked current lane lets the loop move on).
+void LaneRules(const ProjectModel& m, const DispatchRequest* req, bool nothing_in_flight, DispatchGate* g) {
+  std::vector<Blocker>& b = g->blockers;
+  const PackageModel* lane = m.current_lane.empty() ? nullptr : m.FindPackage(m.current_lane);
+  if (lane != nullptr) g->lane = lane->id;
+  if (req == nullptr) {
+    if (lane == nullptr) {
+      Add(&b, "no-lane", nothing_in_flight ? kActStop : kActWait,
+          "no feature lane is open: open a package before dispatching");
+    } else if (lane->status == "blocked") {
+      Add(&b, "lane-blocked", kActStop,
+          absl::StrCat("lane ", lane->id, " is blocked", lane->reason.empty() ? "" : ": " + lane->reason));
+    }
+    return;
+  }
+  if (req->package.empty()) {
+    Add(&b, "no-lane", kActStop, "the task names no package: every dispatch serves a lane");
+    return;
+  }
+  const PackageModel* target = m.FindPackage(req->package);
+  if (target == nullptr || target->status == "closed") {
+    Add(&b, "no-lane", kActStop,
+        absl::StrCat("lane ", req->package, target == nullptr ? " was never opened" : " is closed",
+                     ": `orch lane open ", req->package, "` first"));
+    return;
+  }
+  g->lane = target->id;
+  if (target->status == "blocked") {
+    Add(&b, "lane-blocked", kActStop,
+        absl::StrCat("lane ", target->id, " is blocked",
+                     target->reason.empty() ? "" : ": " + target->reason));
+    return;
+  }
+  if (lane != nullptr && lane != target && lane->status == "open" && req->switch_reason.empty()) {
+    Add(&b, "lane-mismatch", kActWait,
+        absl::StrCat("package ", req->package, " is not the current lane ", lane->id,
+                     " (open): advance one package at a time, close or block ", lane->id,
+                     ", or give --switch-reason"));
+  }
+}
+
+// Glob pairs of two write sets that can match one path ("src/** overlaps
+// src/api/*.ts"); an empty write set is "anywhere".
+std::vector<std::string> Overlaps(const std::vector<std::string>& mine,
+                                  const std::vector<std::string>& theirs) {
+  static const std::vector<std::string> kAnywhere = {"**"};
+  const auto& a = mine.empty() ? kAnywhere : mine;
+  const auto& b = theirs.empty() ? kAnywhere : theirs;
+  std::vector<std::string> out;
+  for (const std::string& x : a) {
+    for (const std::string& y : b) {
+      if (GlobsIntersect(x, y)) out.push_back(absl::StrCat(x, " overlaps ", y));
+    }
+  }
+  return out;
+}
+
+// The serial globs a write set touches.
+std::vector<std::string> SerialTouched(const ProjectModel& m, const std::vector<std::string>& allowed) {
+  std::vector<std::string> out;
+  for (const std::string& serial : m.serial_paths) {
+    if (!Overlaps(allowed, {serial}).empty()) out.push_back(serial);
+  }
+  return out;
+}
+
+// The rules of the one task asked for.
+void TaskRules(const ProjectModel& m, const DispatchRequest& req,
+               const std::vector<const TaskModel*>& in_flight, DispatchGate* g) {
+  std::vector<Blocker>& b = g->blockers;
+  if (const TaskModel* same = m.FindTask(req.task); same != nullptr && InFlight(same->facts.state)) {
+    Add(&b, "task-in-flight", kActWait,
+        absl::StrCat("task ", req.task, " is already in flight (", TaskStateName(same->facts.state),
+                     "): one dispatch per task id"));
+  }
+  const std::vector<std::string> mine_serial = SerialTouched(m, req.allowed);
+  for (const TaskModel* t : in_flight) {
+    if (t->id == req.task) continue;
+    const std::vector<std::string> pairs = Overlaps(req.allowed, t->facts.allowed);
+    if (!pairs.empty()) {
+      Add(&b, "write-set-overlap", kActWait,
+          absl::StrCat("the write set overlaps ", t->id, "'s (", TaskStateName(t->facts.state),
+                       "): ", Lines(pairs)));
+    }
+    std::vector<std::string> shared;
+    for (const std::string& serial : SerialTouched(m, t->facts.allowed)) {
+      if (std::find(mine_serial.begin(), mine_serial.end(), serial) != mine_serial.end())
+        shared.push_back(serial);
+    }
+    if (!shared.empty()) {
+      Add(&b, "serial-path", kActWait,
+          absl::StrCat("serial path ", absl::StrJoin(shared, ", "), " is touched by ", t->id,
+                       " in flight: serial paths take one task at a time"));
+    }
+  }
+}
+
 // Every rule that stops a dispatch, in order (docs/status.md). Fills the
-// gate's capacity facts on the way.
-void Evaluate(const ProjectModel& m, int64_t now, DispatchGate* g) {
+// gate's capacity facts on the way. `req` null: any dispatch.
+void Evaluate(const ProjectModel& m, int64_t now, const DispatchRequest* req, DispatchGate* g) {
   std::vector<Blocker>& b = g->blockers;
   std::vector<const TaskModel*> in_flight, ready, reviewing, late_reviews;
   for (const TaskModel& t : m.tasks) {
@@ -163,15 +264,7 @@ void Evaluate(const ProjectModel& m, int64_t now, DispatchGate* g) {
         absl::StrCat("review of ", Ids(reviewing), " is open: decide it before dispatching more"));
   }
   // 8, 9. The lane.
-  const PackageModel* lane = m.current_lane.empty() ? nullptr : m.FindPackage(m.current_lane);
-  if (lane == nullptr) {
-    Add(&b, "no-lane", in_flight.empty() ? kActStop : kActWait,
-        "no feature lane is open: open a package before dispatching");
-  } else if (lane->status == "blocked") {
-    Add(&b, "lane-blocked", kActStop,
-        absl::StrCat("lane ", lane->id, " is blocked", lane->reason.empty() ? "" : ": " + lane->reason));
-  }
-  if (lane != nullptr) g->lane = lane->id;
+  LaneRules(m, req, in_flight.empty(), g);
   // 10, 11. Capacity, and write sets that leave no room.
   g->free_slots = std::max<int64_t>(0, m.max_concurrency - static_cast<int64_t>(in_flight.size()));
   const TaskModel* wide = nullptr;
@@ -180,11 +273,15 @@ void Evaluate(const ProjectModel& m, int64_t now, DispatchGate* g) {
     for (const std::string& glob : t->facts.allowed) g->avoid.push_back(absl::StrCat(glob, " (", t->id, ")"));
   }
   if (g->free_slots == 0) {
-    Add(&b, "slots-full", kActWait, absl::StrCat("all ", m.max_concurrency, " slots are busy"));
-  } else if (wide != nullptr) {
+    Add(&b, "slots-full", kActWait,
+        absl::StrCat("all ", m.max_concurrency, " slots are busy (", Ids(in_flight),
+                     "; pending setups count)"));
+  } else if (wide != nullptr && req == nullptr) {  // a request's overlaps are exact (TaskRules)
     Add(&b, "wide-write-set", kActWait,
         absl::StrCat(wide->id, " may write anywhere: a task beside it could collide"));
   }
+  // 12-14. The task itself.
+  if (req != nullptr) TaskRules(m, *req, in_flight, g);
   g->allowed = b.empty();
 }
 
@@ -260,7 +357,13 @@ std::vector<std::string> StaleOrOverBudget(const ProjectModel& m, int64_t now) {
 
 DispatchGate MayDispatch(const ProjectModel& model, int64_t now) {
   DispatchGate g;
-  Evaluate(model, now, &g);
+  Evaluate(model, now, nullptr, &g);
+  return g;
+}
+
+DispatchGate MayDispatch(const ProjectModel& model, int64_t now, const DispatchRequest& request) {
+  DispatchGate g;
+  Evaluate(model, now, &request, &g);
   return g;
 }
 

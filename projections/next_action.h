@@ -51,7 +51,24 @@ struct DispatchGate {
   std::string lane;  // the lane a dispatch would serve
 };
 
+// A task about to be dispatched: what the rules that concern one task
+// need. `switch_reason` non-empty: a deliberate move away from the
+// current lane.
+struct DispatchRequest {
+  std::string task;
+  std::string package;
+  std::vector<std::string> allowed;  // the write set; empty: anywhere
+  std::string switch_reason;
+};
+
+// The gate for any dispatch: every project rule (the verdict of `orch next`).
 DispatchGate MayDispatch(const ProjectModel& model, int64_t now);
+// The gate for `request`: the project rules, with the lane rules asked for
+// its package, plus the rules of one task (docs/status.md): its id is not
+// in flight, its write set overlaps no in-flight task's (GlobsIntersect)
+// and touches no serial path another task in flight touches. `orch
+// dispatch` refuses on these blockers, `orch emit dispatched` warns.
+DispatchGate MayDispatch(const ProjectModel& model, int64_t now, const DispatchRequest& request);
 
 // The verdict: the first blocker's action and reason, else continue.
 NextAction DecideNextAction(const ProjectModel& model, int64_t now);

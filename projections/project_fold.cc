@@ -426,6 +426,12 @@ void ProjectFold::ApplyProject(const LoggedEvent& e, const std::string& summary)
       if (p->missed_after_seconds() > 0) m.missed_after_seconds = p->missed_after_seconds();
       if (p->stale_after_seconds() > 0) m.stale_after_seconds = p->stale_after_seconds();
       if (p->watch_every_seconds() > 0) m.watch_every_seconds = p->watch_every_seconds();
+      if (p->setup_allowance_seconds() > 0) m.setup_allowance_seconds = p->setup_allowance_seconds();
+      if (p->clear_serial_paths()) m.serial_paths.clear();
+      if (p->serial_paths() != nullptr && p->serial_paths()->size() > 0) {
+        m.serial_paths.clear();
+        for (const auto* g : *p->serial_paths()) m.serial_paths.push_back(g->str());
+      }
       break;
     }
     case T::NONE:
@@ -480,6 +486,18 @@ void ProjectFold::ApplyReviewImported(const LoggedEvent& e) {
   PushBounded(&list, std::move(r), kListLimit);
 }
 
+// A dispatch that records a deliberate switch (`orch dispatch
+// --switch-reason`) moves the current lane to its package, if that lane is
+// still open or blocked: the next dispatch into it is no switch.
+void ProjectFold::ApplyLaneSwitch(const LoggedEvent& e, const TaskModel& t) {
+  if (e.type() != T::Dispatched || t.constraint_stack.package_switch_reason.empty()) return;
+  if (t.package_id.empty() || t.package_id == model_.current_lane) return;
+  const PackageModel* pkg = model_.FindPackage(t.package_id);
+  if (pkg == nullptr || pkg->status == "closed") return;
+  model_.current_lane = pkg->id;
+  PushBounded(&model_.lane_changes, LaneChange{e.time_ns(), pkg->id, "switched"}, kListLimit);
+}
+
 std::string ProjectFold::ApplyTask(const LoggedEvent& e, const std::string& summary) {
   const schema::Event& ev = e.event();
   const int64_t at = e.time_ns();
@@ -504,6 +522,7 @@ std::string ProjectFold::ApplyTask(const LoggedEvent& e, const std::string& summ
 
   ApplyEvent(&t->facts, e);
   ApplyFields(e, t);
+  ApplyLaneSwitch(e, *t);
   if (IsProgress(e.type())) t->progress_at = std::max(t->progress_at, at);
   ++t->events;
   NoteStateChange(e, before.state, t);

@@ -42,6 +42,8 @@ class ProjectFold {
   std::string ApplyTask(const LoggedEvent& e, const std::string& summary);
   // An external review (review-imported), with or without a task.
   void ApplyReviewImported(const LoggedEvent& e);
+  // A dispatch with a switch reason makes its lane the current one.
+  void ApplyLaneSwitch(const LoggedEvent& e, const TaskModel& t);
   TaskModel* TaskFor(const std::string& id, uint64_t seq, bool create);
 
   ProjectModel model_;

@@ -207,6 +207,8 @@ void Compare(const std::string& p, const ProjectModel& a, const ProjectModel& b,
   Compare(d + "missed_after_seconds", a.missed_after_seconds, b.missed_after_seconds, out);
   Compare(d + "stale_after_seconds", a.stale_after_seconds, b.stale_after_seconds, out);
   Compare(d + "watch_every_seconds", a.watch_every_seconds, b.watch_every_seconds, out);
+  Compare(d + "setup_allowance_seconds", a.setup_allowance_seconds, b.setup_allowance_seconds, out);
+  Compare(d + "serial_paths", a.serial_paths, b.serial_paths, out);
   Compare(d + "integration_dirty", a.integration_dirty, b.integration_dirty, out);
   Compare(d + "integration_dirty_since", a.integration_dirty_since, b.integration_dirty_since, out);
   Compare(d + "integration_dirt", a.integration_dirt, b.integration_dirt, out);

@@ -37,6 +37,7 @@ inline constexpr size_t kTaskListLimit = 16;
 inline constexpr int64_t kDefaultMissedAfterSeconds = 15 * 60;
 inline constexpr int64_t kDefaultStaleAfterSeconds = 30 * 60;
 inline constexpr int64_t kDefaultWatchEverySeconds = 5 * 60;
+inline constexpr int64_t kDefaultSetupAllowanceSeconds = 10 * 60;
 // The smallest grace before a wake-up counts as missed: a heartbeat this
 // late (or a whole cadence late, when shorter) opens a hole.
 inline constexpr int64_t kMinGraceSeconds = 60;
@@ -161,7 +162,7 @@ struct PackageModel {
 struct LaneChange {
   int64_t at = 0;
   std::string package_id;
-  std::string what;  // opened, closed, blocked
+  std::string what;  // opened, closed, blocked, switched (a dispatch with a switch reason)
 };
 
 struct MissedHeartbeat {
@@ -228,6 +229,9 @@ struct ProjectModel {
   int64_t missed_after_seconds = kDefaultMissedAfterSeconds;
   int64_t stale_after_seconds = kDefaultStaleAfterSeconds;
   int64_t watch_every_seconds = kDefaultWatchEverySeconds;
+  int64_t setup_allowance_seconds = kDefaultSetupAllowanceSeconds;
+  // Globs only one in-flight task may touch at a time (settings).
+  std::vector<std::string> serial_paths;
   // The integration checkout as `orch observe` last recorded it: dirty
   // from an integration-dirty drift until an integration-clean one.
   bool integration_dirty = false;

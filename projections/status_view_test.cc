@@ -72,6 +72,44 @@ TEST_F(NextActionTest, ReviewsComeFirstAndOpenReviewsHoldDispatch) {
   EXPECT_EQ(Next().action, "wait");
 }
 
+TEST_F(NextActionTest, TheGateForOneTaskAddsItsOwnRulesToTheProjectRules) {
+  Dispatch("T1", {"src/**"});
+  auto m = LoadProjectModel(log_.store(), LoadOptions{});
+  ASSERT_TRUE(m.ok());
+  const int64_t now = *ParseRfc3339(At(60));
+  ASSERT_TRUE(MayDispatch(*m, now).allowed);
+  // Disjoint, in the current lane: the same verdict as the project's.
+  EXPECT_TRUE(MayDispatch(*m, now, DispatchRequest{"T2", "a", {"docs/**"}, ""}).allowed);
+  // Overlapping: refused for this task only; `orch next` still continues.
+  const DispatchGate g = MayDispatch(*m, now, DispatchRequest{"T2", "a", {"src/api/*.ts"}, ""});
+  ASSERT_EQ(g.blockers.size(), 1u);
+  EXPECT_EQ(g.blockers[0].rule, "write-set-overlap");
+  EXPECT_EQ(DecideNextAction(*m, now).action, "continue");
+  // The same id again, and a package never opened.
+  const DispatchGate again = MayDispatch(*m, now, DispatchRequest{"T1", "b", {"docs/**"}, ""});
+  ASSERT_EQ(again.blockers.size(), 2u);
+  EXPECT_EQ(again.blockers[0].rule, "no-lane");
+  EXPECT_EQ(again.blockers[1].rule, "task-in-flight");
+}
+
+TEST_F(NextActionTest, ADispatchWithASwitchReasonMakesItsLaneCurrent) {
+  log_.Emit({{"type", "package-opened"}, {"at", At(1)}, {"package_id", "b"}});  // current: b
+  log_.Emit({{"type", "dispatched"},
+             {"task", "T1"},
+             {"at", At(2)},
+             {"package_id", "a"},
+             {"package_switch_reason", "hotfix"}});
+  auto m = LoadProjectModel(log_.store(), LoadOptions{});
+  ASSERT_TRUE(m.ok());
+  EXPECT_EQ(m->current_lane, "a");
+  ASSERT_FALSE(m->lane_changes.empty());
+  EXPECT_EQ(m->lane_changes.back().what, "switched");
+  // Without a reason a dispatch leaves the lane alone.
+  log_.Emit({{"type", "dispatched"}, {"task", "T2"}, {"at", At(3)}, {"package_id", "b"}});
+  m = LoadProjectModel(log_.store(), LoadOptions{});
+  EXPECT_EQ(m->current_lane, "a");
+}
+
 TEST_F(NextActionTest, DrainingWaitsForWorkInFlightThenStops) {
   Dispatch("T1", {"src/a/**"});
   log_.Emit({{"type", "run-mode-changed"}, {"at", At(3)}, {"mode", "draining"}});

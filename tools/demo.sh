@@ -46,10 +46,10 @@ emit heartbeat --source cron --next-expected-at "$(at 30)" --at "$(at 0)"
 
 say "dispatch three workers, each in its own worktree"
 base_commit=$(git rev-parse HEAD)
-dispatch() {  # task branch title allowed minute
-  emit dispatched --task "$1" --branch "$2" --title "$3" --package-id checkout --base-commit "$base_commit" \
-    --allowed "$4" --allowed "docs/review-$1.md" --forbidden 'db/**' --gates "ctest" --expected-evidence local \
-    --self-review-path "docs/review-$1.md" --worker "worker-$1" --at "$(at "$5")"
+dispatch() {  # task branch title allowed minute: checked by the dispatch rules (ORCH_NOW dates it)
+  ORCH_NOW="$(at "$5")" "$orch" dispatch "$1" --branch "$2" --title "$3" --package checkout \
+    --base-commit "$base_commit" --allowed "$4" --allowed "docs/review-$1.md" --forbidden 'db/**' --gate "ctest" \
+    --evidence-expected local --self-review "docs/review-$1.md" --worker "worker-$1"
   git worktree add -q -b "$2" "$sandbox/wt-$1" "$base_commit"
   emit worktree-ready --task "$1" --worktree "$sandbox/wt-$1" --branch "$2" --base-commit "$base_commit" \
     --thread-id "thread-$1" --at "$(at $(($5 + 2)))"

@@ -67,7 +67,9 @@ TEST_F(GitRecordsTest, PushedFromGitWithoutARecordedMergeIsRefused) {
 
 TEST_F(GitRecordsTest, DispatchedRecordsTheIntegrationHeadAsBase) {
   const std::string head = w_.Commit(w_.repo, {{"docs/x.md", "x\n"}});
-  RunResult r = w_.Orch({"emit", "dispatched", "--task", "T9", "--title", "t", "--branch", "task/t9"});
+  ASSERT_EQ(w_.Orch({"lane", "open", "docs"}).exit_code, 0);
+  RunResult r = w_.Orch(
+      {"emit", "dispatched", "--task", "T9", "--title", "t", "--branch", "task/t9", "--package-id", "docs"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.err, "");
   EXPECT_EQ(w_.Events().back().payload["base_commit"], head);

@@ -181,6 +181,104 @@ TEST(WatchGitTest, IntegrationCheckoutDirtyThenCleanIsRecordedEachTime) {
   EXPECT_EQ(WatchJson(w, Rfc3339In(180))["appended"], 0);
 }
 
+std::vector<json> OfKind(const json& report, const std::string& kind) {
+  std::vector<json> out;
+  for (const auto& f : report["findings"]) {
+    if (f["kind"] == kind) out.push_back(f);
+  }
+  return out;
+}
+
+// Setup reconcile: a dispatched task whose worktree git lists becomes
+// active through one observed worktree-ready, whichever of observe
+// --reconcile and watch sees it first; a setup past its allowance is said.
+TEST(SetupReconcileTest, APendingSetupBecomesActiveOnceWhenItsWorktreeAppears) {
+  GitWorld w;
+  ASSERT_EQ(w.Orch({"lane", "open", "checkout"}).exit_code, 0);
+  ASSERT_EQ(
+      w.Orch({"dispatch", "T1", "--title", "t1", "--package", "checkout", "--branch", "task/t1"}).exit_code,
+      0);
+  RunResult r = w.Orch({"observe", "--json"});
+  EXPECT_TRUE(OfKind(json::parse(r.out), "setup-unreported").empty()) << r.out;  // no worktree yet
+
+  const std::string wt = w.AddWorktree("wt1", "task/t1");
+  r = w.Orch({"observe", "--json"});
+  auto found = OfKind(json::parse(r.out), "setup-unreported");
+  ASSERT_EQ(found.size(), 1u) << r.out;
+  EXPECT_EQ(found[0]["task"], "T1");
+  EXPECT_EQ(w.StateOf("T1"), TaskState::kPendingSetup);  // reported, not recorded
+
+  r = w.Orch({"observe", "--reconcile"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(w.StateOf("T1"), TaskState::kActive);
+  const auto ready = OfType(w, "worktree-ready");
+  ASSERT_EQ(ready.size(), 1u);
+  EXPECT_TRUE(ready[0].observed);
+  EXPECT_EQ(ready[0].actor, "orch observe");
+  EXPECT_EQ(ready[0].payload["worktree"], wt);
+  EXPECT_EQ(ready[0].payload["branch"], "task/t1");
+  EXPECT_EQ(ready[0].payload["base_commit"], w.base);
+  EXPECT_TRUE(ready[0].anomaly.empty()) << ready[0].anomaly;
+
+  // Once: neither a second reconcile nor the watchdog records it again.
+  const size_t events = w.Events().size();
+  EXPECT_EQ(w.Orch({"observe", "--reconcile"}).exit_code, 0);
+  EXPECT_EQ(WatchJson(w, Rfc3339In(60))["appended"], 0);
+  EXPECT_EQ(w.Events().size(), events);
+}
+
+TEST(SetupReconcileTest, TheWatchdogReconcilesAPendingSetupToo) {
+  GitWorld w;
+  ASSERT_EQ(w.Orch({"lane", "open", "checkout"}).exit_code, 0);
+  ASSERT_EQ(
+      w.Orch({"dispatch", "T2", "--title", "t2", "--package", "checkout", "--branch", "task/t2"}).exit_code,
+      0);
+  const std::string wt = w.AddWorktree("wt2", "task/t2");
+  const json report = WatchJson(w, Rfc3339In(60));
+  auto found = OfKind(report, "setup-unreported");
+  ASSERT_EQ(found.size(), 1u) << report.dump(2);
+  EXPECT_EQ(found[0]["new"], true);
+  EXPECT_EQ(report["appended"], 2) << report.dump(2);  // the drift and the worktree-ready
+  EXPECT_EQ(w.StateOf("T2"), TaskState::kActive);
+  ASSERT_EQ(OfType(w, "worktree-ready").size(), 1u);
+  EXPECT_EQ(OfType(w, "worktree-ready")[0].payload["worktree"], wt);
+  EXPECT_EQ(WatchJson(w, Rfc3339In(120))["appended"], 0);
+  RunResult again = w.Orch({"observe", "--reconcile", "--json"});
+  EXPECT_TRUE(json::parse(again.out)["appended"].empty()) << again.out;
+}
+
+TEST(SetupReconcileTest, APendingSetupPastItsAllowanceIsReported) {
+  GitWorld w;
+  ASSERT_EQ(w.Orch({"lane", "open", "checkout"}).exit_code, 0);
+  ASSERT_EQ(
+      w.Orch({"dispatch", "T3", "--title", "t3", "--package", "checkout", "--branch", "task/t3"}).exit_code,
+      0);
+  // Within the default allowance (10m): nothing to say.
+  EXPECT_TRUE(OfKind(WatchJson(w, Rfc3339In(5 * 60), {"--stale-after", "10h"}), "setup-overdue").empty());
+  const json late = WatchJson(w, Rfc3339In(20 * 60), {"--stale-after", "10h"});
+  auto overdue = OfKind(late, "setup-overdue");
+  ASSERT_EQ(overdue.size(), 1u) << late.dump(2);
+  EXPECT_EQ(overdue[0]["task"], "T3");
+  EXPECT_EQ(overdue[0]["new"], true);
+  EXPECT_NE(overdue[0]["log_says"].get<std::string>().find("a setup may take 10m"), std::string::npos)
+      << overdue[0];
+  EXPECT_EQ(overdue[0]["git_shows"], "no worktree has task/t3 checked out");
+  EXPECT_EQ(OfType(w, "drift-detected").size(), 1u);
+  // Still overdue later: said again, recorded once.
+  const json later = WatchJson(w, Rfc3339In(40 * 60), {"--stale-after", "10h"});
+  ASSERT_EQ(OfKind(later, "setup-overdue").size(), 1u);
+  EXPECT_EQ(OfKind(later, "setup-overdue")[0]["new"], false);
+  EXPECT_EQ(OfType(w, "drift-detected").size(), 1u);
+  RunResult observe = OrchAt(w, Rfc3339In(40 * 60), {"observe", "--json"});
+  auto seen = OfKind(json::parse(observe.out), "setup-overdue");
+  ASSERT_EQ(seen.size(), 1u) << observe.out;
+  EXPECT_EQ(seen[0]["recorded"], true);
+  // A longer allowance in the settings: not overdue.
+  ASSERT_EQ(w.Orch({"emit", "settings", "--setup-allowance-seconds", "1h"}).exit_code, 0);
+  observe = OrchAt(w, Rfc3339In(40 * 60), {"observe", "--json"});
+  EXPECT_TRUE(OfKind(json::parse(observe.out), "setup-overdue").empty()) << observe.out;
+}
+
 int HealthExit(const GitWorld& w, const std::string& now, const std::vector<std::string>& extra = {},
                json* report = nullptr) {
   std::vector<std::string> args = {"health", "--json"};

@@ -1,5 +1,5 @@
 // The path glob matcher of git/glob.h.
-#include "git/glob.h"
+#include "base/glob.h"
 
 #include <fnmatch.h>
 
@@ -10,7 +10,7 @@
 #include "absl/strings/str_split.h"
 #include "gtest/gtest.h"
 
-namespace orch::git {
+namespace orch {
 namespace {
 
 TEST(GlobTest, StarStaysInOneSegment) {
@@ -341,4 +341,4 @@ TEST(GlobIntersectTest, EveryPathMatchingBothIsSeen) {
 }
 
 }  // namespace
-}  // namespace orch::git
+}  // namespace orch

@@ -13,15 +13,15 @@
 // Leading "./" and "/" are ignored. A pattern with no slash matches only at
 // the top level ("*.key" does not match "a/b.key"; write "**/*.key").
 // Dot files are matched by '*' like any other name.
-#ifndef ORCH_GIT_GLOB_H_
-#define ORCH_GIT_GLOB_H_
+#ifndef ORCH_BASE_GLOB_H_
+#define ORCH_BASE_GLOB_H_
 
 #include <string>
 #include <vector>
 
 #include "absl/strings/string_view.h"
 
-namespace orch::git {
+namespace orch {
 
 // Does `path` match `pattern`? Pure; thread-safe.
 bool GlobMatch(absl::string_view pattern, absl::string_view path);
@@ -38,6 +38,6 @@ bool GlobMatchAny(const std::vector<std::string>& patterns, absl::string_view pa
 // Pure; thread-safe.
 bool GlobsIntersect(absl::string_view a, absl::string_view b);
 
-}  // namespace orch::git
+}  // namespace orch
 
-#endif  // ORCH_GIT_GLOB_H_
+#endif  // ORCH_BASE_GLOB_H_

@@ -1,4 +1,4 @@
-#include "git/glob.h"
+#include "base/glob.h"
 
 #include <algorithm>
 #include <bitset>
@@ -9,7 +9,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 
-namespace orch::git {
+namespace orch {
 
 namespace {
 
@@ -330,4 +330,4 @@ bool GlobMatchAny(const std::vector<std::string>& patterns, absl::string_view pa
   return false;
 }
 
-}  // namespace orch::git
+}  // namespace orch

@@ -11,9 +11,10 @@ namespace {
 
 int64_t Millis(absl::Duration d) { return absl::ToInt64Milliseconds(d); }
 
-StreamMessage ToStreamMessage(natsMsg* m, uint64_t stream_seq) {
+StreamMessage ToStreamMessage(natsMsg* m, uint64_t stream_seq, int64_t time_ns) {
   StreamMessage out;
   out.stream_seq = stream_seq;
+  out.time_ns = time_ns;
   out.subject = natsMsg_GetSubject(m);
   out.data.assign(natsMsg_GetData(m), static_cast<size_t>(natsMsg_GetDataLength(m)));
   const char** keys = nullptr;
@@ -154,6 +155,7 @@ absl::StatusOr<StreamSummary> JetStreamClient::Summary(const std::string& stream
   if (info->State.Subjects != nullptr) {
     for (int i = 0; i < info->State.Subjects->Count; ++i) {
       out.subjects[info->State.Subjects->List[i].Subject] = info->State.Subjects->List[i].Msgs;
+      out.matching += info->State.Subjects->List[i].Msgs;
     }
   }
   return out;
@@ -166,7 +168,7 @@ absl::StatusOr<std::optional<StreamMessage>> JetStreamClient::Get(const std::str
   MsgPtr msg(raw);
   if (s == NATS_NOT_FOUND || code == JSNoMessageFoundErr) return std::nullopt;
   if (s != NATS_OK) return NatsError(absl::StrCat("cannot read message ", seq, " of ", stream), s, code);
-  return ToStreamMessage(msg.get(), natsMsg_GetSequence(msg.get()));
+  return ToStreamMessage(msg.get(), natsMsg_GetSequence(msg.get()), natsMsg_GetTime(msg.get()));
 }
 
 absl::StatusOr<std::optional<StreamMessage>> JetStreamClient::GetLast(const std::string& stream,
@@ -177,7 +179,7 @@ absl::StatusOr<std::optional<StreamMessage>> JetStreamClient::GetLast(const std:
   MsgPtr msg(raw);
   if (s == NATS_NOT_FOUND || code == JSNoMessageFoundErr) return std::nullopt;
   if (s != NATS_OK) return NatsError(absl::StrCat("cannot read the last message of ", subject), s, code);
-  return ToStreamMessage(msg.get(), natsMsg_GetSequence(msg.get()));
+  return ToStreamMessage(msg.get(), natsMsg_GetSequence(msg.get()), natsMsg_GetTime(msg.get()));
 }
 
 absl::Status JetStreamClient::ReadAll(const std::string& stream, const std::string& filter, uint64_t from_seq,
@@ -222,7 +224,7 @@ absl::Status JetStreamClient::ReadAll(const std::string& stream, const std::stri
       jsMsgMetaData* raw_meta = nullptr;
       if (natsMsg_GetMetaData(&raw_meta, list.Msgs[i]) != NATS_OK) continue;
       MetaDataPtr meta(raw_meta);
-      more = visit(ToStreamMessage(list.Msgs[i], meta->Sequence.Stream));
+      more = visit(ToStreamMessage(list.Msgs[i], meta->Sequence.Stream, meta->Timestamp));
       if (meta->NumPending == 0) more = false;
     }
     if (list.Count > 0) natsMsg_Ack(list.Msgs[list.Count - 1], &jo);

@@ -59,15 +59,19 @@ struct PublishAck {
 
 struct StreamMessage {
   uint64_t stream_seq = 0;
+  int64_t time_ns = 0;  // when the stream stored it (the server's clock)
   std::string subject;
   std::map<std::string, std::string> headers;
   std::string data;
 };
 
 struct StreamSummary {
-  uint64_t first_seq = 0, last_seq = 0, msgs = 0;
-  // Messages per subject, for the subjects matching the filter asked for.
+  uint64_t first_seq = 0, last_seq = 0;
+  uint64_t msgs = 0;  // the whole stream's
+  // Messages per subject, for the subjects matching the filter asked for,
+  // and their sum.
   std::map<std::string, uint64_t> subjects;
+  uint64_t matching = 0;
 };
 
 class JetStreamClient {

@@ -120,7 +120,7 @@ absl::StatusOr<TeamView> FoldTeam(JetStreamClient& js, const TeamFoldOptions& op
       options.project.empty() ? absl::StrCat(kSubjectRoot, ".>") : ProjectFilter(options.project);
   ORCH_ASSIGN_OR_RETURN(StreamSummary summary, js.Summary(options.stream, filter));
   std::vector<StreamMessage> messages;
-  if (summary.msgs > 0) {
+  if (summary.matching > 0) {
     ORCH_RETURN_IF_ERROR(js.ReadAll(options.stream, filter, summary.first_seq, [&](const StreamMessage& m) {
       messages.push_back(m);
       return true;

@@ -96,7 +96,7 @@ class MirrorTest : public ::testing::Test {
     auto c = Client();
     if (!c) return seqs;
     auto sum = c->Summary("ORCH", mirror::ProjectFilter(project));
-    if (!sum.ok() || sum->msgs == 0) return seqs;
+    if (!sum.ok() || sum->matching == 0) return seqs;
     EXPECT_TRUE(c->ReadAll("ORCH", mirror::ProjectFilter(project), 1, [&](const mirror::StreamMessage& m) {
                    uint64_t seq = 0;
                    EXPECT_TRUE(absl::SimpleAtoi(mirror::HeaderOf(m, mirror::kHeaderSeq), &seq));
@@ -119,7 +119,7 @@ class MirrorTest : public ::testing::Test {
     auto c = Client();
     if (!c) return 0;
     auto sum = c->Summary("ORCH", mirror::ProjectFilter(project));
-    return sum.ok() ? sum->msgs : 0;
+    return sum.ok() ? sum->matching : 0;
   }
 
   nlohmann::json TeamJson(const std::string& any_store) {

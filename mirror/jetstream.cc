@@ -1,8 +1,10 @@
 #include "mirror/jetstream.h"
 
 #include <cstdlib>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "base/status_macros.h"
 
 namespace orch::mirror {
@@ -51,7 +53,14 @@ absl::StatusOr<std::unique_ptr<JetStreamClient>> JetStreamClient::Connect(const 
   natsOptions* raw_opts = nullptr;
   natsStatus s = natsOptions_Create(&raw_opts);
   OptionsPtr opts(raw_opts);
-  if (s == NATS_OK) s = natsOptions_SetURL(opts.get(), options.url.c_str());
+  // A cluster is several URLs, comma-separated: each is a server to try.
+  const std::vector<std::string> urls = absl::StrSplit(options.url, ',', absl::SkipWhitespace());
+  std::vector<const char*> servers;
+  for (const std::string& u : urls) servers.push_back(u.c_str());
+  if (servers.empty())
+    return absl::InvalidArgumentError(
+        absl::StrCat("bad --nats '", options.url, "': give a URL such as nats://host:4222"));
+  if (s == NATS_OK) s = natsOptions_SetServers(opts.get(), servers.data(), static_cast<int>(servers.size()));
   if (s == NATS_OK) s = natsOptions_SetTimeout(opts.get(), Millis(options.timeout));
   if (s == NATS_OK) s = natsOptions_SetReconnectWait(opts.get(), Millis(options.reconnect_wait));
   // --once gives up after the first round of attempts; --follow never does.

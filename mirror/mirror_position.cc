@@ -13,8 +13,9 @@ std::string PositionPath(const std::string& store_dir, const std::string& stream
 
 absl::StatusOr<std::optional<MirrorPosition>> ReadPosition(Env& env, const std::string& path) {
   auto text = env.ReadFileNoFollow(path, 4096);
-  if (absl::IsNotFound(text.status())) return std::nullopt;
-  if (!text.ok()) return text.status();
+  // Missing, unreadable (another member of a shared store wrote it 0600)
+  // or damaged: the mirror compares the whole stream with the log instead.
+  if (!text.ok()) return std::nullopt;
   const auto j = nlohmann::json::parse(*text, nullptr, /*allow_exceptions=*/false);
   if (!j.is_object()) return std::nullopt;
   MirrorPosition p;

@@ -30,9 +30,8 @@ struct MirrorPosition {
 
 std::string PositionPath(const std::string& store_dir, const std::string& stream);
 
-// nullopt when there is no position or it cannot be read (it is a hint:
-// the mirror then compares the whole stream with the log). Errors only
-// for I/O failures other than a missing file.
+// nullopt when there is no position or it cannot be read or parsed (it is
+// a hint: the mirror then compares the whole stream with the log).
 absl::StatusOr<std::optional<MirrorPosition>> ReadPosition(Env& env, const std::string& path);
 
 absl::Status WritePosition(Env& env, const std::string& path, const MirrorPosition& position);

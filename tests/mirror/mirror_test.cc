@@ -360,5 +360,31 @@ TEST_F(MirrorTest, RefusesToMixTwoStoresUnderOneProjectName) {
   ExpectExactlyOnce("same", 3);
 }
 
+TEST_F(MirrorTest, BadInputIsRefusedAndAnUnreachableServerIsExit4) {
+  const std::string store = MakeStore("bad", Notes(2, "b"));
+  RunResult r = Mirror(store, "bad", {"--once", "--follow"});
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  r = Mirror(store, "bad", {"--stream", "a.b"});
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find("a.b"), std::string::npos) << r.err;
+  r = Orch(store, {"status", "--nats", server_->url()});
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find("--all-projects"), std::string::npos) << r.err;
+  r = Orch(store, {"status", "--nats", server_->url(), "--all-projects", "--at", "seq:1"});
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_EQ(ProjectMessages("bad"), 0u) << "bad input published nothing";
+
+  ASSERT_EQ(Mirror(store, "bad").exit_code, 0);
+  const std::string position = ReadFile(store + "/mirror-ORCH.position");
+  EXPECT_NE(position.find("\"seq\":3"), std::string::npos) << position;
+  server_->Stop();
+  r = Mirror(store, "bad");
+  EXPECT_EQ(r.exit_code, 4) << r.err;
+  EXPECT_NE(r.err.find("cannot reach NATS"), std::string::npos) << r.err;
+  EXPECT_EQ(ReadFile(store + "/mirror-ORCH.position"), position);
+  r = Orch(store, {"status", "--nats", server_->url(), "--all-projects"});
+  EXPECT_EQ(r.exit_code, 4) << r.err;
+}
+
 }  // namespace
 }  // namespace orch::testing

@@ -56,6 +56,7 @@ int RunCli(const std::vector<std::string>& args, CommandContext& ctx) {
   RegisterReview(app, ctx);
   RegisterPack(app, ctx);
   RegisterLintEvidence(app, ctx);
+  RegisterMirror(app, ctx);
   std::vector<std::string> verbs;
   for (const CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; }))
     verbs.push_back(sub->get_name());

@@ -22,6 +22,7 @@ packages=(
   cmake g++ make pkg-config git
   librocksdb-dev libflatbuffers-dev flatbuffers-compiler libgit2-dev libabsl-dev
   libspdlog-dev libcli11-dev libgtest-dev nlohmann-json3-dev libssl-dev clang-format
+  libnats-dev nats-server
 )
 missing=()
 for p in "${packages[@]}"; do

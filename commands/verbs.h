@@ -28,6 +28,7 @@ void RegisterLane(CLI::App& app, CommandContext& ctx);          // lane.cc
 void RegisterReview(CLI::App& app, CommandContext& ctx);        // review.cc, review_import.cc
 void RegisterPack(CLI::App& app, CommandContext& ctx);          // pack.cc
 void RegisterLintEvidence(CLI::App& app, CommandContext& ctx);  // lint_evidence.cc
+void RegisterServe(CLI::App& app, CommandContext& ctx);         // serve.cc
 
 // The file in the store directory where `orch watch` notes its last
 // recording pass and `orch health` reads it (not part of the log).

@@ -22,6 +22,7 @@ packages=(
   cmake g++ make pkg-config git
   librocksdb-dev libflatbuffers-dev flatbuffers-compiler libgit2-dev libabsl-dev
   libspdlog-dev libcli11-dev libgtest-dev nlohmann-json3-dev libssl-dev clang-format
+  libcpp-httplib-dev chromium-headless-shell sqlite3
 )
 missing=()
 for p in "${packages[@]}"; do

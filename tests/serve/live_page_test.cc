@@ -170,6 +170,10 @@ TEST_F(LivePageTest, ThePageChangesInPlaceWhenAnEventIsEmitted) {
   EXPECT_EQ(browser.Eval("window.orchTestMark"), "kept") << "the page was reloaded";
   EXPECT_EQ(browser.Eval("document.documentElement.getAttribute('data-live-updates') >= 1"), "true");
   EXPECT_EQ(browser.Eval("document.documentElement.getAttribute('data-seq')"), "2");
+  // Times were rewritten in the viewer's zone (the instant kept as the title).
+  EXPECT_EQ(browser.Eval("document.querySelector('time[datetime]').title === "
+                         "document.querySelector('time[datetime]').getAttribute('datetime')"),
+            "true");
 
   // Beside the test binary, in the build directory.
   const std::string shot =

@@ -160,8 +160,17 @@ absl::Status StartServer(const std::string& store_dir, const std::string& idle_e
     ::dup2(devnull, 0);
     ::dup2(out >= 0 ? out : devnull, 1);
     ::dup2(out >= 0 ? out : devnull, 2);
-    const int fd = ::dup(ready[1]);  // without O_CLOEXEC: the server writes it
-    const std::string fd_text = std::to_string(fd);
+    // The server keeps nothing else of the emitter's: a descriptor the
+    // emitter inherited (the write end of its caller's pipe, say) would
+    // otherwise stay open as long as the server lives, and whoever waits
+    // for that pipe's EOF would wait for the server's idle exit.
+    if (ready[1] == 3) {
+      ::fcntl(3, F_SETFD, 0);  // without O_CLOEXEC: the server writes it
+    } else {
+      ::dup2(ready[1], 3);
+    }
+    ::close_range(4, ~0U, 0);
+    const std::string fd_text = "3";
     std::vector<std::string> argv = {"orch",        "serve",   "--store",    store_dir,
                                      "--idle-exit", idle_exit, "--ready-fd", fd_text};
     std::vector<char*> p;

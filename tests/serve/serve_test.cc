@@ -1,9 +1,11 @@
 // orch serve against real stores: many emitting processes, a server killed
 // in a storm, stale sockets, two would-be owners, direct writers, and the
 // same log through the server as without it.
+#include <fcntl.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -189,6 +191,33 @@ TEST_F(ServeTest, ADirectWriterMakesTheServerStepAside) {
   const std::vector<nlohmann::json> log = Replay(store_);
   ASSERT_EQ(log.size(), 4u);
   EXPECT_EQ(log[2]["payload"]["source"], "b");
+}
+
+TEST_F(ServeTest, AStartedServerKeepsNoDescriptorOfTheEmitter) {
+  // A pipe the emitter inherits (as from a caller waiting for its EOF).
+  int fds[2];
+  ASSERT_EQ(::pipe(fds), 0);
+  const pid_t child = ::fork();
+  if (child == 0) {
+    for (const auto& [k, v] : ServerEnv()) ::setenv(k.c_str(), v.c_str(), 1);
+    const int devnull = ::open("/dev/null", O_WRONLY);
+    ::dup2(devnull, 1);
+    ::dup2(devnull, 2);
+    ::close(fds[0]);  // keeps fds[1], not close-on-exec
+    ::execl(OrchBin().c_str(), "orch", "--store", store_.c_str(), "emit", "heartbeat", "--source", "x",
+            nullptr);
+    ::_exit(127);
+  }
+  ::close(fds[1]);
+  int status = 0;
+  ASSERT_EQ(::waitpid(child, &status, 0), child);
+  ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  ASSERT_GT(ServerPid(), 0) << "the emit started a server";
+  // No writer is left: EOF at once, not EAGAIN (the server holding it).
+  ::fcntl(fds[0], F_SETFL, O_NONBLOCK);
+  char c;
+  EXPECT_EQ(::read(fds[0], &c, 1), 0) << "the server holds the emitter's pipe open";
+  ::close(fds[0]);
 }
 
 TEST_F(ServeTest, ErrorsAndStdinBatchesAreTheSameThroughTheServer) {

@@ -220,6 +220,29 @@ TEST_F(ServeTest, AStartedServerKeepsNoDescriptorOfTheEmitter) {
   ::close(fds[0]);
 }
 
+TEST_F(ServeTest, SigtermStopsCleanlyAfterTheRequestsItRead) {
+  ServerProcess server(store_, {});
+  ASSERT_TRUE(server.running());
+  const pid_t pid = ServerPid();
+  ASSERT_GT(pid, 0);
+  // A storm, and SIGTERM in the middle of it: every emit still succeeds
+  // (read ones finish; unread ones retry on a server of their own).
+  std::vector<RunResult> results(16);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 16; ++i) {
+    threads.emplace_back([&, i] { results[i] = Emit({"heartbeat", "--source", "s" + std::to_string(i)}); });
+  }
+  ASSERT_EQ(::kill(pid, SIGTERM), 0);
+  RunResult finished = server.Finish();
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(finished.exit_code, 0) << finished.err;
+  EXPECT_NE(finished.err.find("stopped (a signal)"), std::string::npos) << finished.err;
+  for (const RunResult& r : results) EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(Replay(store_).size(), 17u);
+  StopServer(store_);
+  EXPECT_EQ(Orch(store_, {"verify"}).exit_code, 0);
+}
+
 TEST_F(ServeTest, ErrorsAndStdinBatchesAreTheSameThroughTheServer) {
   // A refusal: same exit code and message as direct.
   RunResult served = Emit({"worktree-ready", "--task", "NOPE"});

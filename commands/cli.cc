@@ -27,6 +27,9 @@ int RunCli(const std::vector<std::string>& args, CommandContext& ctx) {
   app.set_version_flag("--version", "orch " ORCH_VERSION);
   app.add_option("--store", ctx.store_flag,
                  "Store directory (default: $ORCH_STORE, else .orch/ at the git top level)");
+  // Read before parsing by the emit client (server/client.h); accepted
+  // here so direct mode takes it too.
+  app.add_flag("--no-server", "Write directly instead of through `orch serve` (also ORCH_NO_SERVER=1)");
   app.require_subcommand(1);
   app.footer(
       "Examples:\n"
@@ -57,6 +60,7 @@ int RunCli(const std::vector<std::string>& args, CommandContext& ctx) {
   RegisterPack(app, ctx);
   RegisterLintEvidence(app, ctx);
   RegisterMirror(app, ctx);
+  RegisterServe(app, ctx);
   std::vector<std::string> verbs;
   for (const CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; }))
     verbs.push_back(sub->get_name());

@@ -1,11 +1,13 @@
 #include "commands/command_context.h"
 
 #include <cstdlib>
+#include <filesystem>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "base/status_macros.h"
 #include "base/time_text.h"
+#include "eventstore/borrowed_store.h"
 
 namespace orch {
 
@@ -15,8 +17,8 @@ namespace {
 // an hour (a writer holding the store that long is a bug to report, not to
 // wait out), is bad input naming the variable. The wait is a place in the
 // writers' queue (docs/cli.md), not polling.
-absl::StatusOr<absl::Duration> LockTimeout() {
-  const char* v = std::getenv("ORCH_LOCK_TIMEOUT");
+absl::StatusOr<absl::Duration> LockTimeout(const CommandContext& ctx) {
+  const char* v = GetEnv(ctx, "ORCH_LOCK_TIMEOUT");
   if (v == nullptr || *v == '\0') return StoreOptions{}.lock_timeout;
   auto d = ParseDuration(v);
   if (!d.ok() || *d > absl::Hours(1)) {
@@ -36,15 +38,41 @@ StoreOptions BaseOptions(const CommandContext& ctx) {
 
 }  // namespace
 
+const char* GetEnv(const CommandContext& ctx, const char* name) {
+  if (ctx.environment == nullptr) return std::getenv(name);
+  auto it = ctx.environment->find(name);
+  return it == ctx.environment->end() ? nullptr : it->second.c_str();
+}
+
+std::string WorkingDir(const CommandContext& ctx) {
+  if (!ctx.cwd.empty()) return ctx.cwd;
+  std::error_code ec;
+  return std::filesystem::current_path(ec).string();
+}
+
+std::string FromWorkingDir(const CommandContext& ctx, const std::string& path) {
+  if (path.empty() || std::filesystem::path(path).is_absolute() || ctx.cwd.empty()) return path;
+  return (std::filesystem::path(ctx.cwd) / path).string();
+}
+
 absl::StatusOr<StoreOptions> WriterOptions(const CommandContext& ctx) {
   StoreOptions o = BaseOptions(ctx);
-  ORCH_ASSIGN_OR_RETURN(o.lock_timeout, LockTimeout());
+  ORCH_ASSIGN_OR_RETURN(o.lock_timeout, LockTimeout(ctx));
   return o;
 }
 
 absl::StatusOr<std::unique_ptr<EventStore>> OpenStoreForWrite(const CommandContext& ctx, bool create,
                                                               bool shared_group) {
   ORCH_ASSIGN_OR_RETURN(std::string dir, ResolveStoreDir(ctx));
+  if (ctx.server_store != nullptr) {
+    std::error_code ec;
+    const auto mine = std::filesystem::weakly_canonical(dir, ec);
+    if (mine != std::filesystem::weakly_canonical(ctx.server_store_dir, ec)) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("this server owns ", ctx.server_store_dir, ", not ", dir, ": run with --no-server"));
+    }
+    return BorrowStore(*ctx.server_store);
+  }
   ORCH_ASSIGN_OR_RETURN(StoreOptions o, WriterOptions(ctx));
   o.create_if_missing = create;
   o.shared_group = shared_group;

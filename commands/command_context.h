@@ -4,6 +4,7 @@
 #define ORCH_COMMANDS_COMMAND_CONTEXT_H_
 
 #include <iostream>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -15,6 +16,8 @@
 
 namespace orch {
 
+struct ServeOptions;  // commands/serve.h
+
 struct CommandContext {
   std::vector<std::string> args;  // the command line, without argv[0]
   std::string store_flag;         // --store, if given
@@ -23,7 +26,31 @@ struct CommandContext {
   std::ostream* out = &std::cout;
   std::ostream* err = &std::cerr;
   absl::Status result;  // set by the verb that ran
+
+  // Set when `orch serve` runs the verb for a client (commands/serve.cc):
+  // the client's working directory, environment and standard input, and
+  // the server's open store, which OpenStoreForWrite then lends out. A
+  // server never changes its own cwd or environment (it is threaded).
+  std::string cwd;                                                  // empty: this process's
+  const std::map<std::string, std::string>* environment = nullptr;  // null: this process's
+  const std::string* stdin_text = nullptr;                          // null: read std::cin
+  EventStore* server_store = nullptr;
+  std::string server_store_dir;
+  bool clock_pinned = false;  // ctx.env's clock is ORCH_NOW
+  // orch-serve's main sets this: `orch serve` then owns the store here
+  // instead of handing over to orch-serve.
+  absl::Status (*serve)(const ServeOptions&, CommandContext&) = nullptr;
 };
+
+// The variable `name` of the environment the verb runs in (the client's
+// when a server runs it); nullptr when unset.
+const char* GetEnv(const CommandContext& ctx, const char* name);
+
+// The directory the verb runs in (the client's when a server runs it).
+std::string WorkingDir(const CommandContext& ctx);
+
+// `path` as given, made absolute against WorkingDir when relative.
+std::string FromWorkingDir(const CommandContext& ctx, const std::string& path);
 
 // --store, else $ORCH_STORE, else .orch/ at the top level of the git
 // repository around the current directory (the main worktree's top level,
@@ -31,7 +58,8 @@ struct CommandContext {
 absl::StatusOr<std::string> ResolveStoreDir(const CommandContext& ctx);
 
 // Opens the store for appending, waiting in the writers' queue up to
-// $ORCH_LOCK_TIMEOUT (a duration, default 10s). `create`: make the store
+// $ORCH_LOCK_TIMEOUT (a duration, default 10s). Run by a server: the
+// server's own store (FailedPrecondition when the verb names another). `create`: make the store
 // if missing (0700; `shared_group`: 2770, docs/cli.md).
 absl::StatusOr<std::unique_ptr<EventStore>> OpenStoreForWrite(const CommandContext& ctx, bool create = false,
                                                               bool shared_group = false);

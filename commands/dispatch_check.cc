@@ -5,6 +5,7 @@
 #include "base/status_macros.h"
 #include "commands/append_event.h"
 #include "commands/verbs.h"
+#include "eventstore/borrowed_store.h"
 #include "projections/model_loader.h"
 #include "projections/task_fold.h"
 
@@ -53,7 +54,8 @@ absl::StatusOr<DispatchVerdict> CheckDispatch(CommandContext& ctx, const Project
 }
 
 void WarnAboutDispatchRules(CommandContext& ctx, const EventContent& content, int64_t at) {
-  auto store = OpenStoreForRead(ctx);
+  // Run by a server for a client: its own store, not a second handle.
+  auto store = ctx.server_store != nullptr ? BorrowStore(*ctx.server_store) : OpenStoreForRead(ctx);
   if (!store.ok()) return;
   // A warning must not leave a trace: no checkpoint is written for it.
   LoadOptions lo;

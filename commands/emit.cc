@@ -73,6 +73,12 @@ absl::StatusOr<std::vector<AppendResult>> AppendWithGuard(CommandContext& ctx,
                                                           std::vector<AppendRequest> batch,
                                                           bool create = false) {
   ORCH_ASSIGN_OR_RETURN(auto store, OpenStoreForWrite(ctx, create));
+  // A server's store dates events by the server's clock: a client's
+  // ORCH_NOW must date them as direct mode would.
+  if (ctx.server_store != nullptr && ctx.clock_pinned) {
+    for (AppendRequest& r : batch)
+      if (!r.at_ns) r.at_ns = ctx.env->NowNanos();
+  }
   LifecycleGuard guard(ctx.env);
   return store->Append(std::move(batch), &guard);
 }
@@ -160,8 +166,15 @@ constexpr char kHowToSplit[] =
     "--since seq:N --until seq:M); each batch is atomic on its own";
 
 // The whole --jsonl input, refusing more than kMaxBatchInputBytes.
-absl::StatusOr<std::string> ReadAll(const std::string& path) {
-  std::FILE* f = path == "-" ? stdin : std::fopen(path.c_str(), "rb");
+absl::StatusOr<std::string> ReadAll(const std::string& path, const CommandContext& ctx) {
+  if (path == "-" && ctx.stdin_text != nullptr) {  // a client's, sent to the server
+    if (ctx.stdin_text->size() > kMaxBatchInputBytes) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--jsonl input is over the limit of 64 MiB for one batch: ", kHowToSplit));
+    }
+    return *ctx.stdin_text;
+  }
+  std::FILE* f = path == "-" ? stdin : std::fopen(FromWorkingDir(ctx, path).c_str(), "rb");
   if (f == nullptr) return absl::InvalidArgumentError(absl::StrCat("cannot read --jsonl file '", path, "'"));
   std::string text;
   char buf[1 << 16];
@@ -211,7 +224,7 @@ absl::Status RunJson(const EmitOptions& o, CommandContext& ctx) {
       ORCH_RETURN_IF_ERROR(batch.Add(*ctx.schema, j, ""));
     }
   } else {
-    ORCH_ASSIGN_OR_RETURN(std::string text, ReadAll(o.jsonl));
+    ORCH_ASSIGN_OR_RETURN(std::string text, ReadAll(o.jsonl, ctx));
     size_t start = 0;
     for (int n = 1; start < text.size(); ++n) {
       size_t end = text.find('\n', start);

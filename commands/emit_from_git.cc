@@ -145,10 +145,7 @@ void FillDefaultBaseCommit(CommandContext& ctx, EventContent* c) {
       ORCH_ASSIGN_OR_RETURN(auto store, OpenStoreForRead(ctx));
       ORCH_ASSIGN_OR_RETURN(facts, git::LoadGitFacts(*store, c->task));
     }
-    std::error_code ec;
-    ORCH_ASSIGN_OR_RETURN(
-        git::ProjectRepo project,
-        git::OpenProjectRepo(facts.project, "", std::filesystem::current_path(ec).string()));
+    ORCH_ASSIGN_OR_RETURN(git::ProjectRepo project, git::OpenProjectRepo(facts.project, "", WorkingDir(ctx)));
     ORCH_ASSIGN_OR_RETURN(std::optional<std::string> head,
                           project.repo->BranchHead(project.integration_branch));
     if (!head) {
@@ -178,8 +175,7 @@ absl::Status FillFromGit(CommandContext& ctx, EventContent* c) {
   git::TaskGitSpec spec;
   spec.task = c->task;
   if (auto it = facts.tasks.find(c->task); it != facts.tasks.end()) spec = it->second.spec;
-  std::error_code ec;
-  auto project = git::OpenProjectRepo(facts.project, "", std::filesystem::current_path(ec).string());
+  auto project = git::OpenProjectRepo(facts.project, "", WorkingDir(ctx));
   if (!project.ok()) return RepoInputError(project.status());
   const git::GitRepo& repo = *project->repo;
   absl::Status s;

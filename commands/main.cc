@@ -6,8 +6,13 @@
 #include "base/display_text.h"
 #include "commands/cli.h"
 #include "commands/pinned_clock.h"
+#include "server/client.h"
 
 int main(int argc, char** argv) {
+  // An emit goes to the store's server first, before anything this
+  // process would only need to do the work itself (schema, RocksDB).
+  const std::vector<std::string> args(argv + 1, argv + argc);
+  if (std::optional<int> code = orch::server::RunOnServer(args, std::cout, std::cerr)) return *code;
   orch::SystemEnv env;
   // ORCH_NOW pins the clock (docs/cli.md, Environment).
   auto pinned_now = orch::PinnedNowFromEnvironment();
@@ -25,5 +30,5 @@ int main(int argc, char** argv) {
   orch::CommandContext ctx;
   ctx.env = pinned.has_value() ? static_cast<orch::Env*>(&*pinned) : &env;
   ctx.schema = schema->get();
-  return orch::RunCli(std::vector<std::string>(argv + 1, argv + argc), ctx);
+  return orch::RunCli(args, ctx);
 }

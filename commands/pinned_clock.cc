@@ -8,7 +8,10 @@
 namespace orch {
 
 absl::StatusOr<std::optional<int64_t>> PinnedNowFromEnvironment() {
-  const char* v = std::getenv("ORCH_NOW");
+  return ParsePinnedNow(std::getenv("ORCH_NOW"));
+}
+
+absl::StatusOr<std::optional<int64_t>> ParsePinnedNow(const char* v) {
   if (v == nullptr || *v == '\0') return std::optional<int64_t>();
   auto t = ParseRfc3339(v);
   if (!t.ok()) {

@@ -25,6 +25,8 @@ class PinnedClockEnv : public SystemEnv {
 // $ORCH_NOW as an RFC3339 instant; nullopt when unset or empty.
 // InvalidArgument (naming the variable and its value) when it is not one.
 absl::StatusOr<std::optional<int64_t>> PinnedNowFromEnvironment();
+// The same for a value of ORCH_NOW (null: unset).
+absl::StatusOr<std::optional<int64_t>> ParsePinnedNow(const char* value);
 
 }  // namespace orch
 

@@ -10,10 +10,11 @@
 namespace orch {
 
 absl::StatusOr<std::string> ResolveStoreDir(const CommandContext& ctx) {
-  if (!ctx.store_flag.empty()) return ctx.store_flag;
-  if (const char* env = std::getenv("ORCH_STORE"); env != nullptr && *env != '\0') return std::string(env);
-  std::error_code ec;
-  const std::filesystem::path cwd = std::filesystem::current_path(ec);
+  if (!ctx.store_flag.empty()) return FromWorkingDir(ctx, ctx.store_flag);
+  if (const char* env = GetEnv(ctx, "ORCH_STORE"); env != nullptr && *env != '\0') {
+    return FromWorkingDir(ctx, std::string(env));
+  }
+  const std::filesystem::path cwd = WorkingDir(ctx);
   absl::StatusOr<std::string> top = git::FindMainTopLevel(cwd.string());
   if (absl::IsNotFound(top.status())) {
     return absl::FailedPreconditionError(absl::StrCat("no orch store given and ", cwd.string(),

@@ -30,6 +30,7 @@ void RegisterReview(CLI::App& app, CommandContext& ctx);        // review.cc, re
 void RegisterPack(CLI::App& app, CommandContext& ctx);          // pack.cc
 void RegisterLintEvidence(CLI::App& app, CommandContext& ctx);  // lint_evidence.cc
 void RegisterMirror(CLI::App& app, CommandContext& ctx);        // mirror.cc
+void RegisterServe(CLI::App& app, CommandContext& ctx);         // serve.cc
 
 // The file in the store directory where `orch watch` notes its last
 // recording pass and `orch health` reads it (not part of the log).

@@ -56,6 +56,9 @@ class WritableFile {
 class FileLock {
  public:
   virtual ~FileLock() = default;
+  // Whether another process is queued for this lock (a fair lock knows;
+  // others answer false). Cheap: one read of the lock file.
+  virtual bool OthersWaiting() const { return false; }
 };
 
 // What a directory entry itself is (a symbolic link is not followed).

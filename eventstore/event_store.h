@@ -69,6 +69,9 @@ struct StoreOptions {
   // this on the store's filesystem: RocksDB needs room to flush its
   // memtable (8 MiB) and would otherwise fail in the middle of the work.
   uint64_t min_free_bytes = uint64_t{16} << 20;
+  // Tests: called with the queue's length each time an Append joins the
+  // writers' queue (under the queue's lock: must not call the store).
+  std::function<void(size_t queued)> on_writer_queued;
 };
 
 // One event to append.
@@ -107,6 +110,12 @@ class AppendGuard {
   virtual ~AppendGuard() = default;
   virtual absl::StatusOr<GuardOutcome> Check(const EventStore& store,
                                              const std::vector<LoggedEvent>& pending) = 0;
+  // Whether this guard's Check of a batch depends on a task-less event of
+  // `type` that another caller appends (e.g. a project-level event that
+  // changes every task). The store commits concurrent batches in one group
+  // only when no check depends on another's events (see Append); true, the
+  // default, is always safe.
+  virtual bool ReadsProjectEvent(EventType type) const { return true; }
 };
 
 // Which events to read. Every criterion narrows the result; the store picks
@@ -178,6 +187,13 @@ class EventStore {
   // Appends a batch atomically with a synced WAL: after OK returns, the
   // events survive a crash. Assigns gap-free sequence numbers and per-task
   // versions. All or nothing: on error nothing is appended. Thread-safe.
+  // Group commit: batches that callers append at the same time are checked
+  // one after another in arrival order, each exactly as it would be alone
+  // (a refused one gets its own error and the others go on), and written
+  // in ONE synced write; each call returns once that write is durable.
+  // Batches share a group only when none could see the others' events:
+  // no task, idempotency key or guard-read project event in common (so a
+  // guard's view of the log is the same as if they ran one by one).
   // WARNING: with idempotency keys, a result may be a duplicate that refers
   // to an earlier event; check AppendResult::duplicate.
   virtual absl::StatusOr<std::vector<AppendResult>> Append(std::vector<AppendRequest> batch,
@@ -243,6 +259,10 @@ class EventStore {
 
   // Readers only: sees events appended by the writer since.
   virtual absl::Status CatchUp() = 0;
+
+  // Writers only: another process is queued for the writer's lock (a
+  // long-lived owner, `orch serve`, steps aside for it). Thread-safe.
+  virtual bool OtherWriterWaiting() const { return false; }
 };
 
 }  // namespace orch

@@ -3,8 +3,10 @@
 #include "eventstore/rocksdb_event_store.h"
 
 #include <algorithm>
+#include <condition_variable>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "base/status_macros.h"
 #include "eventstore/key_format.h"
@@ -77,18 +79,151 @@ absl::StatusOr<std::vector<AppendResult>> RocksDbEventStore::Append(std::vector<
   return AppendInternal(std::move(batch), guard, /*recovery=*/false);
 }
 
+// One caller waiting in the writers' queue (the LevelDB pattern): the front
+// writer leads, takes the compatible writers behind it, writes them all in
+// one synced WriteBatch and wakes each with its own result.
+struct RocksDbEventStore::Writer {
+  std::vector<AppendRequest> batch;
+  AppendGuard* guard = nullptr;
+  bool recovery = false;
+  std::vector<Parsed> parsed;
+  // What decides whether two batches may share a group: a check of one must
+  // not depend on the other (see Compatible).
+  absl::flat_hash_set<std::string> tasks, keys;
+  std::vector<EventType> project_types;  // types of its task-less events
+  size_t events = 0;
+
+  bool done = false;
+  absl::StatusOr<std::vector<AppendResult>> result;
+  std::vector<AppendResult> results;  // filled by PrepareWriter
+  std::condition_variable cv;
+};
+
+namespace {
+
+// Largest group: a leader's write stays a few MiB at most.
+constexpr size_t kMaxGroupEvents = 1024;
+
+// Whether `w` can be checked on top of the log as it was before `group`
+// without seeing the group's events, and the group's checks without seeing
+// w's: no task or idempotency key in common, and no task-less event that a
+// guard on the other side reads (AppendGuard::ReadsProjectEvent). A guard
+// still sees the group's committed predecessors and its own batch.
+template <typename W>
+bool Compatible(const std::vector<W*>& group, const W& w) {
+  size_t events = w.events;
+  for (const W* g : group) {
+    if (g->recovery) return false;
+    events += g->events;
+    for (const std::string& t : w.tasks)
+      if (g->tasks.contains(t)) return false;
+    for (const std::string& k : w.keys)
+      if (g->keys.contains(k)) return false;
+    for (EventType type : w.project_types)
+      if (g->guard != nullptr && g->guard->ReadsProjectEvent(type)) return false;
+    for (EventType type : g->project_types)
+      if (w.guard != nullptr && w.guard->ReadsProjectEvent(type)) return false;
+  }
+  return !w.recovery && events <= kMaxGroupEvents;
+}
+
+}  // namespace
+
 absl::StatusOr<std::vector<AppendResult>> RocksDbEventStore::AppendInternal(std::vector<AppendRequest> batch,
                                                                             AppendGuard* guard,
                                                                             bool recovery) {
   if (follower_) return absl::FailedPreconditionError("a store opened for reading cannot append");
-  std::lock_guard<std::mutex> lock(append_mu_);
-  const Head start = head();
-
-  std::vector<Parsed> parsed;
+  Writer w;
+  w.guard = guard;
+  w.recovery = recovery;
   for (const auto& r : batch) {
     ORCH_ASSIGN_OR_RETURN(Parsed p, ParseRequest(r, recovery));
-    parsed.push_back(std::move(p));
+    if (!p.task.empty()) w.tasks.insert(p.task);
+    if (p.task.empty()) w.project_types.push_back(static_cast<EventType>(p.type));
+    if (!p.idempotency_key.empty()) w.keys.insert(p.idempotency_key);
+    w.parsed.push_back(std::move(p));
   }
+  w.events = batch.size();
+  w.batch = std::move(batch);
+
+  std::unique_lock<std::mutex> l(queue_mu_);
+  writers_.push_back(&w);
+  if (options_.on_writer_queued) options_.on_writer_queued(writers_.size());
+  while (!w.done && &w != writers_.front()) w.cv.wait(l);
+  if (w.done) return std::move(w.result);
+
+  // The leader: the writers queued behind it that fit, in queue order (the
+  // log's order). Later arrivals wait for the next group.
+  std::vector<Writer*> group{&w};
+  for (size_t i = 1; i < writers_.size() && Compatible(group, *writers_[i]); ++i)
+    group.push_back(writers_[i]);
+  l.unlock();
+  CommitGroup(group);
+  l.lock();
+  for (Writer* g : group) {
+    writers_.pop_front();
+    if (g != &w) {
+      g->done = true;
+      g->cv.notify_one();
+    }
+  }
+  if (!writers_.empty()) writers_.front()->cv.notify_one();
+  return std::move(w.result);
+}
+
+void RocksDbEventStore::CommitGroup(const std::vector<Writer*>& group) {
+  std::lock_guard<std::mutex> lock(append_mu_);
+  Head running = head();
+  std::vector<std::pair<std::string, std::string>> rows, guard_rows;
+  std::vector<Writer*> written;  // writers whose rows are in this write
+  for (Writer* g : group) {
+    const uint64_t before = running.seq;
+    absl::Status s = PrepareWriter(*g, &running, &rows, &guard_rows);
+    if (!s.ok()) {
+      g->result = s;  // refused alone: the others are unaffected
+    } else if (running.seq == before) {
+      g->result = std::move(g->results);  // duplicates only: nothing to write
+    } else {
+      written.push_back(g);
+    }
+  }
+  if (written.empty()) return;
+
+  std::string head_value;
+  keys::PutBigEndian64(&head_value, running.seq);
+  head_value += running.hash;
+  // Guard rows are bound to the head they were derived with (key_format.h):
+  // the group's head, which includes each row's own batch.
+  for (const auto& [key, value] : guard_rows) rows.emplace_back(keys::GuardState(key), head_value + value);
+  rows.emplace_back(keys::kHead, head_value);
+  // Rows are written in key order: the memtable's skip list inserts
+  // ascending keys far faster than keys hopping between the log and its
+  // three indexes (measured: most of a batched append's time).
+  std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  rocksdb::WriteBatch wb;
+  for (const auto& [key, value] : rows) wb.Put(key, value);
+  rocksdb::WriteOptions wo;
+  wo.sync = true;
+  absl::Status s = FromDb(db_->Write(wo, &wb), absl::StrCat("append to ", dir_));
+  if (s.ok()) {
+    absl::MutexLock l(&head_mu_);
+    head_ = running;
+  }
+  for (Writer* g : written) {
+    if (s.ok()) {
+      g->result = std::move(g->results);
+    } else {
+      g->result = s;
+    }
+  }
+}
+
+absl::Status RocksDbEventStore::PrepareWriter(Writer& w, Head* running,
+                                              std::vector<std::pair<std::string, std::string>>* out_rows,
+                                              std::vector<std::pair<std::string, std::string>>* out_guard) {
+  const std::vector<AppendRequest>& batch = w.batch;
+  const std::vector<Parsed>& parsed = w.parsed;
+  const Head start = *running;
 
   // Resolve idempotency, versions and positions before writing anything.
   std::vector<AppendResult> results(batch.size());
@@ -153,7 +288,7 @@ absl::StatusOr<std::vector<AppendResult>> RocksDbEventStore::AppendInternal(std:
 
   std::vector<std::string> anomalies(batch.size());
   std::vector<std::pair<std::string, std::string>> guard_state;
-  if (guard != nullptr && !to_write.empty()) {
+  if (w.guard != nullptr && !to_write.empty()) {
     std::vector<std::string> drafts;
     std::vector<LoggedEvent> pending;
     drafts.reserve(to_write.size());
@@ -163,18 +298,15 @@ absl::StatusOr<std::vector<AppendResult>> RocksDbEventStore::AppendInternal(std:
       ORCH_ASSIGN_OR_RETURN(LoggedEvent e, LoggedEvent::Parse(drafts.back()));
       pending.push_back(e.Own());
     }
-    ORCH_ASSIGN_OR_RETURN(GuardOutcome outcome, guard->Check(*this, pending));
+    ORCH_ASSIGN_OR_RETURN(GuardOutcome outcome, w.guard->Check(*this, pending));
     for (size_t j = 0; j < to_write.size() && j < outcome.anomalies.size(); ++j) {
       anomalies[to_write[j]] = std::move(outcome.anomalies[j]);
     }
     guard_state = std::move(outcome.state);
   }
 
-  // Rows are collected and written in key order: the memtable's skip list
-  // inserts ascending keys far faster than keys hopping between the log and
-  // its three indexes (measured: most of a batched append's time).
   std::vector<std::pair<std::string, std::string>> rows;
-  rows.reserve(to_write.size() * 4 + guard_state.size() + 1);
+  rows.reserve(to_write.size() * 4);
   std::string prev = start.hash;
   uint64_t last_seq = start.seq;
   for (size_t i : to_write) {
@@ -203,23 +335,11 @@ absl::StatusOr<std::vector<AppendResult>> RocksDbEventStore::AppendInternal(std:
       results[i].anomaly = results[first].anomaly;
     }
   }
-  if (to_write.empty()) return results;
-
-  std::string head_value;
-  keys::PutBigEndian64(&head_value, last_seq);
-  head_value += prev;
-  // Guard rows are bound to the head they were derived with (key_format.h).
-  for (const auto& [key, value] : guard_state) rows.emplace_back(keys::GuardState(key), head_value + value);
-  rows.emplace_back(keys::kHead, head_value);
-  std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-  rocksdb::WriteBatch wb;
-  for (const auto& [key, value] : rows) wb.Put(key, value);
-  rocksdb::WriteOptions wo;
-  wo.sync = true;
-  ORCH_RETURN_IF_ERROR(FromDb(db_->Write(wo, &wb), absl::StrCat("append to ", dir_)));
-  absl::MutexLock l(&head_mu_);
-  head_ = Head{last_seq, prev};
-  return results;
+  for (auto& row : rows) out_rows->push_back(std::move(row));
+  for (auto& row : guard_state) out_guard->push_back(std::move(row));
+  *running = Head{last_seq, prev};
+  w.results = std::move(results);
+  return absl::OkStatus();
 }
 
 }  // namespace orch

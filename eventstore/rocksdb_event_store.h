@@ -4,6 +4,7 @@
 #ifndef ORCH_EVENTSTORE_ROCKSDB_EVENT_STORE_H_
 #define ORCH_EVENTSTORE_ROCKSDB_EVENT_STORE_H_
 
+#include <deque>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -42,6 +43,9 @@ class RocksDbEventStore : public EventStore {
   absl::StatusOr<std::vector<uint64_t>> ListCheckpoints(const std::string& name) const override;
   absl::Status PruneCheckpoints(const std::string& name, uint64_t before_seq, size_t keep) override;
   absl::Status CatchUp() override;
+  bool OtherWriterWaiting() const override {
+    return writer_lock_ != nullptr && writer_lock_->OthersWaiting();
+  }
 
  private:
   RocksDbEventStore(std::string dir, const StoreOptions& options, uint32_t file_mode, uint32_t dir_mode);
@@ -66,6 +70,15 @@ class RocksDbEventStore : public EventStore {
   // Append for the store's own records too (store-recovered events).
   absl::StatusOr<std::vector<AppendResult>> AppendInternal(std::vector<AppendRequest> batch,
                                                            AppendGuard* guard, bool recovery);
+  // Group commit (rocksdb_event_store.cc): one caller's batch waiting in
+  // the writers' queue, and the leader's work for a group of them.
+  struct Writer;
+  void CommitGroup(const std::vector<Writer*>& group);
+  // Checks `w` as a single Append would, on top of `running` (the head
+  // after the group's earlier batches); on success adds its rows and
+  // advances `running`. A refusal touches nothing.
+  absl::Status PrepareWriter(Writer& w, Head* running, std::vector<std::pair<std::string, std::string>>* rows,
+                             std::vector<std::pair<std::string, std::string>>* guard_rows);
   // Collects the sequence numbers an index yields for `query`, sorted.
   absl::StatusOr<std::vector<uint64_t>> SeqsFromIndex(const EventQuery& query) const;
   // The guard bytes of a stored guard row value when its binding holds
@@ -95,7 +108,9 @@ class RocksDbEventStore : public EventStore {
   std::unique_ptr<rocksdb::DB> db_;
   CheckpointFiles checkpoints_;
 
-  std::mutex append_mu_;  // one Append at a time within this process
+  std::mutex append_mu_;  // one group commit at a time within this process
+  std::mutex queue_mu_;
+  std::deque<Writer*> writers_;  // guarded by queue_mu_; the front one leads
   mutable absl::Mutex head_mu_;
   Head head_ ABSL_GUARDED_BY(head_mu_);
   std::vector<AcknowledgedLoss> acknowledged_ ABSL_GUARDED_BY(head_mu_);  // sorted by `from`

@@ -71,6 +71,12 @@ absl::StatusOr<TaskFacts> GuardView(const EventStore& store, const std::string& 
   return row.facts;
 }
 
+bool LifecycleGuard::ReadsProjectEvent(EventType type) const {
+  for (EventType mover : TasklessMoverTypes())
+    if (mover == type) return true;
+  return false;
+}
+
 absl::StatusOr<GuardOutcome> LifecycleGuard::Check(const EventStore& store,
                                                    const std::vector<LoggedEvent>& pending) {
   GuardOutcome outcome;

@@ -39,6 +39,8 @@ class LifecycleGuard : public AppendGuard {
 
   absl::StatusOr<GuardOutcome> Check(const EventStore& store,
                                      const std::vector<LoggedEvent>& pending) override;
+  // Only task-less movers (a project-level pushed) change a task's facts.
+  bool ReadsProjectEvent(EventType type) const override;
 
  private:
   Env* clock_;

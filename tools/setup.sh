@@ -23,6 +23,7 @@ packages=(
   librocksdb-dev libflatbuffers-dev flatbuffers-compiler libgit2-dev libabsl-dev
   libspdlog-dev libcli11-dev libgtest-dev nlohmann-json3-dev libssl-dev clang-format
   libnats-dev nats-server
+  libcpp-httplib-dev chromium-headless-shell sqlite3
 )
 missing=()
 for p in "${packages[@]}"; do

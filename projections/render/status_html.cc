@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/time/time.h"
 #include "base/time_text.h"
 #include "projections/event_summary.h"
 #include "projections/render/html_escape.h"
@@ -12,7 +13,15 @@ namespace orch {
 namespace {
 
 std::string H(absl::string_view s) { return HtmlEscape(s); }
-std::string T(int64_t ns) { return ns == 0 ? "never" : FormatRfc3339(ns); }
+// To the second, zone named; the <time> element carries the instant, so a
+// page script (the live page of `orch serve`) can show it in the viewer's
+// own zone.
+std::string T(int64_t ns) {
+  if (ns == 0) return "never";
+  const absl::Time t = absl::FromUnixNanos(ns);
+  return absl::StrCat("<time datetime=\"", absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", t, absl::UTCTimeZone()),
+                      "\">", absl::FormatTime("%Y-%m-%d %H:%M:%S UTC", t, absl::UTCTimeZone()), "</time>");
+}
 std::string Dur(int64_t s) { return FormatDurationShort(s); }
 
 constexpr char kStyle[] = R"css(

@@ -63,7 +63,9 @@ absl::string_view StateColor(TaskState s) {
 
 std::string RenderTimelineSvg(const ProjectModel& m, const StatusView& v) {
   const int64_t start = std::max(v.since, m.first_at);
-  const int64_t end = std::max(v.now, start + kNs);
+  // The night asked for: up to its last event (or `now`, if earlier), not
+  // on to a "now" hours after it.
+  const int64_t end = std::max(std::min(v.now, m.max_at), start + kNs);
   const double plot = kWidth - kLabel - 10;
   const auto x = [&](int64_t t) {
     const int64_t c = std::clamp(t, start, end);

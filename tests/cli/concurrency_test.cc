@@ -183,6 +183,7 @@ TEST(CrashTest, EmitLoopKilledMidFlightLosesNothingItAcknowledged) {
     close(out_pipe[1]);
     setenv("ORCH", OrchBin().c_str(), 1);
     setenv("STORE", store.c_str(), 1);
+    setenv("ORCH_NO_SERVER", "1", 1);  // direct writers are what this kills (serve_test kills a server)
     execl("/bin/sh", "sh", "-c", loop.c_str(), nullptr);
     _exit(127);
   }

@@ -41,6 +41,12 @@ TEST_F(NightTest, StatusHtmlIsSelfContainedAndEscapesEventText) {
     EXPECT_NE(html.find(std::string("<section id=\"") + id + "\""), std::string::npos) << id;
   }
   EXPECT_NE(html.find("<meta name=\"viewport\""), std::string::npos);
+  // Times to the second with the zone named, the instant in <time> for a
+  // page script to show in the viewer's zone.
+  EXPECT_NE(html.find("At <time datetime=\"2026-11-25T07:00:00Z\">2026-11-25 07:00:00 UTC</time>"),
+            std::string::npos);
+  // The timeline spans the night: up to its last event, not to "now".
+  EXPECT_EQ(html.find("to 2026-11-25T07:00:00Z\""), std::string::npos);
   EXPECT_NE(html.find("<style>"), std::string::npos);
   EXPECT_NE(html.find("<svg"), std::string::npos);
   EXPECT_NE(html.find("class=\"beat\""), std::string::npos);    // heartbeat ticks

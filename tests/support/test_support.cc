@@ -53,6 +53,10 @@ RunResult Run(const std::vector<std::string>& argv, const std::string& cwd,
     dup2(err_pipe[1], 2);
     for (int fd : {in_pipe[0], in_pipe[1], out_pipe[0], out_pipe[1], err_pipe[0], err_pipe[1]}) close(fd);
     if (!cwd.empty() && chdir(cwd.c_str()) != 0) _exit(126);
+    // Suites write directly unless they ask for the server (ORCH_NO_SERVER
+    // set to "" in `env`): they look into store directories right after an
+    // emit and hold the writer's lock themselves; serve_test tests both.
+    setenv("ORCH_NO_SERVER", "1", 1);
     for (const auto& [k, v] : env) setenv(k.c_str(), v.c_str(), 1);
     std::vector<char*> args;
     for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));

@@ -30,7 +30,8 @@ struct RunResult {
 };
 
 // Runs `argv` (argv[0] is looked up on PATH unless it has a slash) in `cwd`
-// with extra environment variables, feeding `stdin_text`.
+// with extra environment variables, feeding `stdin_text`. ORCH_NO_SERVER=1
+// unless `env` sets it (to "" for `orch emit` through `orch serve`).
 RunResult Run(const std::vector<std::string>& argv, const std::string& cwd = "",
               const std::map<std::string, std::string>& env = {}, const std::string& stdin_text = "");
 

@@ -114,3 +114,7 @@ if "$orch" export --help >/dev/null 2>&1; then
   echo
   echo "open $sandbox/status/status.html in a browser"
 fi
+
+# The emits above went through a store server that `orch emit` started; the
+# demo leaves nothing running behind it.
+"$orch" serve --stop >/dev/null 2>&1 || true

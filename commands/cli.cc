@@ -1,9 +1,12 @@
 #include "commands/cli.h"
 
 #include <algorithm>
+#include <iostream>
+#include <optional>
 
 #include "CLI/CLI.hpp"
 #include "base/display_text.h"
+#include "commands/pinned_clock.h"
 #include "commands/verbs.h"
 
 #ifndef ORCH_VERSION
@@ -88,6 +91,29 @@ int RunCli(const std::vector<std::string>& args, CommandContext& ctx) {
     return ExitCodeFor(ctx.result);
   }
   return 0;
+}
+
+int RunMain(const std::vector<std::string>& args,
+            absl::Status (*serve)(const ServeOptions&, CommandContext&)) {
+  SystemEnv env;
+  // ORCH_NOW pins the clock (docs/cli.md, Environment).
+  auto pinned_now = PinnedNowFromEnvironment();
+  if (!pinned_now.ok()) {
+    std::cerr << "orch: " << EscapeForDisplay(pinned_now.status().message()) << "\n";
+    return ExitCodeFor(pinned_now.status());
+  }
+  std::optional<PinnedClockEnv> pinned;
+  if (pinned_now->has_value()) pinned.emplace(**pinned_now);
+  auto schema = EventSchema::Load();
+  if (!schema.ok()) {
+    std::cerr << "orch: " << schema.status().message() << "\n";
+    return 1;
+  }
+  CommandContext ctx;
+  ctx.env = pinned.has_value() ? static_cast<Env*>(&*pinned) : &env;
+  ctx.schema = schema->get();
+  ctx.serve = serve;
+  return RunCli(args, ctx);
 }
 
 }  // namespace orch

@@ -16,6 +16,12 @@ namespace orch {
 // code (docs/cli.md); errors are one line "orch: ..." on ctx.err.
 int RunCli(const std::vector<std::string>& args, CommandContext& ctx);
 
+// A process's whole run: the real Env (its clock pinned by ORCH_NOW), the
+// schema, then RunCli. `serve` is orch-serve's store owner (nullptr in
+// orch-cli, whose `orch serve` hands over to orch-serve).
+int RunMain(const std::vector<std::string>& args,
+            absl::Status (*serve)(const ServeOptions&, CommandContext&) = nullptr);
+
 }  // namespace orch
 
 #endif  // ORCH_COMMANDS_CLI_H_

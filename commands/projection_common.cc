@@ -11,6 +11,8 @@ namespace {
 
 constexpr int64_t kDefaultWindowNs = int64_t{12} * 3600 * 1'000'000'000;
 
+}  // namespace
+
 absl::StatusOr<int64_t> ParseInstant(const std::string& flag, const std::string& text, int64_t now) {
   ORCH_ASSIGN_OR_RETURN(TimeSpec t, ParseTimeSpec(text, now, absl::LocalTimeZone()));
   if (t.is_seq)
@@ -18,7 +20,10 @@ absl::StatusOr<int64_t> ParseInstant(const std::string& flag, const std::string&
   return t.time_ns;
 }
 
-}  // namespace
+absl::StatusOr<int64_t> SinceOf(const ProjectionFlags& f, int64_t now) {
+  if (f.since.empty()) return now - kDefaultWindowNs;
+  return ParseInstant("--since", f.since, now);
+}
 
 void AddProjectionFlags(CLI::App* sub, ProjectionFlags* f) {
   sub->add_option(
@@ -55,11 +60,7 @@ absl::StatusOr<LoadedProjection> LoadProjection(const ProjectionFlags& f, Comman
   } else {
     p.now = clock;
   }
-  if (!f.since.empty()) {
-    ORCH_ASSIGN_OR_RETURN(p.since, ParseInstant("--since", f.since, p.now));
-  } else {
-    p.since = p.now - kDefaultWindowNs;
-  }
+  ORCH_ASSIGN_OR_RETURN(p.since, SinceOf(f, p.now));
   return p;
 }
 

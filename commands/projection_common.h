@@ -26,6 +26,13 @@ struct ProjectionFlags {
 // Adds --at, --now, --since, --rebuild and --allow-damaged to `sub`.
 void AddProjectionFlags(CLI::App* sub, ProjectionFlags* flags);
 
+// The instant `text` names (RFC3339, HH:MM, a duration ago) relative to
+// `now`; InvalidArgument naming `flag` for a bad one or a seq.
+absl::StatusOr<int64_t> ParseInstant(const std::string& flag, const std::string& text, int64_t now);
+
+// Start of the "since" window: --since, else 12 hours before `now`.
+absl::StatusOr<int64_t> SinceOf(const ProjectionFlags& flags, int64_t now);
+
 struct LoadedProjection {
   ProjectModel model;
   int64_t now = 0;    // --now, else the --at time, else the Env clock

@@ -3,24 +3,10 @@
 #include "absl/strings/str_cat.h"
 #include "base/display_text.h"
 #include "base/status_macros.h"
-#include "eventstore/time_spec.h"
 #include "mirror/jetstream.h"
 #include "mirror/team_fold.h"
 
 namespace orch {
-
-namespace {
-
-constexpr int64_t kDefaultWindowNs = int64_t{12} * 3600 * 1'000'000'000;
-
-absl::StatusOr<int64_t> Instant(const std::string& flag, const std::string& text, int64_t now) {
-  ORCH_ASSIGN_OR_RETURN(TimeSpec t, ParseTimeSpec(text, now, absl::LocalTimeZone()));
-  if (t.is_seq)
-    return absl::InvalidArgumentError(absl::StrCat("bad ", flag, " '", text, "': give a time, not a seq"));
-  return t.time_ns;
-}
-
-}  // namespace
 
 void AddTeamFlags(CLI::App* sub, TeamFlags* f) {
   sub->add_option("--nats", f->nats,
@@ -45,12 +31,9 @@ absl::StatusOr<TeamView> LoadTeamView(const TeamFlags& team, const ProjectionFla
   o.project = team.project;
   o.now = clock;
   if (!flags.now.empty()) {
-    ORCH_ASSIGN_OR_RETURN(o.now, Instant("--now", flags.now, clock));
+    ORCH_ASSIGN_OR_RETURN(o.now, ParseInstant("--now", flags.now, clock));
   }
-  o.since = o.now - kDefaultWindowNs;
-  if (!flags.since.empty()) {
-    ORCH_ASSIGN_OR_RETURN(o.since, Instant("--since", flags.since, o.now));
-  }
+  ORCH_ASSIGN_OR_RETURN(o.since, SinceOf(flags, o.now));
   mirror::ConnectOptions co;
   co.url = team.nats;
   ORCH_ASSIGN_OR_RETURN(auto js, mirror::JetStreamClient::Connect(co));

@@ -18,6 +18,7 @@
 #include "commands/verbs.h"
 #include "git/repo_snapshot.h"
 #include "git/task_git_facts.h"
+#include "projections/task_rules.h"
 
 namespace orch {
 
@@ -109,7 +110,7 @@ absl::Status CheckPushContains(const git::GitRepo& repo, const git::GitFacts& fa
     ORCH_RETURN_IF_ERROR(check(task, it->second));
   } else {
     for (const auto& [id, t] : facts.tasks) {
-      if (t.facts.state == TaskState::kMerged) ORCH_RETURN_IF_ERROR(check(id, t));
+      if (MovedByProjectPush(t.facts)) ORCH_RETURN_IF_ERROR(check(id, t));
     }
   }
   if (missing.empty()) return absl::OkStatus();

@@ -16,6 +16,7 @@
 #include "git/repository.h"
 #include "projections/acceptance.h"
 #include "projections/task_fold.h"
+#include "projections/task_rules.h"
 
 namespace orch {
 
@@ -116,7 +117,7 @@ absl::Status RunReview(const ReviewOptions& o, CommandContext& ctx) {
   }
   const AcceptanceReport r = BuildAcceptanceReport(*t, ReadGit(*store, o, t->facts), o.evidence);
   const bool accepting = o.verdict == "accepted";
-  const bool backed = !o.evidence.empty() && EvidenceRank(o.evidence) <= t->facts.strongest_passing_gate;
+  const bool backed = Backs(t->facts, o.evidence);
 
   EventContent c;
   c.type = EventType::Reviewed;

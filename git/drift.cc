@@ -10,6 +10,7 @@
 #include "base/time_text.h"
 #include "eventstore/sha256.h"
 #include "git/worktree_progress.h"
+#include "projections/task_rules.h"
 
 namespace orch::git {
 
@@ -106,8 +107,7 @@ absl::Status CheckInFlight(const GitRepo& main, const RepoSnapshot& repo, const 
   }
 
   // Work left uncommitted in an active or completed task's worktree.
-  if (worktree_there &&
-      In(s, {S::kActive, S::kStaleNeedsInspection, S::kCompletedUnreviewed, S::kReviewing})) {
+  if (worktree_there && DirtCounts(s)) {
     auto wt = GitRepo::Open(t.spec.worktree);
     if (wt.ok()) {
       auto status = (*wt)->Status();

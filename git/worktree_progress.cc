@@ -8,6 +8,7 @@
 #include "absl/strings/str_join.h"
 #include "base/status_macros.h"
 #include "git/task_git_facts.h"
+#include "projections/task_rules.h"
 
 namespace orch::git {
 
@@ -62,9 +63,7 @@ std::map<std::string, WorktreeProgress> ReadInFlightProgress(const GitRepo& main
   std::map<std::string, WorktreeProgress> out;
   auto worktrees = main.Worktrees();
   for (const TaskModel& t : model.tasks) {
-    const TaskState s = t.facts.state;
-    if (s != TaskState::kPendingSetup && s != TaskState::kActive && s != TaskState::kStaleNeedsInspection)
-      continue;
+    if (!IsInFlight(t.facts)) continue;
     auto p = ReadWorktreeProgress(main, SpecOf(t.id, t.facts), integration_branch,
                                   worktrees.ok() ? &*worktrees : nullptr);
     out[t.id] = p.ok() ? *p : WorktreeProgress{};

@@ -25,8 +25,8 @@ absl::StatusOr<WorktreeProgress> ReadWorktreeProgress(const GitRepo& main, const
                                                       const std::string& integration_branch,
                                                       const std::vector<WorktreeEntry>* worktrees);
 
-// ReadWorktreeProgress for every task of `model` in flight (pending-setup,
-// active, stale-needs-inspection). A task whose worktree cannot be read is
+// ReadWorktreeProgress for every task of `model` in flight (IsInFlight in
+// projections/task_rules.h). A task whose worktree cannot be read is
 // present with known = false: one broken worktree does not hide the others.
 std::map<std::string, WorktreeProgress> ReadInFlightProgress(const GitRepo& main, const ProjectModel& model,
                                                              const std::string& integration_branch);

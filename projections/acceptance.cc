@@ -6,6 +6,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "base/status_macros.h"
+#include "projections/task_rules.h"
 #include "schema/event_schema.h"
 
 namespace orch {
@@ -92,7 +93,7 @@ AcceptanceReport BuildAcceptanceReport(const TaskModel& t, const GitNow& git, co
         absl::StrCat("the diff has ", git.whitespace_errors.size(),
                      " whitespace error(s) (git diff --check), first: ", git.whitespace_errors.front()));
   }
-  if (!requested.empty() && EvidenceRank(requested) > f.strongest_passing_gate) {
+  if (!requested.empty() && !Backs(f, requested)) {
     r.refusals.push_back(absl::StrCat("evidence '", requested,
                                       "' is stronger than the strongest passing gate backs (",
                                       r.backed_evidence.empty() ? "none" : r.backed_evidence, ")"));

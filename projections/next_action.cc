@@ -6,6 +6,7 @@
 #include "absl/strings/str_join.h"
 #include "base/glob.h"
 #include "base/time_text.h"
+#include "projections/task_rules.h"
 
 namespace orch {
 
@@ -15,8 +16,6 @@ using S = TaskState;
 constexpr int64_t kNs = 1'000'000'000;
 
 int64_t Secs(int64_t from, int64_t to) { return from == 0 || to < from ? 0 : (to - from) / kNs; }
-
-bool InFlight(S s) { return s == S::kPendingSetup || s == S::kActive || s == S::kStaleNeedsInspection; }
 
 std::string Ids(const std::vector<const TaskModel*>& tasks, size_t max = 5) {
   std::vector<std::string> ids;
@@ -48,7 +47,7 @@ std::string Minutes(int64_t minutes) { return FormatDurationShort(minutes * 60);
 
 // Seconds a running task is past its runtime budget (0: within it or none).
 int64_t RuntimeOverrun(const TaskModel& t, int64_t now) {
-  if (!InFlight(t.facts.state) || t.budget.runtime_minutes <= 0) return 0;
+  if (!IsInFlight(t.facts) || t.budget.runtime_minutes <= 0) return 0;
   const int64_t ran = Secs(t.dispatched_at, now);
   return std::max<int64_t>(0, ran - t.budget.runtime_minutes * 60);
 }
@@ -167,7 +166,7 @@ std::vector<std::string> SerialTouched(const ProjectModel& m, const std::vector<
 void TaskRules(const ProjectModel& m, const DispatchRequest& req,
                const std::vector<const TaskModel*>& in_flight, DispatchGate* g) {
   std::vector<Blocker>& b = g->blockers;
-  if (const TaskModel* same = m.FindTask(req.task); same != nullptr && InFlight(same->facts.state)) {
+  if (const TaskModel* same = m.FindTask(req.task); same != nullptr && IsInFlight(same->facts)) {
     Add(&b, "task-in-flight", kActWait,
         absl::StrCat("task ", req.task, " is already in flight (", TaskStateName(same->facts.state),
                      "): one dispatch per task id"));
@@ -201,7 +200,7 @@ void Evaluate(const ProjectModel& m, int64_t now, const DispatchRequest* req, Di
   std::vector<const TaskModel*> in_flight, ready, reviewing, late_reviews;
   for (const TaskModel& t : m.tasks) {
     const S s = t.facts.state;
-    if (InFlight(s)) in_flight.push_back(&t);
+    if (IsInFlight(s)) in_flight.push_back(&t);
     if (s == S::kCompletedUnreviewed) ready.push_back(&t);
     if (s == S::kReviewing) reviewing.push_back(&t);
     if (ReviewOverrun(t, now) > 0) late_reviews.push_back(&t);
@@ -287,42 +286,17 @@ void Evaluate(const ProjectModel& m, int64_t now, const DispatchRequest* req, Di
 
 std::vector<std::string> FollowUps(const ProjectModel& m, int64_t now) {
   std::vector<std::string> also;
-  const std::string after_clean = m.integration_dirty ? "; once the integration checkout is clean" : "";
   for (const TaskModel& t : m.tasks) {
-    switch (t.facts.state) {
-      case S::kAccepted:
-        also.push_back(absl::StrCat("merge ", t.id, " (accepted", after_clean, ")"));
-        break;
-      case S::kMerged:
-        if (m.push_policy != "never")
-          also.push_back(absl::StrCat("push ", t.id, " (merged, not pushed)"));
-        else
-          also.push_back(absl::StrCat("clean up ", t.id, " (merged)"));
-        break;
-      case S::kPushed:
-        also.push_back(absl::StrCat("clean up ", t.id, " (pushed)"));
-        break;
-      case S::kCleanupNeeded:
-        also.push_back(absl::StrCat("clean up ", t.id, " (cleanup needed)"));
-        break;
-      case S::kStaleNeedsInspection:
-        also.push_back(absl::StrCat("inspect ", t.id, " (stale)"));
-        break;
-      case S::kRejected:
-        also.push_back(absl::StrCat("redo or abandon ", t.id, " (rejected)"));
-        break;
-      case S::kActive:
-      case S::kPendingSetup: {
-        // Silent in the log; only git can say whether it works (orch watch).
-        const int64_t quiet = Secs(t.progress_at, now);
-        if (t.progress_at != 0 && quiet > m.stale_after_seconds && RuntimeOverrun(t, now) == 0) {
-          also.push_back(absl::StrCat("check ", t.id, " (no event for ", FormatDurationShort(quiet),
-                                      "; orch watch reads its worktree)"));
-        }
-        break;
+    const NextStep step = NextStepFor(t, m);
+    if (!step.follow_up.empty()) {
+      also.push_back(absl::StrCat(step.follow_up, " ", t.id, " (", step.because, ")"));
+    } else if (t.facts.state == S::kActive || t.facts.state == S::kPendingSetup) {
+      // Silent in the log; only git can say whether it works (orch watch).
+      const int64_t quiet = Secs(t.progress_at, now);
+      if (t.progress_at != 0 && quiet > m.stale_after_seconds && RuntimeOverrun(t, now) == 0) {
+        also.push_back(absl::StrCat("check ", t.id, " (no event for ", FormatDurationShort(quiet),
+                                    "; orch watch reads its worktree)"));
       }
-      default:
-        break;
     }
     if (also.size() >= 20) break;
   }

@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "projections/event_summary.h"
+#include "projections/task_rules.h"
 #include "schema/event_schema.h"
 
 namespace orch {
@@ -529,8 +530,7 @@ std::string ProjectFold::ApplyTask(const LoggedEvent& e, const std::string& summ
   // Evidence is raised only by what backs it (the task fold's labels); a
   // label the event merely claims stays visible here, as a claim.
   const std::string claimed = S(ev.evidence());
-  const auto& backed = t->facts.evidence_labels;
-  if (!claimed.empty() && std::find(backed.begin(), backed.end(), claimed) == backed.end()) {
+  if (!claimed.empty() && !Backs(t->facts, claimed)) {
     PushBounded(&t->evidence_notes,
                 absl::StrCat("claimed '", claimed, "' (", EventTypeName(e.type()), " #", e.seq(),
                              "): not backed by a passing gate or an accepted review"),

@@ -6,6 +6,7 @@
 #include "absl/strings/str_join.h"
 #include "base/time_text.h"
 #include "projections/lane_rules.h"
+#include "projections/task_rules.h"
 #include "schema/event_schema.h"
 
 namespace orch {
@@ -16,8 +17,6 @@ using S = TaskState;
 constexpr int64_t kNs = 1'000'000'000;
 
 int64_t Secs(int64_t from, int64_t to) { return from == 0 || to < from ? 0 : (to - from) / kNs; }
-
-bool InFlight(S s) { return s == S::kPendingSetup || s == S::kActive || s == S::kStaleNeedsInspection; }
 
 // Keeps the newest kSinceLimit (tasks come in dispatch order) and counts all.
 void AddHappened(std::vector<Happened>* list, size_t* count, Happened h) {
@@ -56,8 +55,15 @@ void AddLeftBehind(const TaskModel& t, StatusView* v) {
       if (!left.empty()) what.push_back(absl::StrCat(TaskStateName(t.facts.state), ", not cleaned: ", left));
       break;
     }
-    default:
-      break;
+    case S::kUnknown:
+    case S::kPendingSetup:
+    case S::kActive:
+    case S::kCompletedUnreviewed:
+    case S::kReviewing:
+    case S::kAccepted:
+    case S::kBlocked:
+    case S::kStaleNeedsInspection:
+      break;  // still in the loop: nothing is left behind yet
   }
   for (std::string& w : what) {
     if (v->left_behind_count++ < kSinceLimit) v->left_behind.push_back({t.id, std::move(w)});
@@ -70,10 +76,7 @@ std::string EvidenceSummary(const TaskModel& t) {
   // Only backed labels (the task fold's): an overclaimed review recorded as
   // observed does not count.
   const std::vector<std::string>& backed = t.facts.evidence_labels;
-  if (!t.review_evidence.empty() && t.verdict == "accepted" &&
-      std::find(backed.begin(), backed.end(), t.review_evidence) != backed.end()) {
-    return t.review_evidence;
-  }
+  if (t.verdict == "accepted" && Backs(t.facts, t.review_evidence)) return t.review_evidence;
   std::string best;
   for (const std::string& l : backed) {
     if (EvidenceRank(l) > EvidenceRank(best)) best = l;
@@ -111,8 +114,16 @@ TaskRow MakeTaskRow(const TaskModel& t, int64_t now) {
     case S::kCleanupNeeded:
       r.why = t.last_observation.note;
       break;
-    default:
-      break;
+    case S::kUnknown:
+    case S::kPendingSetup:
+    case S::kActive:
+    case S::kCompletedUnreviewed:
+    case S::kReviewing:
+    case S::kAccepted:
+    case S::kMerged:
+    case S::kPushed:
+    case S::kCleaned:
+      break;  // the state says it all
   }
   return r;
 }
@@ -169,25 +180,14 @@ StatusView BuildStatusView(const ProjectModel& m, int64_t now, int64_t since) {
   }
   for (const TaskModel& t : m.tasks) {
     const S s = t.facts.state;
-    if (InFlight(s)) ++v.slots_used;
+    if (IsInFlight(s)) ++v.slots_used;
     // Rows are built only for tasks some list shows: with thousands of
     // finished tasks, most are only counted.
     if (s == S::kActive || s == S::kStaleNeedsInspection) v.active.push_back(MakeTaskRow(t, now));
     if (s == S::kPendingSetup) v.pending_setup.push_back(MakeTaskRow(t, now));
     if (s == S::kCompletedUnreviewed) v.ready_for_review.push_back(MakeTaskRow(t, now));
     if (s == S::kReviewing) v.in_review.push_back(MakeTaskRow(t, now));
-    if (s == S::kBlocked && t.needs_human) v.needs_human.push_back({t.id, t.blocked_reason});
-    // Work left uncommitted by a worker that runs or says it is done.
-    if (!t.dirt.empty() && (s == S::kActive || s == S::kStaleNeedsInspection ||
-                            s == S::kCompletedUnreviewed || s == S::kReviewing)) {
-      v.needs_human.push_back({t.id, absl::StrCat("dirty worktree: uncommitted changes (seen ",
-                                                  FormatRfc3339(t.dirty_at), "): ", t.dirt)});
-    }
-    if (t.facts.has_inspection && !t.facts.inspection.forbidden_touched.empty() && !IsTerminal(s)) {
-      v.needs_human.push_back(
-          {t.id, absl::StrCat("touched forbidden paths: ",
-                              absl::StrJoin(t.facts.inspection.forbidden_touched, ", "))});
-    }
+    for (std::string& why : NeedsHumanReasons(t)) v.needs_human.push_back({t.id, std::move(why)});
     if (t.merged_at >= since && t.merged_at != 0) {
       AddHappened(&v.merged, &v.merged_count, {t.id, t.merged_at, t.facts.merge_commit});
     }

@@ -8,6 +8,7 @@
 #include "absl/strings/string_view.h"
 #include "base/status_macros.h"
 #include "base/time_text.h"
+#include "projections/task_rules.h"
 #include "schema/event_schema.h"
 
 namespace orch {
@@ -133,8 +134,9 @@ std::string StateProblem(const TaskFacts& t, const schema::Event& e) {
     case T::Reviewed: {
       if (!In(s, {S::kReviewing, S::kCompletedUnreviewed})) return "only a completed task can be reviewed";
       const auto* r = e.payload_as_Reviewed();
-      const int claimed = EvidenceRank(Str(e.evidence()));
-      if (r != nullptr && r->verdict() == schema::Verdict::accepted && claimed > t.strongest_passing_gate) {
+      const absl::string_view claimed = Str(e.evidence());
+      if (r != nullptr && r->verdict() == schema::Verdict::accepted && !claimed.empty() &&
+          !Backs(t, claimed)) {
         const int64_t best = t.strongest_passing_gate;
         return absl::StrCat("evidence '", Str(e.evidence()),
                             "' overclaims: the strongest passing gate gives '",
@@ -311,7 +313,7 @@ bool ApplyEvent(TaskFacts* t, const LoggedEvent& le) {
   if (ForbidsTask(type)) return false;
   if (le.task().empty()) {
     // The integration branch reached the remote: everything merged is pushed.
-    if (type != T::Pushed || t->state != S::kMerged) return false;
+    if (type != T::Pushed || !MovedByProjectPush(*t)) return false;
     t->state = S::kPushed;
     if (const auto* p = e.payload_as_Pushed()) SetIfGiven(&t->pushed_commit, p->commit());
     t->last_at = std::max(t->last_at, le.time_ns());
@@ -376,8 +378,7 @@ bool ApplyEvent(TaskFacts* t, const LoggedEvent& le) {
       // The review's label is backed only when the gates back it (the
       // overclaim check of CheckStep); an overclaim recorded as observed
       // stays a claim.
-      const int claimed = EvidenceRank(Str(e.evidence()));
-      if (v == schema::Verdict::accepted && claimed > 0 && claimed <= t->strongest_passing_gate) {
+      if (v == schema::Verdict::accepted && Backs(*t, Str(e.evidence()))) {
         AddBacked(e.evidence()->str(), &t->evidence_labels);
       }
       t->state = v == schema::Verdict::accepted   ? S::kAccepted

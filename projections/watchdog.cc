@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "base/time_text.h"
+#include "projections/task_rules.h"
 
 namespace orch {
 
@@ -28,8 +29,6 @@ void MissedOfChain(int64_t beat_at, int64_t first, int64_t cadence, int64_t unti
     out->push_back(MissedWakeUp{e, (e - beat_at) / kNs, MissedKey(e)});
   }
 }
-
-bool InFlight(S s) { return s == S::kPendingSetup || s == S::kActive || s == S::kStaleNeedsInspection; }
 
 bool Recorded(const TaskModel& t, const std::string& key) {
   return std::find(t.stalls.begin(), t.stalls.end(), key) != t.stalls.end();
@@ -86,7 +85,7 @@ std::vector<StallFinding> FindStalls(const ProjectModel& m,
     const WorktreeProgress* p = it == progress.end() ? nullptr : &it->second;
     StallFinding f;
     f.task = t.id;
-    if (InFlight(s)) {
+    if (IsInFlight(s)) {
       int64_t last = std::max(t.progress_at, t.dispatched_at);
       if (p != nullptr) last = std::max({last, p->last_commit_at, p->last_change_at});
       f.last_progress_at = last;

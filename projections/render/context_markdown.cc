@@ -7,6 +7,7 @@
 #include "base/time_text.h"
 #include "projections/next_action.h"
 #include "projections/render/status_markdown.h"
+#include "projections/task_rules.h"
 
 namespace orch {
 
@@ -36,9 +37,20 @@ bool Open(const TaskModel& t) {
     case S::kAbandoned:
     case S::kUnknown:
       return false;
-    default:
+    case S::kPendingSetup:
+    case S::kActive:
+    case S::kCompletedUnreviewed:
+    case S::kReviewing:
+    case S::kAccepted:
+    case S::kMerged:
+    case S::kPushed:
+    case S::kRejected:
+    case S::kBlocked:
+    case S::kStaleNeedsInspection:
+    case S::kCleanupNeeded:
       return true;
   }
+  return true;
 }
 
 // Most urgent first: what blocks the loop, then reviews, then work.
@@ -56,41 +68,14 @@ int Urgency(S s) {
     case S::kRejected:
     case S::kCleanupNeeded:
       return 2;
-    default:
-      return 3;
-  }
-}
-
-std::string WaitsFor(const TaskModel& t, const ProjectModel& m) {
-  switch (t.facts.state) {
+    case S::kUnknown:
     case S::kPendingSetup:
-      return "setup (worktree-ready)";
     case S::kActive:
-      return "the worker (a commit, then completed)";
-    case S::kStaleNeedsInspection:
-      return absl::StrCat("inspection", t.stale_action.empty() ? "" : ": " + t.stale_action);
-    case S::kCompletedUnreviewed:
-      return "review";
-    case S::kReviewing:
-      return "the review's verdict";
-    case S::kAccepted:
-      return "merge";
-    case S::kMerged:
-      return m.push_policy == "never" ? "clean-up" : "push";
-    case S::kPushed:
-    case S::kCleanupNeeded:
-      return "clean-up";
-    case S::kRejected:
-      return "redo or abandon";
-    case S::kBlocked:
-      return absl::StrCat(t.needs_human ? "a human" : "unblock",
-                          t.blocked_reason.empty() ? "" : ": " + t.blocked_reason);
     case S::kCleaned:
     case S::kAbandoned:
-    case S::kUnknown:
-      return "nothing";
+      return 3;
   }
-  return "nothing";
+  return 3;
 }
 
 std::string Ago(int64_t at, int64_t now) {
@@ -137,7 +122,7 @@ std::string RenderContextMarkdown(const ProjectModel& m, int64_t now) {
     const TaskModel& t = *open[i];
     absl::StrAppend(&out, "- ", E(t.id, 40), " ", TaskStateName(t.facts.state), " ", Ago(t.state_since, now),
                     t.facts.branch.empty() ? "" : " · " + E(t.facts.branch, 48), " · waits for ",
-                    E(WaitsFor(t, m)), t.dirt.empty() ? "" : " · uncommitted changes", "\n");
+                    E(NextStepFor(t, m).waits_for), t.dirt.empty() ? "" : " · uncommitted changes", "\n");
   }
   if (open.size() > kContextTaskLines) {
     absl::StrAppend(&out, "- and ", open.size() - kContextTaskLines, " more (orch status)\n");
@@ -151,8 +136,8 @@ std::string RenderContextMarkdown(const ProjectModel& m, int64_t now) {
   if (m.anomalies_total > 0) risks.push_back(absl::StrCat(m.anomalies_total, " anomaly(ies) in the log"));
   for (const TaskModel* t : open) {
     if (risks.size() >= kRiskLines) break;
-    if (t->facts.state == S::kBlocked && t->needs_human) {
-      risks.push_back(absl::StrCat(E(t->id, 40), " needs a human: ", E(t->blocked_reason)));
+    for (const std::string& why : NeedsHumanReasons(*t)) {
+      risks.push_back(absl::StrCat(E(t->id, 40), " needs a human: ", E(why)));
     }
   }
   absl::StrAppend(&out, "\n## Open risks\n");

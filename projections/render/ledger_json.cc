@@ -4,6 +4,7 @@
 #include "projections/event_summary.h"
 #include "projections/render/json_writer.h"
 #include "projections/status_view.h"
+#include "projections/task_rules.h"
 
 namespace orch {
 
@@ -95,7 +96,7 @@ J TaskToJson(const TaskModel& t) {
   j["worktreeRemoved"] = t.worktree_removed;
   j["branchDeleted"] = t.branch_deleted;
   j["blockedReason"] = t.blocked_reason;
-  j["needsHuman"] = t.needs_human && t.facts.state == TaskState::kBlocked;
+  j["needsHuman"] = NeedsHuman(t);
   j["anomalies"] = t.anomalies;
   j["events"] = t.events;
   j["historyDropped"] = t.history_dropped;
@@ -421,7 +422,7 @@ void WriteTask(const TaskModel& t, JsonWriter* w) {
   w->Key("blockedReason");
   w->String(t.blocked_reason);
   w->Key("needsHuman");
-  w->Bool(t.needs_human && t.facts.state == TaskState::kBlocked);
+  w->Bool(NeedsHuman(t));
   w->Key("anomalies");
   w->UInt(t.anomalies);
   w->Key("events");

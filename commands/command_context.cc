@@ -116,9 +116,20 @@ int ExitCodeFor(const absl::Status& s) {
     case absl::StatusCode::kResourceExhausted:
     case absl::StatusCode::kFailedPrecondition:
       return 4;
-    default:
+    // Every other code is a defect of orch, not of the input or the store.
+    // Listed one by one (no default) so that a code Abseil adds fails the
+    // build here and gets an exit code chosen, not 1 by accident.
+    case absl::StatusCode::kCancelled:
+    case absl::StatusCode::kUnknown:
+    case absl::StatusCode::kDeadlineExceeded:
+    case absl::StatusCode::kPermissionDenied:
+    case absl::StatusCode::kUnimplemented:
+    case absl::StatusCode::kInternal:
+    case absl::StatusCode::kUnauthenticated:
+    case absl::StatusCode::kDoNotUseReservedForFutureExpansionUseDefaultInSwitchInstead_:
       return 1;
   }
+  return 1;  // a value outside the enumeration
 }
 
 }  // namespace orch

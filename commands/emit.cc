@@ -311,8 +311,10 @@ void AddTypedCommand(CLI::App* emit, const EventTypeInfo& info, EmitOptions& o, 
       case FieldKind::kDuration:
         opt = sub->add_option("--" + f.flag, raw->values[f.name], help + " [90s, 15m, 2h]");
         break;
-      default:
+      case FieldKind::kString:
+      case FieldKind::kInt:
         opt = sub->add_option("--" + f.flag, raw->values[f.name], help);
+        break;
     }
     raw->options[f.name] = opt;
   }

@@ -141,9 +141,26 @@ class Generator {
         return {{"kind", "left-behind"}, {"git_shows", "g" + n}};
       case T::Note:
         return {{"text", "n" + n}};
-      default:
-        return json::object();
+      case T::NONE:
+      case T::ProjectInitialized:
+      case T::PackageOpened:
+      case T::PackageClosed:
+      case T::PackageBlocked:
+      case T::SetupFailed:
+      case T::Committed:
+      case T::ReviewStarted:
+      case T::Unblocked:
+      case T::Abandoned:
+      case T::Heartbeat:
+      case T::HeartbeatMissed:
+      case T::StaleDetected:
+      case T::RunModeChanged:
+      case T::StoreRecovered:
+      case T::Settings:
+      case T::ReviewImported:
+        return json::object();  // no field the task fold reads
     }
+    return json::object();
   }
 
  private:

@@ -51,7 +51,9 @@ std::string SummarizeEvent(const schema::Event& e) {
     }
     case T::PackageOpened: {
       const auto* p = e.payload_as_PackageOpened();
-      return Join2(S(p->package_id()), S(p->title()));
+      const std::string opened = Join2(S(p->package_id()), S(p->title()));
+      if (p->switch_reason() == nullptr || p->switch_reason()->size() == 0) return opened;
+      return absl::StrCat(opened, " (switched: ", S(p->switch_reason()), ")");
     }
     case T::PackageClosed:
       return Join2(S(e.payload_as_PackageClosed()->package_id()), S(e.payload_as_PackageClosed()->reason()));

@@ -71,4 +71,40 @@ std::vector<std::string> LaneCloseBlockers(const ProjectModel& m, const std::str
   return out;
 }
 
+const PackageModel* ClaimingLane(const ProjectModel& m, const std::string& package_id) {
+  const PackageModel* lane = m.current_lane.empty() ? nullptr : m.FindPackage(m.current_lane);
+  if (lane == nullptr || lane->id == package_id || lane->status != LaneStatus::kOpen) return nullptr;
+  return lane;
+}
+
+absl::StatusOr<std::vector<std::string>> LaneStepRefusals(const ProjectModel& m, LaneStep step,
+                                                          const std::string& package_id,
+                                                          const std::string& switch_reason) {
+  const PackageModel* pkg = m.FindPackage(package_id);
+  std::vector<std::string> out;
+  switch (step) {
+    case LaneStep::kOpen:
+      if (pkg != nullptr && pkg->status == LaneStatus::kOpen) out.push_back("it is already open");
+      if (const PackageModel* claim = ClaimingLane(m, package_id);
+          claim != nullptr && switch_reason.empty()) {
+        out.push_back(absl::StrCat("lane ", claim->id, " is open (the current lane): ",
+                                   "advance one package at a time; close or block ", claim->id,
+                                   " first, or give --switch-reason"));
+      }
+      return out;
+    case LaneStep::kClose:
+    case LaneStep::kBlock:
+      if (pkg == nullptr) {
+        return absl::NotFoundError(
+            absl::StrCat("unknown lane '", package_id, "': no package-opened event for it"));
+      }
+      if (pkg->status == LaneStatus::kClosed) out.push_back("it is already closed");
+      if (step == LaneStep::kClose) {
+        for (std::string& b : LaneCloseBlockers(m, package_id)) out.push_back(std::move(b));
+      }
+      return out;
+  }
+  return out;
+}
+
 }  // namespace orch

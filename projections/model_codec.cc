@@ -318,12 +318,21 @@ void VisitTaskDetail(IO& io, TaskModel& t) {
   VisitList(io, t.transitions);
 }
 
+// A lane's status is stored as its word ("open"), as it was while the
+// model held it as text: checkpoints written before keep decoding.
+template <typename IO>
+void VisitLaneStatus(IO& io, LaneStatus& s) {
+  std::string name = IO::kReading ? "" : std::string(LaneStatusName(s));
+  io.Field(name);
+  if (IO::kReading && !ParseLaneStatus(name, &s)) io.Fail();
+}
+
 template <typename IO>
 void Visit(IO& io, PackageModel& p) {
   io.Field(p.id);
   io.Field(p.title);
   io.Field(p.reason);
-  io.Field(p.status);
+  VisitLaneStatus(io, p.status);
   io.Field(p.needs_human);
   io.Field(p.opened_at);
   io.Field(p.changed_at);

@@ -156,7 +156,7 @@ ProjectModel FilledModel() {
   m.missed = {MissedHeartbeat{f.U(), f.I(), f.I(), f.I()}};
   m.missed_through = f.I();
   m.holes = {HeartbeatHole{f.I(), f.I(), f.I(), f.I()}};
-  m.packages = {PackageModel{f.S(), f.S(), f.S(), f.S(), true, f.I(), f.I()}};
+  m.packages = {PackageModel{f.S(), f.S(), f.S(), LaneStatus::kBlocked, true, f.I(), f.I()}};
   m.current_lane = f.S();
   m.lane_changes = {LaneChange{f.I(), f.S(), f.S()}};
   m.tasks = {FilledTask(f, "T1"), FilledTask(f, "T2")};
@@ -259,6 +259,24 @@ TEST(ModelCodecFields, TaskFactsRoundTrip) {
   const std::string bytes = EncodeTaskFacts(facts);
   EXPECT_TRUE(absl::IsDataLoss(DecodeTaskFacts(bytes.substr(0, bytes.size() - 2)).status()));
   EXPECT_TRUE(absl::IsDataLoss(DecodeTaskFacts(bytes + "x").status()));
+}
+
+// A lane's status is an enum in the model and its word in a checkpoint, as
+// when the model held the word: checkpoints written before still decode,
+// and a word the enum does not know is damage.
+TEST(ModelCodecFields, ALaneStatusIsStoredAsItsWord) {
+  ProjectModel m;
+  m.packages = {PackageModel{"checkout", "", "", LaneStatus::kClosed, false, 0, 0}};
+  const std::string bytes = EncodeModel(m);
+  const std::string word = std::string(1, '\x06') + "closed";
+  const size_t at = bytes.find(word);
+  ASSERT_NE(at, std::string::npos);
+  auto back = DecodeModel(bytes);
+  ASSERT_TRUE(back.ok()) << back.status();
+  EXPECT_EQ(back->packages[0].status, LaneStatus::kClosed);
+  std::string forged = bytes;
+  forged.replace(at, word.size(), std::string(1, '\x06') + "frozen");
+  EXPECT_TRUE(absl::IsDataLoss(DecodeModel(forged).status()));
 }
 
 // The comparison names what differs, so verify can say it.

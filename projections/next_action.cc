@@ -6,6 +6,7 @@
 #include "absl/strings/str_join.h"
 #include "base/glob.h"
 #include "base/time_text.h"
+#include "projections/lane_rules.h"
 #include "projections/task_rules.h"
 
 namespace orch {
@@ -105,7 +106,7 @@ void LaneRules(const ProjectModel& m, const DispatchRequest* req, bool nothing_i
     if (lane == nullptr) {
       Add(&b, "no-lane", nothing_in_flight ? kActStop : kActWait,
           "no feature lane is open: open a package before dispatching");
-    } else if (lane->status == "blocked") {
+    } else if (lane->status == LaneStatus::kBlocked) {
       Add(&b, "lane-blocked", kActStop,
           absl::StrCat("lane ", lane->id, " is blocked", lane->reason.empty() ? "" : ": " + lane->reason));
     }
@@ -116,23 +117,24 @@ void LaneRules(const ProjectModel& m, const DispatchRequest* req, bool nothing_i
     return;
   }
   const PackageModel* target = m.FindPackage(req->package);
-  if (target == nullptr || target->status == "closed") {
+  if (target == nullptr || target->status == LaneStatus::kClosed) {
     Add(&b, "no-lane", kActStop,
         absl::StrCat("lane ", req->package, target == nullptr ? " was never opened" : " is closed",
                      ": `orch lane open ", req->package, "` first"));
     return;
   }
   g->lane = target->id;
-  if (target->status == "blocked") {
+  if (target->status == LaneStatus::kBlocked) {
     Add(&b, "lane-blocked", kActStop,
         absl::StrCat("lane ", target->id, " is blocked",
                      target->reason.empty() ? "" : ": " + target->reason));
     return;
   }
-  if (lane != nullptr && lane != target && lane->status == "open" && req->switch_reason.empty()) {
+  if (const PackageModel* claim = ClaimingLane(m, target->id);
+      claim != nullptr && req->switch_reason.empty()) {
     Add(&b, "lane-mismatch", kActWait,
-        absl::StrCat("package ", req->package, " is not the current lane ", lane->id,
-                     " (open): advance one package at a time, close or block ", lane->id,
+        absl::StrCat("package ", req->package, " is not the current lane ", claim->id,
+                     " (open): advance one package at a time, close or block ", claim->id,
                      ", or give --switch-reason"));
   }
 }

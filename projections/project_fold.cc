@@ -53,7 +53,7 @@ void AddHistory(TaskModel* t, HistoryEntry h) {
 std::string NewestOpenLane(const std::vector<PackageModel>& packages, const std::string& except) {
   const PackageModel* best = nullptr;
   for (const PackageModel& p : packages) {
-    if (p.id == except || p.status == "closed") continue;
+    if (p.id == except || p.status == LaneStatus::kClosed) continue;
     if (best == nullptr || p.opened_at >= best->opened_at) best = &p;
   }
   return best == nullptr ? "" : best->id;
@@ -329,7 +329,7 @@ void ProjectFold::ApplyProject(const LoggedEvent& e, const std::string& summary)
       PackageModel* pkg = PackageFor(&m.packages, S(p->package_id()), at);
       pkg->title = S(p->title());
       pkg->reason = S(p->reason());
-      pkg->status = "open";
+      pkg->status = LaneStatus::kOpen;
       pkg->needs_human = false;
       pkg->opened_at = at;
       pkg->changed_at = at;
@@ -340,7 +340,7 @@ void ProjectFold::ApplyProject(const LoggedEvent& e, const std::string& summary)
     case T::PackageClosed: {
       const auto* p = ev.payload_as_PackageClosed();
       PackageModel* pkg = PackageFor(&m.packages, S(p->package_id()), at);
-      pkg->status = "closed";
+      pkg->status = LaneStatus::kClosed;
       pkg->reason = S(p->reason());
       pkg->needs_human = false;
       pkg->changed_at = at;
@@ -351,7 +351,7 @@ void ProjectFold::ApplyProject(const LoggedEvent& e, const std::string& summary)
     case T::PackageBlocked: {
       const auto* p = ev.payload_as_PackageBlocked();
       PackageModel* pkg = PackageFor(&m.packages, S(p->package_id()), at);
-      pkg->status = "blocked";
+      pkg->status = LaneStatus::kBlocked;
       pkg->reason = S(p->reason());
       pkg->needs_human = p->needs_human();
       pkg->changed_at = at;
@@ -494,7 +494,7 @@ void ProjectFold::ApplyLaneSwitch(const LoggedEvent& e, const TaskModel& t) {
   if (e.type() != T::Dispatched || t.constraint_stack.package_switch_reason.empty()) return;
   if (t.package_id.empty() || t.package_id == model_.current_lane) return;
   const PackageModel* pkg = model_.FindPackage(t.package_id);
-  if (pkg == nullptr || pkg->status == "closed") return;
+  if (pkg == nullptr || pkg->status == LaneStatus::kClosed) return;
   model_.current_lane = pkg->id;
   PushBounded(&model_.lane_changes, LaneChange{e.time_ns(), pkg->id, "switched"}, kListLimit);
 }

@@ -71,7 +71,7 @@ TEST(ProjectFold, FoldsTasksLanesHeartbeatsAndAnomalies) {
   EXPECT_EQ(m.FindTask("T1")->facts.worktree, "/wt/t1");
   EXPECT_EQ(m.FindTask("T2")->facts.state, TaskState::kMerged);
   EXPECT_EQ(m.current_lane, "b");
-  EXPECT_EQ(m.FindPackage("a")->status, "closed");
+  EXPECT_EQ(m.FindPackage("a")->status, LaneStatus::kClosed);
   EXPECT_EQ(m.missed_total, 1u);
   EXPECT_EQ(m.heartbeats, 1u);
   EXPECT_EQ(m.run_mode, "paused");

@@ -128,6 +128,32 @@ void Compare(const std::string& p, const TaskModel& a, const TaskModel& b, Diffe
   Compare(p + ".transitions", a.transitions, b.transitions, out);
 }
 
+absl::string_view LaneStatusName(LaneStatus s) {
+  switch (s) {
+    case LaneStatus::kOpen:
+      return "open";
+    case LaneStatus::kBlocked:
+      return "blocked";
+    case LaneStatus::kClosed:
+      return "closed";
+  }
+  return "open";
+}
+
+bool ParseLaneStatus(absl::string_view name, LaneStatus* out) {
+  for (LaneStatus s : {LaneStatus::kOpen, LaneStatus::kBlocked, LaneStatus::kClosed}) {
+    if (LaneStatusName(s) == name) {
+      *out = s;
+      return true;
+    }
+  }
+  return false;
+}
+
+void Compare(const std::string& path, LaneStatus a, LaneStatus b, Differences* out) {
+  if (a != b) out->push_back(absl::StrCat(path, ": ", LaneStatusName(a), " vs ", LaneStatusName(b)));
+}
+
 void Compare(const std::string& p, const PackageModel& a, const PackageModel& b, Differences* out) {
   Compare(p + ".id", a.id, b.id, out);
   Compare(p + ".title", a.title, b.title, out);

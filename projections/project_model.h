@@ -152,9 +152,17 @@ struct TaskModel {
   std::vector<Transition> transitions;
 };
 
+// Where a feature package (lane) stands; lane_rules.h decides what may
+// happen to it next.
+enum class LaneStatus { kOpen, kBlocked, kClosed };
+// "open", "blocked", "closed": the word every page and the ledger show.
+absl::string_view LaneStatusName(LaneStatus s);
+// The inverse of LaneStatusName; false for any other word.
+bool ParseLaneStatus(absl::string_view name, LaneStatus* out);
+
 struct PackageModel {
   std::string id, title, reason;
-  std::string status;  // open, blocked, closed
+  LaneStatus status = LaneStatus::kOpen;
   bool needs_human = false;
   int64_t opened_at = 0, changed_at = 0;
 };
@@ -276,6 +284,7 @@ struct ProjectModel {
 
 // Field by field (field_diff.h); ProjectModel's task_index is derived and
 // not compared. Every difference, named from `path`.
+void Compare(const std::string& path, LaneStatus a, LaneStatus b, Differences* out);
 void Compare(const std::string& path, const HistoryEntry& a, const HistoryEntry& b, Differences* out);
 void Compare(const std::string& path, const Transition& a, const Transition& b, Differences* out);
 void Compare(const std::string& path, const GateRun& a, const GateRun& b, Differences* out);

@@ -136,7 +136,7 @@ StatusView BuildStatusView(const ProjectModel& m, int64_t now, int64_t since) {
   v.lane = m.current_lane;
   if (const PackageModel* p = m.current_lane.empty() ? nullptr : m.FindPackage(m.current_lane)) {
     v.lane_title = p->title;
-    v.lane_status = p->status;
+    v.lane_status = std::string(LaneStatusName(p->status));
     v.lane_reason = p->reason;
     for (const TaskModel* t : LaneTasks(m, p->id)) {
       if (v.lane_tasks.size() < kTableLimit) v.lane_tasks.push_back(MakeTaskRow(*t, now));
@@ -163,7 +163,7 @@ StatusView BuildStatusView(const ProjectModel& m, int64_t now, int64_t since) {
   }
 
   for (const PackageModel& p : m.packages) {
-    if (p.status == "blocked" && p.needs_human)
+    if (p.status == LaneStatus::kBlocked && p.needs_human)
       v.needs_human.push_back({absl::StrCat("lane ", p.id), p.reason});
   }
   if (v.heartbeat_overdue) {

@@ -106,7 +106,8 @@ std::string RenderContextMarkdown(const ProjectModel& m, int64_t now) {
   if (lane == nullptr) {
     absl::StrAppend(&out, "- none open\n");
   } else {
-    absl::StrAppend(&out, "- ", E(lane->id, 40), " ", E(lane->title), " (", E(lane->status),
+    absl::StrAppend(&out, "- ", E(lane->id, 40), " ", E(lane->title), " (",
+                    E(std::string(LaneStatusName(lane->status))),
                     lane->reason.empty() ? "" : ": " + E(lane->reason), ")\n");
   }
 

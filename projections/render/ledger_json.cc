@@ -198,7 +198,7 @@ J LedgerToJson(const ProjectModel& m) {
   for (const PackageModel& p : m.packages) {
     packages.push_back({{"id", p.id},
                         {"title", p.title},
-                        {"status", p.status},
+                        {"status", LaneStatusName(p.status)},
                         {"reason", p.reason},
                         {"needsHuman", p.needs_human},
                         {"openedAt", TimeText(p.opened_at)},
@@ -495,7 +495,7 @@ std::string RenderLedgerJson(const ProjectModel& m) {
     w.Key("title");
     w.String(p.title);
     w.Key("status");
-    w.String(p.status);
+    w.String(LaneStatusName(p.status));
     w.Key("reason");
     w.String(p.reason);
     w.Key("needsHuman");

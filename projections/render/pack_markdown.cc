@@ -196,7 +196,8 @@ std::string RenderAcceptancePack(const ProjectModel& m, const std::string& packa
   const PackageModel* pkg = m.FindPackage(package_id);
   std::string out = absl::StrCat("# Acceptance pack: lane ", E(package_id), "\n\n");
   if (pkg != nullptr) {
-    absl::StrAppend(&out, pkg->title.empty() ? "" : E(pkg->title) + ". ", "Status: **", E(pkg->status), "**",
+    absl::StrAppend(&out, pkg->title.empty() ? "" : E(pkg->title) + ". ", "Status: **",
+                    E(std::string(LaneStatusName(pkg->status))), "**",
                     pkg->reason.empty() ? "" : " (" + E(pkg->reason) + ")", ". ");
   }
   const LaneProgress progress = ProgressOf(m, package_id);

@@ -152,7 +152,8 @@ TEST_F(DispatchTest, SerialPathsTakeOneTaskAtATime) {
 }
 
 TEST_F(DispatchTest, APackageThatIsNotTheCurrentLaneNeedsASwitchReason) {
-  ASSERT_EQ(w_.Orch({"lane", "open", "refunds"}).exit_code, 0);  // the current lane now
+  ASSERT_EQ(w_.Orch({"lane", "open", "refunds", "--switch-reason", "refunds are due first"}).exit_code,
+            0);  // the current lane now
   ASSERT_EQ(w_.Orch({"init", "--project-root", w_.repo, "--max-concurrency", "4"}).exit_code, 0);
   RunResult r = Dispatch("T1", {"web/**"}, {}, "checkout");
   ExpectRefused(r, Events(), "lane-mismatch");
@@ -170,8 +171,40 @@ TEST_F(DispatchTest, APackageThatIsNotTheCurrentLaneNeedsASwitchReason) {
   EXPECT_TRUE(Has(status.out, "lane:         checkout (open)")) << status.out;
 }
 
+// The lane rule of `orch dispatch` (ClaimingLane, projections/lane_rules.h)
+// holds for `orch lane open` too: moving to another lane while the current
+// one is open takes a reason, which is recorded.
+TEST_F(DispatchTest, OpeningALaneWhileAnotherIsOpenNeedsASwitchReason) {
+  size_t before = Events();
+  RunResult r = w_.Orch({"lane", "open", "refunds"});
+  EXPECT_EQ(r.exit_code, 3) << r.err;
+  EXPECT_EQ(
+      r.err,
+      "orch: cannot open lane refunds: lane checkout is open (the current lane): advance one package at "
+      "a time; close or block checkout first, or give --switch-reason\n");
+  EXPECT_EQ(Events(), before);
+
+  r = w_.Orch({"lane", "open", "refunds", "--switch-reason", "refunds are due first"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const StoredEvent e = w_.Events().back();
+  EXPECT_EQ(e.type, "package-opened");
+  EXPECT_EQ(e.payload["switch_reason"], "refunds are due first");
+  EXPECT_TRUE(Has(w_.Orch({"status"}).out, "lane:         refunds (open)"));
+  // The raw event takes the same flag.
+  EXPECT_EQ(
+      w_.Orch({"emit", "package-opened", "--package-id", "search", "--switch-reason", "why not"}).exit_code,
+      0);
+  EXPECT_EQ(w_.Events().back().payload["switch_reason"], "why not");
+
+  // A blocked current lane lets the loop move on without a reason, as a
+  // dispatch may.
+  ASSERT_EQ(w_.Orch({"lane", "block", "search", "--reason", "no index yet"}).exit_code, 0);
+  r = w_.Orch({"lane", "open", "docs"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+}
+
 TEST_F(DispatchTest, ABlockedLaneLetsTheLoopMoveOnButTakesNoTask) {
-  ASSERT_EQ(w_.Orch({"lane", "open", "refunds"}).exit_code, 0);
+  ASSERT_EQ(w_.Orch({"lane", "open", "refunds", "--switch-reason", "refunds are due first"}).exit_code, 0);
   ASSERT_EQ(w_.Orch({"lane", "block", "refunds", "--reason", "waiting for the API contract"}).exit_code, 0);
   RunResult r = Dispatch("T1", {"api/**"}, {}, "refunds");
   ExpectRefused(r, Events(), "lane-blocked");
@@ -194,7 +227,7 @@ TEST_F(DispatchTest, ATaskIdInFlightIsNotDispatchedTwice) {
 
 TEST_F(DispatchTest, EveryReasonIsListedAtOnceAndTheLogStaysAsItWas) {
   InFlight("T1", {"src/**"});
-  ASSERT_EQ(w_.Orch({"lane", "open", "refunds"}).exit_code, 0);
+  ASSERT_EQ(w_.Orch({"lane", "open", "refunds", "--switch-reason", "refunds are due first"}).exit_code, 0);
   ASSERT_EQ(w_.Orch({"emit", "run-mode-changed", "--mode", "paused"}).exit_code, 0);
   const std::vector<StoredEvent> before = w_.Events();
   RunResult r = Dispatch("T1", {"src/api/**"}, {}, "checkout");

@@ -81,7 +81,8 @@ void RegisterInit(CLI::App& app, CommandContext& ctx) {
       "Create the store for the directory's group too (2770, files 0660) instead of private (0700)");
   sub->footer(
       "Example:\n  orch init --default-branch main --remote origin --max-concurrency 3\n"
-      "Running init again records the new settings; the log keeps the old ones.\n"
+      "Running init again records the new settings (the log keeps the old ones); --project-root left\n"
+      "out keeps the recorded root.\n"
       "A new store is private to its owner (0700, like ~/.ssh); --shared-group lets the group read and "
       "emit.");
   sub->callback([o, &ctx]() { ctx.result = RunInit(*o, ctx); });

@@ -86,7 +86,7 @@ nlohmann::json GitFindingJson(const git::Finding& f) {
 
 std::string RootHint(const ProjectModel& m, const std::string& repo_flag) {
   if (!repo_flag.empty()) return repo_flag;
-  if (!m.project_root.empty()) return m.project_root;
+  if (!m.settings.project_root.empty()) return m.settings.project_root;
   auto top = git::GitRepo::DiscoverMainTopLevel(std::filesystem::current_path().string());
   return top.ok() ? *top : "";
 }

@@ -36,7 +36,7 @@ absl::StatusOr<RepoSnapshot> TakeSnapshot(const GitRepo& main, const std::string
 
 absl::StatusOr<ProjectRepo> OpenProjectRepo(const ProjectGitFacts& project, const std::string& repo_dir,
                                             const std::string& cwd) {
-  std::string dir = repo_dir.empty() ? project.project_root : repo_dir;
+  std::string dir = repo_dir.empty() ? project.settings.project_root : repo_dir;
   if (dir.empty()) {
     auto top = GitRepo::DiscoverMainTopLevel(cwd);
     if (!top.ok()) {
@@ -48,12 +48,12 @@ absl::StatusOr<ProjectRepo> OpenProjectRepo(const ProjectGitFacts& project, cons
   ProjectRepo p;
   ORCH_ASSIGN_OR_RETURN(p.repo, GitRepo::Open(dir));
   ORCH_RETURN_IF_ERROR(p.repo->RequireCommits());
-  p.integration_branch = project.default_branch;
+  p.integration_branch = project.settings.default_branch;
   if (p.integration_branch.empty()) {
     ORCH_ASSIGN_OR_RETURN(HeadState h, p.repo->Head());
     p.integration_branch = h.kind == HeadState::Kind::kBranch ? h.branch : "main";
   }
-  p.remote = project.remote.empty() ? "origin" : project.remote;
+  p.remote = project.settings.remote.empty() ? "origin" : project.settings.remote;
   return p;
 }
 

@@ -9,17 +9,6 @@ namespace {
 
 std::string Str(const flatbuffers::String* s) { return s == nullptr ? std::string() : s->str(); }
 
-// Later events refine earlier ones; an empty field keeps what was known.
-void SetIfGiven(std::string* field, const flatbuffers::String* value) {
-  if (value != nullptr && value->size() > 0) *field = value->str();
-}
-
-void ApplySettings(const schema::ProjectInitialized& p, ProjectGitFacts* project) {
-  SetIfGiven(&project->project_root, p.project_root());
-  SetIfGiven(&project->default_branch, p.default_branch());
-  SetIfGiven(&project->remote, p.remote());
-}
-
 }  // namespace
 
 std::string DriftKey(absl::string_view kind, absl::string_view git_shows) {
@@ -42,7 +31,7 @@ void GitFactsFold::Apply(const LoggedEvent& e) {
   tasks_.Apply(e);
   const schema::Event& ev = e.event();
   if (const auto* p = ev.payload_as_ProjectInitialized(); p != nullptr) {
-    ApplySettings(*p, &project_);
+    ApplyProjectInitialized(*p, &project_.settings);
     return;
   }
   if (const auto* d = ev.payload_as_DriftDetected(); d != nullptr) {
@@ -86,7 +75,9 @@ absl::StatusOr<GitFacts> LoadGitFacts(const EventStore& store, const std::option
   EventQuery settings;
   settings.types = {EventType::ProjectInitialized};
   ORCH_RETURN_IF_ERROR(store.Scan(settings, [&out](const LoggedEvent& e) {
-    if (const auto* p = e.event().payload_as_ProjectInitialized()) ApplySettings(*p, &out.project);
+    if (const auto* p = e.event().payload_as_ProjectInitialized()) {
+      ApplyProjectInitialized(*p, &out.project.settings);
+    }
     return true;
   }));
   if (task->empty()) return out;  // the project settings alone

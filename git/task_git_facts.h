@@ -1,8 +1,10 @@
 // What the log says about the repository: per task, the delivery unit it
 // was given (branch, base, worktree, write set) and how far its lifecycle
 // got, both straight from the one task fold (projections/task_fold.h);
-// plus what only the git readers need: the drift already recorded and, per
-// project, the repository, integration branch and remote.
+// per project, the settings (repository, integration branch, remote) from
+// the project fold's own ApplyProjectInitialized
+// (projections/project_settings.h); plus what only the git readers need:
+// the drift already recorded.
 #ifndef ORCH_GIT_TASK_GIT_FACTS_H_
 #define ORCH_GIT_TASK_GIT_FACTS_H_
 
@@ -14,6 +16,7 @@
 #include "absl/status/statusor.h"
 #include "eventstore/event_store.h"
 #include "git/checklist.h"
+#include "projections/project_settings.h"
 #include "projections/task_fold.h"
 
 namespace orch::git {
@@ -26,9 +29,9 @@ struct TaskGitFacts {
 };
 
 struct ProjectGitFacts {
-  std::string project_root;  // from project-initialized; may be empty
-  std::string default_branch;
-  std::string remote;
+  // As the project fold has them (ProjectModel::settings); project_root
+  // may be empty (never recorded).
+  ProjectSettings settings;
   std::set<std::string> drift_seen;  // project-level drift already recorded
   // The integration checkout as the latest integration-dirty or
   // integration-clean report says (seq 0: none yet).

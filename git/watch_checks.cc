@@ -11,9 +11,7 @@ namespace {
 // The project as the git layer wants it, from the folded model.
 ProjectGitFacts ProjectOf(const ProjectModel& m) {
   ProjectGitFacts p;
-  p.project_root = m.project_root;
-  p.default_branch = m.default_branch;
-  p.remote = m.remote;
+  p.settings = m.settings;
   p.integration_dirty = m.integration_dirty;
   p.integration_seq = m.integration_seq;
   p.integration_dirt = m.integration_dirt;

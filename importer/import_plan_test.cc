@@ -92,7 +92,7 @@ TEST_F(ImportPlanTest, EveryTaskComesBackInItsPredecessorStatus) {
   for (const TaskModel& t : m.tasks) EXPECT_EQ(t.anomalies, 0u) << t.id;
   EXPECT_EQ(m.run_mode, "draining");
   EXPECT_EQ(m.run_mode_reason, "finishing the receipts lane before refunds");
-  EXPECT_EQ(m.max_concurrency, 3);
+  EXPECT_EQ(m.settings.max_concurrency, 3);
   const TaskModel* t7 = m.FindTask("T7");
   ASSERT_NE(t7, nullptr);
   EXPECT_EQ(t7->facts.pending_worktree_id, "pw-107");

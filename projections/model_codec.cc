@@ -32,7 +32,8 @@ static_assert(FieldCount<HeartbeatHole>() == 4, "HeartbeatHole: see kUpdateCodec
 static_assert(FieldCount<Finding>() == 6, "Finding: see kUpdateCodec");
 static_assert(FieldCount<ExternalReview>() == 9, "ExternalReview: see kUpdateCodec");
 static_assert(FieldCount<RecentEvent>() == 8, "RecentEvent: see kUpdateCodec");
-static_assert(FieldCount<ProjectModel>() == 45, "ProjectModel: see kUpdateCodec");
+static_assert(FieldCount<ProjectSettings>() == 5, "ProjectSettings: see kUpdateCodec");
+static_assert(FieldCount<ProjectModel>() == 41, "ProjectModel: see kUpdateCodec");
 
 constexpr absl::string_view kMagic = "ORCHPM";
 constexpr absl::string_view kDetailMagic = "ORCHPD";
@@ -396,6 +397,17 @@ void Visit(IO& io, RecentEvent& r) {
   io.Field(r.anomaly);
 }
 
+// In the order the fields had when they were ProjectModel's own: the bytes
+// did not change when they moved into ProjectSettings.
+template <typename IO>
+void Visit(IO& io, ProjectSettings& s) {
+  io.Field(s.project_root);
+  io.Field(s.default_branch);
+  io.Field(s.remote);
+  io.Field(s.push_policy);
+  io.Field(s.max_concurrency);
+}
+
 template <typename IO>
 void Visit(IO& io, ProjectModel& m) {
   io.Field(m.head_seq);
@@ -405,11 +417,7 @@ void Visit(IO& io, ProjectModel& m) {
   io.Field(m.max_at);
   io.Field(m.initialized);
   io.Field(m.created_at);
-  io.Field(m.project_root);
-  io.Field(m.default_branch);
-  io.Field(m.remote);
-  io.Field(m.push_policy);
-  io.Field(m.max_concurrency);
+  Visit(io, m.settings);
   io.Field(m.missed_after_seconds);
   io.Field(m.stale_after_seconds);
   io.Field(m.watch_every_seconds);

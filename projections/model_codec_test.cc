@@ -130,11 +130,11 @@ ProjectModel FilledModel() {
   m.max_at = f.I();
   m.initialized = true;
   m.created_at = f.I();
-  m.project_root = f.S();
-  m.default_branch = f.S();
-  m.remote = f.S();
-  m.push_policy = f.S();
-  m.max_concurrency = f.I();
+  m.settings.project_root = f.S();
+  m.settings.default_branch = f.S();
+  m.settings.remote = f.S();
+  m.settings.push_policy = f.S();
+  m.settings.max_concurrency = f.I();
   m.missed_after_seconds = f.I();
   m.stale_after_seconds = f.I();
   m.watch_every_seconds = f.I();
@@ -204,6 +204,7 @@ TEST(ModelCodecFields, EveryFieldIsFilledAndCompared) {
   EXPECT_EQ(NamedAgainstDefault(m.tasks[0].last_observation), FieldCount<Observation>());
   EXPECT_EQ(NamedAgainstDefault(m.tasks[0].budget), FieldCount<Budget>());
   EXPECT_EQ(NamedAgainstDefault(m.tasks[0].constraint_stack), FieldCount<ConstraintStack>());
+  EXPECT_EQ(NamedAgainstDefault(m.settings), FieldCount<ProjectSettings>());
   EXPECT_EQ(NamedAgainstDefault(m.packages[0]), FieldCount<PackageModel>());
   EXPECT_EQ(NamedAgainstDefault(m.lane_changes[0]), FieldCount<LaneChange>());
   EXPECT_EQ(NamedAgainstDefault(m.missed[0]), FieldCount<MissedHeartbeat>());

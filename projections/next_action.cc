@@ -267,7 +267,7 @@ void Evaluate(const ProjectModel& m, int64_t now, const DispatchRequest* req, Di
   // 8, 9. The lane.
   LaneRules(m, req, in_flight.empty(), g);
   // 10, 11. Capacity, and write sets that leave no room.
-  g->free_slots = std::max<int64_t>(0, m.max_concurrency - static_cast<int64_t>(in_flight.size()));
+  g->free_slots = std::max<int64_t>(0, m.settings.max_concurrency - static_cast<int64_t>(in_flight.size()));
   const TaskModel* wide = nullptr;
   for (const TaskModel* t : in_flight) {
     if (Unbounded(*t)) wide = t;
@@ -275,7 +275,7 @@ void Evaluate(const ProjectModel& m, int64_t now, const DispatchRequest* req, Di
   }
   if (g->free_slots == 0) {
     Add(&b, "slots-full", kActWait,
-        absl::StrCat("all ", m.max_concurrency, " slots are busy (", Ids(in_flight),
+        absl::StrCat("all ", m.settings.max_concurrency, " slots are busy (", Ids(in_flight),
                      "; pending setups count)"));
   } else if (wide != nullptr && req == nullptr) {  // a request's overlaps are exact (TaskRules)
     Add(&b, "wide-write-set", kActWait,
@@ -355,7 +355,7 @@ NextAction DecideNextAction(const ProjectModel& m, int64_t now) {
     n.action = kActContinue;
     n.rule = "continue";
     n.reason = absl::StrCat("lane ", lane == nullptr ? g.lane : lane->id, " is open, run mode ", m.run_mode,
-                            ", ", g.free_slots, " of ", m.max_concurrency, " slots free",
+                            ", ", g.free_slots, " of ", m.settings.max_concurrency, " slots free",
                             g.avoid.empty() ? ""
                                             : absl::StrCat("; dispatch only a task whose write set avoids ",
                                                            absl::StrJoin(g.avoid, ", ")));

@@ -317,11 +317,7 @@ void ProjectFold::ApplyProject(const LoggedEvent& e, const std::string& summary)
       const auto* p = ev.payload_as_ProjectInitialized();
       if (!m.initialized) m.created_at = at;
       m.initialized = true;
-      m.project_root = S(p->project_root());
-      m.default_branch = S(p->default_branch());
-      m.remote = S(p->remote());
-      m.push_policy = ToKebab(schema::EnumNamePushPolicy(p->push_policy()));
-      m.max_concurrency = p->max_concurrency();
+      ApplyProjectInitialized(*p, &m.settings);
       break;
     }
     case T::PackageOpened: {

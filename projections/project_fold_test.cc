@@ -297,5 +297,29 @@ TEST(ModelCodec, PartsDecodeAloneOrTogether) {
   EXPECT_TRUE(absl::IsDataLoss(DecodeModelParts(parts.core, parts.core).status()));
 }
 
+// One rule for the settings (project_settings.h): a later project-
+// initialized that leaves a text field empty keeps the recorded value; the
+// fold used to erase the root, the git readers to keep it.
+TEST(ProjectFoldTest, ALaterProjectInitializedKeepsTheTextItLeavesEmpty) {
+  TestLog log;
+  log.Emit({{"type", "project-initialized"},
+            {"at", At(0)},
+            {"project_root", "/src/shop"},
+            {"default_branch", "main"},
+            {"remote", "origin"},
+            {"push_policy", "never"},
+            {"max_concurrency", 4}});
+  log.Emit(
+      {{"type", "project-initialized"}, {"at", At(1)}, {"default_branch", "trunk"}, {"max_concurrency", 3}});
+  const ProjectSettings& s = FoldAll(log.store()).settings;
+  EXPECT_EQ(s.project_root, "/src/shop");
+  EXPECT_EQ(s.default_branch, "trunk");
+  EXPECT_EQ(s.remote, "origin");
+  // Scalars cannot be left out (FlatBuffers reads an absent one as its
+  // default): each project-initialized sets them.
+  EXPECT_EQ(s.push_policy, "manual");
+  EXPECT_EQ(s.max_concurrency, 3);
+}
+
 }  // namespace
 }  // namespace orch

@@ -225,11 +225,7 @@ void Compare(const std::string& p, const ProjectModel& a, const ProjectModel& b,
   Compare(d + "max_at", a.max_at, b.max_at, out);
   Compare(d + "initialized", a.initialized, b.initialized, out);
   Compare(d + "created_at", a.created_at, b.created_at, out);
-  Compare(d + "project_root", a.project_root, b.project_root, out);
-  Compare(d + "default_branch", a.default_branch, b.default_branch, out);
-  Compare(d + "remote", a.remote, b.remote, out);
-  Compare(d + "push_policy", a.push_policy, b.push_policy, out);
-  Compare(d + "max_concurrency", a.max_concurrency, b.max_concurrency, out);
+  Compare(d + "settings", a.settings, b.settings, out);
   Compare(d + "missed_after_seconds", a.missed_after_seconds, b.missed_after_seconds, out);
   Compare(d + "stale_after_seconds", a.stale_after_seconds, b.stale_after_seconds, out);
   Compare(d + "watch_every_seconds", a.watch_every_seconds, b.watch_every_seconds, out);

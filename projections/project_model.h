@@ -18,6 +18,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "eventstore/logged_event.h"
 #include "projections/field_diff.h"
+#include "projections/project_settings.h"
 #include "projections/task_facts.h"
 
 namespace orch {
@@ -230,8 +231,7 @@ struct ProjectModel {
   // project-initialized.
   bool initialized = false;
   int64_t created_at = 0;
-  std::string project_root, default_branch, remote, push_policy;
-  int64_t max_concurrency = 2;
+  ProjectSettings settings;  // folded by ApplyProjectInitialized (project_settings.h)
   // The watchdog's thresholds (settings events; defaults until one is
   // recorded).
   int64_t missed_after_seconds = kDefaultMissedAfterSeconds;

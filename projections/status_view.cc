@@ -151,7 +151,7 @@ StatusView BuildStatusView(const ProjectModel& m, int64_t now, int64_t since) {
   v.run_mode = m.run_mode;
   v.run_mode_reason = m.run_mode_reason;
   v.run_mode_since = m.run_mode_since;
-  v.max_concurrency = m.max_concurrency;
+  v.max_concurrency = m.settings.max_concurrency;
   v.last_heartbeat_at = m.last_heartbeat_at;
   v.next_heartbeat_at = m.next_heartbeat_at;
   v.last_heartbeat_source = m.last_heartbeat_source;

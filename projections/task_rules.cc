@@ -80,7 +80,7 @@ std::vector<std::string> NeedsHumanReasons(const TaskModel& t) {
 bool NeedsHuman(const TaskModel& t) { return !NeedsHumanReasons(t).empty(); }
 
 NextStep NextStepFor(const TaskModel& t, const ProjectModel& m) {
-  const bool never_push = m.push_policy == "never";
+  const bool never_push = m.settings.push_policy == "never";
   switch (t.facts.state) {
     case S::kPendingSetup:
       return {"setup (worktree-ready)", "", ""};

@@ -100,7 +100,7 @@ TEST(TaskRulesTest, NeedsAHumanWhenBlockedForOneDirtyWhileWorkedOnOrForbiddenPat
 
 TEST(TaskRulesTest, TheNextStepOfEachState) {
   ProjectModel m;
-  m.push_policy = "manual";
+  m.settings.push_policy = "manual";
   // state -> {waits for, follow-up (the loop's own step)}
   const std::map<S, std::pair<std::string, std::string>> expected = {
       {S::kUnknown, {"nothing", ""}},
@@ -124,7 +124,7 @@ TEST(TaskRulesTest, TheNextStepOfEachState) {
     EXPECT_EQ(n.waits_for, step.first) << TaskStateName(state);
     EXPECT_EQ(n.follow_up, step.second) << TaskStateName(state);
   }
-  m.push_policy = "never";
+  m.settings.push_policy = "never";
   EXPECT_EQ(NextStepFor(Task(S::kMerged), m).follow_up, "clean up");
   EXPECT_EQ(NextStepFor(Task(S::kMerged), m).waits_for, "clean-up");
   m.integration_dirty = true;

@@ -88,9 +88,9 @@ std::string Ago(int64_t at, int64_t now) {
 std::string RenderContextMarkdown(const ProjectModel& m, int64_t now) {
   std::string out = absl::StrCat("# orch context (", FormatRfc3339(now), ", log head #", m.head_seq, ")\n\n");
 
-  absl::StrAppend(&out, "## Settings\n- integration branch ", E(m.default_branch), ", remote ", E(m.remote),
-                  ", push policy ", E(m.push_policy), ", at most ", m.max_concurrency,
-                  " worker(s)\n- run mode ", E(m.run_mode),
+  absl::StrAppend(&out, "## Settings\n- integration branch ", E(m.settings.default_branch), ", remote ",
+                  E(m.settings.remote), ", push policy ", E(m.settings.push_policy), ", at most ",
+                  m.settings.max_concurrency, " worker(s)\n- run mode ", E(m.run_mode),
                   m.run_mode_reason.empty() ? "" : " (" + E(m.run_mode_reason) + ")",
                   "; heartbeat missed after ", FormatDurationShort(m.missed_after_seconds), ", stale after ",
                   FormatDurationShort(m.stale_after_seconds), ", watch every ",

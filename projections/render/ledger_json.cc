@@ -177,11 +177,11 @@ J InspectionToJson(const Inspection& i) {
 J LedgerToJson(const ProjectModel& m) {
   J j;
   j["version"] = kLedgerVersion;
-  j["projectRoot"] = m.project_root;
-  j["defaultBranch"] = m.default_branch;
-  j["remote"] = m.remote;
-  j["pushPolicy"] = m.push_policy;
-  j["maxConcurrency"] = m.max_concurrency;
+  j["projectRoot"] = m.settings.project_root;
+  j["defaultBranch"] = m.settings.default_branch;
+  j["remote"] = m.settings.remote;
+  j["pushPolicy"] = m.settings.push_policy;
+  j["maxConcurrency"] = m.settings.max_concurrency;
   j["createdAt"] = TimeText(m.initialized ? m.created_at : m.first_at);
   j["updatedAt"] = TimeText(m.last_at);
   j["dispatchMode"] = DispatchMode(m.run_mode);
@@ -449,15 +449,15 @@ std::string RenderLedgerJson(const ProjectModel& m) {
   w.Key("version");
   w.Int(kLedgerVersion);
   w.Key("projectRoot");
-  w.String(m.project_root);
+  w.String(m.settings.project_root);
   w.Key("defaultBranch");
-  w.String(m.default_branch);
+  w.String(m.settings.default_branch);
   w.Key("remote");
-  w.String(m.remote);
+  w.String(m.settings.remote);
   w.Key("pushPolicy");
-  w.String(m.push_policy);
+  w.String(m.settings.push_policy);
   w.Key("maxConcurrency");
-  w.Int(m.max_concurrency);
+  w.Int(m.settings.max_concurrency);
   w.Key("createdAt");
   w.String(TimeText(m.initialized ? m.created_at : m.first_at));
   w.Key("updatedAt");

@@ -36,9 +36,9 @@ ProjectModel FullModel() {
   m.initialized = true;
   m.created_at = 1'795'557'600'000'000'000;
   m.last_at = m.created_at + 1'500'000'000;
-  m.project_root = "/work/\xc3\xa9t\xc3\xa9";
-  m.push_policy = "after-merge";
-  m.max_concurrency = -3;
+  m.settings.project_root = "/work/\xc3\xa9t\xc3\xa9";
+  m.settings.push_policy = "after-merge";
+  m.settings.max_concurrency = -3;
   m.run_mode = "draining";
   m.run_mode_reason = "night \"shift\"";
   m.heartbeats = 7;

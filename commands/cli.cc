@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "CLI/CLI.hpp"
+#include "absl/strings/str_cat.h"
 #include "base/display_text.h"
 #include "commands/pinned_clock.h"
 #include "commands/verbs.h"
@@ -14,6 +15,15 @@
 #endif
 
 namespace orch {
+
+std::optional<size_t> VerbIndex(const std::vector<std::string>& args) {
+  size_t i = 0;
+  while (i < args.size() && !args[i].empty() && args[i][0] == '-') {
+    i += args[i] == "--store" ? 2 : 1;  // --store=DIR is one argument
+  }
+  if (i >= args.size()) return std::nullopt;
+  return i;
+}
 
 int RunCli(const std::vector<std::string>& args, CommandContext& ctx) {
   ctx.args = args;
@@ -67,6 +77,15 @@ int RunCli(const std::vector<std::string>& args, CommandContext& ctx) {
   std::vector<std::string> verbs;
   for (const CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; }))
     verbs.push_back(sub->get_name());
+  // CLI11 would say "A subcommand is required" (or list the word among
+  // unexpected arguments): name the word instead.
+  if (const std::optional<size_t> verb = VerbIndex(ctx.args);
+      verb && std::find(verbs.begin(), verbs.end(), ctx.args[*verb]) == verbs.end()) {
+    const absl::Status s = absl::InvalidArgumentError(
+        absl::StrCat("unknown command '", ctx.args[*verb], "' (orch --help lists the commands)"));
+    *ctx.err << "orch: " << EscapeForDisplay(s.message()) << "\n";
+    return ExitCodeFor(s);
+  }
   if (absl::Status s = CheckEmitType(ctx.args, *ctx.schema, verbs); !s.ok()) {
     *ctx.err << "orch: " << EscapeForDisplay(s.message()) << "\n";
     return ExitCodeFor(s);

@@ -339,16 +339,11 @@ void AddTypedCommand(CLI::App* emit, const EventTypeInfo& info, EmitOptions& o, 
   o.typed.push_back(std::move(t));
 }
 
-// The TYPE of `orch emit TYPE ...`, if the command line has one. The verb
-// is the first argument that is neither a global option nor its value, so
-// `orch --store emit replay` is a replay of the store named "emit".
+// The TYPE of `orch emit TYPE ...`, if the command line has one.
 std::optional<std::string> EmitTypeArg(const std::vector<std::string>& args) {
-  size_t i = 0;
-  while (i < args.size() && !args[i].empty() && args[i][0] == '-') {
-    i += args[i] == "--store" ? 2 : 1;  // --store=DIR is one argument
-  }
-  if (i + 1 >= args.size() || args[i] != "emit") return std::nullopt;
-  const std::string& type = args[i + 1];
+  const std::optional<size_t> verb = VerbIndex(args);
+  if (!verb || *verb + 1 >= args.size() || args[*verb] != "emit") return std::nullopt;
+  const std::string& type = args[*verb + 1];
   if (type.empty() || type[0] == '-') return std::nullopt;
   return type;
 }

@@ -2,6 +2,10 @@
 #ifndef ORCH_COMMANDS_VERBS_H_
 #define ORCH_COMMANDS_VERBS_H_
 
+#include <optional>
+#include <string>
+#include <vector>
+
 #include "CLI/CLI.hpp"
 #include "commands/command_context.h"
 #include "git/repo_snapshot.h"
@@ -60,6 +64,12 @@ std::vector<std::string> StoreInsideCheckout(const CommandContext& ctx, const st
 // InvalidArgument names the flag the bad value belongs to and the byte
 // offset in it. Call before parsing.
 absl::Status CheckArgumentsUtf8(const std::vector<std::string>& args);
+
+// Where the verb is in a command line (without the program name): the
+// first argument that is neither a global option nor the value of
+// --store, so `orch --store emit replay` is a replay of the store named
+// "emit". nullopt when there is none (`orch --help`).
+std::optional<size_t> VerbIndex(const std::vector<std::string>& args);
 
 // CLI11 reports `orch emit nope --task T1` as unexpected arguments; this
 // names the unknown type instead (and a verb given as a type, `orch emit

@@ -28,6 +28,20 @@ TEST(CommandLineTest, AVerbGivenAsAnEventTypeIsNamedAsAVerb) {
   EXPECT_NE(r.err.find("unknown event type 'dispatch-it' (known: "), std::string::npos) << r.err;
 }
 
+// CLI11 said "A subcommand is required" for a word that is no verb.
+TEST(CommandLineTest, AnUnknownVerbIsNamed) {
+  TempDir dir;
+  for (const std::vector<std::string>& args :
+       {std::vector<std::string>{OrchBin(), "preflight"},
+        std::vector<std::string>{OrchBin(), "--store", dir.Sub("s"), "preflight", "--task", "T1"}}) {
+    RunResult r = testing::Run(args, dir.path());
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_EQ(r.err, "orch: unknown command 'preflight' (orch --help lists the commands)\n");
+  }
+  // A store named like no verb is still a store.
+  EXPECT_EQ(testing::Run({OrchBin(), "--store", "preflight", "init"}, dir.path()).exit_code, 0);
+}
+
 volatile std::sig_atomic_t previous_handler_ran = 0;
 
 TEST(StopSignalTest, CatchesSigtermAndRestoresThePreviousHandler) {

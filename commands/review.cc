@@ -4,6 +4,7 @@
 // refuses is refused (exit 3, every reason listed) unless --override
 // REASON, which is recorded and shown on the status pages.
 // `orch review import` is in review_import.cc.
+#include <algorithm>
 #include <memory>
 
 #include "absl/strings/str_cat.h"
@@ -33,6 +34,21 @@ struct ReviewOptions {
 };
 
 std::string S(absl::string_view s) { return EscapeForDisplay(s); }
+
+// `orch review run`: a word where a TASK goes reads as a sub-command the
+// verb does not have (its only one is `import`), unless the log has a task
+// of that name and the review gives a verdict. Task ids are free text, so
+// only a plain lowercase word is taken for a command.
+bool LooksLikeACommand(absl::string_view word) {
+  return !word.empty() && std::all_of(word.begin(), word.end(), [](char c) { return c >= 'a' && c <= 'z'; });
+}
+
+absl::Status UnknownReviewCommand(const std::string& word) {
+  return absl::InvalidArgumentError(absl::StrCat("unknown review command '", word,
+                                                 "' (orch review TASK --verdict V, or orch review import "
+                                                 "...; a task named ",
+                                                 word, " is reviewed with --verdict)"));
+}
 
 std::vector<std::string> Bounded(std::vector<std::string> v, size_t max) {
   if (v.size() > max) {
@@ -101,6 +117,7 @@ absl::Status RunReview(const ReviewOptions& o, CommandContext& ctx) {
   if (o.task.empty())
     return absl::InvalidArgumentError("orch review needs a TASK (or: orch review import ...)");
   ORCH_RETURN_IF_ERROR(CheckTaskId(o.task));
+  if (o.verdict.empty() && LooksLikeACommand(o.task)) return UnknownReviewCommand(o.task);
   if (o.verdict.empty()) return absl::InvalidArgumentError("orch review needs --verdict");
   if (!o.evidence.empty() && EvidenceRank(o.evidence) <= 0) {
     return absl::InvalidArgumentError(absl::StrCat("bad --evidence '", o.evidence, "': expected one of ",
@@ -113,6 +130,7 @@ absl::Status RunReview(const ReviewOptions& o, CommandContext& ctx) {
   ORCH_ASSIGN_OR_RETURN(ProjectModel m, LoadModelForCheck(*store));
   const TaskModel* t = m.FindTask(o.task);
   if (t == nullptr || t->facts.state == TaskState::kUnknown) {
+    if (LooksLikeACommand(o.task)) return UnknownReviewCommand(o.task);
     return absl::NotFoundError(absl::StrCat("unknown task '", o.task, "': no dispatched event for it"));
   }
   const AcceptanceReport r = BuildAcceptanceReport(*t, ReadGit(*store, o, t->facts), o.evidence);

@@ -47,6 +47,28 @@ class ReviewCliTest : public ::testing::Test {
   std::string wt_;
 };
 
+// `orch review run` read `run` as the TASK and said "orch review needs
+// --verdict" (or, with one, "unknown task").
+TEST_F(ReviewCliTest, AWordThatIsNoTaskIsAnUnknownReviewCommand) {
+  const size_t before = w_.Events().size();
+  for (const std::vector<std::string>& args :
+       {std::vector<std::string>{"review", "run"},
+        std::vector<std::string>{"review", "run", "--verdict", "accepted"}}) {
+    RunResult r = w_.Orch(args);
+    EXPECT_EQ(r.exit_code, 2) << r.err;
+    EXPECT_EQ(
+        r.err.rfind("orch: unknown review command 'run' (orch review TASK --verdict V, or orch review import",
+                    0),
+        0u)
+        << r.err;
+  }
+  EXPECT_EQ(w_.Events().size(), before);
+  // An id that is no plain word is still a task: unknown, said as such.
+  RunResult r = w_.Orch({"review", "T9", "--verdict", "rejected"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.err, "orch: unknown task 'T9': no dispatched event for it\n");
+}
+
 TEST_F(ReviewCliTest, ACleanDeliveryIsAcceptedWithItsReport) {
   Deliver();
   RunResult r = Accept({"--evidence", "local", "--risk", "no e2e run", "--reviewer", "lead"});

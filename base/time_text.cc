@@ -65,6 +65,36 @@ absl::StatusOr<absl::Duration> ParseDuration(absl::string_view text) {
   return total;
 }
 
+namespace {
+
+// Two ASCII digits at `text[at]` forming a number no larger than `max`.
+bool TwoDigits(absl::string_view text, size_t at, int max, int* out) {
+  if (at + 2 > text.size() || !std::isdigit(static_cast<unsigned char>(text[at])) ||
+      !std::isdigit(static_cast<unsigned char>(text[at + 1]))) {
+    return false;
+  }
+  *out = (text[at] - '0') * 10 + (text[at + 1] - '0');
+  return *out <= max;
+}
+
+}  // namespace
+
+std::optional<int64_t> RecentTimeOfDay(absl::string_view text, int64_t now_ns, absl::TimeZone zone) {
+  int hour = 0, minute = 0, second = 0;
+  if (text.size() != 5 && text.size() != 8) return std::nullopt;
+  if (!TwoDigits(text, 0, 23, &hour) || text[2] != ':' || !TwoDigits(text, 3, 59, &minute))
+    return std::nullopt;
+  if (text.size() == 8 && (text[5] != ':' || !TwoDigits(text, 6, 59, &second))) return std::nullopt;
+  const absl::Time now = absl::FromUnixNanos(now_ns);
+  const absl::CivilDay today = absl::ToCivilDay(now, zone);
+  const auto on = [&](absl::CivilDay day) {
+    return absl::FromCivil(absl::CivilSecond(day.year(), day.month(), day.day(), hour, minute, second), zone);
+  };
+  absl::Time t = on(today);
+  if (t > now) t = on(today - 1);
+  return absl::ToUnixNanos(t);
+}
+
 absl::StatusOr<int64_t> ParseDurationSeconds(absl::string_view text) {
   ORCH_ASSIGN_OR_RETURN(absl::Duration d, ParseDuration(text));
   absl::Duration rem;

@@ -3,6 +3,7 @@
 #define ORCH_BASE_TIME_TEXT_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -31,6 +32,13 @@ std::string FormatRfc3339(int64_t unix_nanos);
 // "2026-11-25T04:14:07+01:00", fractional seconds allowed), within
 // [kMinTimeNs, kMaxTimeNs]. InvalidArgument names the text on failure.
 absl::StatusOr<int64_t> ParseRfc3339(absl::string_view text);
+
+// A time of day, "22:00" or "22:00:30" (two digits each; hours 00-23,
+// minutes and seconds 00-59), as the most recent such moment in `zone` at
+// or before `now_ns`: today's, or yesterday's when today's has not come
+// yet. nullopt for any other text. What `--at` and `--since` mean by
+// HH:MM[:SS] (eventstore/time_spec.h).
+std::optional<int64_t> RecentTimeOfDay(absl::string_view text, int64_t now_ns, absl::TimeZone zone);
 
 // Accepts "90s", "15m", "8h", "2d", "1h30m", "1.5s", "250ms" and plain
 // seconds ("3600"); never negative, infinite or over kMaxDurationSeconds.

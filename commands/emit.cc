@@ -322,7 +322,7 @@ void AddTypedCommand(CLI::App* emit, const EventTypeInfo& info, EmitOptions& o, 
   sub->add_option("--actor", raw->env.actor, "Who emits: orchestrator, worker id, watchdog");
   sub->add_option("--evidence", raw->env.evidence,
                   "Evidence label: blocked static local proxy direct pre prod");
-  sub->add_option("--at", raw->env.at, "When it happened (RFC3339, HH:MM or 8h ago); default now");
+  sub->add_option("--at", raw->env.at, "When it happened (RFC3339, HH:MM[:SS] or 8h ago); default now");
   sub->add_option("--idempotency-key", raw->env.idempotency_key,
                   "A retry with the same key returns the first result and appends nothing");
   sub->add_option("--expect-version", raw->env.expect_version,

@@ -75,7 +75,8 @@ void RegisterInit(CLI::App& app, CommandContext& ctx) {
       ->capture_default_str()
       ->check(CLI::IsMember({"manual", "after-merge", "never"}));
   sub->add_option("--project-root", o->project_root, "Repository the loop works on (recorded only)");
-  sub->add_option("--at", o->at, "When the settings took effect (RFC3339, HH:MM or 8h ago); default now");
+  sub->add_option("--at", o->at,
+                  "When the settings took effect (RFC3339, HH:MM[:SS] or 8h ago); default now");
   sub->add_flag(
       "--shared-group", o->shared_group,
       "Create the store for the directory's group too (2770, files 0660) instead of private (0700)");

@@ -28,7 +28,7 @@ absl::StatusOr<int64_t> SinceOf(const ProjectionFlags& f, int64_t now) {
 void AddProjectionFlags(CLI::App* sub, ProjectionFlags* f) {
   sub->add_option(
       "--at", f->at,
-      "Show the state as it was then: RFC3339, HH:MM (most recent), a duration ago (8h) or seq:N");
+      "Show the state as it was then: RFC3339, HH:MM[:SS] (most recent), a duration ago (8h) or seq:N");
   sub->add_option("--now", f->now,
                   "Pin \"now\" for ages and overdue heartbeats (default: the clock, or --at)");
   sub->add_option("--since", f->since,

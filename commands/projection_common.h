@@ -26,7 +26,7 @@ struct ProjectionFlags {
 // Adds --at, --now, --since, --rebuild and --allow-damaged to `sub`.
 void AddProjectionFlags(CLI::App* sub, ProjectionFlags* flags);
 
-// The instant `text` names (RFC3339, HH:MM, a duration ago) relative to
+// The instant `text` names (RFC3339, HH:MM[:SS], a duration ago) relative to
 // `now`; InvalidArgument naming `flag` for a bad one or a seq.
 absl::StatusOr<int64_t> ParseInstant(const std::string& flag, const std::string& text, int64_t now);
 

@@ -124,7 +124,8 @@ void RegisterReplay(CLI::App& app, CommandContext& ctx) {
   auto o = std::make_shared<ReplayOptions>();
   CLI::App* sub = app.add_subcommand("replay", "Print the log as a timeline (or JSON lines)");
   sub->fallthrough();
-  sub->add_option("--since", o->since, "From: RFC3339, HH:MM (most recent), a duration ago (8h) or seq:N");
+  sub->add_option("--since", o->since,
+                  "From: RFC3339, HH:MM[:SS] (most recent), a duration ago (8h) or seq:N");
   sub->add_option("--until", o->until, "Up to (exclusive for times, inclusive for seq:N); same forms");
   sub->add_option("--task", o->task, "Only this task's events");
   sub->add_option("--type", o->types, "Only events of this type (repeatable)");

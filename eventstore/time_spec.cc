@@ -14,7 +14,8 @@ absl::StatusOr<TimeSpec> ParseTimeSpec(absl::string_view text, int64_t now_ns, a
   TimeSpec spec;
   const auto bad = [&text]() {
     return absl::InvalidArgumentError(absl::StrCat(
-        "bad time '", text, "': use RFC3339 (2026-11-25T03:00:00Z), HH:MM, a duration ago (8h) or seq:N"));
+        "bad time '", text,
+        "': use RFC3339 (2026-11-25T03:00:00Z), HH:MM or HH:MM:SS, a duration ago (8h) or seq:N"));
   };
   if (absl::StartsWith(text, "seq:")) {
     if (!absl::SimpleAtoi(text.substr(4), &spec.seq)) return bad();
@@ -25,22 +26,11 @@ absl::StatusOr<TimeSpec> ParseTimeSpec(absl::string_view text, int64_t now_ns, a
     spec.time_ns = *t;
     return spec;
   }
-  int hour = 0, minute = 0;
-  if (text.size() == 5 && text[2] == ':' && absl::SimpleAtoi(text.substr(0, 2), &hour) &&
-      absl::SimpleAtoi(text.substr(3, 2), &minute)) {
-    if (hour > 23 || minute > 59) return bad();
-    const absl::Time now = absl::FromUnixNanos(now_ns);
-    const absl::CivilDay today = absl::ToCivilDay(now, zone);
-    absl::Time candidate =
-        absl::FromCivil(absl::CivilMinute(today.year(), today.month(), today.day(), hour, minute), zone);
-    if (candidate > now) {
-      const absl::CivilDay yesterday = today - 1;
-      candidate = absl::FromCivil(
-          absl::CivilMinute(yesterday.year(), yesterday.month(), yesterday.day(), hour, minute), zone);
-    }
-    spec.time_ns = absl::ToUnixNanos(candidate);
+  if (const std::optional<int64_t> t = RecentTimeOfDay(text, now_ns, zone)) {
+    spec.time_ns = *t;
     return spec;
   }
+  int hour = 0;
   if (!text.empty() && !absl::StrContains(text, ':') && !absl::SimpleAtoi(text, &hour)) {
     // "8h" and "8h ago" both mean eight hours before now.
     absl::string_view span = text;

@@ -1,8 +1,8 @@
 // TimeSpec: the moments a person names on the command line.
 //
 //   2026-11-25T03:00:00Z   an RFC3339 instant
-//   22:00                  the most recent 22:00, local time (yesterday's if
-//                          today's has not come yet)
+//   22:00, 22:00:30        the most recent such time of day, local time
+//                          (yesterday's if today's has not come yet)
 //   8h, 90m, 2d            that long before now
 //   seq:1200               a position in the log rather than a time
 #ifndef ORCH_EVENTSTORE_TIME_SPEC_H_
@@ -23,7 +23,7 @@ struct TimeSpec {
   uint64_t seq = 0;     // when is_seq
 };
 
-// `now_ns` anchors relative forms; `zone` interprets HH:MM.
+// `now_ns` anchors relative forms; `zone` interprets HH:MM[:SS].
 // InvalidArgument names the text and the accepted forms.
 absl::StatusOr<TimeSpec> ParseTimeSpec(absl::string_view text, int64_t now_ns, absl::TimeZone zone);
 

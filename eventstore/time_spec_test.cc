@@ -17,6 +17,12 @@ TEST(TimeSpecTest, ParsesEveryForm) {
   // HH:MM is the most recent such time: 22:00 is yesterday's, 06:15 today's.
   EXPECT_EQ(ParseTimeSpec("22:00", kNow, kUtc)->time_ns, *ParseRfc3339("2026-11-24T22:00:00Z"));
   EXPECT_EQ(ParseTimeSpec("06:15", kNow, kUtc)->time_ns, *ParseRfc3339("2026-11-25T06:15:00Z"));
+  // HH:MM:SS too (it was "bad time"), the same way: 07:29:59 today,
+  // 07:30:01 (a second after now) yesterday's.
+  EXPECT_EQ(ParseTimeSpec("22:00:30", kNow, kUtc)->time_ns, *ParseRfc3339("2026-11-24T22:00:30Z"));
+  EXPECT_EQ(ParseTimeSpec("07:29:59", kNow, kUtc)->time_ns, *ParseRfc3339("2026-11-25T07:29:59Z"));
+  EXPECT_EQ(ParseTimeSpec("07:30:00", kNow, kUtc)->time_ns, kNow);
+  EXPECT_EQ(ParseTimeSpec("07:30:01", kNow, kUtc)->time_ns, *ParseRfc3339("2026-11-24T07:30:01Z"));
   EXPECT_EQ(ParseTimeSpec("8h", kNow, kUtc)->time_ns, *ParseRfc3339("2026-11-24T23:30:00Z"));
   EXPECT_EQ(ParseTimeSpec("8h ago", kNow, kUtc)->time_ns, *ParseRfc3339("2026-11-24T23:30:00Z"));
   EXPECT_FALSE(ParseTimeSpec("ago", kNow, kUtc).ok());
@@ -28,7 +34,8 @@ TEST(TimeSpecTest, ParsesEveryForm) {
 }
 
 TEST(TimeSpecTest, RejectsNonsenseNamingIt) {
-  for (const char* bad : {"", "yesterday", "25:00", "seq:x", "12", "2026-13-01T00:00:00Z", "-5h"}) {
+  for (const char* bad : {"", "yesterday", "25:00", "seq:x", "12", "2026-13-01T00:00:00Z", "-5h", "22:00:60",
+                          "22:60:00", "2:00:00", "22:00:5", "22:00:00:00", "22-00-00", "+1:00"}) {
     auto s = ParseTimeSpec(bad, kNow, kUtc);
     EXPECT_TRUE(absl::IsInvalidArgument(s.status())) << bad;
     EXPECT_NE(s.status().message().find(std::string("'") + bad + "'"), std::string::npos) << s.status();

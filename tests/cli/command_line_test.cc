@@ -1,5 +1,6 @@
 // How the command line is read before any verb runs.
 #include <csignal>
+#include <map>
 
 #include "commands/stop_signal.h"
 #include "gtest/gtest.h"
@@ -40,6 +41,23 @@ TEST(CommandLineTest, AnUnknownVerbIsNamed) {
   }
   // A store named like no verb is still a store.
   EXPECT_EQ(testing::Run({OrchBin(), "--store", "preflight", "init"}, dir.path()).exit_code, 0);
+}
+
+// --at and --since took HH:MM but not HH:MM:SS ("bad time '07:29:30'").
+TEST(CommandLineTest, TimesOfDayTakeSecondsToo) {
+  TempDir dir;
+  const std::map<std::string, std::string> env = {{"ORCH_NOW", "2026-11-25T07:30:00Z"}, {"TZ", "UTC"}};
+  const auto orch = [&](std::vector<std::string> args) {
+    args.insert(args.begin(), {OrchBin(), "--store", dir.Sub("s")});
+    return testing::Run(args, dir.path(), env);
+  };
+  ASSERT_EQ(orch({"init", "--at", "07:00:00"}).exit_code, 0);
+  RunResult r = orch({"emit", "note", "--text", "late", "--at", "07:29:30"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  r = orch({"replay", "--since", "07:29:15", "--format", "jsonl"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out.find("project-initialized"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("\"at\":\"2026-11-25T07:29:30Z\""), std::string::npos) << r.out;
 }
 
 volatile std::sig_atomic_t previous_handler_ran = 0;

@@ -40,6 +40,13 @@ void PushBounded(std::vector<X>* v, X x, size_t limit) {
   if (v->size() > limit) v->erase(v->begin());
 }
 
+// Heartbeat times in time order (one recorded late goes where it belongs),
+// the newest kListLimit.
+void AddTick(std::deque<int64_t>* ticks, int64_t at) {
+  ticks->insert(std::upper_bound(ticks->begin(), ticks->end(), at), at);
+  if (ticks->size() > kListLimit) ticks->pop_front();
+}
+
 // The first entry (dispatched) stays: it says where the task came from.
 void AddHistory(TaskModel* t, HistoryEntry h) {
   t->history.push_back(std::move(h));
@@ -356,6 +363,13 @@ void ProjectFold::ApplyProject(const LoggedEvent& e, const std::string& summary)
     }
     case T::Heartbeat: {
       const auto* p = ev.payload_as_Heartbeat();
+      ++m.heartbeats;
+      AddTick(&m.heartbeat_ticks, at);
+      // The last heartbeat is the latest in time (a tie: the later in the
+      // log). One recorded late with an earlier --at is counted but moves
+      // nothing: the loop was already heard from after it, and the next
+      // wake-up is what that later heartbeat announced.
+      if (at < m.last_heartbeat_at) break;
       // A heartbeat late by a minute (or a whole cadence) past the wake-up
       // its predecessor announced closes a hole the watchdog counts.
       if (m.last_heartbeat_at != 0 && m.next_heartbeat_at > m.last_heartbeat_at && at > m.last_heartbeat_at) {
@@ -369,8 +383,6 @@ void ProjectFold::ApplyProject(const LoggedEvent& e, const std::string& summary)
       m.last_heartbeat_at = at;
       m.last_heartbeat_source = S(p->source());
       m.next_heartbeat_at = p->next_expected_at();
-      ++m.heartbeats;
-      PushBounded(&m.heartbeat_ticks, at, kListLimit);
       break;
     }
     case T::HeartbeatMissed: {

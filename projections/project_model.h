@@ -250,7 +250,9 @@ struct ProjectModel {
   std::string run_mode = "active";
   std::string run_mode_reason;
   int64_t run_mode_since = 0;
-  // Heartbeats.
+  // Heartbeats. The last is the latest in time (a tie: the later in the
+  // log), not the last recorded: one recorded late with an earlier --at
+  // is counted and ticked, nothing more.
   int64_t last_heartbeat_at = 0, next_heartbeat_at = 0;
   std::string last_heartbeat_source;
   uint64_t heartbeats = 0, missed_total = 0;

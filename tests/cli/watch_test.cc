@@ -103,6 +103,43 @@ class WatchTest : public ::testing::Test {
   std::string store_;
 };
 
+// A heartbeat recorded late with an earlier --at (a cron job's catch-up)
+// became "the last heartbeat" and announced a wake-up long past: status,
+// next, health and watch all said the loop was asleep. The last heartbeat
+// is the one with the latest time.
+TEST_F(WatchTest, AHeartbeatRecordedLateWithAnEarlierTimeIsNotTheLast) {
+  Beat({60});  // 01:00, next expected 01:05
+  // Recorded after it, dated before it: 00:30, announcing 00:35.
+  ASSERT_EQ(OrchAt(store_, At(62), {"emit", "--jsonl", "-"}, Heartbeats({30})).exit_code, 0);
+  const std::string now = At(63);
+
+  RunResult r = OrchAt(store_, now, {"status", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const nlohmann::json status = nlohmann::json::parse(r.out);
+  EXPECT_EQ(status["heartbeat"]["last"], At(60));
+  EXPECT_EQ(status["heartbeat"]["nextExpected"], At(65));
+  EXPECT_EQ(status["heartbeat"]["overdue"], false);
+
+  r = OrchAt(store_, now, {"next", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(nlohmann::json::parse(r.out)["rule"], "heartbeat-overdue") << r.out;
+
+  r = OrchAt(store_, now, {"health", "--json"});
+  const nlohmann::json health = nlohmann::json::parse(r.out);
+  std::string heartbeat;
+  for (const auto& c : health["checks"]) {
+    if (c["check"] == "heartbeat") heartbeat = c["detail"].get<std::string>();
+  }
+  EXPECT_EQ(heartbeat, "last " + At(60)) << r.out;
+
+  const nlohmann::json report = Watch(63, {"--check-only"});
+  for (const auto& f : report["findings"]) EXPECT_NE(f["kind"], "heartbeat-missed") << report.dump(1);
+  // A later time than the last, recorded after it, is the last again.
+  Beat({64});
+  r = OrchAt(store_, At(64), {"status", "--json"});
+  EXPECT_EQ(nlohmann::json::parse(r.out)["heartbeat"]["last"], At(64));
+}
+
 // The hole: heartbeats every 5 minutes until 01:00, none until 01:47. The
 // wake-ups due at 01:05 .. 01:40 were missed; 01:45's is answered by the
 // heartbeat at 01:47 (within one cadence).

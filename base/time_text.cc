@@ -105,6 +105,28 @@ absl::StatusOr<int64_t> ParseDurationSeconds(absl::string_view text) {
   return secs;
 }
 
+absl::StatusOr<int64_t> ParseMinutes(absl::string_view text) {
+  int64_t minutes = 0;
+  if (absl::SimpleAtoi(text, &minutes)) {
+    if (minutes < 0 || minutes > kMaxDurationSeconds / 60) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("bad minutes '", text, "': from 0 to ", kMaxDurationSeconds / 60));
+    }
+    return minutes;
+  }
+  auto d = ParseDuration(text);
+  if (!d.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("bad minutes '", text, "': give whole minutes, e.g. 90, 25m, 90m or 2h"));
+  }
+  absl::Duration rem;
+  minutes = absl::IDivDuration(*d, absl::Minutes(1), &rem);
+  if (rem != absl::ZeroDuration()) {
+    return absl::InvalidArgumentError(absl::StrCat("bad minutes '", text, "': give whole minutes"));
+  }
+  return minutes;
+}
+
 std::string FormatDurationShort(int64_t seconds) {
   if (seconds < 0) return absl::StrCat("-", FormatDurationShort(-seconds));
   if (seconds < 60) return absl::StrCat(seconds, "s");

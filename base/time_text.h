@@ -49,6 +49,12 @@ absl::StatusOr<absl::Duration> ParseDuration(absl::string_view text);
 // dropped.
 absl::StatusOr<int64_t> ParseDurationSeconds(absl::string_view text);
 
+// Whole minutes, as the budgets are kept: a plain number is minutes ("90"),
+// anything else a duration of whole minutes ("90m", "2h", "1h30m"). Never
+// negative or over kMaxDurationSeconds; "90s" is refused, not rounded.
+// InvalidArgument names the text on failure.
+absl::StatusOr<int64_t> ParseMinutes(absl::string_view text);
+
 // "3h05m", "42s", "2d04h": short, for timelines and status pages.
 std::string FormatDurationShort(int64_t seconds);
 

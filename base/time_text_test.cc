@@ -50,5 +50,19 @@ TEST(TimeTextTest, DurationsThatWouldOverflowOrMeanNothingAreRefused) {
   }
 }
 
+// The budgets' unit: a number is minutes, a duration must be whole minutes.
+TEST(TimeTextTest, MinutesFromANumberOrADuration) {
+  EXPECT_EQ(*ParseMinutes("90"), 90);
+  EXPECT_EQ(*ParseMinutes("90m"), 90);
+  EXPECT_EQ(*ParseMinutes("2h"), 120);
+  EXPECT_EQ(*ParseMinutes("1h30m"), 90);
+  EXPECT_EQ(*ParseMinutes("0"), 0);
+  for (const char* bad : {"90s", "1.5m", "-5", "-5m", "soon", "", "99999999999"}) {
+    const auto m = ParseMinutes(bad);
+    EXPECT_TRUE(absl::IsInvalidArgument(m.status())) << bad;
+    EXPECT_NE(m.status().message().find(std::string("'") + bad + "'"), absl::string_view::npos) << m.status();
+  }
+}
+
 }  // namespace
 }  // namespace orch

@@ -7,6 +7,7 @@
 #include "CLI/CLI.hpp"
 #include "absl/strings/str_cat.h"
 #include "base/display_text.h"
+#include "commands/flag_names.h"
 #include "commands/pinned_clock.h"
 #include "commands/verbs.h"
 
@@ -37,6 +38,9 @@ int RunCli(const std::vector<std::string>& args, CommandContext& ctx) {
       "orch records every step of an AI coding loop as an append-only, hash-chained event log\n"
       "and folds it into the answers an operator needs in the morning.",
       "orch"};
+  // One spelling per flag in --help; aliases stay accepted (flag_names.h).
+  // Set before the verbs are registered: sub-commands take it from here.
+  app.formatter(std::make_shared<OneSpellingFormatter>());
   app.set_version_flag("--version", "orch " ORCH_VERSION);
   app.add_option("--store", ctx.store_flag,
                  "Store directory (default: $ORCH_STORE, else .orch/ at the git top level)");

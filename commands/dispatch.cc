@@ -13,6 +13,7 @@
 #include "base/time_text.h"
 #include "commands/append_event.h"
 #include "commands/dispatch_check.h"
+#include "commands/flag_names.h"
 #include "commands/verbs.h"
 #include "nlohmann/json.hpp"
 
@@ -28,14 +29,16 @@ struct DispatchOptions {
   bool dry_run = false, json = false;
 };
 
-// "90m" -> 90: the budgets are recorded in whole minutes.
+// "90m" (or "90") -> 90: the budgets are recorded in whole minutes, as
+// `orch emit dispatched` reads them (ParseMinutes); a budget is at least
+// a minute.
 absl::StatusOr<int64_t> Minutes(const std::string& flag, const std::string& text) {
-  auto seconds = ParseDurationSeconds(text);
-  if (!seconds.ok() || *seconds < 60 || *seconds % 60 != 0) {
+  auto minutes = ParseMinutes(text);
+  if (!minutes.ok() || *minutes < 1) {
     return absl::InvalidArgumentError(
         absl::StrCat("bad ", flag, " '", text, "': expected whole minutes, e.g. 25m, 90m or 2h"));
   }
-  return *seconds / 60;
+  return *minutes;
 }
 
 absl::StatusOr<EventContent> ContentOf(const DispatchOptions& o, CommandContext& ctx) {
@@ -131,23 +134,28 @@ void RegisterDispatch(CLI::App& app, CommandContext& ctx) {
   auto o = std::make_shared<DispatchOptions>();
   CLI::App* sub = app.add_subcommand(
       "dispatch", "Check the dispatch rules, then record `dispatched` (refused with every reason, exit 3)");
+  // The flags of the fields it records are the raw event's (flag_names.h):
+  // one spelling each, the other still accepted.
+  const auto field = [&ctx](const char* name) { return CliNames(*ctx.schema, EventType::Dispatched, name); };
   sub->add_option("task", o->task, "Task id")->required();
-  sub->add_option("--title", o->title, "What the task is about")->required();
-  sub->add_option("--package", o->package, "Feature package (lane) the task serves")->required();
-  sub->add_option("--branch", o->branch, "Branch the worker must commit to")->required();
-  sub->add_option("--base-commit", o->base_commit,
+  sub->add_option(field("title"), o->title, "What the task is about")->required();
+  sub->add_option(field("package_id"), o->package, "Feature package (lane) the task serves")->required();
+  sub->add_option(field("branch"), o->branch, "Branch the worker must commit to")->required();
+  sub->add_option(field("base_commit"), o->base_commit,
                   "Commit the branch starts from (default: the integration branch head)");
-  sub->add_option("--allowed", o->allowed, "Path glob the worker may change [repeatable; none: anywhere]");
-  sub->add_option("--forbidden", o->forbidden, "Path glob the worker must not touch [repeatable]");
-  sub->add_option("--gate", o->gates, "Gate command that must pass before review [repeatable]");
-  sub->add_option("--evidence-expected", o->evidence_expected,
+  sub->add_option(field("allowed"), o->allowed,
+                  "Path glob the worker may change [repeatable; none: anywhere]");
+  sub->add_option(field("forbidden"), o->forbidden, "Path glob the worker must not touch [repeatable]");
+  sub->add_option(field("gates"), o->gates, "Gate command that must pass before review [repeatable]");
+  sub->add_option(field("expected_evidence"), o->evidence_expected,
                   "Strongest evidence label the task is expected to reach");
-  sub->add_option("--max-runtime", o->max_runtime, "Runtime budget, e.g. 90m");
-  sub->add_option("--review-budget", o->review_budget, "Review budget, e.g. 25m");
-  sub->add_option("--pending-worktree-id", o->pending_worktree_id, "Id of the worktree being set up");
-  sub->add_option("--worker", o->worker, "Worker id or session the task goes to");
-  sub->add_option("--self-review", o->self_review, "Path of the self-review file the worker must write");
-  sub->add_option("--switch-reason", o->switch_reason,
+  sub->add_option(field("runtime_budget_minutes"), o->max_runtime, "Runtime budget, e.g. 90m");
+  sub->add_option(field("review_budget_minutes"), o->review_budget, "Review budget, e.g. 25m");
+  sub->add_option(field("pending_worktree_id"), o->pending_worktree_id, "Id of the worktree being set up");
+  sub->add_option(field("worker"), o->worker, "Worker id or session the task goes to");
+  sub->add_option(field("self_review_path"), o->self_review,
+                  "Path of the self-review file the worker must write");
+  sub->add_option(field("package_switch_reason"), o->switch_reason,
                   "Dispatch into a package that is not the current lane, and say why (recorded)");
   sub->add_option("--note", o->note, "Free text kept with the event");
   sub->add_option("--actor", o->actor, "Who dispatches (default orchestrator)");

@@ -16,6 +16,7 @@
 #include "base/strict_json.h"
 #include "base/task_id.h"
 #include "commands/dispatch_check.h"
+#include "commands/flag_names.h"
 #include "commands/verbs.h"
 #include "eventstore/event_json.h"
 #include "eventstore/sha256.h"
@@ -270,6 +271,9 @@ std::string ExampleFor(const EventTypeInfo& info) {
       case FieldKind::kDuration:
         absl::StrAppend(&ex, " --", f.flag, " 15m");
         break;
+      case FieldKind::kMinutes:
+        absl::StrAppend(&ex, " --", f.flag, " 90m");
+        break;
       case FieldKind::kEnum:
         absl::StrAppend(&ex, " --", f.flag, " ", f.enum_values[0]);
         break;
@@ -294,26 +298,36 @@ void AddTypedCommand(CLI::App* emit, const EventTypeInfo& info, EmitOptions& o, 
   sub->add_option("--task", raw->env.task, RequiresTask(info.type) ? "Task id (required)" : "Task id");
   for (const PayloadField& f : info.fields) {
     std::string help = f.doc;
+    const std::string names = CliNames(f);  // the verbs' spelling first (flag_names.h)
     CLI::Option* opt = nullptr;
     switch (f.kind) {
       case FieldKind::kStringList:
-        opt = sub->add_option("--" + f.flag, raw->lists[f.name], help + " [repeatable]");
+        opt = sub->add_option(names, raw->lists[f.name], help + " [repeatable]");
         break;
       case FieldKind::kBool:
-        opt = sub->add_flag("--" + f.flag, raw->flags[f.name], help);
+        opt = sub->add_flag(names, raw->flags[f.name], help);
         break;
-      case FieldKind::kEnum:
-        opt = sub->add_option("--" + f.flag, raw->values[f.name], help)->check(CLI::IsMember(f.enum_values));
+      case FieldKind::kEnum: {
+        for (const auto& [alias, value] : f.value_aliases)
+          absl::StrAppend(&help, " (", alias, ": ", value, ")");
+        const PayloadField* field = &f;  // the schema outlives the command line
+        opt = sub->add_option(names, raw->values[f.name], help)
+                  ->check(CLI::IsMember(f.enum_values))
+                  ->transform([field](std::string v) { return field->CanonicalValue(v); });
         break;
+      }
       case FieldKind::kTime:
-        opt = sub->add_option("--" + f.flag, raw->values[f.name], help + " [RFC3339]");
+        opt = sub->add_option(names, raw->values[f.name], help + " [RFC3339]");
         break;
       case FieldKind::kDuration:
-        opt = sub->add_option("--" + f.flag, raw->values[f.name], help + " [90s, 15m, 2h]");
+        opt = sub->add_option(names, raw->values[f.name], help + " [90s, 15m, 2h]");
+        break;
+      case FieldKind::kMinutes:
+        opt = sub->add_option(names, raw->values[f.name], help + " [minutes: 90, 90m, 2h]");
         break;
       case FieldKind::kString:
       case FieldKind::kInt:
-        opt = sub->add_option("--" + f.flag, raw->values[f.name], help);
+        opt = sub->add_option(names, raw->values[f.name], help);
         break;
     }
     raw->options[f.name] = opt;

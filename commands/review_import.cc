@@ -10,6 +10,7 @@
 #include "base/status_macros.h"
 #include "base/task_id.h"
 #include "commands/append_event.h"
+#include "commands/flag_names.h"
 #include "commands/input_file.h"
 #include "commands/verbs.h"
 #include "eventstore/sha256.h"
@@ -64,7 +65,8 @@ void RegisterReviewImport(CLI::App& review, CommandContext& ctx) {
   sub->add_option("--reviewer", o->reviewer, "Who reviewed (person or model)")->required();
   sub->add_option("--file", o->file, "The findings document (its path and SHA-256 are recorded)")->required();
   sub->add_option("--task", o->task, "The task reviewed");
-  sub->add_option("--package", o->package, "The lane reviewed");
+  sub->add_option(CliNames(*ctx.schema, EventType::ReviewImported, "package_id"), o->package,
+                  "The lane reviewed");
   sub->add_option("--status", o->status, "passed, failed or blocked")
       ->required()
       ->check(CLI::IsMember({"passed", "failed", "blocked"}));

@@ -26,6 +26,37 @@ std::string JoinDoc(const std::vector<std::string>& lines) {
   return absl::StrJoin(parts, " ");
 }
 
+// One spelling per field on the command line. Where a verb long said a
+// field otherwise than the kebab of its name, the verb's word is the flag
+// of both the verb and `orch emit TYPE`, and the other spelling stays
+// accepted on both (`orch dispatch --package` and `orch emit dispatched
+// --package-id` each take either). By field name, in every event type.
+struct Spelling {
+  const char* field;
+  const char* flag;
+  const char* also;
+};
+constexpr Spelling kSpellings[] = {
+    {"package_id", "package", "package-id"},
+    {"gates", "gate", "gates"},
+    {"expected_evidence", "expected-evidence", "evidence-expected"},
+    {"runtime_budget_minutes", "max-runtime", "runtime-budget-minutes"},
+    {"review_budget_minutes", "review-budget", "review-budget-minutes"},
+    {"self_review_path", "self-review", "self-review-path"},
+    {"package_switch_reason", "switch-reason", "package-switch-reason"},
+};
+
+// Other words for enum values, by enum: the predecessor's ledger says
+// `drain` for the run mode orch calls `draining`.
+struct ValueAlias {
+  const char* enum_name;
+  const char* alias;
+  const char* value;
+};
+constexpr ValueAlias kValueAliases[] = {
+    {"RunMode", "drain", "draining"},
+};
+
 FieldKind KindOf(const flatbuffers::FieldDef& f) {
   const auto& t = f.value.type;
   if (t.base_type == flatbuffers::BASE_TYPE_STRING) return FieldKind::kString;
@@ -34,6 +65,7 @@ FieldKind KindOf(const flatbuffers::FieldDef& f) {
   if (t.enum_def != nullptr) return FieldKind::kEnum;
   if (absl::EndsWith(f.name, "_at")) return FieldKind::kTime;
   if (absl::EndsWith(f.name, "_seconds")) return FieldKind::kDuration;
+  if (absl::EndsWith(f.name, "_minutes")) return FieldKind::kMinutes;
   return FieldKind::kInt;
 }
 
@@ -91,8 +123,18 @@ absl::Status BadEvidence(absl::string_view what, absl::string_view label) {
 const PayloadField* EventTypeInfo::FindField(absl::string_view name) const {
   for (const auto& f : fields) {
     if (f.name == name || f.flag == name) return &f;
+    for (const std::string& a : f.flag_aliases) {
+      if (a == name) return &f;
+    }
   }
   return nullptr;
+}
+
+std::string PayloadField::CanonicalValue(absl::string_view given) const {
+  for (const auto& [alias, value] : value_aliases) {
+    if (alias == given) return value;
+  }
+  return std::string(given);
 }
 
 std::string ToKebab(absl::string_view name) {
@@ -159,11 +201,19 @@ absl::Status EventSchema::Init() {
       PayloadField field;
       field.name = f->name;
       field.flag = ToKebab(f->name);
+      for (const Spelling& s : kSpellings) {
+        if (f->name == s.field) {
+          field.flag = s.flag;
+          field.flag_aliases.push_back(s.also);
+        }
+      }
       field.kind = KindOf(*f);
       field.doc = JoinDoc(f->doc_comment);
       if (field.kind == FieldKind::kEnum) {
-        for (const flatbuffers::EnumVal* ev : f->value.type.enum_def->Vals()) {
-          field.enum_values.push_back(ToKebab(ev->name));
+        const flatbuffers::EnumDef& def = *f->value.type.enum_def;
+        for (const flatbuffers::EnumVal* ev : def.Vals()) field.enum_values.push_back(ToKebab(ev->name));
+        for (const ValueAlias& a : kValueAliases) {
+          if (def.name == a.enum_name) field.value_aliases.emplace_back(a.alias, a.value);
         }
       }
       info.fields.push_back(std::move(field));
@@ -273,8 +323,24 @@ absl::StatusOr<nlohmann::json> EventSchema::NormalizePayload(const EventTypeInfo
         out[f->name] = *s;
         break;
       }
+      case FieldKind::kMinutes: {
+        if (value.is_number()) {
+          auto n = IntFrom(value);
+          if (!n.ok() || *n < 0 || *n > kMaxDurationSeconds / 60) {
+            return BadValue(info, *f, value,
+                            absl::StrCat("whole minutes from 0 to ", kMaxDurationSeconds / 60));
+          }
+          out[f->name] = *n;
+          break;
+        }
+        auto m = value.is_string() ? ParseMinutes(value.get<std::string>())
+                                   : absl::StatusOr<int64_t>(absl::InvalidArgumentError(""));
+        if (!m.ok()) return BadValue(info, *f, value, "whole minutes such as 90, 25m, 90m or 2h");
+        out[f->name] = *m;
+        break;
+      }
       case FieldKind::kEnum: {
-        std::string v = value.is_string() ? ToKebab(value.get<std::string>()) : "";
+        std::string v = value.is_string() ? f->CanonicalValue(ToKebab(value.get<std::string>())) : "";
         bool known = false;
         for (const auto& e : f->enum_values) known = known || e == v;
         if (!known) {

@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -35,15 +36,28 @@ enum class FieldKind {
   kInt,
   kTime,      // *_at: RFC3339 text, stored as Unix nanoseconds
   kDuration,  // *_seconds: "15m", stored as seconds
+  kMinutes,   // *_minutes: "90" or "90m", stored as whole minutes (base/time_text.h ParseMinutes)
   kEnum,      // one of enum_values (kebab-case)
 };
 
 struct PayloadField {
   std::string name;  // snake_case, as in the schema and JSON
-  std::string flag;  // kebab-case, as on the command line
+  // kebab-case, as on the command line: the one spelling a verb and `orch
+  // emit TYPE` both show for the field (usually the kebab of `name`; where
+  // a verb long said it otherwise, the verb's word, see event_schema.cc).
+  std::string flag;
+  // Other spellings accepted for the field, on the verb and the raw event
+  // alike (old scripts keep working), and as JSON keys.
+  std::vector<std::string> flag_aliases;
   FieldKind kind = FieldKind::kString;
   std::vector<std::string> enum_values;  // kebab-case, for kEnum
+  // Other words accepted for a value and what each stands for (the
+  // predecessor's `drain` for `draining`); the stored value is the latter.
+  std::vector<std::pair<std::string, std::string>> value_aliases;
   std::string doc;
+
+  // `given` with an alias replaced by the value it stands for.
+  std::string CanonicalValue(absl::string_view given) const;
 };
 
 struct EventTypeInfo {

@@ -155,6 +155,39 @@ TEST(EventSchemaTest, KnowsEveryEventOfTheBrief) {
             (std::vector<std::string>{"accepted", "rejected", "changes-requested"}));
 }
 
+// One spelling per field (the verbs' word), the schema's kept as an alias;
+// the predecessor's `drain` stands for `draining`; budgets are minutes.
+TEST(EventSchemaTest, FlagSpellingsAndValueAliases) {
+  auto schema = *EventSchema::Load();
+  const EventTypeInfo* d = schema->Find("dispatched");
+  const PayloadField* package = d->FindField("package_id");
+  ASSERT_NE(package, nullptr);
+  EXPECT_EQ(package->flag, "package");
+  EXPECT_EQ(package->flag_aliases, std::vector<std::string>{"package-id"});
+  EXPECT_EQ(d->FindField("package-id"), package);
+  EXPECT_EQ(d->FindField("package"), package);
+  EXPECT_EQ(d->FindField("gates")->flag, "gate");
+  EXPECT_EQ(d->FindField("max-runtime")->name, "runtime_budget_minutes");
+  EXPECT_EQ(d->FindField("max-runtime")->kind, FieldKind::kMinutes);
+  EXPECT_EQ(schema->Find("package-opened")->FindField("package_id")->flag, "package");
+  EXPECT_EQ(schema->Find("completed")->FindField("self_review_path")->flag, "self-review");
+
+  const PayloadField* mode = schema->Find("run-mode-changed")->FindField("mode");
+  EXPECT_EQ(mode->CanonicalValue("drain"), "draining");
+  EXPECT_EQ(mode->CanonicalValue("paused"), "paused");
+  auto j = schema->NormalizePayload(*schema->Find("run-mode-changed"), {{"mode", "drain"}});
+  ASSERT_TRUE(j.ok()) << j.status();
+  EXPECT_EQ((*j)["mode"], "draining");
+
+  auto budget = schema->NormalizePayload(*d, {{"runtime_budget_minutes", "2h"}, {"review-budget", "25"}});
+  ASSERT_TRUE(budget.ok()) << budget.status();
+  EXPECT_EQ((*budget)["runtime_budget_minutes"], 120);
+  EXPECT_EQ((*budget)["review_budget_minutes"], 25);
+  auto seconds = schema->NormalizePayload(*d, {{"runtime_budget_minutes", "90s"}});
+  EXPECT_TRUE(absl::IsInvalidArgument(seconds.status()));
+  EXPECT_NE(seconds.status().message().find("--max-runtime"), std::string::npos) << seconds.status();
+}
+
 TEST(EventSchemaTest, JsonRoundTripsThroughFlatBuffers) {
   auto schema = *EventSchema::Load();
   EventContent c;

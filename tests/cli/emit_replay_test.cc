@@ -38,6 +38,25 @@ class EmitReplayTest : public ::testing::Test {
   std::string store_;
 };
 
+// The predecessor's ledger says `drain`; orch's run mode is `draining`.
+// Both spellings are taken (flag and JSON), `draining` is what is stored.
+TEST_F(EmitReplayTest, DrainIsTakenAsDraining) {
+  Emit({"run-mode-changed", "--mode", "drain", "--reason", "night over"});
+  EXPECT_EQ(Orch(store_, {"emit", "--json", R"({"type":"run-mode-changed","mode":"drain"})"}).exit_code, 0);
+  Emit({"run-mode-changed", "--mode", "draining"});
+  RunResult r = Orch(store_, {"replay", "--format", "jsonl"});
+  std::vector<std::string> modes;
+  for (const auto& e : Jsonl(r.out)) {
+    if (e["type"] == "run-mode-changed") modes.push_back(e["payload"]["mode"].get<std::string>());
+  }
+  EXPECT_EQ(modes, (std::vector<std::string>{"draining", "draining", "draining"})) << r.out;
+  r = Orch(store_, {"status", "--json"});
+  EXPECT_EQ(nlohmann::json::parse(r.out)["loop"]["runMode"], "draining") << r.out.substr(0, 300);
+  // Anything else is still refused.
+  EXPECT_EQ(Orch(store_, {"emit", "run-mode-changed", "--mode", "drained"}).exit_code, 2);
+  EXPECT_EQ(Orch(store_, {"emit", "--json", R"({"type":"run-mode-changed","mode":"drained"})"}).exit_code, 2);
+}
+
 TEST_F(EmitReplayTest, TypedFlagsLandInThePayloadFieldForField) {
   EXPECT_EQ(Emit({"dispatched", "--task", "T1", "--title", "Checkout <form>", "--branch", "task/t1",
                   "--allowed", "web/**", "--allowed", "api/**", "--runtime-budget-minutes", "45", "--actor",

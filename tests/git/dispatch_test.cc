@@ -72,6 +72,64 @@ TEST_F(DispatchTest, APassingDispatchIsRecordedWithItsContract) {
   EXPECT_EQ(w_.StateOf("T1"), TaskState::kPendingSetup);
 }
 
+// A verb and the raw event take the same flag for the same field, and
+// each still takes the other spelling (schema/event_schema.cc kSpellings):
+// both spellings on both commands record the same payload.
+TEST_F(DispatchTest, TheVerbAndTheRawEventTakeBothSpellingsOfEachField) {
+  ASSERT_EQ(w_.Orch({"init", "--project-root", w_.repo, "--max-concurrency", "8"}).exit_code, 0);
+  const std::vector<std::string> preferred = {
+      "--package",     "checkout", "--gate",          "make test", "--expected-evidence", "local",
+      "--max-runtime", "90m",      "--review-budget", "25m",       "--switch-reason",     "why"};
+  const std::vector<std::string> old = {"--package-id",
+                                        "checkout",
+                                        "--gates",
+                                        "make test",
+                                        "--evidence-expected",
+                                        "local",
+                                        "--runtime-budget-minutes",
+                                        "90",
+                                        "--review-budget-minutes",
+                                        "25",
+                                        "--package-switch-reason",
+                                        "why"};
+  int n = 0;
+  for (const bool verb : {true, false}) {
+    for (const auto* spelling : {&preferred, &old}) {
+      const std::string task = "T" + std::to_string(++n);
+      std::vector<std::string> args = verb ? std::vector<std::string>{"dispatch", task}
+                                           : std::vector<std::string>{"emit", "dispatched", "--task", task};
+      args.insert(args.end(), {"--title", "t", "--branch", "task/" + task, "--allowed", "d" + task + "/**"});
+      args.insert(args.end(), spelling->begin(), spelling->end());
+      args.insert(args.end(), {spelling == &preferred ? "--self-review" : "--self-review-path",
+                               "d" + task + "/review.md"});
+      RunResult r = w_.Orch(args);
+      ASSERT_EQ(r.exit_code, 0) << (verb ? "verb " : "emit ") << (spelling == &old ? "old " : "") << r.err;
+      const StoredEvent e = w_.Events().back();
+      ASSERT_EQ(e.task, task);
+      EXPECT_EQ(e.payload["package_id"], "checkout") << task;
+      EXPECT_EQ(e.payload["gates"], nlohmann::json::array({"make test"})) << task;
+      EXPECT_EQ(e.payload["expected_evidence"], "local") << task;
+      EXPECT_EQ(e.payload["runtime_budget_minutes"], 90) << task;
+      EXPECT_EQ(e.payload["review_budget_minutes"], 25) << task;
+      EXPECT_EQ(e.payload["self_review_path"], "d" + task + "/review.md") << task;
+      EXPECT_EQ(e.payload["package_switch_reason"], "why") << task;
+    }
+  }
+  // --help shows the one spelling.
+  for (const std::vector<std::string>& help : {std::vector<std::string>{"dispatch", "--help"},
+                                               std::vector<std::string>{"emit", "dispatched", "--help"}}) {
+    const std::string out = w_.Orch(help).out;
+    for (const char* flag :
+         {"--package ", "--gate ", "--expected-evidence ", "--max-runtime ", "--self-review "}) {
+      EXPECT_TRUE(Has(out, flag)) << flag << " in " << out;
+    }
+    for (const char* alias : {"--package-id", "--gates", "--evidence-expected", "--runtime-budget-minutes",
+                              "--self-review-path", "--package-switch-reason"}) {
+      EXPECT_FALSE(Has(out, alias)) << alias << " in " << out;
+    }
+  }
+}
+
 TEST_F(DispatchTest, RefusedUnlessTheRunModeIsActive) {
   ASSERT_EQ(w_.Orch({"emit", "run-mode-changed", "--mode", "paused", "--reason", "night over"}).exit_code, 0);
   size_t before = Events();

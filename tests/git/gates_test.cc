@@ -79,6 +79,16 @@ class GatesTest : public EmitModeTest {
     EXPECT_EQ(r.exit_code, 0) << r.err;
     return wt;
   }
+  // Delivered, inspected, accepted through `orch review` and merged into
+  // main (recorded from git); its worktree and branch are still there.
+  std::string Merged(const std::string& task) {
+    const std::string wt = Delivered(task);
+    EXPECT_EQ(w().Orch({"inspect", task}).exit_code, 0);
+    EXPECT_EQ(w().Orch({"review", task, "--verdict", "accepted"}).exit_code, 0);
+    Git(w().repo, {"merge", "-q", "--no-ff", "-m", "merge " + task, "task/" + task});
+    EXPECT_EQ(Emit({"merged", "--task", task, "--from-git"}).exit_code, 0);
+    return wt;
+  }
   std::unique_ptr<GitWorld> w_;
 };
 
@@ -188,11 +198,7 @@ TEST_P(GatesTest, AcceptanceIsRefusedWhileTheLatestInspectionSaysNotReviewable) 
 
 TEST_P(GatesTest, ACleanUpIsCheckedAgainstGit) {
   ASSERT_EQ(w().Orch({"lane", "open", "checkout"}).exit_code, 0);
-  const std::string wt = Delivered("T1");
-  ASSERT_EQ(w().Orch({"inspect", "T1"}).exit_code, 0);
-  ASSERT_EQ(w().Orch({"review", "T1", "--verdict", "accepted"}).exit_code, 0);
-  Git(w().repo, {"merge", "-q", "--no-ff", "-m", "merge T1", "task/T1"});
-  ASSERT_EQ(Emit({"merged", "--task", "T1", "--from-git"}).exit_code, 0);
+  Merged("T1");
   // The worktree and the branch are still there.
   size_t before = Events();
   RunResult r = Emit({"cleaned", "--task", "T1", "--worktree-removed", "--branch-deleted"});
@@ -206,11 +212,7 @@ TEST_P(GatesTest, ACleanUpIsCheckedAgainstGit) {
 
 TEST_P(GatesTest, ACleanUpPassesOnceTheWorktreeIsGoneAndTheBranchIsMerged) {
   ASSERT_EQ(w().Orch({"lane", "open", "checkout"}).exit_code, 0);
-  const std::string wt = Delivered("T1");
-  ASSERT_EQ(w().Orch({"inspect", "T1"}).exit_code, 0);
-  ASSERT_EQ(w().Orch({"review", "T1", "--verdict", "accepted"}).exit_code, 0);
-  Git(w().repo, {"merge", "-q", "--no-ff", "-m", "merge T1", "task/T1"});
-  ASSERT_EQ(Emit({"merged", "--task", "T1", "--from-git"}).exit_code, 0);
+  const std::string wt = Merged("T1");
   Git(w().repo, {"worktree", "remove", wt});
   // The branch is still there but contained in main: nothing would be lost.
   RunResult r = Emit({"cleaned", "--task", "T1", "--worktree-removed"});

@@ -54,7 +54,7 @@ absl::Status RunAnchor(const AnchorOptions& o, CommandContext& ctx) {
   if (!report.intact()) {
     return absl::DataLossError(absl::StrCat("the chain is not intact (", report.problem, "): not anchoring"));
   }
-  ORCH_ASSIGN_OR_RETURN(git::ProjectRepo project, OpenProjectRepoFor(*store, o.repo));
+  ORCH_ASSIGN_OR_RETURN(git::ProjectRepo project, OpenProjectRepoFor(ctx, *store, o.repo));
   ORCH_ASSIGN_OR_RETURN(git::AnchorWrite w, git::WriteAnchor(*project.repo, *store));
   if (!o.push.empty()) ORCH_RETURN_IF_ERROR(PushAnchor(project.repo->workdir(), o.push));
   if (o.json) {
@@ -74,11 +74,11 @@ absl::Status RunAnchor(const AnchorOptions& o, CommandContext& ctx) {
 
 }  // namespace
 
-absl::StatusOr<git::ProjectRepo> OpenProjectRepoFor(const EventStore& store, const std::string& repo_flag) {
+absl::StatusOr<git::ProjectRepo> OpenProjectRepoFor(const CommandContext& ctx, const EventStore& store,
+                                                    const std::string& repo_flag) {
   // Only the project settings are needed: no task's events are read.
   ORCH_ASSIGN_OR_RETURN(git::GitFacts facts, git::LoadGitFacts(store, std::string()));
-  std::error_code ec;
-  auto project = git::OpenProjectRepo(facts.project, repo_flag, std::filesystem::current_path(ec).string());
+  auto project = git::OpenProjectRepo(facts.project, FromWorkingDir(ctx, repo_flag), WorkingDir(ctx));
   if (!project.ok()) return RepoInputError(project.status());
   return project;
 }

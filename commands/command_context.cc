@@ -44,6 +44,18 @@ const char* GetEnv(const CommandContext& ctx, const char* name) {
   return it == ctx.environment->end() ? nullptr : it->second.c_str();
 }
 
+absl::TimeZone LocalZone(const CommandContext& ctx) {
+  if (ctx.environment == nullptr) return absl::LocalTimeZone();
+  // As absl (cctz) reads TZ: "[:]NAME", unset meaning the system's zone.
+  const char* tz = GetEnv(ctx, "TZ");
+  std::string name = tz == nullptr ? "localtime" : tz;
+  if (!name.empty() && name[0] == ':') name.erase(0, 1);
+  if (name == "localtime") name = "/etc/localtime";
+  absl::TimeZone zone;  // UTC when the name does not load, as absl does
+  (void)absl::LoadTimeZone(name, &zone);
+  return zone;
+}
+
 std::string WorkingDir(const CommandContext& ctx) {
   if (!ctx.cwd.empty()) return ctx.cwd;
   std::error_code ec;
@@ -64,6 +76,9 @@ absl::StatusOr<StoreOptions> WriterOptions(const CommandContext& ctx) {
 absl::StatusOr<std::unique_ptr<EventStore>> OpenStoreForWrite(const CommandContext& ctx, bool create,
                                                               bool shared_group) {
   ORCH_ASSIGN_OR_RETURN(std::string dir, ResolveStoreDir(ctx));
+  // Read even when a server lends its store: bad input is refused on
+  // every path (one emit path, docs/serve.md).
+  ORCH_ASSIGN_OR_RETURN(StoreOptions o, WriterOptions(ctx));
   if (ctx.server_store != nullptr) {
     std::error_code ec;
     const auto mine = std::filesystem::weakly_canonical(dir, ec);
@@ -73,7 +88,6 @@ absl::StatusOr<std::unique_ptr<EventStore>> OpenStoreForWrite(const CommandConte
     }
     return BorrowStore(*ctx.server_store);
   }
-  ORCH_ASSIGN_OR_RETURN(StoreOptions o, WriterOptions(ctx));
   o.create_if_missing = create;
   o.shared_group = shared_group;
   return EventStore::Open(dir, o);

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "eventstore/env.h"
 #include "eventstore/event_store.h"
 #include "schema/event_schema.h"
@@ -45,6 +46,10 @@ struct CommandContext {
 // The variable `name` of the environment the verb runs in (the client's
 // when a server runs it); nullptr when unset.
 const char* GetEnv(const CommandContext& ctx, const char* name);
+
+// The time zone of times given as HH:MM: the local zone of the process the
+// verb runs for (a server's client: its TZ, as absl::LocalTimeZone reads it).
+absl::TimeZone LocalZone(const CommandContext& ctx);
 
 // The directory the verb runs in (the client's when a server runs it).
 std::string WorkingDir(const CommandContext& ctx);

@@ -2,8 +2,8 @@
 // is not permission: the dispatch gate (projections/next_action.h) and the
 // lifecycle decide, every reason is listed at once (exit 3), and only a
 // dispatch that passes is appended as `dispatched` (docs/cli.md#dispatch).
-// `orch emit dispatched` stays the raw record and shows the same reasons
-// as warnings.
+// `orch emit dispatched`, the raw record, is refused by the same rules in
+// the append guard (projections/rule_guard.h).
 #include <memory>
 
 #include "absl/strings/str_cat.h"
@@ -79,6 +79,11 @@ nlohmann::json VerdictJson(const DispatchOptions& o, const DispatchVerdict& v) {
   nlohmann::json blockers = nlohmann::json::array();
   for (const Blocker& b : v.gate.blockers) {
     blockers.push_back({{"rule", b.rule}, {"action", b.action}, {"reason", b.reason}});
+  }
+  for (const GateFinding& f : v.findings) {  // the gate's rules beyond the dispatch gate's
+    bool listed = false;
+    for (const Blocker& b : v.gate.blockers) listed = listed || (b.rule == f.rule && b.reason == f.reason);
+    if (!listed) blockers.push_back({{"rule", f.rule}, {"action", kActWait}, {"reason", f.reason}});
   }
   if (!v.lifecycle.empty())
     blockers.push_back({{"rule", "lifecycle"}, {"action", "wait"}, {"reason", v.lifecycle}});

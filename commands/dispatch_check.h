@@ -1,8 +1,8 @@
-// What `orch dispatch` refuses on and `orch emit dispatched` warns about:
-// the dispatch gate (projections/next_action.h, MayDispatch with the
-// task's request) plus the lifecycle's word on the task, for one
-// dispatched event about to be appended. One list, so the verb and the raw
-// record never disagree.
+// What `orch dispatch` shows before it records: the dispatch gate's
+// findings for one dispatched event (projections/event_gates.h JudgeStep,
+// the very rules the append guard applies to every dispatched event, raw
+// or not) plus the lifecycle's word on the task, and the gate's capacity
+// facts (lane, free slots) for --json and --dry-run.
 #ifndef ORCH_COMMANDS_DISPATCH_CHECK_H_
 #define ORCH_COMMANDS_DISPATCH_CHECK_H_
 
@@ -11,15 +11,17 @@
 
 #include "absl/status/statusor.h"
 #include "commands/command_context.h"
+#include "projections/event_gates.h"
 #include "projections/next_action.h"
 #include "projections/project_model.h"
 
 namespace orch {
 
 struct DispatchVerdict {
-  DispatchGate gate;      // the rules, with their blockers
+  DispatchGate gate;                  // lane and capacity
+  std::vector<GateFinding> findings;  // every rule that refuses it, with its tag
   std::string lifecycle;  // the task fold's refusal, "" when legal (or in flight: the gate says it)
-  std::vector<std::string> reasons;  // every blocker's reason [rule], then the lifecycle's
+  std::vector<std::string> reasons;  // every finding's "reason [rule]", then the lifecycle's
   bool allowed() const { return reasons.empty(); }
 };
 
@@ -27,12 +29,6 @@ struct DispatchVerdict {
 // InvalidArgument when the event cannot be built.
 absl::StatusOr<DispatchVerdict> CheckDispatch(CommandContext& ctx, const ProjectModel& model, int64_t now,
                                               const EventContent& content);
-
-// `orch emit dispatched`: the same verdict at `at` (the event's time) as
-// warnings on stderr, read from the store without taking the writer's
-// turn; nothing when it allows the dispatch or the store cannot be read
-// (the append reports that).
-void WarnAboutDispatchRules(CommandContext& ctx, const EventContent& content, int64_t at);
 
 }  // namespace orch
 

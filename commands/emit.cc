@@ -12,17 +12,17 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "base/display_text.h"
+#include "base/limits.h"
 #include "base/status_macros.h"
 #include "base/strict_json.h"
 #include "base/task_id.h"
-#include "commands/dispatch_check.h"
+#include "commands/append_event.h"
 #include "commands/flag_names.h"
 #include "commands/verbs.h"
 #include "eventstore/event_json.h"
 #include "eventstore/sha256.h"
 #include "eventstore/time_spec.h"
 #include "git/info_exclude.h"
-#include "projections/lifecycle_guard.h"
 #include "projections/task_fold.h"
 
 namespace orch {
@@ -69,7 +69,8 @@ void ReportNotes(const AppendResult& r, std::ostream& err) {
   if (!r.anomaly.empty()) err << "orch: recorded as an anomaly: " << EscapeForDisplay(r.anomaly) << "\n";
 }
 
-// `create`: make the store if it is missing, as `orch init` would.
+// `create`: make the store if it is missing, as `orch init` would. Judged
+// as the verb that would have made each step judges it (append_event.h).
 absl::StatusOr<std::vector<AppendResult>> AppendWithGuard(CommandContext& ctx,
                                                           std::vector<AppendRequest> batch,
                                                           bool create = false) {
@@ -80,8 +81,7 @@ absl::StatusOr<std::vector<AppendResult>> AppendWithGuard(CommandContext& ctx,
     for (AppendRequest& r : batch)
       if (!r.at_ns) r.at_ns = ctx.env->NowNanos();
   }
-  LifecycleGuard guard(ctx.env);
-  return store->Append(std::move(batch), &guard);
+  return AppendChecked(ctx, *store, std::move(batch));
 }
 
 absl::Status RunTyped(const TypedEmit& t, CommandContext& ctx) {
@@ -114,7 +114,7 @@ absl::Status RunTyped(const TypedEmit& t, CommandContext& ctx) {
   AppendRequest r;
   ORCH_ASSIGN_OR_RETURN(r.event, ctx.schema->BuildEvent(c));
   if (!t.env.at.empty()) {
-    ORCH_ASSIGN_OR_RETURN(TimeSpec at, ParseTimeSpec(t.env.at, ctx.env->NowNanos(), absl::LocalTimeZone()));
+    ORCH_ASSIGN_OR_RETURN(TimeSpec at, ParseTimeSpec(t.env.at, ctx.env->NowNanos(), LocalZone(ctx)));
     if (at.is_seq)
       return absl::InvalidArgumentError(absl::StrCat("bad --at '", t.env.at, "': give a time, not a seq"));
     r.at_ns = at.time_ns;
@@ -127,9 +127,6 @@ absl::Status RunTyped(const TypedEmit& t, CommandContext& ctx) {
     }
     r.expected_version = v;
   }
-  // The raw record, but not a silent one: judged at the time it is dated.
-  if (info.type == EventType::Dispatched)
-    WarnAboutDispatchRules(ctx, c, r.at_ns.value_or(ctx.env->NowNanos()));
   std::vector<AppendRequest> batch;
   batch.push_back(std::move(r));
   ORCH_ASSIGN_OR_RETURN(auto results, AppendWithGuard(ctx, std::move(batch)));
@@ -161,7 +158,6 @@ void KeepStoreOutOfGitStatus(CommandContext& ctx) {
 // it is capped (docs/cli.md, "Limits") so a runaway producer gets a clear
 // error rather than a process that grows by gigabytes.
 constexpr size_t kMaxBatchEvents = 10'000;
-constexpr size_t kMaxBatchInputBytes = size_t{64} << 20;
 constexpr char kHowToSplit[] =
     "split it into batches (e.g. `split -l 10000 events.jsonl part-` and emit each part, or replay "
     "--since seq:N --until seq:M); each batch is atomic on its own";

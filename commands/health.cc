@@ -126,6 +126,20 @@ Check WorkersCheck(const ProjectModel& m, int64_t now) {
   return Make("workers", Level::kWarning, detail);
 }
 
+// Steps recorded although a rule refused them (--observed, or found so by
+// a later rule): each names the rule it broke ("... [slots-full]"). A
+// warning: the loop went past its own discipline at least once.
+Check AnomaliesCheck(const ProjectModel& m) {
+  if (m.anomalies_total == 0) return Make("anomalies", Level::kOk, "no step broke a rule");
+  std::vector<std::string> newest;
+  for (auto it = m.anomalies.rbegin(); it != m.anomalies.rend() && newest.size() < 3; ++it) {
+    newest.push_back(absl::StrCat("#", it->seq, it->task.empty() ? "" : " " + it->task, ": ", it->detail));
+  }
+  std::string detail = absl::StrCat(
+      m.anomalies_total, " step(s) recorded against a rule; newest: ", absl::StrJoin(newest, "; "));
+  return Make("anomalies", Level::kWarning, detail);
+}
+
 // Drift not recorded yet and the integration checkout, read from git.
 void GitChecks(const CommandContext& ctx, const EventStore& store, const std::string& repo_flag,
                std::vector<Check>* out) {
@@ -200,6 +214,7 @@ absl::Status RunHealth(const HealthOptions& o, CommandContext& ctx) {
       checks.push_back(WatchdogCheck(dir, *model, now));
       checks.push_back(HeartbeatCheck(*model, now));
       checks.push_back(WorkersCheck(*model, now));
+      checks.push_back(AnomaliesCheck(*model));
     }
     GitChecks(ctx, **store, o.repo, &checks);
   }
@@ -241,7 +256,7 @@ absl::Status RunHealth(const HealthOptions& o, CommandContext& ctx) {
 void RegisterHealth(CLI::App& app, CommandContext& ctx) {
   auto o = std::make_shared<HealthOptions>();
   CLI::App* sub = app.add_subcommand(
-      "health", "Can I walk away? Store, watchdog, heartbeats, workers, drift, checkout, disk");
+      "health", "Can I walk away? Store, watchdog, heartbeats, workers, anomalies, drift, checkout, disk");
   sub->fallthrough();
   sub->add_flag("--fail-on-warning", o->fail_on_warning, "Exit 1 on a warning too");
   sub->add_flag("--json", o->json, "Print {status, checks[]} as JSON");

@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "base/display_text.h"
 #include "base/status_macros.h"
+#include "commands/append_event.h"
 #include "commands/verbs.h"
 #include "git/info_exclude.h"
 #include "importer/import_plan.h"
@@ -79,8 +80,9 @@ absl::Status RunImport(const ImportOptions& o, CommandContext& ctx) {
   for (importer::PlannedEvent& e : plan.events) batch.push_back(std::move(e.request));
   // Switching tools is one step: the store is created like `orch init` does.
   ORCH_ASSIGN_OR_RETURN(auto store, OpenStoreForWrite(ctx, /*create=*/true));
-  LifecycleGuard guard(ctx.env);
-  auto results = store->Append(std::move(batch), &guard);
+  // A step the gates refuse happened under the predecessor: the guard
+  // records imported history with its anomaly instead of refusing it.
+  auto results = AppendChecked(ctx, *store, std::move(batch));
   if (!results.ok()) {
     // Most likely the log has these tasks already, from other files or
     // from emits: say so before the guard's reason.

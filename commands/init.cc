@@ -4,6 +4,7 @@
 #include "absl/strings/str_cat.h"
 #include "base/display_text.h"
 #include "base/status_macros.h"
+#include "commands/append_event.h"
 #include "commands/verbs.h"
 #include "eventstore/time_spec.h"
 #include "git/info_exclude.h"
@@ -42,13 +43,12 @@ absl::Status RunInit(const InitOptions& o, CommandContext& ctx) {
   std::vector<AppendRequest> batch(1);
   batch[0].event = std::move(event);
   if (!o.at.empty()) {
-    ORCH_ASSIGN_OR_RETURN(TimeSpec at, ParseTimeSpec(o.at, ctx.env->NowNanos(), absl::LocalTimeZone()));
+    ORCH_ASSIGN_OR_RETURN(TimeSpec at, ParseTimeSpec(o.at, ctx.env->NowNanos(), LocalZone(ctx)));
     if (at.is_seq)
       return absl::InvalidArgumentError(absl::StrCat("bad --at '", o.at, "': give a time, not a seq"));
     batch[0].at_ns = at.time_ns;
   }
-  LifecycleGuard guard(ctx.env);
-  ORCH_ASSIGN_OR_RETURN(auto results, store->Append(std::move(batch), &guard));
+  ORCH_ASSIGN_OR_RETURN(auto results, AppendChecked(ctx, *store, std::move(batch)));
   *ctx.out << "initialized " << dir << " (seq " << results[0].seq << ")\n";
   // The store must not make the checkout look dirty (tools refuse to
   // dispatch into a dirty checkout); info/exclude is local, nothing is committed.

@@ -8,6 +8,7 @@
 #include "absl/strings/str_join.h"
 #include "base/display_text.h"
 #include "base/status_macros.h"
+#include "commands/append_event.h"
 #include "commands/verbs.h"
 #include "git/checklist.h"
 #include "git/repo_snapshot.h"
@@ -109,8 +110,7 @@ absl::Status RunInspect(const InspectOptions& o, CommandContext& ctx) {
   c.payload = git::InspectedPayload(*checklist);
   std::vector<AppendRequest> batch(1);
   ORCH_ASSIGN_OR_RETURN(batch[0].event, ctx.schema->BuildEvent(c));
-  LifecycleGuard guard(ctx.env);
-  ORCH_ASSIGN_OR_RETURN(auto results, store->Append(std::move(batch), &guard));
+  ORCH_ASSIGN_OR_RETURN(auto results, AppendChecked(ctx, *store, std::move(batch)));
 
   if (o.json) {
     nlohmann::json j = {{"task", o.task},

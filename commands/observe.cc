@@ -129,8 +129,7 @@ absl::Status RunObserve(const ObserveOptions& o, CommandContext& ctx) {
     ORCH_ASSIGN_OR_RETURN(std::vector<AppendRequest> batch,
                           git::ReconcileBatch(*ctx.schema, observation->findings));
     if (!batch.empty()) {
-      LifecycleGuard guard(ctx.env);
-      ORCH_ASSIGN_OR_RETURN(appended, store->Append(std::move(batch), &guard));
+      ORCH_ASSIGN_OR_RETURN(appended, AppendChecked(ctx, *store, std::move(batch)));
     }
   }
   if (o.json) {

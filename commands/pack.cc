@@ -95,7 +95,7 @@ absl::Status RunPack(const PackOptions& o, CommandContext& ctx) {
     }
     return WritePage(o.out, RenderAcceptancePack(m, o.package, reviews), ctx);
   }
-  auto project = OpenProjectRepoFor(*store, o.repo);
+  auto project = OpenProjectRepoFor(ctx, *store, o.repo);
   const std::string repo_problem = project.ok() ? "" : std::string(project.status().message());
   std::vector<ReviewPackTask> packs;
   for (const TaskModel* t : tasks) {

@@ -45,7 +45,7 @@ absl::StatusOr<LoadedProjection> LoadProjection(const ProjectionFlags& f, Comman
   lo.from_scratch = f.rebuild;
   lo.task_details = task_details;
   if (!f.at.empty()) {
-    ORCH_ASSIGN_OR_RETURN(TimeSpec at, ParseTimeSpec(f.at, clock, absl::LocalTimeZone()));
+    ORCH_ASSIGN_OR_RETURN(TimeSpec at, ParseTimeSpec(f.at, clock, LocalZone(ctx)));
     lo.at = at;
   }
   ORCH_ASSIGN_OR_RETURN(auto store, OpenStoreForRead(ctx, f.allow_damaged));

@@ -28,7 +28,7 @@ struct ReplayOptions {
 absl::StatusOr<EventQuery> BuildQuery(const ReplayOptions& o, CommandContext& ctx) {
   EventQuery q;
   const int64_t now = ctx.env->NowNanos();
-  const absl::TimeZone zone = absl::LocalTimeZone();
+  const absl::TimeZone zone = LocalZone(ctx);
   if (!o.since.empty()) {
     ORCH_ASSIGN_OR_RETURN(TimeSpec s, ParseTimeSpec(o.since, now, zone));
     ApplySince(s, &q);
@@ -51,7 +51,7 @@ absl::StatusOr<uint64_t> Print(const EventStore& store, const EventQuery& q, boo
                                std::optional<int64_t>* prev_time, CommandContext& ctx) {
   uint64_t last = 0;
   absl::Status inner;
-  const absl::TimeZone zone = absl::LocalTimeZone();
+  const absl::TimeZone zone = LocalZone(ctx);
   ORCH_RETURN_IF_ERROR(store.Scan(q, [&](const LoggedEvent& e) {
     last = e.seq();
     if (jsonl) {

@@ -14,6 +14,7 @@
 #include "base/task_id.h"
 #include "commands/append_event.h"
 #include "commands/verbs.h"
+#include "git/gate_facts.h"
 #include "git/repository.h"
 #include "projections/acceptance.h"
 #include "projections/task_fold.h"
@@ -59,37 +60,6 @@ std::vector<std::string> Bounded(std::vector<std::string> v, size_t max) {
   return v;
 }
 
-// What git shows of the task now. Problems reading it become the report's
-// (an unknown head refuses acceptance), not errors of the verb.
-GitNow ReadGit(const EventStore& store, const ReviewOptions& o, const TaskFacts& f) {
-  GitNow g;
-  auto project = OpenProjectRepoFor(store, o.repo);
-  if (!project.ok()) {
-    g.head_problem = std::string(project.status().message());
-    return g;
-  }
-  git::GitRepo& repo = *project->repo;
-  if (f.branch.empty()) {
-    g.head_problem = "the task names no branch";
-    return g;
-  }
-  auto head = repo.BranchHead(f.branch);
-  if (!head.ok() || !head->has_value()) {
-    g.head_problem = head.ok() ? absl::StrCat("no branch ", f.branch, " in ", repo.workdir())
-                               : std::string(head.status().message());
-    return g;
-  }
-  g.head = **head;
-  if (f.base_commit.empty()) return g;
-  auto base = repo.ResolveCommit(f.base_commit);
-  if (!base.ok()) return g;
-  if (auto diff = repo.Diff(*base, g.head); diff.ok()) {
-    for (const git::ChangedPath& c : *diff) g.changed.push_back(c.path);
-  }
-  if (auto ws = repo.WhitespaceErrors(*base, g.head); ws.ok()) g.whitespace_errors = *ws;
-  return g;
-}
-
 void PrintReport(const ReviewOptions& o, const AcceptanceReport& r, std::ostream& out) {
   out << "acceptance report for " << S(o.task) << " (verdict " << o.verdict << ")\n";
   out << "  inspection: "
@@ -133,7 +103,9 @@ absl::Status RunReview(const ReviewOptions& o, CommandContext& ctx) {
     if (LooksLikeACommand(o.task)) return UnknownReviewCommand(o.task);
     return absl::NotFoundError(absl::StrCat("unknown task '", o.task, "': no dispatched event for it"));
   }
-  const AcceptanceReport r = BuildAcceptanceReport(*t, ReadGit(*store, o, t->facts), o.evidence);
+  // What git shows of the task now: the facts the gate reads too.
+  const GateGitFacts git = git::ReadGateFacts(OpenProjectRepoFor(ctx, *store, o.repo), t->facts);
+  const AcceptanceReport r = BuildAcceptanceReport(*t, git.review, o.evidence);
   const bool accepting = o.verdict == "accepted";
   const bool backed = Backs(t->facts, o.evidence);
 
@@ -184,7 +156,9 @@ absl::Status RunReview(const ReviewOptions& o, CommandContext& ctx) {
     if (!o.json) PrintReport(o, r, *ctx.out);
     return Refusal(absl::StrCat("cannot record ", o.verdict, " for ", o.task), reasons);
   }
-  ORCH_ASSIGN_OR_RETURN(AppendResult result, AppendEvent(ctx, *store, c));
+  AppendCheckOptions check;
+  check.repo = o.repo;
+  ORCH_ASSIGN_OR_RETURN(AppendResult result, AppendEvent(ctx, *store, c, check));
   if (o.json) {
     *ctx.out << nlohmann::json{{"task", o.task}, {"seq", result.seq}, {"reviewed", c.payload}}.dump() << "\n";
     return absl::OkStatus();

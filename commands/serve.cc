@@ -19,7 +19,9 @@ namespace orch {
 namespace {
 
 absl::Status Stop(const std::string& dir, const std::string& socket, CommandContext& ctx) {
-  auto answer = server::Call(socket, {{"op", "stop"}});
+  server::Request stop;
+  stop.op = server::Op::kStop;
+  auto answer = server::Call(socket, dir, stop);
   if (!answer.ok()) {
     *ctx.out << "no server runs for " << dir << "\n";
     return absl::OkStatus();

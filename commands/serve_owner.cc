@@ -48,8 +48,12 @@ class SchemaPool {
   std::vector<std::unique_ptr<EventSchema>> free_;
 };
 
-nlohmann::json Answer(int code, const std::string& out, const std::string& err) {
-  return {{"exit", code}, {"out", out}, {"err", err}};
+server::Reply Answer(int code, const std::string& out, const std::string& err) {
+  server::Reply r;
+  r.exit_code = code;
+  r.out = out;
+  r.err = err;
+  return r;
 }
 
 // The verb of a command line (after global options), as the client found it.
@@ -59,26 +63,28 @@ std::string VerbOf(const std::vector<std::string>& args) {
   return i < args.size() ? args[i] : "";
 }
 
-nlohmann::json RunForClient(const nlohmann::json& req, EventStore& store, const std::string& store_dir,
-                            SchemaPool& schemas) {
-  std::vector<std::string> args;
+bool Forwarded(const std::string& name) {
+  for (const char* f : server::kForwardedEnvironment)
+    if (name == f) return true;
+  return false;
+}
+
+server::Reply RunForClient(const server::Request& req, EventStore& store, const std::string& store_dir,
+                           SchemaPool& schemas) {
+  if (VerbOf(req.args) != "emit") {
+    return Answer(2, "", absl::StrCat("orch: the server runs emit only, not '", VerbOf(req.args), "'\n"));
+  }
+  // What a verb reads of the client's environment, nothing else: a client
+  // sends only these, and the server takes no more from one that sends more.
   std::map<std::string, std::string> env;
-  try {
-    args = req.at("args").get<std::vector<std::string>>();
-    env = req.at("env").get<std::map<std::string, std::string>>();
-    (void)req.at("cwd").get<std::string>();
-  } catch (const nlohmann::json::exception&) {
-    return Answer(2, "", "orch: the server got a malformed request\n");
-  }
-  if (VerbOf(args) != "emit") {
-    return Answer(2, "", absl::StrCat("orch: the server runs emit only, not '", VerbOf(args), "'\n"));
-  }
+  for (const auto& [name, value] : req.env)
+    if (Forwarded(name)) env[name] = value;
   CommandContext ctx;
-  ctx.cwd = req["cwd"].get<std::string>();
+  ctx.cwd = req.cwd;
   ctx.environment = &env;
   std::string stdin_text;
-  if (req.contains("stdin") && req["stdin"].is_string()) {
-    stdin_text = req["stdin"].get<std::string>();
+  if (req.input) {
+    stdin_text = *req.input;
     ctx.stdin_text = &stdin_text;
   }
   ctx.server_store = &store;
@@ -97,7 +103,7 @@ nlohmann::json RunForClient(const nlohmann::json& req, EventStore& store, const 
   std::ostringstream out, err;
   ctx.out = &out;
   ctx.err = &err;
-  const int code = RunCli(args, ctx);
+  const int code = RunCli(req.args, ctx);
   schemas.Give(*std::move(schema));
   return Answer(code, out.str(), err.str());
 }
@@ -145,8 +151,8 @@ absl::Status RunServeOwner(const ServeOptions& o, CommandContext& ctx) {
   };
   SchemaPool schemas;
   EventStore& s = **store;
-  absl::Status result =
-      server::RunServer(so, s, [&](const nlohmann::json& req) { return RunForClient(req, s, dir, schemas); });
+  absl::Status result = server::RunServer(
+      so, s, [&](const server::Request& req) { return RunForClient(req, s, dir, schemas); });
   store->reset();  // closes the store before letting go of ownership
   ::close(*lock);
   return result;

@@ -52,9 +52,11 @@ absl::Status FillFromGit(CommandContext& ctx, EventContent* content);
 // When the repository cannot say, warns on stderr and records none.
 void FillDefaultBaseCommit(CommandContext& ctx, EventContent* content);
 // The project's repository for `store`: `repo_flag` if given, else the
-// recorded project root, else the repository around the current directory.
-// Errors as RepoInputError gives them.
-absl::StatusOr<git::ProjectRepo> OpenProjectRepoFor(const EventStore& store, const std::string& repo_flag);
+// recorded project root, else the repository around the verb's working
+// directory (the client's, when a server runs the verb). Errors as
+// RepoInputError gives them.
+absl::StatusOr<git::ProjectRepo> OpenProjectRepoFor(const CommandContext& ctx, const EventStore& store,
+                                                    const std::string& repo_flag);
 
 // The store directory relative to the checkout at `root` (".orch/"), when
 // inside it: the log's own files are not dirt in the integration checkout.

@@ -29,8 +29,9 @@ struct AnchorReport {
   bool failed() const { return state == "behind" || state == "diverged" || state == "unreadable"; }
 };
 
-absl::StatusOr<AnchorReport> CheckAnchor(const EventStore& store, const std::string& repo_flag) {
-  auto project = OpenProjectRepoFor(store, repo_flag);
+absl::StatusOr<AnchorReport> CheckAnchor(const CommandContext& ctx, const EventStore& store,
+                                         const std::string& repo_flag) {
+  auto project = OpenProjectRepoFor(ctx, store, repo_flag);
   if (!project.ok()) {
     if (!repo_flag.empty()) return project.status();
     return AnchorReport{
@@ -86,7 +87,7 @@ absl::Status RunVerify(const VerifyOptions& o, CommandContext& ctx) {
                                     absl::StrJoin(losses, ", "));
   AnchorReport anchor{"none", "not checked: the chain itself is broken"};
   if (report.intact()) {
-    ORCH_ASSIGN_OR_RETURN(anchor, CheckAnchor(*store, o.repo));
+    ORCH_ASSIGN_OR_RETURN(anchor, CheckAnchor(ctx, *store, o.repo));
   }
   if (o.json) {
     nlohmann::json j = {{"intact", report.intact() && derived.ok()},

@@ -9,6 +9,7 @@
 #include "base/display_text.h"
 #include "base/status_macros.h"
 #include "base/time_text.h"
+#include "commands/append_event.h"
 #include "commands/projection_common.h"
 #include "commands/stop_signal.h"
 #include "commands/verbs.h"
@@ -122,8 +123,7 @@ absl::StatusOr<PassResult> WatchPass(const WatchOptions& o, const Flagged& flags
   if (!o.check_only && !candidates.empty()) {
     ORCH_ASSIGN_OR_RETURN(std::vector<AppendRequest> batch, git::WatchBatch(*ctx.schema, c));
     ORCH_ASSIGN_OR_RETURN(auto store, OpenStoreForWrite(ctx));
-    LifecycleGuard guard(ctx.env);
-    ORCH_ASSIGN_OR_RETURN(std::vector<AppendResult> results, store->Append(std::move(batch), &guard));
+    ORCH_ASSIGN_OR_RETURN(std::vector<AppendResult> results, AppendChecked(ctx, *store, std::move(batch)));
     // A finding's first event is its own: new unless it was already recorded.
     size_t at = 0;
     for (size_t i = 0; i < candidates.size(); at += events[i], ++i) {

@@ -116,6 +116,10 @@ class AppendGuard {
   // only when no check depends on another's events (see Append); true, the
   // default, is always safe.
   virtual bool ReadsProjectEvent(EventType type) const { return true; }
+  // Whether this guard's Check of an event of `type` reads the whole log
+  // (other tasks, project settings): a batch holding one is then checked
+  // in a group of its own, after everything queued before it is written.
+  virtual bool ReadsWholeLog(EventType type) const { return false; }
 };
 
 // Which events to read. Every criterion narrows the result; the store picks
@@ -192,8 +196,9 @@ class EventStore {
   // (a refused one gets its own error and the others go on), and written
   // in ONE synced write; each call returns once that write is durable.
   // Batches share a group only when none could see the others' events:
-  // no task, idempotency key or guard-read project event in common (so a
-  // guard's view of the log is the same as if they ran one by one).
+  // no task, idempotency key or guard-read project event in common, and
+  // no event whose check reads the whole log (so a guard's view of the
+  // log is the same as if they ran one by one).
   // WARNING: with idempotency keys, a result may be a duplicate that refers
   // to an earlier event; check AppendResult::duplicate.
   virtual absl::StatusOr<std::vector<AppendResult>> Append(std::vector<AppendRequest> batch,

@@ -136,6 +136,16 @@ TEST_F(GroupCommitTest, ARefusedAppendInAGroupFailsAloneAndTheOthersShareOneWrit
   EXPECT_TRUE(store_->GetGuardState("probe-B").ok());
   EXPECT_TRUE(absl::IsNotFound(store_->GetGuardState("probe-C").status()));
   EXPECT_TRUE(store_->GetGuardState("probe-D").ok());
+  // Each writer's row is bound to the head after its own batch (B: 2, D: 4),
+  // not to the group's head: `orch verify` recomputes a row at that seq.
+  std::map<std::string, uint64_t> bound;
+  ASSERT_TRUE(store_
+                  ->ScanGuardStates([&](const std::string& key, const std::string&, uint64_t seq) {
+                    bound[key] = seq;
+                    return true;
+                  })
+                  .ok());
+  EXPECT_EQ(bound, (std::map<std::string, uint64_t>{{"probe-A", 1}, {"probe-B", 2}, {"probe-D", 4}}));
   EXPECT_TRUE(store_->Verify(nullptr)->intact());
 }
 

@@ -38,6 +38,14 @@ std::string BuildRecord(uint64_t seq, uint64_t version, int64_t time_ns, absl::s
 
 std::string StoredValue(const std::string& record) { return Sha256(record) + record; }
 
+// seq(8, big-endian) hash(32): the head row, and the binding of guard rows.
+std::string HeadValue(const Head& h) {
+  std::string v;
+  keys::PutBigEndian64(&v, h.seq);
+  v += h.hash;
+  return v;
+}
+
 // The parts of a request the store needs, read from the verified Event.
 struct Parsed {
   std::string task;
@@ -91,6 +99,7 @@ struct RocksDbEventStore::Writer {
   // not depend on the other (see Compatible).
   absl::flat_hash_set<std::string> tasks, keys;
   std::vector<EventType> project_types;  // types of its task-less events
+  bool alone = false;                    // its guard reads the whole log for one of its events
   size_t events = 0;
 
   bool done = false;
@@ -106,14 +115,16 @@ constexpr size_t kMaxGroupEvents = 1024;
 
 // Whether `w` can be checked on top of the log as it was before `group`
 // without seeing the group's events, and the group's checks without seeing
-// w's: no task or idempotency key in common, and no task-less event that a
-// guard on the other side reads (AppendGuard::ReadsProjectEvent). A guard
-// still sees the group's committed predecessors and its own batch.
+// w's: no task or idempotency key in common, no task-less event that a
+// guard on the other side reads (AppendGuard::ReadsProjectEvent), and no
+// batch whose guard reads the whole log (AppendGuard::ReadsWholeLog). A
+// guard still sees the group's committed predecessors and its own batch.
 template <typename W>
 bool Compatible(const std::vector<W*>& group, const W& w) {
   size_t events = w.events;
+  if (w.alone) return false;
   for (const W* g : group) {
-    if (g->recovery) return false;
+    if (g->recovery || g->alone) return false;
     events += g->events;
     for (const std::string& t : w.tasks)
       if (g->tasks.contains(t)) return false;
@@ -141,6 +152,7 @@ absl::StatusOr<std::vector<AppendResult>> RocksDbEventStore::AppendInternal(std:
     if (!p.task.empty()) w.tasks.insert(p.task);
     if (p.task.empty()) w.project_types.push_back(static_cast<EventType>(p.type));
     if (!p.idempotency_key.empty()) w.keys.insert(p.idempotency_key);
+    if (guard != nullptr && guard->ReadsWholeLog(static_cast<EventType>(p.type))) w.alone = true;
     w.parsed.push_back(std::move(p));
   }
   w.events = batch.size();
@@ -174,28 +186,35 @@ absl::StatusOr<std::vector<AppendResult>> RocksDbEventStore::AppendInternal(std:
 void RocksDbEventStore::CommitGroup(const std::vector<Writer*>& group) {
   std::lock_guard<std::mutex> lock(append_mu_);
   Head running = head();
-  std::vector<std::pair<std::string, std::string>> rows, guard_rows;
+  std::vector<std::pair<std::string, std::string>> rows;
   std::vector<Writer*> written;  // writers whose rows are in this write
   for (Writer* g : group) {
     const uint64_t before = running.seq;
+    std::vector<std::pair<std::string, std::string>> guard_rows;
     absl::Status s = PrepareWriter(*g, &running, &rows, &guard_rows);
     if (!s.ok()) {
       g->result = s;  // refused alone: the others are unaffected
     } else if (running.seq == before) {
       g->result = std::move(g->results);  // duplicates only: nothing to write
     } else {
+      // A guard row is bound to the head after its OWN batch (key_format.h),
+      // the seq its content covers, not to the group's head: a later batch
+      // of the group is not in it, and `orch verify` recomputes each row
+      // at the seq it is bound to.
+      const std::string bound = HeadValue(running);
+      for (auto& [key, value] : guard_rows) rows.emplace_back(keys::GuardState(key), bound + value);
       written.push_back(g);
     }
   }
   if (written.empty()) return;
+  // A long-lived writer (orch serve) checks the room it checked at open
+  // before every write, so an append meets a full disk as a direct one does.
+  if (absl::Status space = CheckFreeSpace(); !space.ok()) {
+    for (Writer* g : written) g->result = space;
+    return;
+  }
 
-  std::string head_value;
-  keys::PutBigEndian64(&head_value, running.seq);
-  head_value += running.hash;
-  // Guard rows are bound to the head they were derived with (key_format.h):
-  // the group's head, which includes each row's own batch.
-  for (const auto& [key, value] : guard_rows) rows.emplace_back(keys::GuardState(key), head_value + value);
-  rows.emplace_back(keys::kHead, head_value);
+  rows.emplace_back(keys::kHead, HeadValue(running));
   // Rows are written in key order: the memtable's skip list inserts
   // ascending keys far faster than keys hopping between the log and its
   // three indexes (measured: most of a batched append's time).

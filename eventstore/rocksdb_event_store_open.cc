@@ -153,9 +153,9 @@ absl::Status RocksDbEventStore::OpenReader(const rocksdb::Options& ro) {
     reader_dir_ = *reader_dir;
     // A writer may delete a table file between the secondary reading the
     // manifest and opening the file: try again on a missing file.
-    for (int attempt = 0; attempt < 3; ++attempt) {
+    for (int attempt = 0; attempt < 5; ++attempt) {
       s = rocksdb::DB::OpenAsSecondary(ro, dir_, reader_dir_, &db);
-      if (!s.IsPathNotFound() && !s.IsNotFound() && !s.IsIOError()) break;
+      if (!s.IsPathNotFound() && !s.IsNotFound() && !s.IsIOError() && !s.IsTryAgain()) break;
     }
   }
   if (s.IsCorruption()) {
@@ -286,12 +286,14 @@ Head RocksDbEventStore::head() const {
 
 absl::Status RocksDbEventStore::CatchUp() {
   if (!follower_ || reader_dir_.empty()) return absl::OkStatus();
-  // The writer may retire a file between the secondary reading the
-  // manifest and opening it: the next try sees the newer manifest.
+  // The writer may retire a file, or switch to a new manifest, between
+  // the secondary reading the manifest and opening it ("TryAgain": "the
+  // primary may have switched to a new MANIFEST"): the next try sees the
+  // newer one.
   rocksdb::Status s;
-  for (int attempt = 0; attempt < 3; ++attempt) {
+  for (int attempt = 0; attempt < 5; ++attempt) {
     s = db_->TryCatchUpWithPrimary();
-    if (!s.IsPathNotFound() && !s.IsNotFound() && !s.IsIOError()) break;
+    if (!s.IsPathNotFound() && !s.IsNotFound() && !s.IsIOError() && !s.IsTryAgain()) break;
   }
   ORCH_RETURN_IF_ERROR(FromDb(s, "catch up"));
   ORCH_RETURN_IF_ERROR(LoadHead());

@@ -77,7 +77,22 @@ AcceptanceReport BuildAcceptanceReport(const TaskModel& t, const GitNow& git, co
     r.inspected_head = i.head;
     r.forbidden_touched = i.forbidden_touched;
     r.dirty = i.dirty;
-    if (git.head.empty()) {
+    if (!i.reviewable) {
+      r.refusals.push_back(absl::StrCat("the latest inspection (#", i.seq, ") says not reviewable",
+                                        i.problems.empty() ? "" : ": " + absl::StrJoin(i.problems, "; "),
+                                        ": fix it and inspect again"));
+    }
+    if (!git.asked) {
+      // What the log knows: work recorded after the inspection makes it stale.
+      for (const HistoryEntry& h : t.history) {
+        if (h.seq > i.seq && (h.type == EventType::Committed || h.type == EventType::Completed)) {
+          r.refusals.push_back(absl::StrCat("work was recorded after the inspection (#", i.seq, "): #", h.seq,
+                                            " ", ToKebab(schema::EnumNamePayload(h.type)),
+                                            ": inspect again"));
+          break;
+        }
+      }
+    } else if (git.head.empty()) {
       r.refusals.push_back(absl::StrCat("the head of the task branch is unknown (", git.head_problem, ")"));
     } else if (i.head != git.head) {
       r.refusals.push_back(absl::StrCat("the inspection (#", i.seq, ") saw head ", Short(i.head),

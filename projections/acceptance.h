@@ -18,6 +18,11 @@ namespace orch {
 
 // What git shows of the task now (read by the verb).
 struct GitNow {
+  // false: git was not asked (an event dated before now, replayed or
+  // imported: git cannot say what the head was then). The head check then
+  // uses the log (no commit recorded after the inspection) and the
+  // whitespace check is skipped.
+  bool asked = true;
   std::string head;                            // the task branch's head; "" when unknown
   std::string head_problem;                    // why the head is unknown
   std::vector<std::string> changed;            // paths changed from base to head
@@ -46,8 +51,9 @@ struct AcceptanceReport {
 
 // The report for task `t` with the label the reviewer asks for ("" for
 // none). Refusals: a required gate (dispatched --gate or the constraint
-// stack's required gates) without a passing latest run; no inspection, or
-// one that saw another head than git shows now (or the head unknown);
+// stack's required gates) without a passing latest run; no inspection, one
+// that said the task is not reviewable, or one that saw another head than
+// git shows now (or the head unknown);
 // forbidden paths touched; whitespace errors in the diff; a requested
 // label stronger than the strongest passing gate backs.
 AcceptanceReport BuildAcceptanceReport(const TaskModel& t, const GitNow& git, const std::string& requested);

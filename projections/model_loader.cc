@@ -54,7 +54,11 @@ bool WriteCheckpoint(EventStore& store, const ProjectModel& model) {
 
 }  // namespace
 
-absl::StatusOr<ProjectModel> LoadProjectModel(EventStore& store, const LoadOptions& o, LoadStats* stats) {
+namespace {
+
+// `writable`: the store again, for checkpoints (null: none is written).
+absl::StatusOr<ProjectModel> Load(const EventStore& store, EventStore* writable, const LoadOptions& o,
+                                  LoadStats* stats) {
   LoadStats local;
   if (stats == nullptr) stats = &local;
   *stats = LoadStats{};
@@ -72,7 +76,7 @@ absl::StatusOr<ProjectModel> LoadProjectModel(EventStore& store, const LoadOptio
   }
   // Only a whole-log load that folds enough events writes a checkpoint, and
   // it must hold the details: known before folding, as seqs have no gaps.
-  const bool may_write = !o.at && o.checkpoint_every > 0;
+  const bool may_write = writable != nullptr && !o.at && o.checkpoint_every > 0;
   auto writes = [&](uint64_t from_seq) { return may_write && head + 1 - from_seq >= o.checkpoint_every; };
   ProjectFold fold;
   if (!o.from_scratch && q.to_seq > 0) {
@@ -97,12 +101,23 @@ absl::StatusOr<ProjectModel> LoadProjectModel(EventStore& store, const LoadOptio
   ProjectModel model = fold.Take();
   const bool whole_log = !o.at && model.head_seq == head;
   const bool first = stats->checkpoint_seq == 0 && stats->folded > 0;
-  if (whole_log && o.checkpoint_every > 0 && (first || stats->folded >= o.checkpoint_every)) {
+  if (may_write && whole_log && (first || stats->folded >= o.checkpoint_every)) {
     // Best effort: a failed write (a full disk, a read-only store) only costs
     // the next call a longer fold.
-    stats->wrote_checkpoint = WriteCheckpoint(store, model);
+    stats->wrote_checkpoint = WriteCheckpoint(*writable, model);
   }
   return model;
+}
+
+}  // namespace
+
+absl::StatusOr<ProjectModel> LoadProjectModel(EventStore& store, const LoadOptions& o, LoadStats* stats) {
+  return Load(store, &store, o, stats);
+}
+
+absl::StatusOr<ProjectModel> ReadProjectModel(const EventStore& store, const LoadOptions& o,
+                                              LoadStats* stats) {
+  return Load(store, nullptr, o, stats);
 }
 
 }  // namespace orch

@@ -56,6 +56,10 @@ struct LoadStats {
 // record, ...); checkpoint problems are not errors. `stats` may be null.
 absl::StatusOr<ProjectModel> LoadProjectModel(EventStore& store, const LoadOptions& options,
                                               LoadStats* stats = nullptr);
+// The same without writing a checkpoint (checkpoint_every is ignored): for
+// a store the caller may only read, such as an AppendGuard's.
+absl::StatusOr<ProjectModel> ReadProjectModel(const EventStore& store, const LoadOptions& options,
+                                              LoadStats* stats = nullptr);
 
 }  // namespace orch
 

@@ -67,7 +67,7 @@ DispatchGate MayDispatch(const ProjectModel& model, int64_t now);
 // its package, plus the rules of one task (docs/status.md): its id is not
 // in flight, its write set overlaps no in-flight task's (GlobsIntersect)
 // and touches no serial path another task in flight touches. `orch
-// dispatch` refuses on these blockers, `orch emit dispatched` warns.
+// dispatch` and the append guard (event_gates.h) refuse on these blockers.
 DispatchGate MayDispatch(const ProjectModel& model, int64_t now, const DispatchRequest& request);
 
 // The verdict: the first blocker's action and reason, else continue.

@@ -8,19 +8,19 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <iostream>
-#include <iterator>
 #include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "base/limits.h"
 #include "base/time_text.h"
-#include "base/utf8.h"
 #include "git/main_top_level.h"
 #include "server/endpoint.h"
 #include "server/frame.h"
-
-extern char** environ;
+#include "server/peer.h"
+#include "server/wire.h"
 
 namespace orch::server {
 
@@ -90,13 +90,11 @@ std::optional<std::string> StoreDir(const CommandLine& c, const std::string& cwd
   return p.lexically_normal().string();
 }
 
-nlohmann::json Environment() {
-  nlohmann::json env = nlohmann::json::object();
-  for (char** e = environ; *e != nullptr; ++e) {
-    const absl::string_view kv(*e);
-    const size_t eq = kv.find('=');
-    if (eq == absl::string_view::npos || FirstInvalidUtf8(kv).has_value()) continue;
-    env[std::string(kv.substr(0, eq))] = std::string(kv.substr(eq + 1));
+// Only the variables the command line reads (wire.h says why).
+std::vector<std::pair<std::string, std::string>> ForwardedEnvironment() {
+  std::vector<std::pair<std::string, std::string>> env;
+  for (const char* name : kForwardedEnvironment) {
+    if (const char* v = std::getenv(name); v != nullptr) env.emplace_back(name, v);
   }
   return env;
 }
@@ -104,25 +102,43 @@ nlohmann::json Environment() {
 void SleepMs(int ms) { std::this_thread::sleep_for(std::chrono::milliseconds(ms)); }
 
 // Sends `request` on `fd` (closed here) and reads the answer. `accepted`
-// tells whether the server said it read the request.
-absl::StatusOr<nlohmann::json> Exchange(int fd, const nlohmann::json& request, bool* accepted) {
+// tells whether the server said it read the request. Until then the
+// server must answer within `deadline`; after it, the verb may wait for
+// the store's lock, so the answer has no deadline of its own.
+absl::StatusOr<Reply> Exchange(int fd, const Request& request, absl::Time deadline, bool* accepted) {
   *accepted = false;
-  absl::Status s = WriteFrame(fd, request.dump());
-  absl::StatusOr<std::string> frame = s.ok() ? ReadFrame(fd) : absl::StatusOr<std::string>(s);
-  nlohmann::json reply;
-  while (frame.ok()) {
-    reply = nlohmann::json::parse(*frame, nullptr, /*allow_exceptions=*/false);
-    if (!reply.is_object()) {
-      frame = absl::InternalError("the server sent a malformed answer");
+  const absl::Status sent = WriteFrame(fd, EncodeRequest(request));
+  absl::StatusOr<Reply> reply = sent.ok() ? absl::StatusOr<Reply>(Reply{}) : absl::StatusOr<Reply>(sent);
+  while (sent.ok()) {
+    absl::StatusOr<std::string> frame =
+        ReadFrame(fd, kMaxFrameBytes, *accepted ? absl::InfiniteFuture() : deadline);
+    if (!frame.ok()) {
+      reply = frame.status();
       break;
     }
-    if (!reply.contains("accepted")) break;
+    reply = DecodeReply(*frame);
+    if (!reply.ok() || !reply->accepted) break;
     *accepted = true;
-    frame = ReadFrame(fd);
   }
   ::close(fd);
-  if (!frame.ok()) return frame.status();
   return reply;
+}
+
+// Reads standard input for `--jsonl -`, at most one byte over the batch
+// limit: the server then refuses it with the same words as a direct emit.
+absl::StatusOr<std::string> ReadInput() {
+  std::string text;
+  char buf[1 << 16];
+  while (text.size() <= kMaxBatchInputBytes) {
+    const ssize_t r = ::read(0, buf, sizeof(buf));
+    if (r < 0 && errno == EINTR) continue;
+    if (r < 0)
+      return absl::UnavailableError(absl::StrCat("cannot read standard input: ", std::strerror(errno)));
+    if (r == 0) break;
+    text.append(buf, static_cast<size_t>(r));
+  }
+  if (text.size() > kMaxBatchInputBytes + 1) text.resize(kMaxBatchInputBytes + 1);
+  return text;
 }
 
 }  // namespace
@@ -132,11 +148,16 @@ std::string AutoStartIdleExit() {
   return v != nullptr && *v != '\0' ? std::string(v) : std::string("10m");
 }
 
-absl::StatusOr<nlohmann::json> Call(const std::string& socket_path, const nlohmann::json& request) {
+absl::StatusOr<Reply> Call(const std::string& socket_path, const std::string& store_dir,
+                           const Request& request) {
   absl::StatusOr<int> fd = ConnectSocket(socket_path);
   if (!fd.ok()) return fd.status();
+  if (absl::Status peer = VerifyPeer(*fd, store_dir); !peer.ok()) {
+    ::close(*fd);
+    return peer;
+  }
   bool accepted = false;
-  return Exchange(*fd, request, &accepted);
+  return Exchange(*fd, request, absl::Now() + WaitLimit(), &accepted);
 }
 
 absl::Status StartServer(const std::string& store_dir, const std::string& idle_exit, absl::Duration wait) {
@@ -156,7 +177,9 @@ absl::Status StartServer(const std::string& store_dir, const std::string& idle_e
     ::setsid();
     if (::fork() != 0) ::_exit(0);
     const int devnull = ::open("/dev/null", O_RDONLY);
-    const int out = ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
+    const mode_t mode = StoreFileMode(store_dir);
+    const int out = ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, mode);
+    if (out >= 0) (void)::fchmod(out, mode);  // the umask does not decide a shared store's modes
     ::dup2(devnull, 0);
     ::dup2(out >= 0 ? out : devnull, 1);
     ::dup2(out >= 0 ? out : devnull, 2);
@@ -176,7 +199,17 @@ absl::Status StartServer(const std::string& store_dir, const std::string& idle_e
     std::vector<char*> p;
     for (auto& a : argv) p.push_back(a.data());
     p.push_back(nullptr);
-    ::execv("/proc/self/exe", p.data());
+    // Nor its environment: a long-lived process should not carry the
+    // first emitter's secrets. Clients send what a verb reads (wire.h).
+    std::vector<std::string> env;
+    for (const char* name : {"HOME", "PATH", "USER", "LOGNAME", "LANG", "LC_ALL", "TMPDIR", "ORCH_SOCKET",
+                             "ORCH_LOCK_TIMEOUT"}) {
+      if (const char* v = std::getenv(name); v != nullptr) env.push_back(absl::StrCat(name, "=", v));
+    }
+    std::vector<char*> e;
+    for (auto& kv : env) e.push_back(kv.data());
+    e.push_back(nullptr);
+    ::execve("/proc/self/exe", p.data(), e.data());
     ::_exit(127);
   }
   ::close(ready[1]);
@@ -203,7 +236,8 @@ absl::Status StartServer(const std::string& store_dir, const std::string& idle_e
   return absl::UnavailableError(absl::StrCat("the server did not start (see ", log, ")"));
 }
 
-std::optional<int> RunOnServer(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+std::optional<int> RunOnServer(const std::vector<std::string>& args, std::ostream& out, std::ostream& err,
+                               bool may_start_server) {
   const CommandLine c = Scan(args);
   if (c.verb != "emit" || c.no_server || c.help || EnvSaysNoServer()) return std::nullopt;
   std::error_code ec;
@@ -213,15 +247,18 @@ std::optional<int> RunOnServer(const std::vector<std::string>& args, std::ostrea
   // No store yet (a batch may create one): direct mode creates or refuses.
   if (!store || !fs::exists(fs::path(*store) / "CURRENT", ec)) return std::nullopt;
 
-  nlohmann::json request = {
-      {"op", "run"}, {"args", args}, {"cwd", cwd}, {"env", Environment()}, {"store", *store}};
+  Request request;
+  request.args = args;
+  request.cwd = cwd;
+  request.env = ForwardedEnvironment();
+  request.store = *store;
   if (c.stdin_batch) {
-    std::string text((std::istreambuf_iterator<char>(std::cin)), std::istreambuf_iterator<char>());
-    if (FirstInvalidUtf8(text).has_value()) {
-      err << "orch: --jsonl input is not UTF-8 text\n";
+    absl::StatusOr<std::string> input = ReadInput();
+    if (!input.ok()) {
+      err << "orch: " << input.status().message() << "\n";
       return 2;
     }
-    request["stdin"] = std::move(text);
+    request.input = *std::move(input);
   }
   const std::string socket = SocketPathFor(*store);
   const absl::Duration limit = WaitLimit();
@@ -230,13 +267,21 @@ std::optional<int> RunOnServer(const std::vector<std::string>& args, std::ostrea
   while (true) {
     absl::StatusOr<int> fd = ConnectSocket(socket);
     if (fd.ok()) {
+      // Nothing is sent to a listener that is not the store's server, and
+      // no answer of one is believed (server/peer.h).
+      if (absl::Status peer = VerifyPeer(*fd, *store); !peer.ok()) {
+        ::close(*fd);
+        err << "orch: not using the server socket " << socket << ": " << peer.message()
+            << "; writing directly\n";
+        return std::nullopt;
+      }
       bool accepted = false;
-      absl::StatusOr<nlohmann::json> reply = Exchange(*fd, request, &accepted);
+      absl::StatusOr<Reply> reply = Exchange(*fd, request, deadline, &accepted);
       if (reply.ok()) {
-        out << reply->value("out", "");
-        err << reply->value("err", "");
+        out << reply->out;
+        err << reply->err;
         out.flush();
-        return reply->value("exit", 1);
+        return reply->exit_code;
       }
       if (accepted) {
         err << "orch: the server closed the connection before answering (" << reply.status().message()
@@ -248,6 +293,7 @@ std::optional<int> RunOnServer(const std::vector<std::string>& args, std::ostrea
     } else if (!absl::IsNotFound(fd.status()) && !absl::IsUnavailable(fd.status())) {
       return std::nullopt;  // e.g. no permission on the socket: write directly
     } else if (!ServeLockHeld(*store)) {
+      if (!may_start_server) return std::nullopt;
       // No server (a socket file left here is stale): start one.
       absl::Status started = StartServer(*store, AutoStartIdleExit(), deadline - absl::Now());
       if (!started.ok() && !absl::IsAlreadyExists(started)) return std::nullopt;

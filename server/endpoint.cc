@@ -75,7 +75,12 @@ absl::StatusOr<int> ConnectSocket(const std::string& path) {
   return ErrnoStatus("connect to the server at", path, err);
 }
 
-absl::StatusOr<int> ListenSocket(const std::string& path, int backlog) {
+mode_t StoreFileMode(const std::string& store_dir) {
+  struct stat st {};
+  return ::stat(store_dir.c_str(), &st) == 0 && (st.st_mode & S_IWGRP) != 0 ? 0660 : 0600;
+}
+
+absl::StatusOr<int> ListenSocket(const std::string& path, int backlog, mode_t mode) {
   sockaddr_un addr;
   int dir_fd = -1;
   if (absl::Status s = MakeAddress(path, &addr, &dir_fd); !s.ok()) return s;
@@ -85,8 +90,9 @@ absl::StatusOr<int> ListenSocket(const std::string& path, int backlog) {
     return ErrnoStatus("create a socket", path, errno);
   }
   ::unlink(path.c_str());  // a stale socket of a dead server
-  // 0600 from the start: umask applies to bind's file.
-  const mode_t old = ::umask(0177);
+  // The store's file mode from the start (umask applies to bind's file):
+  // a shared store's group may connect (clients check who listens).
+  const mode_t old = ::umask(~mode & 0777);
   const int rc = ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
   const int err = errno;
   ::umask(old);
@@ -105,8 +111,10 @@ absl::StatusOr<int> ListenSocket(const std::string& path, int backlog) {
 
 absl::StatusOr<int> TakeServeLock(const std::string& store_dir) {
   const std::string path = (std::filesystem::path(store_dir) / kServeLockFile).string();
-  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  const mode_t mode = StoreFileMode(store_dir);
+  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, mode);
   if (fd < 0) return ErrnoStatus("open", path, errno);
+  (void)::fchmod(fd, mode);  // the umask does not decide a shared store's modes
   if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
     const int err = errno;
     ::close(fd);

@@ -1,7 +1,8 @@
 // Where a store's server listens and how ownership of a store by a server
 // is decided. Files beside RocksDB's in the store directory:
 //
-//   <store>/serve.sock   the unix socket (mode 0600), unless --socket
+//   <store>/serve.sock   the unix socket (the store's file mode: 0600, or
+//                        0660 in a shared store), unless --socket
 //   <store>/serve.lock   held (flock, exclusive) by the store's one server
 //                        for its whole life; the kernel drops it when the
 //                        server dies, so a crashed server never wedges it
@@ -14,6 +15,8 @@
 // removes it.
 #ifndef ORCH_SERVER_ENDPOINT_H_
 #define ORCH_SERVER_ENDPOINT_H_
+
+#include <sys/types.h>
 
 #include <string>
 
@@ -33,12 +36,16 @@ std::string SocketPathFor(const std::string& store_dir);
 // nothing listens on it (ECONNREFUSED), other errors as ErrnoStatus.
 absl::StatusOr<int> ConnectSocket(const std::string& path);
 
-// A listening socket at `path`, mode 0600; an old file there is replaced
+// The mode of the files a server creates in `store_dir`: as the store's
+// own (0600; 0660 in a group-writable --shared-group store).
+mode_t StoreFileMode(const std::string& store_dir);
+
+// A listening socket at `path` with `mode`; an old file there is replaced
 // (call only while holding serve.lock).
-absl::StatusOr<int> ListenSocket(const std::string& path, int backlog);
+absl::StatusOr<int> ListenSocket(const std::string& path, int backlog, mode_t mode);
 
 // Takes serve.lock of `store_dir` without waiting: the fd holding it, or
-// AlreadyExists when another server holds it. The file is created 0600.
+// AlreadyExists when another server holds it. Created with StoreFileMode.
 absl::StatusOr<int> TakeServeLock(const std::string& store_dir);
 
 // Whether some process holds serve.lock now (false when the file is missing).

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <memory>
+#include <set>
 #include <thread>
 
 #include "absl/strings/str_cat.h"
@@ -61,34 +62,100 @@ struct Shared {
   int active = 0;
   absl::Time last_activity = absl::Now();
   std::atomic<bool> stop{false};
+  // Connections whose request is not read yet: cut off (shutdown) when the
+  // server stops, so a stalled client never delays a stop or a step-aside.
+  std::set<int> reading;
+  bool closing = false;  // no request starts running once set
 };
 
-void Reply(int fd, const nlohmann::json& j) {
+void Send(int fd, const Reply& r) {
   // A client that went away gets nothing; its request's outcome is in the log.
-  (void)WriteFrame(fd, j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  (void)WriteFrame(fd, EncodeReply(r));
+}
+
+Reply Failure(int code, const std::string& err) {
+  Reply r;
+  r.exit_code = code;
+  r.err = err;
+  return r;
+}
+
+// Whether two paths name one directory (a store reached through a link is
+// the same store).
+bool SameFile(const std::string& a, const std::string& b) {
+  struct stat sa {
+  }, sb{};
+  return ::stat(a.c_str(), &sa) == 0 && ::stat(b.c_str(), &sb) == 0 && sa.st_dev == sb.st_dev &&
+         sa.st_ino == sb.st_ino;
+}
+
+// Moves `fd` out of the reading set; false when the server is closing (the
+// request is then dropped unanswered: its client retries).
+bool StartRunning(Shared& shared, int fd) {
+  std::lock_guard<std::mutex> l(shared.mu);
+  shared.reading.erase(fd);
+  return !shared.closing;
 }
 
 void Handle(int fd, const ServerOptions& o, EventStore& store, const VerbRunner& run, HeadWatch& heads,
             const std::string& http_url, Shared& shared) {
-  absl::StatusOr<std::string> frame = ReadFrame(fd);
-  if (frame.ok()) {
-    nlohmann::json req = nlohmann::json::parse(*frame, nullptr, /*allow_exceptions=*/false);
-    const std::string op = req.is_object() && req.contains("op") && req["op"].is_string() ? req["op"] : "";
-    if (op == "run") {
-      Reply(fd, {{"accepted", true}});
-      nlohmann::json answer = run(req);
+  absl::StatusOr<std::string> frame = ReadFrame(fd, kMaxFrameBytes, absl::Now() + kRequestReadLimit);
+  absl::StatusOr<Request> req = frame.ok() ? DecodeRequest(*frame) : absl::StatusOr<Request>(frame.status());
+  if (!StartRunning(shared, fd)) {
+    ::close(fd);
+    return;
+  }
+  if (!req.ok()) {
+    // A frame too large or malformed gets an answer; a slow or vanished
+    // client does not (nobody is there to read it).
+    if (frame.ok() || absl::IsInvalidArgument(frame.status())) {
+      Send(fd, Failure(2, absl::StrCat("orch: the server got a malformed request: ", req.status().message(),
+                                       "\n")));
+    }
+    ::close(fd);
+    return;
+  }
+  switch (req->op) {
+    case Op::kRun: {
+      if (!SameFile(req->store, o.store_dir)) {
+        Send(fd,
+             Failure(2, absl::StrCat("orch: this server serves ", o.store_dir, ", not ", req->store, "\n")));
+        break;
+      }
+      Reply accepted;
+      accepted.accepted = true;
+      Send(fd, accepted);
+      Reply answer = run(*req);
       heads.Set(store.head().seq);
-      Reply(fd, answer);
-    } else if (op == "ping") {
-      Reply(fd, {{"pid", ::getpid()}, {"store", o.store_dir}, {"socket", o.socket_path}, {"http", http_url}});
-    } else if (op == "stop") {
+      Send(fd, answer);
+      break;
+    }
+    case Op::kPing: {
+      Reply r;
+      r.pid = ::getpid();
+      r.store = o.store_dir;
+      r.socket = o.socket_path;
+      r.http = http_url;
+      Send(fd, r);
+      break;
+    }
+    case Op::kStop: {
       shared.stop = true;
-      Reply(fd, {{"stopping", true}});
-    } else {
-      Reply(fd, {{"exit", 2}, {"out", ""}, {"err", "orch: the server got a malformed request\n"}});
+      Reply r;
+      r.stopping = true;
+      Send(fd, r);
+      break;
     }
   }
   ::close(fd);
+}
+
+// The store directory as the server found it; gone (or replaced) means
+// nobody can reach this store any more, and an auto-started server would
+// otherwise idle for its whole idle time.
+bool SameDirectory(const std::string& dir, const struct stat& at_start) {
+  struct stat now {};
+  return ::stat(dir.c_str(), &now) == 0 && now.st_ino == at_start.st_ino && now.st_dev == at_start.st_dev;
 }
 
 void Log(const ServerOptions& o, const std::string& text) {
@@ -98,7 +165,7 @@ void Log(const ServerOptions& o, const std::string& text) {
 }  // namespace
 
 absl::Status RunServer(const ServerOptions& o, EventStore& store, const VerbRunner& run) {
-  absl::StatusOr<int> listening = ListenSocket(o.socket_path, 512);
+  absl::StatusOr<int> listening = ListenSocket(o.socket_path, 512, StoreFileMode(o.store_dir));
   if (!listening.ok()) return listening.status();
   const int listen_fd = *listening;
   struct stat mine {};
@@ -136,6 +203,9 @@ absl::Status RunServer(const ServerOptions& o, EventStore& store, const VerbRunn
   Log(o, absl::StrCat("serving ", o.store_dir, " on ", o.socket_path, " (pid ", ::getpid(), ")"));
 
   auto shared = std::make_shared<Shared>();
+  struct stat store_dir_at_start {};
+  ::stat(o.store_dir.c_str(), &store_dir_at_start);
+  absl::Time next_dir_check = absl::Now() + absl::Seconds(1);
   std::string reason;
   while (reason.empty()) {
     pollfd fds[2] = {{listen_fd, POLLIN, 0}, {signal_fd, POLLIN, 0}};
@@ -146,12 +216,18 @@ absl::Status RunServer(const ServerOptions& o, EventStore& store, const VerbRunn
     }
     if (n > 0 && (fds[0].revents & POLLIN)) {
       const int fd = ::accept4(listen_fd, nullptr, nullptr, SOCK_CLOEXEC);
+      bool admitted = false;
       if (fd >= 0) {
-        {
-          std::lock_guard<std::mutex> l(shared->mu);
+        std::lock_guard<std::mutex> l(shared->mu);
+        admitted = shared->active < kMaxConnections;
+        if (admitted) {
           ++shared->active;
+          shared->reading.insert(fd);
           shared->last_activity = absl::Now();
         }
+      }
+      if (fd >= 0 && !admitted) ::close(fd);
+      if (admitted) {
         std::thread([fd, &o, &store, &run, &heads, http_url, shared] {
           Handle(fd, o, store, run, heads, http_url, *shared);
           std::lock_guard<std::mutex> l(shared->mu);
@@ -169,6 +245,10 @@ absl::Status RunServer(const ServerOptions& o, EventStore& store, const VerbRunn
       }
     }
     if (reason.empty() && store.OtherWriterWaiting()) reason = "another writer queued for the store";
+    if (reason.empty() && absl::Now() >= next_dir_check) {
+      if (!SameDirectory(o.store_dir, store_dir_at_start)) reason = "the store directory was removed";
+      next_dir_check = absl::Now() + absl::Seconds(1);
+    }
   }
 
   // Stop accepting: new clients find no socket (and start a new server,
@@ -180,8 +260,12 @@ absl::Status RunServer(const ServerOptions& o, EventStore& store, const VerbRunn
   }
   ::close(listen_fd);
   {
-    // Every request already read finishes and is answered.
+    // Connections still sending their request are cut off (their clients
+    // were never told "accepted" and retry); every request already read
+    // finishes and is answered.
     std::unique_lock<std::mutex> l(shared->mu);
+    shared->closing = true;
+    for (int fd : shared->reading) ::shutdown(fd, SHUT_RDWR);
     shared->idle_cv.wait(l, [&] { return shared->active == 0; });
   }
   heads.Close();

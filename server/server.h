@@ -4,12 +4,13 @@
 // one thread per connection, so concurrent emits meet in the store's group
 // commit (EventStore::Append).
 //
-// It stops cleanly (stops accepting, lets every request it read finish and
-// answer, then returns so the caller closes the store) on SIGINT/SIGTERM,
-// on a "stop" request, after `idle_exit` without requests, and when
-// another process queues for the store's writer lock (a direct writer such
-// as `orch recover` or `orch lane`: the server steps aside; the next emit
-// starts a new one, which queues behind it).
+// It stops cleanly (stops accepting, cuts off connections whose request is
+// not read yet, lets every request it read finish and answer, then returns
+// so the caller closes the store) on SIGINT/SIGTERM, on a "stop" request,
+// after `idle_exit` without requests, when the store directory is removed,
+// and when another process queues for the store's writer lock (a direct
+// writer such as `orch recover` or `orch lane`: the server steps aside;
+// the next emit starts a new one, which queues behind it).
 #ifndef ORCH_SERVER_SERVER_H_
 #define ORCH_SERVER_SERVER_H_
 
@@ -23,7 +24,7 @@
 #include "absl/status/status.h"
 #include "absl/time/time.h"
 #include "eventstore/event_store.h"
-#include "nlohmann/json.hpp"
+#include "server/wire.h"
 
 namespace orch::server {
 
@@ -40,9 +41,17 @@ struct ServerOptions {
   std::function<void(const std::string&)> log;
 };
 
-// {"op":"run",...} in, {"exit":N,"out":...,"err":...} out. Called on many
-// threads at once.
-using VerbRunner = std::function<nlohmann::json(const nlohmann::json& request)>;
+// A run request in, its exit code and output out. Called on many threads
+// at once.
+using VerbRunner = std::function<Reply(const Request& request)>;
+
+// How long a client has to send its whole request once connected: a
+// client that stalls is cut off, never waited for (it holds nobody up,
+// but a stop or a step-aside must not wait for it either).
+inline constexpr absl::Duration kRequestReadLimit = absl::Seconds(10);
+// Connections served at once; one more is closed unread (its client
+// retries, as when a server is stopping).
+inline constexpr int kMaxConnections = 256;
 
 // Wakes those who wait for the log to grow (live page, ledger writer).
 class HeadWatch {

@@ -8,7 +8,8 @@
 // Each run: a fresh store; `orch replay -f` follows it; one thread runs
 // `orch status` and `orch verify` in turn (pausing between rounds) until
 // the emitters are done;
-// --procs threads each run --each `orch emit` processes one after another,
+// --procs threads each run --each `orch emit note --task T` processes one
+// after another (T shared by some processes, owned by others),
 // all starting together. Reports per run and as medians over runs: wall
 // time, emits/s, emit latency (median, p90, max), emits that failed or
 // printed anything on stderr, reader runs and failures; then checks the
@@ -117,7 +118,10 @@ RunFigures OneRun(const std::string& orch, const std::string& store, int procs, 
   for (int i = 0; i < procs; ++i) {
     emitters.emplace_back([&, i] {
       for (int j = 0; j < each; ++j) {
-        results[i].push_back(RunCaptured({orch, "--store", store, "emit", "note", "--text",
+        // Tasks some processes share and others own: each batch writes
+        // its task's guard row, which `verify` recomputes afterwards.
+        const std::string task = i % 2 == 0 ? "D" + std::to_string(i) : "S" + std::to_string(i % 3);
+        results[i].push_back(RunCaptured({orch, "--store", store, "emit", "note", "--task", task, "--text",
                                           "p" + std::to_string(i) + "-" + std::to_string(j)}));
       }
     });

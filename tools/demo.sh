@@ -79,8 +79,11 @@ emit completed --task T1 --self-review-path docs/review-T1.md --claimed-evidence
 emit heartbeat --source cron --next-expected-at "$(at 90)" --at "$(at 60)"
 emit gate --task T1 --command "ctest" --result pass --label local --at "$(at 70)"
 emit review-started --task T1 --reviewer orchestrator --at "$(at 72)"
-emit reviewed --task T1 --verdict accepted --reviewer orchestrator --gates-run "ctest=pass" \
-  --residual-risks "no browser test yet" --evidence local --at "$(at 80)"
+# Never trust "done": orch inspect reads the delivery from git; orch review
+# accepts only what the inspection, the gates and git back (ORCH_NOW dates both).
+ORCH_NOW="$(at 75)" "$orch" inspect T1 >/dev/null
+ORCH_NOW="$(at 80)" "$orch" review T1 --verdict accepted --reviewer orchestrator --evidence local \
+  --risk "no browser test yet"
 git merge -q --no-ff task/t1-cart-total -m "Merge T1: cart total"
 emit merged --task T1 --merge-commit "$(git rev-parse HEAD)" --target-branch main --at "$(at 82)"
 git push -q origin main

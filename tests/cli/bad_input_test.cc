@@ -5,17 +5,23 @@
 
 #include "eventstore/event_store.h"
 #include "gtest/gtest.h"
+#include "tests/support/emit_modes.h"
 #include "tests/support/test_support.h"
 
 namespace orch::testing {
 namespace {
 
-class BadInputTest : public ::testing::Test {
+class BadInputTest : public EmitModeTest {
  protected:
   void SetUp() override {
+    EmitModeTest::SetUp();
     store_ = tmp_.Sub("store");
     ASSERT_EQ(Orch(store_, {"init"}).exit_code, 0);
-    ASSERT_EQ(Orch(store_, {"emit", "dispatched", "--task", "T1", "--title", "a"}).exit_code, 0);
+    ASSERT_EQ(Orch(store_, {"lane", "open", "work"}).exit_code, 0);
+    ASSERT_EQ(Orch(store_, {"emit", "dispatched", "--task", "T1", "--title", "a", "--package-id", "work",
+                            "--allowed", "t1/**"})
+                  .exit_code,
+              0);
     ASSERT_EQ(Orch(store_, {"emit", "worktree-ready", "--task", "T1", "--worktree", "/w/t1"}).exit_code, 0);
     before_ = DumpStore(store_);
     ASSERT_FALSE(before_.empty());
@@ -38,66 +44,66 @@ class BadInputTest : public ::testing::Test {
   std::map<std::string, std::string> before_;
 };
 
-TEST_F(BadInputTest, UnknownType) { ExpectRefused({"emit", "deployed", "--task", "T1"}, 2, "'deployed'"); }
+TEST_P(BadInputTest, UnknownType) { ExpectRefused({"emit", "deployed", "--task", "T1"}, 2, "'deployed'"); }
 
-TEST_F(BadInputTest, UnknownTypeInJson) {
+TEST_P(BadInputTest, UnknownTypeInJson) {
   ExpectRefused({"emit", "--json", R"({"type":"deployed","task":"T1"})"}, 2, "'deployed'");
 }
 
-TEST_F(BadInputTest, MalformedJson) {
+TEST_P(BadInputTest, MalformedJson) {
   ExpectRefused({"emit", "--json", "{\"type\": \"note\","}, 2, "{\"type\": \"note\",");
 }
 
-TEST_F(BadInputTest, MalformedJsonlLineIsNamedAndNothingOfTheBatchLands) {
+TEST_P(BadInputTest, MalformedJsonlLineIsNamedAndNothingOfTheBatchLands) {
   ExpectRefused({"emit", "--jsonl", "-"}, 2, "line 2",
                 "{\"type\":\"note\",\"text\":\"fine\"}\n{\"type\":\"note\",\n");
 }
 
-TEST_F(BadInputTest, UnknownPayloadField) {
+TEST_P(BadInputTest, UnknownPayloadField) {
   ExpectRefused({"emit", "--json", R"({"type":"note","txt":"x"})"}, 2, "'txt'");
 }
 
-TEST_F(BadInputTest, UnknownTaskForATaskEvent) {
+TEST_P(BadInputTest, UnknownTaskForATaskEvent) {
   ExpectRefused({"emit", "committed", "--task", "T404", "--commit", "abc"}, 2, "'T404'");
 }
 
-TEST_F(BadInputTest, PayloadOverOneMiB) {
+TEST_P(BadInputTest, PayloadOverOneMiB) {
   const std::string text(1100 * 1024, 'x');
   ExpectRefused({"emit", "--jsonl", "-"}, 2, "1 MiB", "{\"type\":\"note\",\"text\":\"" + text + "\"}\n");
 }
 
-TEST_F(BadInputTest, BadTime) {
+TEST_P(BadInputTest, BadTime) {
   ExpectRefused({"emit", "note", "--text", "x", "--at", "yesterday"}, 2, "'yesterday'");
   ExpectRefused({"emit", "heartbeat", "--next-expected-at", "soon"}, 2, "\"soon\"");
 }
 
-TEST_F(BadInputTest, MissingRequiredFlag) {
+TEST_P(BadInputTest, MissingRequiredFlag) {
   ExpectRefused({"emit", "committed", "--commit", "abc"}, 2, "--task");
 }
 
-TEST_F(BadInputTest, BadEnumAndEvidenceValues) {
+TEST_P(BadInputTest, BadEnumAndEvidenceValues) {
   ExpectRefused({"emit", "--json", R"({"type":"reviewed","task":"T1","verdict":"maybe"})"}, 2, "\"maybe\"");
   ExpectRefused({"emit", "note", "--text", "x", "--evidence", "vibes"}, 2, "'vibes'");
 }
 
-TEST_F(BadInputTest, ImpossibleTransitionIsAConflict) {
+TEST_P(BadInputTest, ImpossibleTransitionIsAConflict) {
   ExpectRefused({"emit", "merged", "--task", "T1", "--merge-commit", "abc"}, 3,
                 "only accepted work may be merged");
   ExpectRefused({"emit", "cleaned", "--task", "T1"}, 3, "proof the work is safe");
 }
 
-TEST_F(BadInputTest, ExpectedVersionMismatchIsAConflict) {
+TEST_P(BadInputTest, ExpectedVersionMismatchIsAConflict) {
   ExpectRefused({"emit", "committed", "--task", "T1", "--commit", "abc", "--expect-version", "1"}, 3,
                 "expected 1");
 }
 
-TEST_F(BadInputTest, IdempotencyKeyReusedWithOtherContentIsAConflict) {
+TEST_P(BadInputTest, IdempotencyKeyReusedWithOtherContentIsAConflict) {
   ASSERT_EQ(Orch(store_, {"emit", "note", "--text", "one", "--idempotency-key", "k1"}).exit_code, 0);
   before_ = DumpStore(store_);
   ExpectRefused({"emit", "note", "--text", "two", "--idempotency-key", "k1"}, 3, "'k1'");
 }
 
-TEST_F(BadInputTest, LockedStorePastTheBound) {
+TEST_P(BadInputTest, LockedStorePastTheBound) {
   // Hold the store in this process, as a long-running writer would.
   FakeEnv env(0);
   StoreOptions o;
@@ -114,7 +120,7 @@ TEST_F(BadInputTest, LockedStorePastTheBound) {
   EXPECT_EQ(DumpStore(store_), before_);
 }
 
-TEST_F(BadInputTest, MissingStoreIsUnavailable) {
+TEST_P(BadInputTest, MissingStoreIsUnavailable) {
   RunResult r = Orch(tmp_.Sub("no-such-store"), {"emit", "note", "--text", "x"});
   EXPECT_EQ(r.exit_code, 4);
   EXPECT_NE(r.err.find("no-such-store"), std::string::npos) << r.err;
@@ -123,7 +129,7 @@ TEST_F(BadInputTest, MissingStoreIsUnavailable) {
 
 // Invalid UTF-8 used to abort orch (an uncaught nlohmann exception, exit
 // 134); a JSON line nested 100k deep overflowed the stack (exit 139).
-TEST_F(BadInputTest, InvalidUtf8InATypedFlagNamesTheFlagAndByte) {
+TEST_P(BadInputTest, InvalidUtf8InATypedFlagNamesTheFlagAndByte) {
   ExpectRefused({"emit", "note", "--text", "ab\xff"}, 2, "invalid UTF-8 in --text at byte 2");
   ExpectRefused({"emit", "committed", "--task", "T1", "--commit", "abc", "--files", "ok", "--files", "x\xc3"},
                 2, "invalid UTF-8 in --files at byte 1");
@@ -131,12 +137,12 @@ TEST_F(BadInputTest, InvalidUtf8InATypedFlagNamesTheFlagAndByte) {
   ExpectRefused({"emit", "heartbeat", "--next-expected-at", "\xff"}, 2, "--next-expected-at at byte 0");
 }
 
-TEST_F(BadInputTest, InvalidUtf8InInitIsRefusedBeforeAnythingIsRecorded) {
+TEST_P(BadInputTest, InvalidUtf8InInitIsRefusedBeforeAnythingIsRecorded) {
   ExpectRefused({"init", "--remote", "orig\xffin"}, 2, "invalid UTF-8 in --remote at byte 4");
   ExpectRefused({"init", "--project-root", "/src/\xc0\xaf"}, 2, "invalid UTF-8 in --project-root at byte 5");
 }
 
-TEST_F(BadInputTest, InvalidUtf8InJsonNamesTheFieldAndByte) {
+TEST_P(BadInputTest, InvalidUtf8InJsonNamesTheFieldAndByte) {
   ExpectRefused({"emit", "--json", "{\"type\":\"note\",\"text\":\"ab\xff\"}"}, 2,
                 "invalid UTF-8 in --json at byte 25");
   ExpectRefused(
@@ -144,7 +150,7 @@ TEST_F(BadInputTest, InvalidUtf8InJsonNamesTheFieldAndByte) {
       "{\"type\":\"note\",\"text\":\"ok\"}\n{\"type\":\"note\",\"text\":\"a\",\"note\":\"\xed\xa0\x80\"}\n");
 }
 
-TEST_F(BadInputTest, DeeplyNestedJsonIsRefused) {
+TEST_P(BadInputTest, DeeplyNestedJsonIsRefused) {
   const int kDeep = 100000;
   ExpectRefused({"emit", "--jsonl", "-"}, 2, "nesting deeper than 64 levels",
                 "{\"type\":\"note\",\"text\":" + std::string(kDeep, '[') + std::string(kDeep, ']') + "}\n");
@@ -153,7 +159,7 @@ TEST_F(BadInputTest, DeeplyNestedJsonIsRefused) {
                 "nesting deeper than 64 levels");
 }
 
-TEST_F(BadInputTest, DuplicateJsonKeysAreRefused) {
+TEST_P(BadInputTest, DuplicateJsonKeysAreRefused) {
   ExpectRefused({"emit", "--json", R"({"type":"note","text":"a","text":"b"})"}, 2, "duplicate key \"text\"");
   ExpectRefused(
       {"emit", "--json", R"({"type":"committed","task":"T1","payload":{"commit":"a","commit":"b"}})"}, 2,
@@ -164,7 +170,7 @@ TEST_F(BadInputTest, DuplicateJsonKeysAreRefused) {
 
 // Task ids follow one grammar (docs/events.md): ASCII letters, digits and
 // -_.:/@+, 1 to 128 characters, wherever an id enters the log.
-TEST_F(BadInputTest, TaskIdOutsideTheGrammarIsRefusedInEveryForm) {
+TEST_P(BadInputTest, TaskIdOutsideTheGrammarIsRefusedInEveryForm) {
   ExpectRefused({"emit", "dispatched", "--task", "T 2", "--title", "a"}, 2, "U+0020 at character 2");
   ExpectRefused({"emit", "dispatched", "--task", "T2\x1b[2J", "--title", "a"}, 2, "U+001B at character 3");
   ExpectRefused({"emit", "dispatched", "--task", "T2\n", "--title", "a"}, 2, "U+000A at character 3");
@@ -190,12 +196,13 @@ TEST_F(BadInputTest, TaskIdOutsideTheGrammarIsRefusedInEveryForm) {
                 "{\"type\":\"dispatched\",\"task\":\"T#2\",\"title\":\"a\"}\n");
   // Every character of the grammar, at the longest length, is accepted.
   const std::string longest = "Az09-_.:/@+" + std::string(117, 'q');
-  RunResult r = Orch(store_, {"emit", "dispatched", "--task", longest, "--title", "a"});
+  RunResult r = Orch(store_, {"emit", "dispatched", "--task", longest, "--title", "a", "--package-id", "work",
+                              "--allowed", "longest/**"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
 }
 
 // Values that used to be clamped or wrapped silently are refused, named.
-TEST_F(BadInputTest, TimesOutsideTheRangeAreRefusedNotClamped) {
+TEST_P(BadInputTest, TimesOutsideTheRangeAreRefusedNotClamped) {
   ExpectRefused({"emit", "note", "--text", "x", "--at", "9999-12-31T00:00:00Z"}, 2, "'9999-12-31T00:00:00Z'");
   ExpectRefused({"emit", "note", "--text", "x", "--at", "0001-01-01T00:00:00Z"}, 2, "'0001-01-01T00:00:00Z'");
   ExpectRefused({"emit", "note", "--text", "x", "--at", "99999999999999999d"}, 2, "'99999999999999999d'");
@@ -207,7 +214,7 @@ TEST_F(BadInputTest, TimesOutsideTheRangeAreRefusedNotClamped) {
   ExpectRefused({"emit", "heartbeat-missed", "--gap-seconds", "inf"}, 2, "\"inf\"");
 }
 
-TEST_F(BadInputTest, NumericJsonTimesOutsideTheRangeAreRefused) {
+TEST_P(BadInputTest, NumericJsonTimesOutsideTheRangeAreRefused) {
   ExpectRefused({"emit", "--json", R"({"type":"note","text":"a","at":18446744073709551615})"}, 2,
                 "bad \"at\" 18446744073709551615");
   ExpectRefused({"emit", "--json", R"({"type":"note","text":"a","at":-1})"}, 2, "bad \"at\" -1");
@@ -220,14 +227,14 @@ TEST_F(BadInputTest, NumericJsonTimesOutsideTheRangeAreRefused) {
       "18446744073709551615");
 }
 
-TEST_F(BadInputTest, NegativeExpectedVersionIsRefusedNotIgnored) {
+TEST_P(BadInputTest, NegativeExpectedVersionIsRefusedNotIgnored) {
   ExpectRefused({"emit", "committed", "--task", "T1", "--commit", "abc", "--expect-version", "-5"}, 2,
                 "bad --expect-version '-5'");
   ExpectRefused({"emit", "committed", "--task", "T1", "--commit", "abc", "--expect-version", "two"}, 2,
                 "bad --expect-version 'two'");
 }
 
-TEST_F(BadInputTest, BadLockTimeoutNamesTheVariable) {
+TEST_P(BadInputTest, BadLockTimeoutNamesTheVariable) {
   for (const char* value : {"soon", "inf", "99999999999999999d", "2h"}) {
     RunResult r = orch::testing::Run({OrchBin(), "--store", store_, "emit", "note", "--text", "x"}, "",
                                      {{"ORCH_LOCK_TIMEOUT", value}});
@@ -240,7 +247,7 @@ TEST_F(BadInputTest, BadLockTimeoutNamesTheVariable) {
 
 // One batch is held in memory whole (500k events took 1.3 GB): it is capped
 // at 10,000 events and 64 MiB, and the message says how to split.
-TEST_F(BadInputTest, BatchOverTheEventCapIsRefusedWithHowToSplit) {
+TEST_P(BadInputTest, BatchOverTheEventCapIsRefusedWithHowToSplit) {
   std::string batch;
   for (int i = 0; i < 10001; ++i) batch += "{\"type\":\"note\",\"text\":\"n\"}\n";
   ExpectRefused({"emit", "--jsonl", "-"}, 2, "line 10001 of --jsonl: more than 10000 events", batch);
@@ -248,7 +255,7 @@ TEST_F(BadInputTest, BatchOverTheEventCapIsRefusedWithHowToSplit) {
   EXPECT_NE(r.err.find("split -l 10000"), std::string::npos) << r.err;
 }
 
-TEST_F(BadInputTest, BatchOverTheByteCapIsRefused) {
+TEST_P(BadInputTest, BatchOverTheByteCapIsRefused) {
   // 65 MiB of blank lines and one event: over the cap before any parsing.
   // orch stops reading there: the rest of the pipe is not its to drain.
   std::signal(SIGPIPE, SIG_IGN);
@@ -256,20 +263,22 @@ TEST_F(BadInputTest, BatchOverTheByteCapIsRefused) {
   ExpectRefused({"emit", "--jsonl", "-"}, 2, "over the limit of 64 MiB", batch);
 }
 
-TEST_F(BadInputTest, FollowingThatWouldSpinOrNeverEndIsRefused) {
+TEST_P(BadInputTest, FollowingThatWouldSpinOrNeverEndIsRefused) {
   ExpectRefused({"replay", "--poll", "0"}, 2, "bad --poll 0");
   ExpectRefused({"replay", "--poll", "0.001"}, 2, "bad --poll 0.001");
   ExpectRefused({"replay", "--poll", "nan"}, 2, "bad --poll");
   ExpectRefused({"replay", "--follow-for", "-1"}, 2, "bad --follow-for -1");
 }
 
-TEST_F(BadInputTest, UsageErrorsAreExitTwo) {
+TEST_P(BadInputTest, UsageErrorsAreExitTwo) {
   EXPECT_EQ(Orch(store_, {"frobnicate"}).exit_code, 2);
   EXPECT_EQ(Orch(store_, {"replay", "--format", "xml"}).exit_code, 2);
   EXPECT_EQ(Orch(store_, {"replay", "--since", "tuesday"}).exit_code, 2);
   EXPECT_EQ(Orch(store_, {"emit"}).exit_code, 2);
   EXPECT_EQ(DumpStore(store_), before_);
 }
+
+ORCH_BOTH_EMIT_MODES(BadInputTest);
 
 }  // namespace
 }  // namespace orch::testing

@@ -25,7 +25,8 @@ RunResult OrchAt(const std::string& store, const std::vector<std::string>& args,
 
 // `count` tasks dispatched (one batch each of at most 5,000 events), every
 // third one completed; titles and branches long, so only bounds keep the
-// page short.
+// page short. Far past the four slots: recorded as observed, as a loop that
+// overran them would be seen.
 void TenThousandTasks(const std::string& store, int count) {
   const std::string long_title(300, 't');
   std::string jsonl =
@@ -42,9 +43,11 @@ void TenThousandTasks(const std::string& store, int count) {
     jsonl += json({{"type", "dispatched"},
                    {"task", task},
                    {"at", At(1 + i % 500)},
+                   {"claim", "observed"},
                    {"payload",
                     {{"title", long_title},
                      {"branch", "feature/" + std::string(100, 'b') + std::to_string(i)},
+                     {"package_id", "P1"},
                      {"allowed", {task + "/**"}}}}})
                  .dump() +
              "\n";
@@ -84,13 +87,14 @@ TEST(ContextTest, OneLinePerOpenTaskWithWhatItWaitsFor) {
         json({{"type", "dispatched"},
               {"task", "T1"},
               {"at", At(1)},
-              {"payload", {{"branch", "task/t1"}, {"allowed", {"a/**"}}}}}),
+              {"payload", {{"branch", "task/t1"}, {"package_id", "P1"}, {"allowed", {"a/**"}}}}}),
         json({{"type", "worktree-ready"}, {"task", "T1"}, {"at", At(1)}, {"payload", {{"worktree", "/w"}}}}),
         json({{"type", "completed"}, {"task", "T1"}, {"at", At(2)}, {"payload", json::object()}}),
-        json({{"type", "dispatched"},
+        json({{"type", "dispatched"},  // beside T1's waiting review: observed
               {"task", "T2"},
               {"at", At(3)},
-              {"payload", {{"branch", "task/t2"}, {"allowed", {"b/**"}}}}}),
+              {"claim", "observed"},
+              {"payload", {{"branch", "task/t2"}, {"package_id", "P1"}, {"allowed", {"b/**"}}}}}),
         json({{"type", "blocked"},
               {"task", "T2"},
               {"at", At(4)},

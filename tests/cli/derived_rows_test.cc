@@ -11,6 +11,7 @@
 #include "projections/model_codec.h"
 #include "projections/model_loader.h"
 #include "rocksdb/db.h"
+#include "tests/support/emit_modes.h"
 #include "tests/support/test_support.h"
 
 namespace orch::testing {
@@ -18,13 +19,15 @@ namespace {
 
 constexpr size_t kBinding = 8 + 32;  // seq(8) hash(32) before the guard's bytes
 
-class DerivedRowsTest : public ::testing::Test {
+class DerivedRowsTest : public EmitModeTest {
  protected:
   void SetUp() override {
+    EmitModeTest::SetUp();
     store_ = tmp_.Sub("store");
     ASSERT_EQ(Orch(store_, {"init"}).exit_code, 0);
     for (std::vector<std::string> args :
-         {std::vector<std::string>{"dispatched", "--task", "T1", "--title", "One"},
+         {std::vector<std::string>{"package-opened", "--package-id", "work"},
+          {"dispatched", "--task", "T1", "--title", "One", "--package-id", "work"},
           {"worktree-ready", "--task", "T1", "--worktree", "/w/t1"}}) {
       args.insert(args.begin(), "emit");
       ASSERT_EQ(Orch(store_, args).exit_code, 0);
@@ -33,6 +36,7 @@ class DerivedRowsTest : public ::testing::Test {
   }
 
   std::string Raw(const std::string& key) {
+    StopServerOf(store_);
     rocksdb::DB* db = nullptr;
     EXPECT_TRUE(rocksdb::DB::Open(rocksdb::Options(), store_, &db).ok());
     std::string value;
@@ -41,6 +45,7 @@ class DerivedRowsTest : public ::testing::Test {
     return value;
   }
   void Put(const std::string& key, const std::string& value) {
+    StopServerOf(store_);
     rocksdb::DB* db = nullptr;
     ASSERT_TRUE(rocksdb::DB::Open(rocksdb::Options(), store_, &db).ok());
     ASSERT_TRUE(db->Put(rocksdb::WriteOptions(), key, value).ok());
@@ -59,7 +64,7 @@ std::string ForgedGuardBytes(const std::string& bytes) {
   return EncodeGuardRow(*row);
 }
 
-TEST_F(DerivedRowsTest, AForgedGuardRowDoesNotOpenTheWay) {
+TEST_P(DerivedRowsTest, AForgedGuardRowDoesNotOpenTheWay) {
   const std::string key = keys::GuardState(GuardRowKey("T1"));
   const std::string good = Raw(key);
   ASSERT_GT(good.size(), kBinding);
@@ -88,7 +93,7 @@ TEST_F(DerivedRowsTest, AForgedGuardRowDoesNotOpenTheWay) {
   Put(key, good.substr(0, kBinding) + forged);
   RunResult v = Orch(store_, {"verify"});
   EXPECT_EQ(v.exit_code, 4);
-  EXPECT_NE(v.err.find("guard row 'lifecycle/T1' disagrees with the log folded up to seq 3"),
+  EXPECT_NE(v.err.find("guard row 'lifecycle/T1' disagrees with the log folded up to seq 4"),
             std::string::npos)
       << v.err;
   EXPECT_NE(v.err.find("facts.state: accepted vs active"), std::string::npos) << v.err;
@@ -103,7 +108,7 @@ TEST_F(DerivedRowsTest, AForgedGuardRowDoesNotOpenTheWay) {
   EXPECT_NE(ok.out.find("1 guard rows and 0 checkpoints match the log"), std::string::npos) << ok.out;
 }
 
-TEST_F(DerivedRowsTest, AForgedCheckpointFailsVerify) {
+TEST_P(DerivedRowsTest, AForgedCheckpointFailsVerify) {
   ASSERT_EQ(Orch(store_, {"status"}).exit_code, 0);  // writes the first checkpoint
   RunResult ok = Orch(store_, {"verify", "--json"});
   ASSERT_EQ(ok.exit_code, 0) << ok.err;
@@ -143,6 +148,8 @@ TEST_F(DerivedRowsTest, AForgedCheckpointFailsVerify) {
   EXPECT_EQ(j["intact"], false);
   EXPECT_NE(j["problem"].get<std::string>().find("checkpoint 'project-model'"), std::string::npos);
 }
+
+ORCH_BOTH_EMIT_MODES(DerivedRowsTest);
 
 }  // namespace
 }  // namespace orch::testing

@@ -8,6 +8,7 @@
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
 #include "rocksdb/db.h"
+#include "tests/support/emit_modes.h"
 #include "tests/support/test_support.h"
 
 namespace orch::testing {
@@ -21,12 +22,16 @@ std::vector<nlohmann::json> Jsonl(const std::string& text) {
   return out;
 }
 
-class EmitReplayTest : public ::testing::Test {
+class EmitReplayTest : public EmitModeTest {
  protected:
   void SetUp() override {
+    EmitModeTest::SetUp();
     store_ = tmp_.Sub("store");
     ASSERT_EQ(Orch(store_, {"init", "--default-branch", "trunk", "--max-concurrency", "3"}).exit_code, 0);
   }
+  // A lane for the tests that dispatch (every dispatch serves one), opened
+  // before the earliest time they use.
+  void OpenLane() { Emit({"package-opened", "--package-id", "work", "--at", "2026-11-24T21:00:00Z"}); }
   std::string Emit(const std::vector<std::string>& args) {
     std::vector<std::string> all = {"emit"};
     all.insert(all.end(), args.begin(), args.end());
@@ -40,7 +45,7 @@ class EmitReplayTest : public ::testing::Test {
 
 // The predecessor's ledger says `drain`; orch's run mode is `draining`.
 // Both spellings are taken (flag and JSON), `draining` is what is stored.
-TEST_F(EmitReplayTest, DrainIsTakenAsDraining) {
+TEST_P(EmitReplayTest, DrainIsTakenAsDraining) {
   Emit({"run-mode-changed", "--mode", "drain", "--reason", "night over"});
   EXPECT_EQ(Orch(store_, {"emit", "--json", R"({"type":"run-mode-changed","mode":"drain"})"}).exit_code, 0);
   Emit({"run-mode-changed", "--mode", "draining"});
@@ -57,11 +62,30 @@ TEST_F(EmitReplayTest, DrainIsTakenAsDraining) {
   EXPECT_EQ(Orch(store_, {"emit", "--json", R"({"type":"run-mode-changed","mode":"drained"})"}).exit_code, 2);
 }
 
-TEST_F(EmitReplayTest, TypedFlagsLandInThePayloadFieldForField) {
-  EXPECT_EQ(Emit({"dispatched", "--task", "T1", "--title", "Checkout <form>", "--branch", "task/t1",
-                  "--allowed", "web/**", "--allowed", "api/**", "--runtime-budget-minutes", "45", "--actor",
-                  "orchestrator", "--note", "first", "--at", "2026-11-24T22:05:00Z"}),
-            "2");
+TEST_P(EmitReplayTest, TypedFlagsLandInThePayloadFieldForField) {
+  OpenLane();
+  EXPECT_EQ(Emit({"dispatched",
+                  "--task",
+                  "T1",
+                  "--title",
+                  "Checkout <form>",
+                  "--branch",
+                  "task/t1",
+                  "--allowed",
+                  "web/**",
+                  "--allowed",
+                  "api/**",
+                  "--runtime-budget-minutes",
+                  "45",
+                  "--actor",
+                  "orchestrator",
+                  "--note",
+                  "first",
+                  "--at",
+                  "2026-11-24T22:05:00Z",
+                  "--package-id",
+                  "work"}),
+            "3");
   RunResult r = Orch(store_, {"replay", "--json", "--task", "T1"});
   auto events = Jsonl(r.out);
   ASSERT_EQ(events.size(), 1u);
@@ -78,7 +102,7 @@ TEST_F(EmitReplayTest, TypedFlagsLandInThePayloadFieldForField) {
   EXPECT_EQ(e["hash"].get<std::string>().size(), 64u);
 }
 
-TEST_F(EmitReplayTest, JsonOutputAndJsonInput) {
+TEST_P(EmitReplayTest, JsonOutputAndJsonInput) {
   RunResult r = Orch(store_, {"emit", "note", "--text", "hello", "--json"});
   auto j = nlohmann::json::parse(r.out);
   EXPECT_EQ(j["seq"], 2);
@@ -94,8 +118,9 @@ TEST_F(EmitReplayTest, JsonOutputAndJsonInput) {
   EXPECT_EQ(events[0]["payload"]["next_expected_at"], "2026-11-25T03:30:00Z");
 }
 
-TEST_F(EmitReplayTest, JsonlBatchIsAtomicAndOrdered) {
-  const std::string batch = R"({"type":"dispatched","task":"A","title":"a"})"
+TEST_P(EmitReplayTest, JsonlBatchIsAtomicAndOrdered) {
+  OpenLane();
+  const std::string batch = R"({"type":"dispatched","task":"A","title":"a","package_id":"work"})"
                             "\n"
                             R"({"type":"worktree-ready","task":"A","payload":{"worktree":"/w/a"}})"
                             "\n"
@@ -105,7 +130,7 @@ TEST_F(EmitReplayTest, JsonlBatchIsAtomicAndOrdered) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   auto results = Jsonl(r.out);
   ASSERT_EQ(results.size(), 3u);
-  EXPECT_EQ(results[2]["seq"], 4);
+  EXPECT_EQ(results[2]["seq"], 5);
   EXPECT_EQ(results[2]["version"], 3);
   // The second batch fails on its last line: none of it lands.
   r = Orch(store_, {"emit", "--jsonl", "-"},
@@ -114,10 +139,10 @@ TEST_F(EmitReplayTest, JsonlBatchIsAtomicAndOrdered) {
            R"({"type":"merged","task":"A"})"
            "\n");
   EXPECT_EQ(r.exit_code, 3);
-  EXPECT_EQ(Jsonl(Orch(store_, {"replay", "--json"}).out).size(), 4u);
+  EXPECT_EQ(Jsonl(Orch(store_, {"replay", "--json"}).out).size(), 5u);
 }
 
-TEST_F(EmitReplayTest, IdempotentRetryPrintsTheFirstSequence) {
+TEST_P(EmitReplayTest, IdempotentRetryPrintsTheFirstSequence) {
   const std::string first = Emit({"note", "--text", "once", "--idempotency-key", "night-1/note"});
   RunResult again = Orch(store_, {"emit", "note", "--text", "once", "--idempotency-key", "night-1/note"});
   EXPECT_EQ(again.exit_code, 0);
@@ -126,8 +151,9 @@ TEST_F(EmitReplayTest, IdempotentRetryPrintsTheFirstSequence) {
   EXPECT_EQ(Jsonl(Orch(store_, {"replay", "--json"}).out).size(), 2u);
 }
 
-TEST_F(EmitReplayTest, ObservedImpossibleStepIsRecordedAsAnAnomaly) {
-  Emit({"dispatched", "--task", "T1"});
+TEST_P(EmitReplayTest, ObservedImpossibleStepIsRecordedAsAnAnomaly) {
+  OpenLane();
+  Emit({"dispatched", "--task", "T1", "--package-id", "work"});
   RunResult r = Orch(store_, {"emit", "merged", "--task", "T1", "--merge-commit", "abc", "--observed"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.err.find("anomaly"), std::string::npos);
@@ -139,8 +165,9 @@ TEST_F(EmitReplayTest, ObservedImpossibleStepIsRecordedAsAnAnomaly) {
   EXPECT_NE(text.find("!! anomaly"), std::string::npos) << text;
 }
 
-TEST_F(EmitReplayTest, OverclaimedEvidenceIsRefused) {
-  const std::string batch = R"({"type":"dispatched","task":"T1"})"
+TEST_P(EmitReplayTest, OverclaimedEvidenceIsRefused) {
+  OpenLane();
+  const std::string batch = R"({"type":"dispatched","task":"T1","package_id":"work"})"
                             "\n"
                             R"({"type":"worktree-ready","task":"T1"})"
                             "\n"
@@ -153,14 +180,19 @@ TEST_F(EmitReplayTest, OverclaimedEvidenceIsRefused) {
       Orch(store_, {"emit", "reviewed", "--task", "T1", "--verdict", "accepted", "--evidence", "direct"});
   EXPECT_EQ(r.exit_code, 3);
   EXPECT_NE(r.err.find("overclaims"), std::string::npos) << r.err;
-  EXPECT_EQ(Orch(store_, {"emit", "reviewed", "--task", "T1", "--verdict", "accepted", "--evidence", "local"})
-                .exit_code,
-            0);
+  // A backed label passes the lifecycle; the acceptance gate still wants an
+  // inspection (there is no repository here to inspect).
+  r = Orch(store_, {"emit", "reviewed", "--task", "T1", "--verdict", "accepted", "--evidence", "local"});
+  EXPECT_EQ(r.exit_code, 3);
+  EXPECT_NE(r.err.find("no inspection: run orch inspect first [review-gate]"), std::string::npos) << r.err;
 }
 
-TEST_F(EmitReplayTest, ReplayFiltersByTaskTypeAndTime) {
-  Emit({"dispatched", "--task", "T1", "--at", "2026-11-24T22:00:00Z"});
-  Emit({"dispatched", "--task", "T2", "--at", "2026-11-24T23:00:00Z"});
+TEST_P(EmitReplayTest, ReplayFiltersByTaskTypeAndTime) {
+  OpenLane();  // seq 2
+  Emit({"dispatched", "--task", "T1", "--at", "2026-11-24T22:00:00Z", "--package-id", "work", "--allowed",
+        "a/**"});
+  Emit({"dispatched", "--task", "T2", "--at", "2026-11-24T23:00:00Z", "--package-id", "work", "--allowed",
+        "b/**"});
   Emit({"heartbeat", "--source", "cron", "--at", "2026-11-25T01:00:00Z"});
   Emit({"worktree-ready", "--task", "T2", "--at", "2026-11-25T02:00:00Z"});
   auto seqs = [&](const std::vector<std::string>& args) {
@@ -170,14 +202,14 @@ TEST_F(EmitReplayTest, ReplayFiltersByTaskTypeAndTime) {
     for (const auto& e : Jsonl(Orch(store_, all).out)) out.push_back(e["seq"]);
     return out;
   };
-  EXPECT_EQ(seqs({"--task", "T2"}), (std::vector<int>{3, 5}));
-  EXPECT_EQ(seqs({"--type", "dispatched", "--type", "heartbeat"}), (std::vector<int>{2, 3, 4}));
+  EXPECT_EQ(seqs({"--task", "T2"}), (std::vector<int>{4, 6}));
+  EXPECT_EQ(seqs({"--type", "dispatched", "--type", "heartbeat"}), (std::vector<int>{3, 4, 5}));
   EXPECT_EQ(seqs({"--since", "2026-11-24T22:30:00Z", "--until", "2026-11-25T01:30:00Z"}),
-            (std::vector<int>{3, 4}));
-  EXPECT_EQ(seqs({"--since", "seq:4"}), (std::vector<int>{4, 5}));
+            (std::vector<int>{4, 5}));
+  EXPECT_EQ(seqs({"--since", "seq:5"}), (std::vector<int>{5, 6}));
   EXPECT_EQ(seqs({"--until", "seq:2"}), (std::vector<int>{1, 2}));
-  const std::string text = Orch(store_, {"replay", "--since", "seq:2"}).out;
-  EXPECT_NE(text.find("#3"), std::string::npos);
+  const std::string text = Orch(store_, {"replay", "--since", "seq:3"}).out;
+  EXPECT_NE(text.find("#4"), std::string::npos);
   EXPECT_NE(text.find("dispatched"), std::string::npos);
   EXPECT_NE(text.find("+1h00m"), std::string::npos) << text;  // the gap between events
   EXPECT_NE(text.find("source=cron"), std::string::npos);
@@ -185,8 +217,9 @@ TEST_F(EmitReplayTest, ReplayFiltersByTaskTypeAndTime) {
 
 // replay --format jsonl is lossless: emitting it into an empty store
 // rebuilds the same chain, byte for byte, so the head hashes agree.
-TEST_F(EmitReplayTest, ReplayedJsonlRebuildsTheSameChain) {
-  Emit({"dispatched", "--task", "T1", "--title", "x", "--forbidden", "db/**"});
+TEST_P(EmitReplayTest, ReplayedJsonlRebuildsTheSameChain) {
+  OpenLane();
+  Emit({"dispatched", "--task", "T1", "--title", "x", "--forbidden", "db/**", "--package-id", "work"});
   Emit({"merged", "--task", "T1", "--observed", "--merge-commit", "abc"});
   Emit({"run-mode-changed", "--mode", "draining", "--reason", "night ends"});
   Emit({"reviewed", "--task", "T1", "--verdict", "changes-requested", "--observed"});
@@ -209,8 +242,9 @@ TEST_F(EmitReplayTest, ReplayedJsonlRebuildsTheSameChain) {
 // The round trip docs/cli.md promises, as written: into a store that does
 // not exist yet. It used to fail with "no orch store"; a batch that starts
 // with project-initialized now creates the store, as orch init would.
-TEST_F(EmitReplayTest, DocumentedRoundTripIntoANewStore) {
-  Emit({"dispatched", "--task", "T1", "--title", "x", "--note", "line\nbreak"});
+TEST_P(EmitReplayTest, DocumentedRoundTripIntoANewStore) {
+  OpenLane();
+  Emit({"dispatched", "--task", "T1", "--title", "x", "--note", "line\nbreak", "--package-id", "work"});
   Emit({"merged", "--task", "T1", "--observed", "--merge-commit", "abc"});
   Emit({"note", "--text", "done", "--idempotency-key", "k1", "--evidence", "local"});
   const std::string log = Orch(store_, {"replay", "--format", "jsonl"}).out;
@@ -230,7 +264,7 @@ TEST_F(EmitReplayTest, DocumentedRoundTripIntoANewStore) {
 }
 
 // Like orch init, a copy that creates the store keeps it out of git status.
-TEST_F(EmitReplayTest, RoundTripIntoARepositoryKeepsTheStoreOutOfGitStatus) {
+TEST_P(EmitReplayTest, RoundTripIntoARepositoryKeepsTheStoreOutOfGitStatus) {
   const std::string log = Orch(store_, {"replay", "--format", "jsonl"}).out;
   const std::string repo = tmp_.Sub("repo");
   InitRepo(repo);
@@ -242,7 +276,7 @@ TEST_F(EmitReplayTest, RoundTripIntoARepositoryKeepsTheStoreOutOfGitStatus) {
 
 // Only a log's beginning may create a store: anything else into a missing
 // store is refused as before, and creates nothing.
-TEST_F(EmitReplayTest, BatchThatDoesNotStartALogNeedsAStore) {
+TEST_P(EmitReplayTest, BatchThatDoesNotStartALogNeedsAStore) {
   const std::string missing = tmp_.Sub("missing");
   RunResult r = Orch(missing, {"emit", "--jsonl", "-"}, "{\"type\":\"note\",\"text\":\"x\"}\n");
   EXPECT_EQ(r.exit_code, 4) << r.err;
@@ -252,7 +286,7 @@ TEST_F(EmitReplayTest, BatchThatDoesNotStartALogNeedsAStore) {
 
 // --follow prints events appended by other processes while it runs, without
 // holding the store: the emits below would time out if it did.
-TEST_F(EmitReplayTest, FollowPrintsNewEventsAsTheyAreAppended) {
+TEST_P(EmitReplayTest, FollowPrintsNewEventsAsTheyAreAppended) {
   Emit({"note", "--text", "before"});
   RunResult follow;
   std::thread follower([&] {
@@ -273,11 +307,12 @@ TEST_F(EmitReplayTest, FollowPrintsNewEventsAsTheyAreAppended) {
   EXPECT_EQ(texts, (std::vector<std::string>{"before", "during 1", "during 2"}));
 }
 
-TEST_F(EmitReplayTest, VerifyReportsTheFirstBadSequence) {
+TEST_P(EmitReplayTest, VerifyReportsTheFirstBadSequence) {
   for (int i = 0; i < 5; ++i) Emit({"note", "--text", "n" + std::to_string(i)});
   RunResult ok = Orch(store_, {"verify"});
   EXPECT_EQ(ok.exit_code, 0);
   EXPECT_NE(ok.out.find("6 events"), std::string::npos) << ok.out;
+  StopServerOf(store_);
   {
     rocksdb::DB* db = nullptr;
     ASSERT_TRUE(rocksdb::DB::Open(rocksdb::Options(), store_, &db).ok());
@@ -292,7 +327,7 @@ TEST_F(EmitReplayTest, VerifyReportsTheFirstBadSequence) {
   EXPECT_EQ(j["first_bad_seq"], 4);
 }
 
-TEST_F(EmitReplayTest, EveryVerbHasHelpWithAnExampleAndThereIsAVersion) {
+TEST_P(EmitReplayTest, EveryVerbHasHelpWithAnExampleAndThereIsAVersion) {
   for (const std::string verb : {"init", "emit", "replay", "verify"}) {
     RunResult r = Orch(store_, {verb, "--help"});
     EXPECT_EQ(r.exit_code, 0) << verb;
@@ -306,7 +341,7 @@ TEST_F(EmitReplayTest, EveryVerbHasHelpWithAnExampleAndThereIsAVersion) {
   EXPECT_EQ(r.out.rfind("orch ", 0), 0u);
 }
 
-TEST_F(EmitReplayTest, StoreDefaultsToTheMainRepositoryTopLevel) {
+TEST_P(EmitReplayTest, StoreDefaultsToTheMainRepositoryTopLevel) {
   const std::string repo = tmp_.Sub("repo");
   InitRepo(repo);
   WriteFile(repo + "/src/a.txt", "a");
@@ -329,6 +364,8 @@ TEST_F(EmitReplayTest, StoreDefaultsToTheMainRepositoryTopLevel) {
   EXPECT_EQ(r.exit_code, 4);
   EXPECT_NE(r.err.find("--store"), std::string::npos) << r.err;
 }
+
+ORCH_BOTH_EMIT_MODES(EmitReplayTest);
 
 }  // namespace
 }  // namespace orch::testing

@@ -5,6 +5,7 @@
 
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
+#include "tests/support/emit_modes.h"
 #include "tests/support/test_support.h"
 
 namespace orch::testing {
@@ -38,12 +39,15 @@ bool HasLineStartingWith(const std::string& text, const std::string& prefix) {
   return false;
 }
 
-class EscapingTest : public ::testing::Test {
+class EscapingTest : public EmitModeTest {
  protected:
   void SetUp() override {
+    EmitModeTest::SetUp();
     store_ = tmp_.Sub("store");
     ASSERT_EQ(Orch(store_, {"init"}).exit_code, 0);
-    RunResult r = Orch(store_, {"emit", "dispatched", "--task", "T1", "--title", kTitle, "--note", kNote});
+    ASSERT_EQ(Orch(store_, {"lane", "open", "work"}).exit_code, 0);
+    RunResult r = Orch(store_, {"emit", "dispatched", "--task", "T1", "--title", kTitle, "--note", kNote,
+                                "--package-id", "work"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     r = Orch(store_, {"emit", "blocked", "--task", "T1", "--reason", kNote, "--needs-human"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -52,17 +56,17 @@ class EscapingTest : public ::testing::Test {
   std::string store_;
 };
 
-TEST_F(EscapingTest, ReplayTextShowsControlsVisibly) {
+TEST_P(EscapingTest, ReplayTextShowsControlsVisibly) {
   RunResult r = Orch(store_, {"replay"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   ExpectNoControls(r.out, "replay");
-  EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 3) << "one line per event:\n" << r.out;
+  EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 4) << "one line per event:\n" << r.out;
   EXPECT_NE(r.out.find("evil\\x1b]0;pwned\\x07\\n#99 2026-11-25 fake line"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("ok\\r\\x1b[2J\\n## Hacked"), std::string::npos) << r.out;
   EXPECT_FALSE(HasLineStartingWith(r.out, "#99")) << r.out;
 }
 
-TEST_F(EscapingTest, StatusTextShowsControlsVisibly) {
+TEST_P(EscapingTest, StatusTextShowsControlsVisibly) {
   RunResult r = Orch(store_, {"status"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   ExpectNoControls(r.out, "status");
@@ -71,7 +75,7 @@ TEST_F(EscapingTest, StatusTextShowsControlsVisibly) {
   EXPECT_FALSE(HasLineStartingWith(r.out, "## Hacked")) << r.out;
 }
 
-TEST_F(EscapingTest, StatusMarkdownCannotBeForged) {
+TEST_P(EscapingTest, StatusMarkdownCannotBeForged) {
   RunResult r = Orch(store_, {"status", "--format", "md"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const std::string& md = r.out;
@@ -90,14 +94,14 @@ TEST_F(EscapingTest, StatusMarkdownCannotBeForged) {
   EXPECT_EQ(borders, 8) << line;
 }
 
-TEST_F(EscapingTest, StatusHtmlShowsControlsVisibly) {
+TEST_P(EscapingTest, StatusHtmlShowsControlsVisibly) {
   RunResult r = Orch(store_, {"status", "--format", "html"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   ExpectNoControls(r.out, "status.html");
   EXPECT_NE(r.out.find("evil\\x1b]0;pwned\\x07\\n#99"), std::string::npos);
 }
 
-TEST_F(EscapingTest, JsonOutputsStayLossless) {
+TEST_P(EscapingTest, JsonOutputsStayLossless) {
   RunResult r = Orch(store_, {"replay", "--format", "jsonl", "--task", "T1"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   ExpectNoControls(r.out, "jsonl");  // JSON escapes them
@@ -109,7 +113,7 @@ TEST_F(EscapingTest, JsonOutputsStayLossless) {
   EXPECT_EQ(nlohmann::json::parse(r.out)["tasks"][0]["title"], kTitle);
 }
 
-TEST_F(EscapingTest, ErrorMessagesQuoteInputEscaped) {
+TEST_P(EscapingTest, ErrorMessagesQuoteInputEscaped) {
   RunResult r = Orch(store_, {"emit", "note", "--text", "x", "--at", "\x1b]0;pwned\x07\nsoon"});
   EXPECT_EQ(r.exit_code, 2);
   ExpectNoControls(r.err, "stderr");
@@ -120,6 +124,8 @@ TEST_F(EscapingTest, ErrorMessagesQuoteInputEscaped) {
   ExpectNoControls(r.err, "stderr");
   EXPECT_NE(r.err.find("'\\x1b[2Jdeploy'"), std::string::npos) << r.err;
 }
+
+ORCH_BOTH_EMIT_MODES(EscapingTest);
 
 }  // namespace
 }  // namespace orch::testing

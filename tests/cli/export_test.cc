@@ -65,10 +65,14 @@ class ExportTest : public ::testing::Test {
     store_ = tmp_.Sub("store");
     site_ = tmp_.Sub("site");
     out_ = site_ + "/status";
-    ASSERT_EQ(Orch(store_, {"init"}).exit_code, 0);
+    ASSERT_EQ(Orch(store_, {"init", "--max-concurrency", "3"}).exit_code, 0);
+    ASSERT_EQ(Orch(store_, {"lane", "open", "work"}).exit_code, 0);
     for (int i = 1; i <= 3; ++i) {
       const std::string t = "T" + std::to_string(i);
-      ASSERT_EQ(Orch(store_, {"emit", "dispatched", "--task", t, "--title", "task " + t}).exit_code, 0);
+      ASSERT_EQ(Orch(store_, {"emit", "dispatched", "--task", t, "--title", "task " + t, "--package-id",
+                              "work", "--allowed", t + "/**"})
+                    .exit_code,
+                0);
     }
   }
 
@@ -106,14 +110,14 @@ class ExportTest : public ::testing::Test {
 TEST_F(ExportTest, WritesOneSetFromOneHeadIntoADirectoryItOwns) {
   RunResult r = Export();
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_EQ(CheckOneWholeSet("first"), 4);
+  EXPECT_EQ(CheckOneWholeSet("first"), 5);  // init, the lane, three dispatches
   CheckNothingLeftBehind("first");
   EXPECT_EQ(Entries(out_).count(".orch-export"), 1u);
   EXPECT_NE(ReadFile(out_ + "/.orch-export").find("status.html"), std::string::npos);
   ASSERT_EQ(Orch(store_, {"emit", "note", "--text", "more"}).exit_code, 0);
   r = Export();
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_EQ(CheckOneWholeSet("second"), 5);
+  EXPECT_EQ(CheckOneWholeSet("second"), 6);
   CheckNothingLeftBehind("second");
 }
 
@@ -162,14 +166,14 @@ TEST_F(ExportTest, KilledAtAnyMomentLeavesTheOldSetOrTheNewAndTheNextExportSweep
     const std::string when = "after kill " + std::to_string(i);
     const long head = CheckOneWholeSet(when);
     EXPECT_GE(head, last_head) << when;
-    EXPECT_LE(head, 5 + i) << when;
+    EXPECT_LE(head, 6 + i) << when;
     last_head = head;
     if (::testing::Test::HasFailure()) return;
     if (i % 6 == 5) {  // an export that runs to its end sweeps what the kills left
       RunResult r = Export();
       ASSERT_EQ(r.exit_code, 0) << r.err;
       last_head = CheckOneWholeSet("export after kill " + std::to_string(i));
-      EXPECT_EQ(last_head, 5 + i);
+      EXPECT_EQ(last_head, 6 + i);
       CheckNothingLeftBehind("export after kill " + std::to_string(i));
       if (::testing::Test::HasFailure()) return;
     }
@@ -191,7 +195,7 @@ TEST_F(ExportTest, OutFilesFollowNoLinkAndSweepLeftovers) {
   struct stat st;
   ASSERT_EQ(::lstat(page.c_str(), &st), 0);
   EXPECT_TRUE(S_ISREG(st.st_mode));
-  EXPECT_NE(ReadFile(page).find("log up to #4"), std::string::npos);
+  EXPECT_NE(ReadFile(page).find("log up to #5"), std::string::npos);
   EXPECT_FALSE(fs::exists(tmp_.Sub(".page.md.orch-tmp-deadbeefdeadbeef")));
 
   const std::string ledger = tmp_.Sub("ledger.json");

@@ -7,6 +7,7 @@
 #include "eventstore/fault_injection_env.h"
 #include "gtest/gtest.h"
 #include "tests/cli/in_process_cli.h"
+#include "tests/support/emit_modes.h"
 #include "tests/support/test_support.h"
 
 namespace orch::testing {
@@ -24,16 +25,32 @@ class LockCountingEnv : public EnvWrapper {
   int locks = 0;
 };
 
-class FaultCliTest : public ::testing::Test {
+// Each test runs twice: every command in process over the test's Env, and
+// with emits sent through a server run in process whose store was opened
+// over the fault Env (the path users take; the same faults reach it).
+class FaultCliTest : public EmitModeTest {
  protected:
   void SetUp() override {
+    EmitModeTest::SetUp();
     schema_ = *EventSchema::Load();
     store_ = tmp_.Sub("store");
     ASSERT_EQ(Cli(&system_, {"init"}).exit_code, 0);
     for (int i = 0; i < 3; ++i) ASSERT_EQ(Cli(&system_, {"emit", "note", "--text", "n"}).exit_code, 0);
+    if (through_server()) server_ = std::make_unique<InProcessServer>(&fault_, store_);
+  }
+  void TearDown() override {
+    server_.reset();
+    EmitModeTest::TearDown();
   }
 
+  // An emit goes to the server when there is one (it writes with the Env
+  // it was started with, the fault Env); every other verb runs over `env`.
   CliResult Cli(Env* env, std::vector<std::string> args) {
+    if (server_ != nullptr && !args.empty() && args[0] == "emit") {
+      CliResult r = server_->Run(std::move(args));
+      EXPECT_NE(r.exit_code, -1) << "the server did not answer";
+      return r;
+    }
     return RunCliInProcess(env, schema_.get(), store_, std::move(args));
   }
 
@@ -48,9 +65,10 @@ class FaultCliTest : public ::testing::Test {
   SystemEnv system_;
   FaultInjectionEnv fault_{&system_};
   std::unique_ptr<EventSchema> schema_;
+  std::unique_ptr<InProcessServer> server_;
 };
 
-TEST_F(FaultCliTest, AFailedSyncIsExitFourInOneLineAndTheEventIsNotThere) {
+TEST_P(FaultCliTest, AFailedSyncIsExitFourInOneLineAndTheEventIsNotThere) {
   const std::string before = Replay();
   fault_.FailNextSync(".log");
   CliResult r = Cli(&fault_, {"emit", "note", "--text", "unsynced"});
@@ -64,7 +82,7 @@ TEST_F(FaultCliTest, AFailedSyncIsExitFourInOneLineAndTheEventIsNotThere) {
   EXPECT_EQ(verify.exit_code, 0) << verify.err;
 }
 
-TEST_F(FaultCliTest, AFailedWriteIsExitFourInOneLine) {
+TEST_P(FaultCliTest, AFailedWriteIsExitFourInOneLine) {
   const std::string before = Replay();
   fault_.FailNextWrite(".log");
   CliResult r = Cli(&fault_, {"emit", "note", "--text", "unwritten"});
@@ -74,7 +92,7 @@ TEST_F(FaultCliTest, AFailedWriteIsExitFourInOneLine) {
   EXPECT_EQ(Replay(), before);
 }
 
-TEST_F(FaultCliTest, NoSpaceIsDiskFullInOneLineAndReadersStillRead) {
+TEST_P(FaultCliTest, NoSpaceIsDiskFullInOneLineAndReadersStillRead) {
   fault_.SetNoSpace(true, 0);
   CliResult r = Cli(&fault_, {"emit", "note", "--text", "no room"});
   EXPECT_EQ(r.exit_code, 4);
@@ -87,7 +105,7 @@ TEST_F(FaultCliTest, NoSpaceIsDiskFullInOneLineAndReadersStillRead) {
   }
 }
 
-TEST_F(FaultCliTest, ASuccessfulCommandPrintsNothingOnStderr) {
+TEST_P(FaultCliTest, ASuccessfulCommandPrintsNothingOnStderr) {
   for (const std::vector<std::string>& verb : {std::vector<std::string>{"emit", "note", "--text", "x"},
                                                {"status"},
                                                {"ledger"},
@@ -102,7 +120,7 @@ TEST_F(FaultCliTest, ASuccessfulCommandPrintsNothingOnStderr) {
 
 // Readers never take the writer's lock (before, status, ledger, export,
 // verify and replay took it whenever the store was free).
-TEST_F(FaultCliTest, ReadersNeverTakeTheWritersLock) {
+TEST_P(FaultCliTest, ReadersNeverTakeTheWritersLock) {
   LockCountingEnv env(&system_);
   for (const std::vector<std::string>& verb : {std::vector<std::string>{"status"},
                                                {"ledger"},
@@ -114,8 +132,10 @@ TEST_F(FaultCliTest, ReadersNeverTakeTheWritersLock) {
   }
   EXPECT_EQ(env.locks, 0);
   ASSERT_EQ(Cli(&env, {"emit", "note", "--text", "x"}).exit_code, 0);
-  EXPECT_EQ(env.locks, 1);
+  EXPECT_EQ(env.locks, through_server() ? 0 : 1);  // the server took it once, when it started
 }
+
+ORCH_BOTH_EMIT_MODES(FaultCliTest);
 
 }  // namespace
 }  // namespace orch::testing

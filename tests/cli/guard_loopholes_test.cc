@@ -8,6 +8,7 @@
 #include "base/time_text.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
+#include "tests/support/emit_modes.h"
 #include "tests/support/test_support.h"
 
 namespace orch::testing {
@@ -19,12 +20,14 @@ int64_t NowNs() {
       .count();
 }
 
-class GuardLoopholesTest : public ::testing::Test {
+class GuardLoopholesTest : public EmitModeTest {
  protected:
   void SetUp() override {
+    EmitModeTest::SetUp();
     store_ = tmp_.Sub("store");
     ASSERT_EQ(Orch(store_, {"init"}).exit_code, 0);
-    Emit({"dispatched", "--task", "T1", "--title", "one", "--branch", "task/t1"});
+    Emit({"package-opened", "--package-id", "work"});
+    Emit({"dispatched", "--task", "T1", "--title", "one", "--branch", "task/t1", "--package-id", "work"});
     Emit({"worktree-ready", "--task", "T1", "--worktree", "/w/t1"});
   }
   void Emit(std::vector<std::string> args) {
@@ -49,14 +52,16 @@ class GuardLoopholesTest : public ::testing::Test {
   std::string store_;
 };
 
-TEST_F(GuardLoopholesTest, EvidenceIsRaisedOnlyByWhatBacksIt) {
+TEST_P(GuardLoopholesTest, EvidenceIsRaisedOnlyByWhatBacksIt) {
   Emit({"completed", "--task", "T1"});
   Emit({"gate", "--task", "T1", "--command", "make test", "--result", "pass", "--label", "local"});
   RunResult over =
       Orch(store_, {"emit", "reviewed", "--task", "T1", "--verdict", "accepted", "--evidence", "prod"});
   EXPECT_EQ(over.exit_code, 3);
   EXPECT_NE(over.err.find("overclaims"), std::string::npos) << over.err;
-  Emit({"reviewed", "--task", "T1", "--verdict", "accepted", "--evidence", "local"});
+  // Observed: no repository here for the acceptance gate to read (a live
+  // acceptance needs git); the lifecycle's evidence rule still applies.
+  Emit({"reviewed", "--task", "T1", "--verdict", "accepted", "--evidence", "local", "--observed"});
   // The same claim on events that back nothing.
   Emit({"note", "--task", "T1", "--text", "verified in production", "--evidence", "prod"});
   Emit({"merged", "--task", "T1", "--merge-commit", "m1", "--evidence", "prod"});
@@ -69,7 +74,7 @@ TEST_F(GuardLoopholesTest, EvidenceIsRaisedOnlyByWhatBacksIt) {
   EXPECT_NE(notes.find("claimed 'prod' (merged #"), std::string::npos) << notes;
 }
 
-TEST_F(GuardLoopholesTest, AHandWrittenInspectionIsAClaimAndMovesNothing) {
+TEST_P(GuardLoopholesTest, AHandWrittenInspectionIsAClaimAndMovesNothing) {
   Emit({"inspected", "--task", "T1", "--worktree-exists", "--reviewable", "--ahead-of-base", "1", "--head",
         "c0ffee"});
   Emit({"inspected", "--task", "T1", "--worktree-exists", "--reviewable", "--ahead-of-base", "1",
@@ -89,7 +94,7 @@ TEST_F(GuardLoopholesTest, AHandWrittenInspectionIsAClaimAndMovesNothing) {
   EXPECT_EQ(md.out.find("reviewable yes"), std::string::npos) << md.out;
 }
 
-TEST_F(GuardLoopholesTest, EveryAnomalyIsShownWhateverItsTime) {
+TEST_P(GuardLoopholesTest, EveryAnomalyIsShownWhateverItsTime) {
   RunResult r =
       Orch(store_, {"emit", "merged", "--task", "T1", "--observed", "--at", "2020-01-01T00:00:00Z"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -108,7 +113,7 @@ TEST_F(GuardLoopholesTest, EveryAnomalyIsShownWhateverItsTime) {
   EXPECT_NE(md.out.find("only accepted work may be merged"), std::string::npos) << md.out;
 }
 
-TEST_F(GuardLoopholesTest, AnEventDatedMoreThanFiveMinutesAheadIsRefused) {
+TEST_P(GuardLoopholesTest, AnEventDatedMoreThanFiveMinutesAheadIsRefused) {
   const std::map<std::string, std::string> before = DumpStore(store_);
   const std::string later = FormatRfc3339((NowNs() / 1'000'000'000 + 600) * 1'000'000'000);
   for (bool observed : {false, true}) {
@@ -128,7 +133,7 @@ TEST_F(GuardLoopholesTest, AnEventDatedMoreThanFiveMinutesAheadIsRefused) {
   Emit({"note", "--task", "T2", "--text", "within the allowance", "--at", soon});
 }
 
-TEST_F(GuardLoopholesTest, AnEventMayNotPrecedeItsTasksPreviousOne) {
+TEST_P(GuardLoopholesTest, AnEventMayNotPrecedeItsTasksPreviousOne) {
   const std::map<std::string, std::string> before = DumpStore(store_);
   RunResult r = Orch(store_, {"emit", "completed", "--task", "T1", "--at", "2020-01-01T00:00:00Z"});
   EXPECT_EQ(r.exit_code, 3) << r.err;
@@ -139,9 +144,13 @@ TEST_F(GuardLoopholesTest, AnEventMayNotPrecedeItsTasksPreviousOne) {
   r = Orch(store_, {"emit", "completed", "--task", "T1", "--at", "2020-01-01T00:00:00Z", "--observed"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.err.find("recorded as an anomaly"), std::string::npos) << r.err;
-  // Another task is not held back by T1's times.
-  Emit({"dispatched", "--task", "T2", "--title", "two", "--at", "2020-01-01T00:00:00Z"});
+  // Another task is not held back by T1's times (the dispatch rules would
+  // hold it back, beside T1's waiting review: observed).
+  Emit({"dispatched", "--task", "T2", "--title", "two", "--at", "2020-01-01T00:00:00Z", "--package-id",
+        "work", "--observed"});
 }
+
+ORCH_BOTH_EMIT_MODES(GuardLoopholesTest);
 
 }  // namespace
 }  // namespace orch::testing

@@ -14,6 +14,7 @@
 #include "absl/strings/match.h"
 #include "eventstore/event_store.h"
 #include "gtest/gtest.h"
+#include "tests/support/emit_modes.h"
 #include "tests/support/test_support.h"
 
 namespace orch::testing {
@@ -29,9 +30,10 @@ mode_t ModeOf(const std::string& path) {
   return st.st_mode & 07777;
 }
 
-class StoreAccessTest : public ::testing::Test {
+class StoreAccessTest : public EmitModeTest {
  protected:
   void SetUp() override {
+    EmitModeTest::SetUp();
     store_ = tmp_.Sub("store");
     ASSERT_EQ(Orch(store_, {"init"}).exit_code, 0);
     for (int i = 0; i < 3; ++i) ASSERT_EQ(Orch(store_, {"emit", "note", "--text", "n"}).exit_code, 0);
@@ -47,7 +49,7 @@ class StoreAccessTest : public ::testing::Test {
 
 // Before, status opened the store as the writer to keep its checkpoint, and
 // kept none when another process held it.
-TEST_F(StoreAccessTest, ReadersRunAndKeepCheckpointsWhileAWriterHoldsTheStore) {
+TEST_P(StoreAccessTest, ReadersRunAndKeepCheckpointsWhileAWriterHoldsTheStore) {
   SystemEnv env;
   StoreOptions o;
   o.env = &env;
@@ -71,14 +73,14 @@ TEST_F(StoreAccessTest, ReadersRunAndKeepCheckpointsWhileAWriterHoldsTheStore) {
   EXPECT_EQ(OrchWith({{"ORCH_LOCK_TIMEOUT", "0s"}}, {"emit", "note", "--text", "now"}).exit_code, 0);
 }
 
-TEST_F(StoreAccessTest, ABadLockTimeoutIsBadInput) {
+TEST_P(StoreAccessTest, ABadLockTimeoutIsBadInput) {
   RunResult r = OrchWith({{"ORCH_LOCK_TIMEOUT", "soon"}}, {"emit", "note", "--text", "x"});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("bad ORCH_LOCK_TIMEOUT 'soon'"), std::string::npos) << r.err;
 }
 
 // Before: 0755 and 0644 under umask 022, every note readable by any user.
-TEST_F(StoreAccessTest, TheStoreIsPrivateToItsOwner) {
+TEST_P(StoreAccessTest, TheStoreIsPrivateToItsOwner) {
   ASSERT_EQ(Orch(store_, {"status"}).exit_code, 0);  // leaves checkpoints too
   EXPECT_EQ(ModeOf(store_), 0700u);
   size_t files = 0;
@@ -94,7 +96,7 @@ TEST_F(StoreAccessTest, TheStoreIsPrivateToItsOwner) {
   EXPECT_GT(files, 8u);
 }
 
-TEST_F(StoreAccessTest, ASharedGroupStoreLetsTheGroupIn) {
+TEST_P(StoreAccessTest, ASharedGroupStoreLetsTheGroupIn) {
   const std::string shared = tmp_.Sub("shared");
   ASSERT_EQ(Orch(shared, {"init", "--shared-group"}).exit_code, 0);
   ASSERT_EQ(Orch(shared, {"emit", "note", "--text", "x"}).exit_code, 0);
@@ -112,7 +114,7 @@ TEST_F(StoreAccessTest, ASharedGroupStoreLetsTheGroupIn) {
 
 // Before: permission denied was reported as "locked by another process"
 // after waiting the whole timeout.
-TEST_F(StoreAccessTest, PermissionDeniedIsSaidAtOnce) {
+TEST_P(StoreAccessTest, PermissionDeniedIsSaidAtOnce) {
   std::vector<std::string> argv = {OrchBin(), "--store", store_, "emit", "note", "--text", "x"};
   if (::geteuid() == 0) {  // root reads everything: run as nobody
     argv.insert(argv.begin(), {"setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"});
@@ -130,7 +132,7 @@ TEST_F(StoreAccessTest, PermissionDeniedIsSaidAtOnce) {
 
 // A store on a filesystem mounted read-only: writers say so at once,
 // readers still read.
-TEST_F(StoreAccessTest, AReadOnlyFilesystemIsSaidAtOnceAndStillRead) {
+TEST_P(StoreAccessTest, AReadOnlyFilesystemIsSaidAtOnceAndStillRead) {
   const std::string mnt = tmp_.Sub("ro");
   fs::create_directories(mnt);
   if (::geteuid() != 0 || ::mount("tmpfs", mnt.c_str(), "tmpfs", 0, "size=64m") != 0) {
@@ -154,7 +156,7 @@ TEST_F(StoreAccessTest, AReadOnlyFilesystemIsSaidAtOnceAndStillRead) {
 // A full disk: a writer fails at once with one line; the log can still be
 // read. Before: 60 s per emit, ~120 RocksDB error lines, and readers that
 // refused to run because they tried to flush.
-TEST_F(StoreAccessTest, AFullDiskFailsWritersInOneLineAndReadersStillRead) {
+TEST_P(StoreAccessTest, AFullDiskFailsWritersInOneLineAndReadersStillRead) {
   const std::string mnt = tmp_.Sub("full");
   fs::create_directories(mnt);
   if (::geteuid() != 0 || ::mount("tmpfs", mnt.c_str(), "tmpfs", 0, "size=24m") != 0) {
@@ -187,7 +189,7 @@ TEST_F(StoreAccessTest, AFullDiskFailsWritersInOneLineAndReadersStillRead) {
 }
 
 // Before: every killed `replay -f` left a /tmp/orch-follower-* directory.
-TEST_F(StoreAccessTest, AKilledFollowerLeavesNothingBehindForLong) {
+TEST_P(StoreAccessTest, AKilledFollowerLeavesNothingBehindForLong) {
   const pid_t pid = fork();
   if (pid == 0) {
     const int devnull = ::open("/dev/null", O_WRONLY);
@@ -213,6 +215,8 @@ TEST_F(StoreAccessTest, AKilledFollowerLeavesNothingBehindForLong) {
   EXPECT_FALSE(has_dir());
   EXPECT_TRUE(fs::is_empty(store_ + "/readers"));
 }
+
+ORCH_BOTH_EMIT_MODES(StoreAccessTest);
 
 }  // namespace
 }  // namespace orch::testing

@@ -12,6 +12,7 @@
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
 #include "rocksdb/db.h"
+#include "tests/support/emit_modes.h"
 #include "tests/support/test_support.h"
 
 namespace orch::testing {
@@ -33,9 +34,10 @@ std::vector<uint64_t> ReplayedSeqs(const std::string& store, std::vector<std::st
 
 int Lines(const std::string& text) { return static_cast<int>(std::count(text.begin(), text.end(), '\n')); }
 
-class StoreDamageTest : public ::testing::Test {
+class StoreDamageTest : public EmitModeTest {
  protected:
   void SetUp() override {
+    EmitModeTest::SetUp();
     store_ = tmp_.Sub("store");
     ASSERT_EQ(Orch(store_, {"init"}).exit_code, 0);
   }
@@ -47,17 +49,21 @@ class StoreDamageTest : public ::testing::Test {
   }
   // The newest write-ahead log: the last emit's event is in it.
   std::string NewestLog() {
+    StopServerOf(store_);
     std::string newest;
     uint64_t number = 0;
     for (const auto& e : fs::directory_iterator(store_)) {
-      if (e.path().extension() != ".log") continue;
-      const uint64_t n = std::stoull(e.path().stem().string());
+      const std::string stem = e.path().stem().string();
+      if (e.path().extension() != ".log" || stem.find_first_not_of("0123456789") != std::string::npos)
+        continue;
+      const uint64_t n = std::stoull(stem);
       if (n >= number && fs::file_size(e.path()) > 0) number = n, newest = e.path().string();
     }
     return newest;
   }
   // Raw access, as a bad disk or an editor would have.
   void Tamper(const std::function<void(rocksdb::DB*)>& fn) {
+    StopServerOf(store_);
     rocksdb::DB* db = nullptr;
     ASSERT_TRUE(rocksdb::DB::Open(rocksdb::Options(), store_, &db).ok());
     fn(db);
@@ -69,8 +75,12 @@ class StoreDamageTest : public ::testing::Test {
 
 // The tester's case: 21 events, one byte changed inside one *.log file.
 // Before, verify said "ok: 20 events" and the next emit reused seq 21.
-TEST_F(StoreDamageTest, AChangedByteInTheLogStopsEveryVerbUntilRecoverNamesTheLoss) {
-  Notes(20);
+TEST_P(StoreDamageTest, AChangedByteInTheLogStopsEveryVerbUntilRecoverNamesTheLoss) {
+  // The newest log file holds the last event only: a direct emit opens a
+  // new one; through the server, a server started for the last emit does.
+  Notes(19);
+  StopServerOf(store_);
+  Notes(1);
   const std::string log = NewestLog();
   ASSERT_FALSE(log.empty());
   {
@@ -127,9 +137,10 @@ TEST_F(StoreDamageTest, AChangedByteInTheLogStopsEveryVerbUntilRecoverNamesTheLo
 // Each emit writes its own log file, so a lost record can sit between
 // intact later ones, whose guard rows were folded with the lost event in:
 // recover drops them, and verify (which recomputes them) agrees again.
-TEST_F(StoreDamageTest, RecoverDropsWhatWasFoldedWithALostEvent) {
+TEST_P(StoreDamageTest, RecoverDropsWhatWasFoldedWithALostEvent) {
   for (const std::vector<std::string>& args :
-       {std::vector<std::string>{"dispatched", "--task", "T1", "--title", "x", "--branch", "task/t1"},
+       {std::vector<std::string>{"package-opened", "--package-id", "work"},
+        {"dispatched", "--task", "T1", "--title", "x", "--branch", "task/t1", "--package-id", "work"},
         {"worktree-ready", "--task", "T1", "--worktree", "/wt/t1"},
         {"committed", "--task", "T1", "--commit", "c1"},
         {"gate", "--task", "T1", "--command", "ctest", "--result", "pass", "--label", "local"},
@@ -138,9 +149,10 @@ TEST_F(StoreDamageTest, RecoverDropsWhatWasFoldedWithALostEvent) {
     emit.insert(emit.end(), args.begin(), args.end());
     RunResult r = Orch(store_, emit);
     ASSERT_EQ(r.exit_code, 0) << r.err;
+    StopServerOf(store_);  // a server per emit: each writes its own log file, as direct emits do
   }
-  ASSERT_EQ(Orch(store_, {"status"}).exit_code, 0);  // a checkpoint at #6
-  // The log file holding seq 5 (the gate: the note's guard row folded it in).
+  ASSERT_EQ(Orch(store_, {"status"}).exit_code, 0);  // a checkpoint at #7
+  // The log file holding seq 6 (the gate: the note's guard row folded it in).
   std::string file;
   uint64_t offset = 0;
   for (const auto& e : fs::directory_iterator(store_)) {
@@ -149,11 +161,11 @@ TEST_F(StoreDamageTest, RecoverDropsWhatWasFoldedWithALostEvent) {
       std::vector<wal::BatchEntry> entries;
       if (!wal::ParseBatch(r.batch, &entries)) continue;
       for (const auto& entry : entries) {
-        if (entry.put && entry.key == keys::Event(5)) file = e.path().string(), offset = r.offset;
+        if (entry.put && entry.key == keys::Event(6)) file = e.path().string(), offset = r.offset;
       }
     }
   }
-  ASSERT_FALSE(file.empty()) << "seq 5 is no longer in a log file";
+  ASSERT_FALSE(file.empty()) << "seq 6 is no longer in a log file";
   {
     std::fstream f(file, std::ios::in | std::ios::out | std::ios::binary);
     const auto at = static_cast<std::streamoff>(offset + wal::kHeaderSize + 40);
@@ -166,23 +178,23 @@ TEST_F(StoreDamageTest, RecoverDropsWhatWasFoldedWithALostEvent) {
   EXPECT_EQ(Orch(store_, {"verify"}).exit_code, 4);
   RunResult recover = Orch(store_, {"recover"});
   ASSERT_EQ(recover.exit_code, 0) << recover.err;
-  EXPECT_NE(recover.out.find("could not recover: seq 5\n"), std::string::npos) << recover.out;
+  EXPECT_NE(recover.out.find("could not recover: seq 6\n"), std::string::npos) << recover.out;
   RunResult verify = Orch(store_, {"verify"});
   EXPECT_EQ(verify.exit_code, 0) << verify.out << verify.err;
-  EXPECT_NE(verify.out.find("seq 5 (recorded at seq 7)"), std::string::npos) << verify.out;
+  EXPECT_NE(verify.out.find("seq 6 (recorded at seq 8)"), std::string::npos) << verify.out;
   RunResult emit = Orch(store_, {"emit", "note", "--task", "T1", "--text", "after"});
   EXPECT_EQ(emit.exit_code, 0) << emit.err;
   EXPECT_EQ(Orch(store_, {"verify"}).exit_code, 0);
 }
 
-TEST_F(StoreDamageTest, StoreRecoveredIsWrittenOnlyByRecover) {
+TEST_P(StoreDamageTest, StoreRecoveredIsWrittenOnlyByRecover) {
   RunResult r = Orch(store_, {"emit", "--json", R"({"type":"store-recovered","lost":["1"]})"});
   EXPECT_EQ(r.exit_code, 2) << r.err;
   EXPECT_NE(r.err.find("only by `orch recover`"), std::string::npos) << r.err;
 }
 
 // Before, replay printed an edited event and exited 0.
-TEST_F(StoreDamageTest, AnEditedEventStopsReadersUnlessAllowed) {
+TEST_P(StoreDamageTest, AnEditedEventStopsReadersUnlessAllowed) {
   Notes(5);
   Tamper([](rocksdb::DB* db) {
     std::string v;
@@ -209,7 +221,7 @@ TEST_F(StoreDamageTest, AnEditedEventStopsReadersUnlessAllowed) {
 }
 
 // Before, replay and status --rebuild skipped a missing event and exited 0.
-TEST_F(StoreDamageTest, AMissingEventStopsReadersUnlessAllowed) {
+TEST_P(StoreDamageTest, AMissingEventStopsReadersUnlessAllowed) {
   Notes(5);
   Tamper([](rocksdb::DB* db) { ASSERT_TRUE(db->Delete(rocksdb::WriteOptions(), keys::Event(3)).ok()); });
   for (const std::vector<std::string>& verb : {std::vector<std::string>{"replay"},
@@ -228,13 +240,15 @@ TEST_F(StoreDamageTest, AMissingEventStopsReadersUnlessAllowed) {
 }
 
 // The last events deleted leave no gap to see; the head still names them.
-TEST_F(StoreDamageTest, ADeletedTailStopsReaders) {
+TEST_P(StoreDamageTest, ADeletedTailStopsReaders) {
   Notes(5);
   Tamper([](rocksdb::DB* db) { ASSERT_TRUE(db->Delete(rocksdb::WriteOptions(), keys::Event(6)).ok()); });
   RunResult r = Orch(store_, {"replay"});
   EXPECT_EQ(r.exit_code, 4) << r.out;
   EXPECT_NE(r.err.find("the log ends at event 5 but its head is event 6"), std::string::npos) << r.err;
 }
+
+ORCH_BOTH_EMIT_MODES(StoreDamageTest);
 
 }  // namespace
 }  // namespace orch::testing

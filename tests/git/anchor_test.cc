@@ -14,9 +14,12 @@ namespace fs = std::filesystem;
 class AnchorTest : public ::testing::Test {
  protected:
   AnchorTest() {
+    EXPECT_EQ(w_.Orch({"lane", "open", "work"}).exit_code, 0);
     for (const char* t : {"T1", "T2"}) {
-      EXPECT_EQ(
-          w_.Orch({"emit", "dispatched", "--task", t, "--title", t, "--base-commit", w_.base}).exit_code, 0);
+      EXPECT_EQ(w_.Orch({"emit", "dispatched", "--task", t, "--title", t, "--base-commit", w_.base,
+                         "--package-id", "work", "--allowed", std::string(t) + "/**"})
+                    .exit_code,
+                0);
     }
   }
   nlohmann::json VerifyJson(int expected_exit) {
@@ -32,11 +35,11 @@ TEST_F(AnchorTest, AnchorPinsTheHeadAndVerifyChecksIt) {
   RunResult r = w_.Orch({"anchor", "--json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   auto a = nlohmann::json::parse(r.out);
-  EXPECT_EQ(a["seq"], 3);
+  EXPECT_EQ(a["seq"], 4);  // init, the lane, T1, T2
   EXPECT_EQ(a["written"], true);
   EXPECT_EQ(w_.Head(w_.repo, "refs/orch/head"), a["commit"]);
   const std::string file = Git(w_.repo, {"show", "refs/orch/head:orch-head"});
-  EXPECT_EQ(file, "orch-anchor 1\nseq 3\nhash " + a["hash"].get<std::string>() + "\n");
+  EXPECT_EQ(file, "orch-anchor 1\nseq 4\nhash " + a["hash"].get<std::string>() + "\n");
   EXPECT_EQ(VerifyJson(0)["anchor"]["state"], "matches");
 
   // Anchoring again with nothing new writes nothing.

@@ -1,6 +1,6 @@
 // orch dispatch: every refusal reason, each on a real repository with real
 // worktrees for the tasks in flight, a dispatch that passes, --dry-run and
-// --json, and `orch emit dispatched` warning with the same reasons.
+// --json, and `orch emit dispatched` refused with the same reasons.
 #include <algorithm>
 #include <string>
 #include <vector>
@@ -326,23 +326,34 @@ TEST_F(DispatchTest, DryRunPrintsTheVerdictAndAppendsNothing) {
   EXPECT_EQ(ok["seq"], w_.Events().back().seq);
 }
 
-TEST_F(DispatchTest, EmitDispatchedRecordsButWarnsWithTheSameReasons) {
+// Before, the raw record appended whatever it was told and only warned.
+TEST_F(DispatchTest, EmitDispatchedIsRefusedForTheSameReasonsUnlessObserved) {
   InFlight("T1", {"src/**"});
   // A dispatch the rules allow is recorded without a word.
   RunResult r = w_.Orch({"emit", "dispatched", "--task", "T2", "--title", "fine", "--package-id", "checkout",
                          "--branch", "task/T2", "--allowed", "docs/**"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.err, "");
-  // One they refuse is recorded too (the raw record), with every reason.
-  r = w_.Orch({"emit", "dispatched", "--task", "T3", "--title", "raw", "--package-id", "checkout", "--branch",
-               "task/T3", "--allowed", "src/api/*.ts"});
-  ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_EQ(w_.Events().back().task, "T3");
-  EXPECT_TRUE(Has(r.err,
-                  "orch: warning: orch dispatch would refuse this: the write set overlaps T1's (active): "
-                  "src/api/*.ts overlaps src/** [write-set-overlap]"))
+  // One they refuse is refused, with every reason.
+  const std::vector<std::string> raw = {"emit",     "dispatched", "--task",       "T3",
+                                        "--title",  "raw",        "--package-id", "checkout",
+                                        "--branch", "task/T3",    "--allowed",    "src/api/*.ts"};
+  const size_t before = Events();
+  r = w_.Orch(raw);
+  ExpectRefused(r, before, "write-set-overlap");
+  EXPECT_TRUE(
+      Has(r.err, "the write set overlaps T1's (active): src/api/*.ts overlaps src/** [write-set-overlap]"))
       << r.err;
-  EXPECT_TRUE(Has(r.err, "orch: warning: orch dispatch would refuse this: all 2 slots are busy")) << r.err;
+  EXPECT_TRUE(Has(r.err, "all 2 slots are busy")) << r.err;
+  // --observed records it, the reasons kept as its anomaly.
+  std::vector<std::string> observed = raw;
+  observed.push_back("--observed");
+  r = w_.Orch(observed);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const StoredEvent e = w_.Events().back();
+  EXPECT_EQ(e.task, "T3");
+  EXPECT_TRUE(Has(e.anomaly, "[write-set-overlap]")) << e.anomaly;
+  EXPECT_TRUE(Has(e.anomaly, "[slots-full]")) << e.anomaly;
 }
 
 }  // namespace

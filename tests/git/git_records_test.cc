@@ -18,6 +18,7 @@ class GitRecordsTest : public ::testing::Test {
     w_.Dispatch("T1", "task/t1", wt_);
     w_.Commit(wt_, {{"src/a.cc", "a\n"}});
     ASSERT_EQ(w_.Orch({"emit", "completed", "--task", "T1"}).exit_code, 0);
+    ASSERT_EQ(w_.Orch({"inspect", "T1"}).exit_code, 0);
     ASSERT_EQ(w_.Orch({"emit", "reviewed", "--task", "T1", "--verdict", "accepted"}).exit_code, 0);
     Git(w_.repo, {"merge", "-q", "--no-ff", "-m", "merge T1", "task/t1"});
     merge_ = w_.Head(w_.repo);
@@ -86,8 +87,9 @@ TEST_F(GitRecordsTest, DispatchedRecordsTheIntegrationHeadAsBase) {
 
 TEST_F(GitRecordsTest, AGivenBaseCommitIsKept) {
   w_.Commit(w_.repo, {{"docs/x.md", "x\n"}});
+  ASSERT_EQ(w_.Orch({"lane", "open", "docs"}).exit_code, 0);
   RunResult r = w_.Orch({"emit", "dispatched", "--task", "T9", "--title", "t", "--branch", "task/t9",
-                         "--base-commit", w_.base});
+                         "--base-commit", w_.base, "--package-id", "docs"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(w_.Events().back().payload["base_commit"], w_.base);
 }
@@ -96,7 +98,9 @@ TEST(GitRecordsNoRepoTest, DispatchOutsideARepositoryWarnsAndRecordsNoBase) {
   TempDir dir;
   const std::string store = dir.Sub("store");
   ASSERT_EQ(Orch(store, {"init"}, "", dir.path()).exit_code, 0);
-  RunResult r = Orch(store, {"emit", "dispatched", "--task", "T1", "--title", "t"}, "", dir.path());
+  ASSERT_EQ(Orch(store, {"lane", "open", "work"}, "", dir.path()).exit_code, 0);
+  RunResult r = Orch(store, {"emit", "dispatched", "--task", "T1", "--title", "t", "--package-id", "work"},
+                     "", dir.path());
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.err.find("warning: no base commit recorded for task T1"), std::string::npos) << r.err;
 }

@@ -1,5 +1,7 @@
 #include "tests/git/git_world.h"
 
+#include <algorithm>
+
 #include "eventstore/event_store.h"
 #include "gtest/gtest.h"
 #include "projections/lifecycle_guard.h"
@@ -52,6 +54,16 @@ void GitWorld::Dispatch(const std::string& task, const std::string& branch, cons
   std::vector<std::string> args = {"emit",     "dispatched", "--task",        task, "--title", task,
                                    "--branch", branch,       "--base-commit", base};
   args.insert(args.end(), extra.begin(), extra.end());
+  // Every dispatch serves a lane (the dispatch gate): one of the world's
+  // own unless the test names its package.
+  if (std::find(extra.begin(), extra.end(), "--package-id") == extra.end()) {
+    if (!lane_open_) {
+      RunResult lane = Orch({"lane", "open", "work"});
+      ASSERT_EQ(lane.exit_code, 0) << lane.err;
+      lane_open_ = true;
+    }
+    args.insert(args.end(), {"--package-id", "work"});
+  }
   RunResult r = Orch(args);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   r = Orch({"emit", "worktree-ready", "--task", task, "--worktree", worktree, "--branch", branch,

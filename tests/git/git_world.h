@@ -42,7 +42,8 @@ class GitWorld {
   std::string Head(const std::string& checkout, const std::string& rev = "HEAD");
   // git worktree add -b <branch> <dir>/<name> <base>; returns the path.
   std::string AddWorktree(const std::string& name, const std::string& branch);
-  // Emits dispatched + worktree-ready for a task in `worktree`.
+  // Emits dispatched + worktree-ready for a task in `worktree`; into lane
+  // `work` (opened on the first call) unless `extra` names --package-id.
   void Dispatch(const std::string& task, const std::string& branch, const std::string& worktree,
                 const std::vector<std::string>& extra_dispatch_flags = {});
   RunResult Orch(const std::vector<std::string>& args, const std::string& cwd = "") const;
@@ -53,6 +54,7 @@ class GitWorld {
 
  private:
   TempDir dir_;
+  bool lane_open_ = false;
 };
 
 }  // namespace orch::testing

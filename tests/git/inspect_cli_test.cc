@@ -114,6 +114,7 @@ TEST_F(InspectCliTest, EmitMergedAndPushedFromGit) {
   EXPECT_NE(r.err.find("is not merged into main"), std::string::npos) << r.err;
 
   ASSERT_EQ(w_.Orch({"emit", "completed", "--task", "T1"}).exit_code, 0);
+  ASSERT_EQ(w_.Orch({"inspect", "T1"}).exit_code, 0);
   ASSERT_EQ(w_.Orch({"emit", "reviewed", "--task", "T1", "--verdict", "accepted"}).exit_code, 0);
   Git(w_.repo, {"merge", "-q", "--no-ff", "-m", "merge", "task/t1"});
   const std::string merge = w_.Head(w_.repo);
@@ -178,7 +179,13 @@ TEST_F(InspectCliTest, CleanedIsAcceptedOnceEverythingIsMerged) {
   Git(w_.repo, {"merge", "-q", "--no-ff", "-m", "merge", "task/t1"});
   ASSERT_EQ(w_.Orch({"emit", "merged", "--task", "T1", "--from-git"}).exit_code, 0);
   ASSERT_EQ(w_.Orch({"inspect", "T1"}).exit_code, 0);
+  // git shows the worktree still there: not cleaned yet.
   RunResult r = w_.Orch({"emit", "cleaned", "--task", "T1", "--worktree-removed", "--branch-deleted"});
+  EXPECT_EQ(r.exit_code, 3) << r.err;
+  EXPECT_NE(r.err.find("[cleanup-unproven]"), std::string::npos) << r.err;
+  // The worktree removed; the branch is kept but contained in main.
+  Git(w_.repo, {"worktree", "remove", "--force", wt_});
+  r = w_.Orch({"emit", "cleaned", "--task", "T1", "--worktree-removed"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(w_.Events().back().anomaly, "");
 }

@@ -165,6 +165,7 @@ TEST(ObserveTest, ProjectLevelPushCoversTheMergedTasks) {
   w.Dispatch("T1", "task/t1", wt);
   w.Commit(wt, {{"src/feature.cc", "f\n"}});
   ASSERT_EQ(w.Orch({"emit", "completed", "--task", "T1"}).exit_code, 0);
+  ASSERT_EQ(w.Orch({"inspect", "T1"}).exit_code, 0);
   ASSERT_EQ(w.Orch({"emit", "reviewed", "--task", "T1", "--verdict", "accepted"}).exit_code, 0);
   Git(w.repo, {"merge", "-q", "--no-ff", "-m", "merge t1", "task/t1"});
   ASSERT_EQ(w.Orch({"emit", "merged", "--task", "T1", "--from-git"}).exit_code, 0);
@@ -192,8 +193,14 @@ TEST(ObserveTest, WorktreeAndBranchLeftBehindAfterCleaned) {
   const std::string wt = w.AddWorktree("wt1", "task/t1");
   w.Dispatch("T1", "task/t1", wt);
   ASSERT_EQ(w.Orch({"emit", "abandoned", "--task", "T1", "--reason", "obsolete"}).exit_code, 0);
-  ASSERT_EQ(w.Orch({"emit", "cleaned", "--task", "T1", "--worktree-removed", "--branch-deleted"}).exit_code,
-            0);
+  // A clean-up git contradicts is refused; recorded anyway (observed), the
+  // log says cleaned while git still shows the worktree and the branch.
+  EXPECT_EQ(w.Orch({"emit", "cleaned", "--task", "T1", "--worktree-removed", "--branch-deleted"}).exit_code,
+            3);
+  ASSERT_EQ(
+      w.Orch({"emit", "cleaned", "--task", "T1", "--worktree-removed", "--branch-deleted", "--observed"})
+          .exit_code,
+      0);
   ASSERT_EQ(w.StateOf("T1"), TaskState::kCleaned);
   nlohmann::json f;
   auto appended = ReportThenReconcile(w, "left-behind", &f);
@@ -247,8 +254,8 @@ TEST(ObserveTest, AllDriftAtOnceReconcilesInOneBatch) {
   GitWorld w;
   const std::string wt1 = w.AddWorktree("wt1", "task/t1");
   const std::string wt2 = w.AddWorktree("wt2", "task/t2");
-  w.Dispatch("T1", "task/t1", wt1);
-  w.Dispatch("T2", "task/t2", wt2);
+  w.Dispatch("T1", "task/t1", wt1, {"--allowed", "src/one.cc"});
+  w.Dispatch("T2", "task/t2", wt2, {"--allowed", "src/two.cc"});
   std::filesystem::remove_all(wt1);
   w.Commit(wt2, {{"src/two.cc", "2\n"}});
   WriteFile(w.repo + "/README.md", "dirty\n");

@@ -57,9 +57,10 @@ TEST(WatchGitTest, EachStallCaseGetsItsSuggestedActionOnce) {
   const std::string wt1 = w.AddWorktree("wt1", "task/t1");
   const std::string wt2 = w.AddWorktree("wt2", "task/t2");
   const std::string wt3 = w.AddWorktree("wt3", "task/t3");
-  w.Dispatch("T1", "task/t1", wt1);
-  w.Dispatch("T2", "task/t2", wt2);
-  w.Dispatch("T3", "task/t3", wt3);
+  ASSERT_EQ(w.Orch({"init", "--project-root", w.repo, "--max-concurrency", "3"}).exit_code, 0);
+  w.Dispatch("T1", "task/t1", wt1, {"--allowed", "src/feature.cc"});
+  w.Dispatch("T2", "task/t2", wt2, {"--allowed", "src/half.cc"});
+  w.Dispatch("T3", "task/t3", wt3, {"--allowed", "src/three.cc"});
   w.Commit(wt1, {{"src/feature.cc", "// done\n"}});   // a clean commit beyond the base
   WriteFile(wt2 + "/src/half.cc", "// half done\n");  // uncommitted
   // T3: nothing at all.
@@ -104,8 +105,8 @@ TEST(WatchGitTest, RuntimeAndReviewBudgetsOverrunAreFound) {
   GitWorld w;
   const std::string wt1 = w.AddWorktree("wt1", "task/t1");
   const std::string wt2 = w.AddWorktree("wt2", "task/t2");
-  w.Dispatch("T1", "task/t1", wt1, {"--runtime-budget-minutes", "60"});
-  w.Dispatch("T2", "task/t2", wt2, {"--review-budget-minutes", "30"});
+  w.Dispatch("T1", "task/t1", wt1, {"--runtime-budget-minutes", "60", "--allowed", "src/t1.cc"});
+  w.Dispatch("T2", "task/t2", wt2, {"--review-budget-minutes", "30", "--allowed", "src/t2.cc"});
   w.Commit(wt2, {{"src/t2.cc", "// t2\n"}});
   ASSERT_EQ(w.Orch({"emit", "completed", "--task", "T2"}).exit_code, 0);
 
@@ -129,8 +130,8 @@ TEST(WatchGitTest, ObserveAndStatusNameADirtyWorktree) {
   GitWorld w;
   const std::string wt1 = w.AddWorktree("wt1", "task/t1");
   const std::string wt2 = w.AddWorktree("wt2", "task/t2");
-  w.Dispatch("T1", "task/t1", wt1);
-  w.Dispatch("T2", "task/t2", wt2);
+  w.Dispatch("T1", "task/t1", wt1, {"--allowed", "src/wip.cc"});
+  w.Dispatch("T2", "task/t2", wt2, {"--allowed", "src/t2.cc"});
   WriteFile(wt1 + "/src/wip.cc", "// wip\n");
   w.Commit(wt2, {{"src/t2.cc", "// t2\n"}});
   WriteFile(wt2 + "/notes.txt", "left over\n");

@@ -141,24 +141,30 @@ class MirrorTest : public ::testing::Test {
 };
 
 TEST_F(MirrorTest, TwoStoresInOneStreamGiveATeamStatusWithBothProjects) {
-  const std::string alpha = MakeStore("alpha",
-                                      "{\"type\":\"dispatched\",\"task\":\"A1\",\"title\":\"cart\"}\n"
-                                      "{\"type\":\"dispatched\",\"task\":\"a.2\",\"title\":\"dotted id\"}\n");
-  const std::string beta = MakeStore("beta",
-                                     "{\"type\":\"dispatched\",\"task\":\"B1\",\"title\":\"login\"}\n"
-                                     "{\"type\":\"blocked\",\"task\":\"B1\",\"reason\":\"needs the staging "
-                                     "password\",\"needs_human\":true}\n");
+  // Each project in a lane of its own (every dispatch serves one).
+  const std::string lane = "{\"type\":\"package-opened\",\"package_id\":\"web\"}\n";
+  const std::string alpha = MakeStore(
+      "alpha", lane +
+                   "{\"type\":\"dispatched\",\"task\":\"A1\",\"title\":\"cart\",\"package_id\":\"web\","
+                   "\"allowed\":[\"cart/**\"]}\n"
+                   "{\"type\":\"dispatched\",\"task\":\"a.2\",\"title\":\"dotted id\",\"package_id\":\"web\","
+                   "\"allowed\":[\"dots/**\"]}\n");
+  const std::string beta = MakeStore(
+      "beta", lane +
+                  "{\"type\":\"dispatched\",\"task\":\"B1\",\"title\":\"login\",\"package_id\":\"web\"}\n"
+                  "{\"type\":\"blocked\",\"task\":\"B1\",\"reason\":\"needs the staging "
+                  "password\",\"needs_human\":true}\n");
   RunResult r = Mirror(alpha, "alpha");
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_NE(r.out.find("3 published"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("4 published"), std::string::npos) << r.out;
   r = Mirror(beta, "beta");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   // A second run finds everything there and publishes nothing.
   r = Mirror(alpha, "alpha");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("0 published"), std::string::npos) << r.out;
-  ExpectExactlyOnce("alpha", 3);
-  ExpectExactlyOnce("beta", 3);
+  ExpectExactlyOnce("alpha", 4);
+  ExpectExactlyOnce("beta", 4);
 
   const nlohmann::json team = TeamJson(alpha);
   ASSERT_TRUE(team.is_object());
@@ -167,9 +173,9 @@ TEST_F(MirrorTest, TwoStoresInOneStreamGiveATeamStatusWithBothProjects) {
     const nlohmann::json* p = Project(team, name);
     ASSERT_NE(p, nullptr) << name;
     EXPECT_EQ((*p)["verified"], true) << p->dump(1);
-    EXPECT_EQ((*p)["headSeq"], 3);
+    EXPECT_EQ((*p)["headSeq"], 4);
     EXPECT_EQ((*p)["machines"], nlohmann::json::array({"m-" + name}));
-    EXPECT_EQ((*p)["status"]["headSeq"], 3) << p->dump(1);
+    EXPECT_EQ((*p)["status"]["headSeq"], 4) << p->dump(1);
   }
   // Each project's own questions: alpha's tasks are alpha's only.
   const std::string alpha_status = Project(team, "alpha")->at("status").dump();
@@ -186,7 +192,7 @@ TEST_F(MirrorTest, TwoStoresInOneStreamGiveATeamStatusWithBothProjects) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("== project alpha =="), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("== project beta =="), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("chain verified #1..#3"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("chain verified #1..#4"), std::string::npos) << r.out;
 
   const std::string dir = tmp_.Sub("team-pages");
   r = Orch(alpha, {"export", "--nats", server_->url(), "--all-projects", "--dir", dir});

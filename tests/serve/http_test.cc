@@ -58,7 +58,10 @@ TEST_F(HttpTest, EveryRequestMustCarryTheToken) {
 }
 
 TEST_F(HttpTest, EndpointsServeTheLogAndMalformedRequestsGet4xx) {
-  ASSERT_EQ(Orch(store_, {"emit", "dispatched", "--task", "T1", "--title", "First"}).exit_code, 0);
+  ASSERT_EQ(Orch(store_, {"lane", "open", "web"}).exit_code, 0);
+  ASSERT_EQ(Orch(store_, {"emit", "dispatched", "--task", "T1", "--title", "First", "--package-id", "web"})
+                .exit_code,
+            0);
   ServerProcess server(store_, {"--http", "127.0.0.1:0"});
   ASSERT_TRUE(server.running());
   auto [host, port] = HostPort(server.url());
@@ -66,7 +69,7 @@ TEST_F(HttpTest, EndpointsServeTheLogAndMalformedRequestsGet4xx) {
 
   auto health = c.Get("/healthz");
   ASSERT_TRUE(health);
-  EXPECT_EQ(nlohmann::json::parse(health->body)["head"], 2);
+  EXPECT_EQ(nlohmann::json::parse(health->body)["head"], 3);  // init, the lane, T1
 
   // Garbage on the wire: a 400, and the server serves on.
   {
@@ -106,7 +109,7 @@ TEST_F(HttpTest, EndpointsServeTheLogAndMalformedRequestsGet4xx) {
   EXPECT_EQ(status->status, 200);
   EXPECT_TRUE(nlohmann::json::parse(status->body).is_object());
 
-  auto events = c.Get("/events?since=1");
+  auto events = c.Get("/events?since=2");
   ASSERT_TRUE(events);
   std::vector<std::string> lines = absl::StrSplit(events->body, '\n', absl::SkipEmpty());
   ASSERT_EQ(lines.size(), 1u);
@@ -135,7 +138,8 @@ TEST_F(HttpTest, WriteLedgerKeepsALedgerFileCurrent) {
   const std::string path = tmp_.Sub("ledger.json");
   ServerProcess server(store_, {"--write-ledger", path});
   ASSERT_TRUE(server.running());
-  ASSERT_EQ(Emit({"dispatched", "--task", "W1", "--title", "Written"}).exit_code, 0);
+  ASSERT_EQ(Emit({"package-opened", "--package-id", "web"}).exit_code, 0);
+  ASSERT_EQ(Emit({"dispatched", "--task", "W1", "--title", "Written", "--package-id", "web"}).exit_code, 0);
   // Written at most once a second: wait for it (no timing asserted).
   std::string text;
   for (int i = 0; i < 3000 && text.find("W1") == std::string::npos; ++i) {

@@ -16,16 +16,26 @@ std::map<std::string, std::string> ServerEnv() {
   return {{"ORCH_NO_SERVER", ""}, {"ORCH_SERVE_IDLE_EXIT", "30s"}};
 }
 
+namespace {
+
+absl::StatusOr<server::Reply> Ask(const std::string& store, server::Op op) {
+  server::Request r;
+  r.op = op;
+  return server::Call(server::SocketPathFor(store), store, r);
+}
+
+}  // namespace
+
 pid_t ServerPid(const std::string& store) {
-  auto answer = server::Call(server::SocketPathFor(store), {{"op", "ping"}});
-  if (!answer.ok() || !answer->contains("pid")) return 0;
-  return (*answer)["pid"].get<pid_t>();
+  auto answer = Ask(store, server::Op::kPing);
+  if (!answer.ok() || answer->pid == 0) return 0;
+  return static_cast<pid_t>(answer->pid);
 }
 
 void StopServer(const std::string& store) {
   const pid_t pid = ServerPid(store);
   if (pid == 0) return;
-  (void)server::Call(server::SocketPathFor(store), {{"op", "stop"}});
+  (void)Ask(store, server::Op::kStop);
   for (int i = 0; i < 3000 && server::ServeLockHeld(store); ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
@@ -40,9 +50,9 @@ ServerProcess::ServerProcess(const std::string& store, const std::vector<std::st
     exited_ = true;
   });
   while (!exited_) {
-    auto answer = server::Call(server::SocketPathFor(store), {{"op", "ping"}});
+    auto answer = Ask(store, server::Op::kPing);
     if (answer.ok()) {
-      url_ = answer->value("http", "");
+      url_ = answer->http;
       return;
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(5));

@@ -259,5 +259,87 @@ TEST_F(ServeTest, ErrorsAndStdinBatchesAreTheSameThroughTheServer) {
   EXPECT_EQ(Replay(store_).size(), 3u);
 }
 
+// One emit path: the front client forwards the command line as bytes and
+// the command line the server runs validates it, so bad input gets the same
+// exit code and the same one line through the server as directly. Before,
+// invalid UTF-8 aborted the client (exit 134: it re-encoded argv as JSON).
+TEST_F(ServeTest, BadInputIsTheSameOneLineThroughTheServerAsDirectly) {
+  ASSERT_EQ(Emit({"package-opened", "--package-id", "web"}).exit_code, 0);
+  ASSERT_EQ(Emit({"dispatched", "--task", "T1", "--title", "t", "--package-id", "web"}).exit_code, 0);
+  struct Case {
+    std::vector<std::string> args;
+    std::string stdin_text;
+  };
+  const std::vector<Case> cases = {
+      {{"note", "--task", "T1", "--text", "\xff"}, ""},
+      {{"note", "--task", "T\xff1", "--text", "x"}, ""},
+      {{"dispatched", "--task", "T2", "--title", "a\xc3"}, ""},
+      {{"note", "--text", "x", "--note", "\xe2\x82"}, ""},
+      {{"\xff"}, ""},
+      {{"--jsonl", "-"}, "{\"type\":\"note\",\"text\":\"\xff\"}\n"},
+      {{"--jsonl", "-"}, std::string((64 << 20) + 10, ' ')},
+      {{"--json", "{\"type\":\"note\",\"text\":\"ab\xff\"}"}, ""},
+  };
+  for (const Case& c : cases) {
+    std::vector<std::string> argv = {OrchBin(), "--store", store_, "emit"};
+    argv.insert(argv.end(), c.args.begin(), c.args.end());
+    RunResult served = orch::testing::Run(argv, "", ServerEnv(), c.stdin_text);
+    RunResult direct = orch::testing::Run(argv, "", {{"ORCH_NO_SERVER", "1"}}, c.stdin_text);
+    const std::string what = c.args.back().substr(0, 40);
+    EXPECT_EQ(served.exit_code, 2) << what << ": " << served.err;
+    EXPECT_EQ(served.exit_code, direct.exit_code) << what;
+    EXPECT_EQ(served.err, direct.err) << what;
+    EXPECT_EQ(served.out, direct.out) << what;
+    EXPECT_EQ(std::count(served.err.begin(), served.err.end(), '\n'), 1) << what << ": " << served.err;
+  }
+  EXPECT_EQ(Replay(store_).size(), 3u);  // nothing of it was recorded
+}
+
+// 64 processes x 5 emits through the auto-started server on tasks some of
+// them share and others own. Before, group commit bound a batch's guard
+// rows to the group's head, and `orch verify` failed ("guard row
+// 'lifecycle/D17' says it covers seq 316 but is bound to seq 317"), also
+// after the server stopped.
+TEST_F(ServeTest, AStormOnSharedAndDistinctTasksLeavesAStoreThatVerifies) {
+  constexpr int kProcs = 64, kEach = 5;
+  std::vector<std::vector<RunResult>> results(kProcs);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kProcs; ++i) {
+    threads.emplace_back([&, i] {
+      const std::string task = i % 2 == 0 ? "D" + std::to_string(i) : "S" + std::to_string(i % 3);
+      for (int j = 0; j < kEach; ++j) results[i].push_back(Emit({"note", "--task", task, "--text", "n"}));
+    });
+  }
+  for (auto& t : threads) t.join();
+  for (const auto& per : results)
+    for (const RunResult& r : per) ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(Replay(store_).size(), size_t{kProcs * kEach + 1});
+  RunResult verify = Orch(store_, {"verify"});
+  EXPECT_EQ(verify.exit_code, 0) << verify.out << verify.err;
+  StopServer(store_);
+  verify = Orch(store_, {"verify"});
+  EXPECT_EQ(verify.exit_code, 0) << verify.out << verify.err;
+}
+
+// An auto-started server whose store directory is removed exits at once
+// (before, it idled for its whole idle time, 10 minutes by default).
+TEST_F(ServeTest, AServerWhoseStoreIsRemovedExits) {
+  const std::string gone = tmp_.Sub("gone");
+  ASSERT_EQ(Orch(gone, {"init"}).exit_code, 0);
+  std::vector<std::string> argv = {OrchBin(), "--store", gone, "emit", "note", "--text", "x"};
+  ASSERT_EQ(orch::testing::Run(argv, "", {{"ORCH_NO_SERVER", ""}, {"ORCH_SERVE_IDLE_EXIT", "10m"}}).exit_code,
+            0);
+  const pid_t pid = testing::ServerPid(gone);
+  ASSERT_GT(pid, 0);
+  std::filesystem::remove_all(gone);
+  bool exited = false;
+  for (int i = 0; i < 100 && !exited; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    exited = ::kill(pid, 0) != 0;
+  }
+  EXPECT_TRUE(exited) << "the server of a removed store is still running";
+  if (!exited) ::kill(pid, SIGKILL);
+}
+
 }  // namespace
 }  // namespace orch::testing

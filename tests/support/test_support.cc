@@ -31,6 +31,8 @@ TempDir::~TempDir() {
 
 namespace {
 
+EmitMode default_emit_mode = EmitMode::kDirect;
+
 std::string Drain(int fd) {
   std::string out;
   char buf[65536];
@@ -41,6 +43,10 @@ std::string Drain(int fd) {
 }
 
 }  // namespace
+
+void SetDefaultEmitMode(EmitMode mode) { default_emit_mode = mode; }
+EmitMode DefaultEmitMode() { return default_emit_mode; }
+const char* EmitModeName(EmitMode mode) { return mode == EmitMode::kDirect ? "Direct" : "Server"; }
 
 RunResult Run(const std::vector<std::string>& argv, const std::string& cwd,
               const std::map<std::string, std::string>& env, const std::string& stdin_text) {
@@ -54,9 +60,14 @@ RunResult Run(const std::vector<std::string>& argv, const std::string& cwd,
     for (int fd : {in_pipe[0], in_pipe[1], out_pipe[0], out_pipe[1], err_pipe[0], err_pipe[1]}) close(fd);
     if (!cwd.empty() && chdir(cwd.c_str()) != 0) _exit(126);
     // Suites write directly unless they ask for the server (ORCH_NO_SERVER
-    // set to "" in `env`): they look into store directories right after an
-    // emit and hold the writer's lock themselves; serve_test tests both.
-    setenv("ORCH_NO_SERVER", "1", 1);
+    // set to "" in `env`, or the default emit mode). An auto-started server
+    // exits once the test's directory is gone (within a second).
+    if (default_emit_mode == EmitMode::kServer) {
+      setenv("ORCH_NO_SERVER", "", 1);
+      setenv("ORCH_SERVE_IDLE_EXIT", "30s", 1);
+    } else {
+      setenv("ORCH_NO_SERVER", "1", 1);
+    }
     for (const auto& [k, v] : env) setenv(k.c_str(), v.c_str(), 1);
     std::vector<char*> args;
     for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));

@@ -23,6 +23,16 @@ class TempDir {
   std::string path_;
 };
 
+// How `orch emit` reaches the log in a test: directly (ORCH_NO_SERVER=1)
+// or through the store's auto-started server, the path users take. Suites
+// that emit run in both (tests/support/emit_modes.h).
+enum class EmitMode { kDirect, kServer };
+// The mode Run() gives a child whose `env` does not set ORCH_NO_SERVER.
+// Process-wide: set by an EmitModeTest fixture for its test.
+void SetDefaultEmitMode(EmitMode mode);
+EmitMode DefaultEmitMode();
+const char* EmitModeName(EmitMode mode);
+
 struct RunResult {
   int exit_code = -1;  // 128+N when killed by signal N
   std::string out;
@@ -31,7 +41,9 @@ struct RunResult {
 
 // Runs `argv` (argv[0] is looked up on PATH unless it has a slash) in `cwd`
 // with extra environment variables, feeding `stdin_text`. ORCH_NO_SERVER=1
-// unless `env` sets it (to "" for `orch emit` through `orch serve`).
+// unless `env` sets it (to "" for `orch emit` through `orch serve`) or the
+// default emit mode is kServer (then "" with a short idle exit, unless
+// `env` says otherwise).
 RunResult Run(const std::vector<std::string>& argv, const std::string& cwd = "",
               const std::map<std::string, std::string>& env = {}, const std::string& stdin_text = "");
 

@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "base/glob.h"
+#include "projections/lane_rules.h"
 #include "projections/next_action.h"
 #include "schema/event_schema.h"
 
@@ -44,6 +45,33 @@ void DispatchRules(const ProjectModel& m, const schema::Event& e, int64_t at, st
   }
   for (const Blocker& b : MayDispatch(m, at, req).blockers) out->push_back({b.rule, b.reason});
   if (p != nullptr) SelfReviewRule(Str(p->self_review_path()), req.allowed, out);
+}
+
+// `orch lane open|close|block`'s rules (lane_rules.h), for the raw
+// package-opened, package-closed and package-blocked alike.
+void LaneRules(const ProjectModel& m, const schema::Event& e, std::vector<GateFinding>* out) {
+  const EventType type = e.payload_type();
+  if (type != EventType::PackageOpened && type != EventType::PackageClosed &&
+      type != EventType::PackageBlocked)
+    return;
+  std::string package, switch_reason;
+  LaneStep step = LaneStep::kOpen;
+  if (const auto* p = e.payload_as_PackageOpened(); p != nullptr) {
+    package = Str(p->package_id());
+    switch_reason = Str(p->switch_reason());
+  } else if (const auto* p = e.payload_as_PackageClosed(); p != nullptr) {
+    step = LaneStep::kClose;
+    package = Str(p->package_id());
+  } else if (const auto* p = e.payload_as_PackageBlocked(); p != nullptr) {
+    step = LaneStep::kBlock;
+    package = Str(p->package_id());
+  }
+  absl::StatusOr<std::vector<std::string>> refusals = LaneStepRefusals(m, step, package, switch_reason);
+  if (!refusals.ok()) {
+    out->push_back({"lane", std::string(refusals.status().message())});
+    return;
+  }
+  for (std::string& why : *refusals) out->push_back({"lane", std::move(why)});
 }
 
 void CompletedRules(const ProjectModel& m, const schema::Event& e, std::vector<GateFinding>* out) {
@@ -100,7 +128,9 @@ bool IsGated(const schema::Event& e) {
     const auto* p = e.payload_as_Reviewed();
     return p != nullptr && p->verdict() == schema::Verdict::accepted;
   }
-  return type == EventType::Dispatched || type == EventType::Completed || type == EventType::Cleaned;
+  return type == EventType::Dispatched || type == EventType::Completed || type == EventType::Cleaned ||
+         type == EventType::PackageOpened || type == EventType::PackageClosed ||
+         type == EventType::PackageBlocked;
 }
 
 bool GateReadsGit(const schema::Event& e) {
@@ -116,6 +146,7 @@ std::vector<GateFinding> JudgeStep(const ProjectModel& model, const schema::Even
   if (type == EventType::Completed) CompletedRules(model, e, &out);
   if (type == EventType::Reviewed) ReviewRules(model, e, git, &out);
   if (type == EventType::Cleaned) CleanupRules(model, e, git, &out);
+  LaneRules(model, e, &out);
   return out;
 }
 

@@ -18,6 +18,10 @@
 //   cleaned            the worktree is gone and the branch is gone or
 //                      contained in the integration branch, as git shows
 //                      it now [cleanup-unproven]
+//   package-opened,    `orch lane`'s rules (lane_rules.h LaneStepRefusals:
+//   -closed, -blocked  a lane already open, another lane claiming the loop
+//                      without a switch reason, a lane with unfinished
+//                      work closing) [lane]
 //
 // Pure: git facts come from the caller (git/gate_facts.h). An event dated
 // before now (a replayed or imported night) is judged on the log at its

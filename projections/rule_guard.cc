@@ -13,7 +13,10 @@ RuleGuard::RuleGuard(RuleGuardOptions options) : options_(std::move(options)), l
 
 bool RuleGuard::ReadsProjectEvent(EventType type) const { return lifecycle_.ReadsProjectEvent(type); }
 
-bool RuleGuard::ReadsWholeLog(EventType type) const { return type == EventType::Dispatched; }
+bool RuleGuard::ReadsWholeLog(EventType type) const {
+  return type == EventType::Dispatched || type == EventType::PackageOpened ||
+         type == EventType::PackageClosed || type == EventType::PackageBlocked;
+}
 
 absl::StatusOr<GuardOutcome> RuleGuard::Check(const EventStore& store,
                                               const std::vector<LoggedEvent>& pending) {

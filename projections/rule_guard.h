@@ -44,7 +44,8 @@ class RuleGuard : public AppendGuard {
   absl::StatusOr<GuardOutcome> Check(const EventStore& store,
                                      const std::vector<LoggedEvent>& pending) override;
   bool ReadsProjectEvent(EventType type) const override;
-  // A dispatch reads every task in flight, the lane and the run mode.
+  // A dispatch reads every task in flight, the lane and the run mode; a
+  // lane step the lanes and their tasks.
   bool ReadsWholeLog(EventType type) const override;
 
  private:

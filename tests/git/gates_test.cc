@@ -245,6 +245,27 @@ TEST_P(GatesTest, ANightMadeThroughTheVerbsReplaysIntoANewStore) {
   EXPECT_EQ(copied.out, replay.out);
 }
 
+// `orch lane`'s rules hold for the raw lane events too.
+TEST_P(GatesTest, RawLaneEventsObeyTheLaneRules) {
+  ASSERT_EQ(Emit({"package-opened", "--package-id", "checkout"}).exit_code, 0);
+  size_t before = Events();
+  // Another lane while checkout is open: a switch reason, as the verb asks.
+  RunResult r = Emit({"package-opened", "--package-id", "search"});
+  ExpectRefused(r, before, "lane");
+  RunResult verb = w().Orch({"lane", "open", "search"});
+  EXPECT_EQ(verb.exit_code, 3) << verb.err;
+  // Closing a lane with unfinished work, and opening an open one.
+  ASSERT_EQ(RawDispatch("T1", "web/**").exit_code, 0);
+  before = Events();
+  ExpectRefused(Emit({"package-closed", "--package-id", "checkout"}), before, "lane");
+  ExpectRefused(Emit({"package-opened", "--package-id", "checkout"}), before, "lane");
+  EXPECT_EQ(Emit({"package-opened", "--package-id", "search", "--switch-reason", "hotfix first"}).exit_code,
+            0);
+  RunResult observed = Emit({"package-closed", "--package-id", "checkout", "--observed"});
+  EXPECT_EQ(observed.exit_code, 0) << observed.err;
+  EXPECT_TRUE(Has(w().Events().back().anomaly, "[lane]"));
+}
+
 ORCH_BOTH_EMIT_MODES(GatesTest);
 
 }  // namespace

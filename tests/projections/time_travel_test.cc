@@ -51,12 +51,16 @@ TEST_F(TimeTravelTest, AfterTheLaneSwitchTheMissedHeartbeatIsOnRecord) {
   EXPECT_EQ(s["lane"]["id"], "search");
   EXPECT_EQ(s["heartbeat"]["missedTotal"], 1);
   EXPECT_EQ(s["heartbeat"]["missedSince"][0]["expectedAt"], "2026-11-25T00:31:00Z");
-  // The loop dispatched T5 and T6 past the stale T4: recorded as observed,
-  // each an anomaly naming the rule it broke.
-  ASSERT_EQ(s["anomalies"].size(), 2u) << s["anomalies"].dump(1);
+  // The loop dispatched T5 and T6 past the stale T4, and closed the
+  // checkout lane with work unfinished: recorded as observed, each an
+  // anomaly naming the rule it broke.
+  ASSERT_EQ(s["anomalies"].size(), 3u) << s["anomalies"].dump(1);
+  std::vector<std::string> rules;
   for (const auto& a : s["anomalies"]) {
-    EXPECT_NE(a.dump().find("[stale-worker]"), std::string::npos) << a.dump();
+    const std::string d = a["detail"];
+    rules.push_back(d.substr(d.rfind('[')));
   }
+  EXPECT_EQ(rules, (std::vector<std::string>{"[stale-worker]", "[lane]", "[stale-worker]"}));
 }
 
 TEST_F(TimeTravelTest, AtTheEndEveryStateOfTheMorningIsThere) {
@@ -70,7 +74,7 @@ TEST_F(TimeTravelTest, AtTheEndEveryStateOfTheMorningIsThere) {
   // T4 is stale: stale workers are handled before the review T8 waits for.
   EXPECT_EQ(s["next"]["action"], "inspect");
   EXPECT_EQ(s["next"]["rule"], "stale-worker");
-  EXPECT_EQ(s["anomalies"].size(), 7u);  // six dispatches past the rules, T10's merge
+  EXPECT_EQ(s["anomalies"].size(), 8u);  // six dispatches and a lane close past the rules, T10's merge
   EXPECT_EQ(s["headSeq"], 79);
   // The state at the last event's moment equals the state of the whole log.
   RunResult whole = Orch(store_, {"ledger"});

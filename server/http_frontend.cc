@@ -1,9 +1,12 @@
 #include "server/http_frontend.h"
 
+#include <arpa/inet.h>
+
 #include <atomic>
 #include <mutex>
 #include <thread>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
@@ -14,6 +17,8 @@
 #include "projections/render/status_html.h"
 #include "projections/render/status_json.h"
 #include "projections/status_view.h"
+#include "server/growing_thread_pool.h"
+#include "server/http_connections.h"
 #include "server/live_page.h"
 
 namespace orch::server {
@@ -22,7 +27,54 @@ namespace {
 
 constexpr int64_t kWindowNs = int64_t{12} * 3600 * 1'000'000'000;  // "since": the last 12 hours
 
+// What one client can hold, and for how long (docs/ARCHITECTURE.md, "The
+// HTTP front"): a request's line and headers must be complete within
+// kHeaderDeadline of connecting or of the previous answer; at most
+// kMaxStreams /live and /events?follow=1 streams at once (503 beyond); a
+// stream looks for its client every kStreamSlice; connections beyond
+// kMaxThreads wait for a thread.
+constexpr absl::Duration kHeaderDeadline = absl::Seconds(10);
+constexpr absl::Duration kWatchInterval = absl::Milliseconds(250);
+constexpr int kMaxStreams = 32;
+constexpr absl::Duration kStreamSlice = absl::Seconds(1);
+constexpr int kKeepAliveSlices = 15;  // a comment line down /live this often
+constexpr size_t kMaxThreads = 512;
+constexpr time_t kIoTimeoutSeconds = 5;
+
 int64_t NowNs() { return absl::ToUnixNanos(absl::Now()); }
+
+std::string PeerOf(const httplib::Request& req) {
+  return HttpConnections::PeerKey(req.remote_addr, req.remote_port);
+}
+
+// The host part of a Host header ("example:8080", "[::1]:8080"), lower case.
+std::string HostOfHeader(const std::string& header) {
+  std::string host = absl::AsciiStrToLower(header);
+  if (!host.empty() && host.front() == '[') {
+    const size_t close = host.find(']');
+    return close == std::string::npos ? host : host.substr(1, close - 1);
+  }
+  const size_t colon = host.find(':');
+  if (colon != std::string::npos && host.find(':', colon + 1) == std::string::npos) host.resize(colon);
+  return host;
+}
+
+// Holds one of the kMaxStreams places while a stream's provider lives.
+class StreamSlot {
+ public:
+  static std::shared_ptr<StreamSlot> Take(std::atomic<int>& open) {
+    int n = open.load();
+    do {
+      if (n >= kMaxStreams) return nullptr;
+    } while (!open.compare_exchange_weak(n, n + 1));
+    return std::shared_ptr<StreamSlot>(new StreamSlot(open));
+  }
+  ~StreamSlot() { open_.fetch_sub(1); }
+
+ private:
+  explicit StreamSlot(std::atomic<int>& open) : open_(open) {}
+  std::atomic<int>& open_;
+};
 
 struct HostPort {
   std::string host;
@@ -52,13 +104,30 @@ class Frontend : public HttpFrontend {
   ~Frontend() override { Stop(); }
 
   absl::Status Listen(const HostPort& hp) {
-    svr_.new_task_queue = [] { return new httplib::ThreadPool(32); };
+    svr_.new_task_queue = [] { return new GrowingThreadPool(kMaxThreads, absl::Seconds(30)); };
+    svr_.set_read_timeout(kIoTimeoutSeconds, 0);
+    svr_.set_write_timeout(kIoTimeoutSeconds, 0);
+    svr_.set_keep_alive_timeout(kIoTimeoutSeconds);
+    svr_.set_payload_max_length(size_t{64} << 10);  // every route is a GET
     svr_.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
+      connections_->RequestBegan(PeerOf(req));
+      if (!HostAllowed(req)) {
+        res.status = 403;
+        res.set_content(
+            absl::StrCat("Host '", req.get_header_value("Host"), "' is not this server's name: open ", url(),
+                         "/ (a name that resolves here may be a DNS-rebinding page; "
+                         "serve with --token to allow other names)\n"),
+            "text/plain");
+        return httplib::Server::HandlerResponse::Handled;
+      }
       if (Authorized(req)) return httplib::Server::HandlerResponse::Unhandled;
       res.status = 401;
       res.set_header("WWW-Authenticate", "Bearer");
       res.set_content("a token is required (Authorization: Bearer TOKEN or ?token=TOKEN)\n", "text/plain");
       return httplib::Server::HandlerResponse::Handled;
+    });
+    svr_.set_logger([this](const httplib::Request& req, const httplib::Response&) {
+      connections_->RequestEnded(PeerOf(req));
     });
     svr_.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
       res.status = 500;
@@ -90,25 +159,35 @@ class Frontend : public HttpFrontend {
       if (req.has_param("since") && !absl::SimpleAtoi(req.get_param_value("since"), &since)) {
         return BadRequest(res, "bad since: give a sequence number");
       }
+      std::shared_ptr<StreamSlot> slot = StreamSlot::Take(streams_);
+      if (slot == nullptr) return TooManyStreams(res);
       res.set_header("Cache-Control", "no-store");
       auto seen = std::make_shared<uint64_t>(since);
-      res.set_chunked_content_provider("text/event-stream", [this, seen](size_t, httplib::DataSink& sink) {
-        const uint64_t head = heads_.WaitPast(*seen, absl::Seconds(15));
-        if (heads_.closed() || stopping_) {
-          sink.done();
-          return false;
-        }
-        std::string chunk = ": keep-alive\n\n";
-        if (head > *seen) {
-          auto page = Page();
-          if (page.ok()) {
-            chunk = absl::StrCat(
-                "event: update\ndata: ", nlohmann::json({{"seq", head}, {"page", *page}}).dump(), "\n\n");
-            *seen = head;
-          }
-        }
-        return sink.write(chunk.data(), chunk.size());
-      });
+      auto quiet = std::make_shared<int>(0);
+      const std::string peer = PeerOf(req);
+      res.set_chunked_content_provider(
+          "text/event-stream", [this, seen, quiet, slot, peer](size_t, httplib::DataSink& sink) {
+            const uint64_t head = heads_.WaitPast(*seen, kStreamSlice);
+            if (heads_.closed() || stopping_) {
+              sink.done();
+              return false;
+            }
+            if (head <= *seen) {
+              if (connections_->Gone(peer)) return false;
+              if (++*quiet < kKeepAliveSlices) return true;
+            }
+            *quiet = 0;
+            std::string chunk = ": keep-alive\n\n";
+            if (head > *seen) {
+              auto page = Page();
+              if (page.ok()) {
+                chunk = absl::StrCat(
+                    "event: update\ndata: ", nlohmann::json({{"seq", head}, {"page", *page}}).dump(), "\n\n");
+                *seen = head;
+              }
+            }
+            return sink.write(chunk.data(), chunk.size());
+          });
     });
     svr_.Get("/events", [this](const httplib::Request& req, httplib::Response& res) {
       uint64_t since = 0;
@@ -118,24 +197,29 @@ class Frontend : public HttpFrontend {
       const std::string follow = req.has_param("follow") ? req.get_param_value("follow") : "0";
       if (follow != "0" && follow != "1") return BadRequest(res, "bad follow: give 0 or 1");
       if (follow == "0") {
-        auto lines = EventLines(since, UINT64_MAX);
+        auto lines = EventLines(since);
         if (!lines.ok()) return Fail(res, lines.status());
         res.set_content(lines->first, "application/x-ndjson");
         return;
       }
+      std::shared_ptr<StreamSlot> slot = StreamSlot::Take(streams_);
+      if (slot == nullptr) return TooManyStreams(res);
       auto seen = std::make_shared<uint64_t>(since);
-      res.set_chunked_content_provider("application/x-ndjson", [this, seen](size_t, httplib::DataSink& sink) {
-        const uint64_t head = store_.head().seq;
-        if (head <= *seen) heads_.WaitPast(*seen, absl::Seconds(15));
-        if (heads_.closed() || stopping_) {
-          sink.done();
-          return false;
-        }
-        auto lines = EventLines(*seen, UINT64_MAX);
-        if (!lines.ok()) return false;
-        *seen = lines->second;
-        return lines->first.empty() || sink.write(lines->first.data(), lines->first.size());
-      });
+      const std::string peer = PeerOf(req);
+      res.set_chunked_content_provider("application/x-ndjson",
+                                       [this, seen, slot, peer](size_t, httplib::DataSink& sink) {
+                                         const uint64_t head = store_.head().seq;
+                                         if (head <= *seen) heads_.WaitPast(*seen, kStreamSlice);
+                                         if (heads_.closed() || stopping_) {
+                                           sink.done();
+                                           return false;
+                                         }
+                                         auto lines = EventLines(*seen);
+                                         if (!lines.ok()) return false;
+                                         if (lines->first.empty()) return !connections_->Gone(peer);
+                                         *seen = lines->second;
+                                         return sink.write(lines->first.data(), lines->first.size());
+                                       });
     });
 
     if (hp.port == 0) {
@@ -148,6 +232,8 @@ class Frontend : public HttpFrontend {
       port_ = hp.port;
     }
     host_ = hp.host;
+    connections_ = std::make_unique<HttpConnections>(port_, kHeaderDeadline, kWatchInterval);
+    connections_->Start();
     thread_ = std::thread([this] { svr_.listen_after_bind(); });
     return absl::OkStatus();
   }
@@ -160,10 +246,28 @@ class Frontend : public HttpFrontend {
   void Stop() override {
     if (stopping_.exchange(true)) return;
     svr_.stop();
+    // Slow clients are cut so their threads end; streams end within a slice.
+    if (connections_ != nullptr) connections_->Stop(/*drop=*/true);
     if (thread_.joinable()) thread_.join();
   }
 
  private:
+  // Without a token, only a loopback name or the bound address: a page on
+  // another site that rebinds its own name to 127.0.0.1 sends that name.
+  bool HostAllowed(const httplib::Request& req) const {
+    if (!token_.empty() || !req.has_header("Host")) return true;
+    const std::string host = HostOfHeader(req.get_header_value("Host"));
+    return IsLoopbackHost(host) || host == absl::AsciiStrToLower(host_);
+  }
+
+  static void TooManyStreams(httplib::Response& res) {
+    res.status = 503;
+    res.set_header("Retry-After", "10");
+    res.set_content(absl::StrCat("too many open streams (", kMaxStreams,
+                                 "): close one, or poll /events?since=SEQ instead\n"),
+                    "text/plain");
+  }
+
   bool Authorized(const httplib::Request& req) const {
     if (token_.empty()) return true;
     const std::string auth = req.get_header_value("Authorization");
@@ -195,7 +299,8 @@ class Frontend : public HttpFrontend {
   }
 
   // Events after `since` as JSON lines, and the last seq in them.
-  absl::StatusOr<std::pair<std::string, uint64_t>> EventLines(uint64_t since, uint64_t to) {
+  absl::StatusOr<std::pair<std::string, uint64_t>> EventLines(uint64_t since) {
+    if (since == UINT64_MAX) return std::make_pair(std::string(), since);  // nothing is after it
     std::lock_guard<std::mutex> l(schema_mu_);
     if (schema_ == nullptr) {
       auto s = EventSchema::Load();
@@ -204,7 +309,7 @@ class Frontend : public HttpFrontend {
     }
     EventQuery q;
     q.from_seq = since + 1;
-    q.to_seq = to;
+    q.to_seq = UINT64_MAX;
     std::string out;
     uint64_t last = since;
     absl::Status bad;
@@ -231,6 +336,8 @@ class Frontend : public HttpFrontend {
   int port_ = 0;
   std::thread thread_;
   std::atomic<bool> stopping_{false};
+  std::atomic<int> streams_{0};
+  std::unique_ptr<HttpConnections> connections_;
   std::mutex schema_mu_;  // EventSchema is not thread-safe
   std::unique_ptr<EventSchema> schema_;
 };
@@ -238,7 +345,14 @@ class Frontend : public HttpFrontend {
 }  // namespace
 
 bool IsLoopbackHost(const std::string& host) {
-  return host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0;
+  // Parsed, not matched by prefix: "127.evil.example" is a name anyone can
+  // point anywhere.
+  const std::string h = absl::AsciiStrToLower(host);
+  if (h == "localhost" || h == "localhost.") return true;
+  in_addr v4{};
+  if (::inet_pton(AF_INET, h.c_str(), &v4) == 1) return (ntohl(v4.s_addr) >> 24) == 127;
+  in6_addr v6{};
+  return ::inet_pton(AF_INET6, h.c_str(), &v6) == 1 && IN6_IS_ADDR_LOOPBACK(&v6);
 }
 
 absl::Status CheckHttpBind(const std::string& bind, const std::string& token) {

@@ -15,7 +15,15 @@
 //
 // Binds to loopback unless told otherwise; a non-loopback bind needs a
 // token, and then every request must carry it (Authorization: Bearer T,
-// or ?token=T for a browser's first visit): 401 otherwise.
+// or ?token=T for a browser's first visit): 401 otherwise. Without a token
+// only a loopback Host or the bound address is answered (403 otherwise: a
+// DNS-rebinding page sends its own name).
+//
+// One client cannot starve the rest: a request's headers must be complete
+// within 10 s (HttpConnections), at most 32 streams are open at once (503
+// with Retry-After beyond), a stream notices its client leaving within a
+// second, and a connection gets a thread of its own (GrowingThreadPool), so
+// /healthz answers beside slow clients and open streams.
 #ifndef ORCH_SERVER_HTTP_FRONTEND_H_
 #define ORCH_SERVER_HTTP_FRONTEND_H_
 

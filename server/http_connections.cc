@@ -1,0 +1,153 @@
+#include "server/http_connections.h"
+
+#include <dirent.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <vector>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+
+namespace orch::server {
+
+namespace {
+
+int PortOf(const sockaddr_storage& a) {
+  if (a.ss_family == AF_INET) return ntohs(reinterpret_cast<const sockaddr_in&>(a).sin_port);
+  if (a.ss_family == AF_INET6) return ntohs(reinterpret_cast<const sockaddr_in6&>(a).sin6_port);
+  return -1;
+}
+
+std::vector<int> OpenFds() {
+  std::vector<int> fds;
+  DIR* dir = ::opendir("/proc/self/fd");
+  if (dir == nullptr) return fds;
+  const int own = ::dirfd(dir);
+  while (const dirent* d = ::readdir(dir)) {
+    int fd = 0;
+    if (absl::SimpleAtoi(d->d_name, &fd) && fd != own) fds.push_back(fd);
+  }
+  ::closedir(dir);
+  return fds;
+}
+
+}  // namespace
+
+HttpConnections::HttpConnections(int port, absl::Duration header_deadline, absl::Duration interval)
+    : port_(port), header_deadline_(header_deadline), interval_(interval) {}
+
+HttpConnections::~HttpConnections() { Stop(false); }
+
+void HttpConnections::Start() {
+  thread_ = std::thread([this] { Run(); });
+}
+
+void HttpConnections::Stop(bool drop) {
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  if (thread_.joinable()) thread_.join();
+  if (drop) {
+    std::lock_guard<std::mutex> l(mu_);
+    Scan(absl::Now(), true);
+  }
+}
+
+std::string HttpConnections::PeerKey(const std::string& addr, int port) {
+  return absl::StrCat(addr, ":", port);
+}
+
+void HttpConnections::RequestBegan(const std::string& peer) {
+  std::lock_guard<std::mutex> l(mu_);
+  Connection& c = connections_[peer];
+  c.in_request = true;
+}
+
+void HttpConnections::RequestEnded(const std::string& peer) {
+  std::lock_guard<std::mutex> l(mu_);
+  auto it = connections_.find(peer);
+  if (it == connections_.end()) return;
+  it->second.in_request = false;
+  it->second.idle_since = absl::Now();
+}
+
+bool HttpConnections::Gone(const std::string& peer) {
+  int fd = -1;
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    auto it = connections_.find(peer);
+    if (it != connections_.end()) fd = it->second.fd;
+  }
+  std::string now_peer;
+  if (fd < 0 || !FrontPeer(fd, &now_peer) || now_peer != peer) return false;  // not scanned yet
+  char byte;
+  const ssize_t n = ::recv(fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+  if (n == 0) return true;  // the client closed its end
+  return n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR;
+}
+
+bool HttpConnections::FrontPeer(int fd, std::string* peer) const {
+  struct stat st;
+  if (::fstat(fd, &st) != 0 || !S_ISSOCK(st.st_mode)) return false;
+  sockaddr_storage local{};
+  socklen_t len = sizeof(local);
+  if (::getsockname(fd, reinterpret_cast<sockaddr*>(&local), &len) != 0 || PortOf(local) != port_)
+    return false;
+  sockaddr_storage remote{};
+  len = sizeof(remote);
+  if (::getpeername(fd, reinterpret_cast<sockaddr*>(&remote), &len) != 0) return false;  // the listener
+  char host[NI_MAXHOST];
+  if (::getnameinfo(reinterpret_cast<sockaddr*>(&remote), len, host, sizeof(host), nullptr, 0,
+                    NI_NUMERICHOST) != 0)
+    return false;
+  *peer = PeerKey(host, PortOf(remote));
+  return true;
+}
+
+void HttpConnections::Run() {
+  std::unique_lock<std::mutex> l(mu_);
+  while (!stopping_) {
+    Scan(absl::Now(), false);
+    wake_.wait_for(l, absl::ToChronoMilliseconds(interval_), [this] { return stopping_; });
+  }
+}
+
+// Called with mu_ held.
+void HttpConnections::Scan(absl::Time now, bool drop_all) {
+  for (auto& [peer, c] : connections_) c.seen = false;
+  for (int fd : OpenFds()) {
+    std::string peer;
+    if (!FrontPeer(fd, &peer)) continue;
+    auto [it, fresh] = connections_.try_emplace(peer);
+    Connection& c = it->second;
+    if (fresh || c.fd != fd) {
+      c.idle_since = now;
+      c.cut = false;
+    }
+    c.fd = fd;
+    c.seen = true;
+    const bool late = !c.in_request && !c.cut && now - c.idle_since > header_deadline_;
+    if (!drop_all && !late) continue;
+    std::string again;
+    if (FrontPeer(fd, &again) && again == peer) {
+      ::shutdown(fd, SHUT_RDWR);
+      if (late) cut_.fetch_add(1);
+      c.cut = true;
+    }
+  }
+  // A connection gone from the process is forgotten; one inside a request
+  // is kept until its request ends (RequestBegan may come before a scan).
+  for (auto it = connections_.begin(); it != connections_.end();) {
+    auto here = it++;
+    if (!here->second.seen && !here->second.in_request) connections_.erase(here);
+  }
+}
+
+}  // namespace orch::server

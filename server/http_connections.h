@@ -1,0 +1,80 @@
+// The HTTP front's connections seen from outside cpp-httplib: the header
+// deadline, and whether a stream's client is still there.
+//
+// cpp-httplib 0.11 (Debian's) reads a request with a timeout per read
+// only, so a client that sends one header byte every half second holds its
+// connection (and thread) for ever; and a handler streaming /live cannot see
+// that its client left until a write fails. It hands out neither the socket
+// nor a hook at accept. So every `interval` this watch lists the process's
+// sockets whose local port is the front's and that have a peer (the
+// accepted connections), and shuts down, with shutdown(2), each one that
+// has spent longer than `header_deadline` outside a request: its request
+// line and headers not complete since it connected, or idle since its last
+// answer. Requests are told apart by the client's address and port, which
+// httplib gives every request, so the front reports when one begins and
+// ends. A streaming handler asks Gone(peer), a non-blocking peek at its
+// socket, between slices.
+//
+// The fd found by a scan is checked again (its local port and its peer)
+// just before shutdown, so a descriptor closed and reused in between is
+// left alone unless it is again one of the front's connections from the
+// same client address and port, which TCP does not allow while it lives.
+#ifndef ORCH_SERVER_HTTP_CONNECTIONS_H_
+#define ORCH_SERVER_HTTP_CONNECTIONS_H_
+
+#include <atomic>
+#include <condition_variable>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/time/time.h"
+
+namespace orch::server {
+
+class HttpConnections {
+ public:
+  HttpConnections(int port, absl::Duration header_deadline, absl::Duration interval);
+  ~HttpConnections();
+
+  void Start();
+  // Stops the watch; shuts down every connection still open when `drop`.
+  void Stop(bool drop);
+
+  // "ADDR:PORT", as httplib's Request::remote_addr and remote_port.
+  static std::string PeerKey(const std::string& addr, int port);
+  void RequestBegan(const std::string& peer);
+  void RequestEnded(const std::string& peer);
+  // Whether the client at `peer` has closed its end (or reset it).
+  bool Gone(const std::string& peer);
+  // Connections cut for missing the header deadline, since Start.
+  uint64_t cut() const { return cut_.load(); }
+
+ private:
+  struct Connection {
+    int fd = -1;
+    absl::Time idle_since;
+    bool in_request = false;
+    bool seen = false;  // in the latest scan
+    bool cut = false;   // shut down for missing the deadline
+  };
+  void Run();
+  void Scan(absl::Time now, bool drop_all);
+  // The peer of `fd` when it is one of the front's accepted connections.
+  bool FrontPeer(int fd, std::string* peer) const;
+
+  const int port_;
+  const absl::Duration header_deadline_;
+  const absl::Duration interval_;
+  std::mutex mu_;
+  std::condition_variable wake_;
+  bool stopping_ = false;
+  absl::flat_hash_map<std::string, Connection> connections_;
+  std::atomic<uint64_t> cut_{0};
+  std::thread thread_;
+};
+
+}  // namespace orch::server
+
+#endif  // ORCH_SERVER_HTTP_CONNECTIONS_H_

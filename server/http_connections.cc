@@ -23,6 +23,12 @@ int PortOf(const sockaddr_storage& a) {
   return -1;
 }
 
+// Whether `fd` is still the socket that had `inode`.
+bool SameSocket(int fd, ino_t inode) {
+  struct stat st;
+  return ::fstat(fd, &st) == 0 && S_ISSOCK(st.st_mode) && st.st_ino == inode;
+}
+
 std::vector<int> OpenFds() {
   std::vector<int> fds;
   DIR* dir = ::opendir("/proc/self/fd");
@@ -78,24 +84,43 @@ void HttpConnections::RequestEnded(const std::string& peer) {
   it->second.idle_since = absl::Now();
 }
 
+void HttpConnections::Track(const std::string& peer) {
+  std::lock_guard<std::mutex> l(mu_);
+  for (int fd : OpenFds()) {
+    std::string p;
+    ino_t inode = 0;
+    if (!FrontPeer(fd, &p, &inode) || p != peer) continue;
+    Connection& c = connections_[peer];
+    c.fd = fd;
+    c.inode = inode;
+    return;
+  }
+  // Not found: reset before it could be looked at; Gone says so.
+  connections_[peer].fd = -2;
+}
+
 bool HttpConnections::Gone(const std::string& peer) {
   int fd = -1;
+  ino_t inode = 0;
   {
     std::lock_guard<std::mutex> l(mu_);
     auto it = connections_.find(peer);
-    if (it != connections_.end()) fd = it->second.fd;
+    if (it == connections_.end()) return true;  // tracked, then gone from the process
+    fd = it->second.fd;
+    inode = it->second.inode;
   }
-  std::string now_peer;
-  if (fd < 0 || !FrontPeer(fd, &now_peer) || now_peer != peer) return false;  // not scanned yet
+  if (fd == -2) return true;
+  if (fd < 0 || !SameSocket(fd, inode)) return false;
   char byte;
   const ssize_t n = ::recv(fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT);
   if (n == 0) return true;  // the client closed its end
   return n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR;
 }
 
-bool HttpConnections::FrontPeer(int fd, std::string* peer) const {
+bool HttpConnections::FrontPeer(int fd, std::string* peer, ino_t* inode) const {
   struct stat st;
   if (::fstat(fd, &st) != 0 || !S_ISSOCK(st.st_mode)) return false;
+  *inode = st.st_ino;
   sockaddr_storage local{};
   socklen_t len = sizeof(local);
   if (::getsockname(fd, reinterpret_cast<sockaddr*>(&local), &len) != 0 || PortOf(local) != port_)
@@ -124,29 +149,31 @@ void HttpConnections::Scan(absl::Time now, bool drop_all) {
   for (auto& [peer, c] : connections_) c.seen = false;
   for (int fd : OpenFds()) {
     std::string peer;
-    if (!FrontPeer(fd, &peer)) continue;
+    ino_t inode = 0;
+    if (!FrontPeer(fd, &peer, &inode)) continue;
     auto [it, fresh] = connections_.try_emplace(peer);
     Connection& c = it->second;
-    if (fresh || c.fd != fd) {
+    if (fresh || c.inode != inode) {
       c.idle_since = now;
       c.cut = false;
     }
     c.fd = fd;
+    c.inode = inode;
     c.seen = true;
     const bool late = !c.in_request && !c.cut && now - c.idle_since > header_deadline_;
     if (!drop_all && !late) continue;
-    std::string again;
-    if (FrontPeer(fd, &again) && again == peer) {
+    if (SameSocket(fd, inode)) {
       ::shutdown(fd, SHUT_RDWR);
       if (late) cut_.fetch_add(1);
       c.cut = true;
     }
   }
-  // A connection gone from the process is forgotten; one inside a request
-  // is kept until its request ends (RequestBegan may come before a scan).
+  // A connection gone from the process (or reset: no peer) is forgotten;
+  // one whose request began before any scan saw it is kept.
   for (auto it = connections_.begin(); it != connections_.end();) {
     auto here = it++;
-    if (!here->second.seen && !here->second.in_request) connections_.erase(here);
+    const Connection& c = here->second;
+    if (!c.seen && (!c.in_request || c.fd != -1)) connections_.erase(here);
   }
 }
 

@@ -12,15 +12,17 @@
 // line and headers not complete since it connected, or idle since its last
 // answer. Requests are told apart by the client's address and port, which
 // httplib gives every request, so the front reports when one begins and
-// ends. A streaming handler asks Gone(peer), a non-blocking peek at its
-// socket, between slices.
+// ends. A streaming handler finds its own socket once (Track, while its
+// client is surely connected) and asks Gone(peer), a non-blocking peek at
+// it, between slices.
 //
-// The fd found by a scan is checked again (its local port and its peer)
-// just before shutdown, so a descriptor closed and reused in between is
-// left alone unless it is again one of the front's connections from the
-// same client address and port, which TCP does not allow while it lives.
+// A socket is remembered with its inode, and checked again just before
+// shutdown or a peek, so a descriptor closed and reused in between is left
+// alone.
 #ifndef ORCH_SERVER_HTTP_CONNECTIONS_H_
 #define ORCH_SERVER_HTTP_CONNECTIONS_H_
+
+#include <sys/types.h>
 
 #include <atomic>
 #include <condition_variable>
@@ -46,6 +48,9 @@ class HttpConnections {
   static std::string PeerKey(const std::string& addr, int port);
   void RequestBegan(const std::string& peer);
   void RequestEnded(const std::string& peer);
+  // Finds the socket of the request from `peer` now, for Gone. Costs a
+  // look at every descriptor: for long requests (streams) only.
+  void Track(const std::string& peer);
   // Whether the client at `peer` has closed its end (or reset it).
   bool Gone(const std::string& peer);
   // Connections cut for missing the header deadline, since Start.
@@ -54,6 +59,7 @@ class HttpConnections {
  private:
   struct Connection {
     int fd = -1;
+    ino_t inode = 0;
     absl::Time idle_since;
     bool in_request = false;
     bool seen = false;  // in the latest scan
@@ -61,8 +67,9 @@ class HttpConnections {
   };
   void Run();
   void Scan(absl::Time now, bool drop_all);
-  // The peer of `fd` when it is one of the front's accepted connections.
-  bool FrontPeer(int fd, std::string* peer) const;
+  // The peer of `fd` when it is one of the front's accepted connections
+  // (and the socket's inode).
+  bool FrontPeer(int fd, std::string* peer, ino_t* inode) const;
 
   const int port_;
   const absl::Duration header_deadline_;

@@ -165,6 +165,7 @@ class Frontend : public HttpFrontend {
       auto seen = std::make_shared<uint64_t>(since);
       auto quiet = std::make_shared<int>(0);
       const std::string peer = PeerOf(req);
+      connections_->Track(peer);
       res.set_chunked_content_provider(
           "text/event-stream", [this, seen, quiet, slot, peer](size_t, httplib::DataSink& sink) {
             const uint64_t head = heads_.WaitPast(*seen, kStreamSlice);
@@ -206,6 +207,7 @@ class Frontend : public HttpFrontend {
       if (slot == nullptr) return TooManyStreams(res);
       auto seen = std::make_shared<uint64_t>(since);
       const std::string peer = PeerOf(req);
+      connections_->Track(peer);
       res.set_chunked_content_provider("application/x-ndjson",
                                        [this, seen, slot, peer](size_t, httplib::DataSink& sink) {
                                          const uint64_t head = store_.head().seq;

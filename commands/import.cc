@@ -1,13 +1,14 @@
 // orch import: a codex-orchestrator history (ledger.json and events.jsonl)
 // appended to the log as one atomic batch (docs/import.md). The reading and
 // the mapping live in importer/; this file reads the files and appends.
-#include <cstdio>
 #include <memory>
 
 #include "absl/strings/str_cat.h"
 #include "base/display_text.h"
+#include "base/limits.h"
 #include "base/status_macros.h"
 #include "commands/append_event.h"
+#include "commands/input_file.h"
 #include "commands/verbs.h"
 #include "git/info_exclude.h"
 #include "importer/import_plan.h"
@@ -23,20 +24,6 @@ struct ImportOptions {
   bool dry_run = false;
   bool json = false;
 };
-
-absl::StatusOr<std::string> ReadWhole(const std::string& path, const char* flag) {
-  std::FILE* f = std::fopen(path.c_str(), "rb");
-  if (f == nullptr)
-    return absl::InvalidArgumentError(absl::StrCat("cannot read ", flag, " file '", path, "'"));
-  std::string text;
-  char buf[1 << 16];
-  size_t n = 0;
-  while ((n = std::fread(buf, 1, sizeof(buf), f)) > 0) text.append(buf, n);
-  const bool failed = std::ferror(f) != 0;
-  std::fclose(f);
-  if (failed) return absl::InvalidArgumentError(absl::StrCat("cannot read ", flag, " file '", path, "'"));
-  return text;
-}
 
 void PrintPlan(const importer::ImportPlan& plan, bool json, std::ostream& out) {
   for (const importer::PlannedEvent& e : plan.events) {
@@ -59,11 +46,12 @@ void PrintPlan(const importer::ImportPlan& plan, bool json, std::ostream& out) {
 }
 
 absl::Status RunImport(const ImportOptions& o, CommandContext& ctx) {
-  ORCH_ASSIGN_OR_RETURN(std::string ledger_text, ReadWhole(o.ledger, "--ledger"));
+  // Both files are held whole in memory: bounded as one emit batch is.
+  ORCH_ASSIGN_OR_RETURN(std::string ledger_text, ReadInputFile(o.ledger, kMaxBatchInputBytes));
   ORCH_ASSIGN_OR_RETURN(importer::Ledger ledger, importer::ParseLedger(ledger_text, o.ledger));
   std::vector<importer::Entry> events;
   if (!o.events.empty()) {
-    ORCH_ASSIGN_OR_RETURN(std::string events_text, ReadWhole(o.events, "--events"));
+    ORCH_ASSIGN_OR_RETURN(std::string events_text, ReadInputFile(o.events, kMaxBatchInputBytes));
     ORCH_ASSIGN_OR_RETURN(events, importer::ParseEvents(events_text, o.events));
   }
   importer::ImportOptions options;

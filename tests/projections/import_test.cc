@@ -208,6 +208,18 @@ TEST_F(ImportTest, AStoreThatHasTheTasksAlreadyIsAConflict) {
   EXPECT_EQ(DumpStore(store_), before);
 }
 
+// A one-task ledger: T1 dispatched, then made active; `status` is the
+// ledger's status for it and `more_history` extra history entries.
+std::string OneTaskLedger(const std::string& status, const std::string& more_history = "") {
+  return R"({"version":1,"createdAt":"2026-11-20T21:58:00Z","updatedAt":"2026-11-20T23:00:00Z","tasks":[)"
+         R"({"id":"T1","status":")" +
+         status +
+         R"(","title":"Cart total","packageId":"checkout","history":[)"
+         R"({"at":"2026-11-20T22:01:00Z","type":"record-task","status":"pending-setup","note":"dispatched"},)"
+         R"({"at":"2026-11-20T22:04:00Z","type":"record-task","status":"active","note":"worktree ready"})" +
+         more_history + "]}]}";
+}
+
 class ImportBadInputTest : public ImportTest {
  protected:
   void SetUp() override {
@@ -263,6 +275,24 @@ TEST_F(ImportBadInputTest, ABadEventsLineNamesTheFileAndLine) {
                 "\n");
   ExpectRefused(ReadFile(ImportFile("ledger.json")), "events.jsonl line 3: \"status\": unknown status 'done'",
                 events);
+}
+
+// An endless file is refused at the batch limit, not read until
+// std::bad_alloc (exit 134): exit 2, one line naming the file and the limit.
+TEST_F(ImportBadInputTest, AnEndlessFileIsRefusedAtTheLimit) {
+  const std::string ledger = dir_.Sub("ledger.json");
+  WriteFile(ledger, OneTaskLedger("active"));
+  for (const std::vector<std::string>& args :
+       {std::vector<std::string>{"--ledger", "/dev/zero"},
+        std::vector<std::string>{"--ledger", ledger, "--events", "/dev/zero"}}) {
+    RunResult r = Import(args);
+    EXPECT_EQ(r.exit_code, 2) << r.err;
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << "not one line: " << r.err;
+    EXPECT_NE(r.err.find("'/dev/zero'"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("64 MiB"), std::string::npos) << r.err;
+    EXPECT_EQ(r.out, "");
+    EXPECT_EQ(DumpStore(store_), before_) << "the log changed";
+  }
 }
 
 TEST_F(ImportBadInputTest, AMissingFileIsNamed) {

@@ -220,6 +220,55 @@ std::string OneTaskLedger(const std::string& status, const std::string& more_his
          more_history + "]}]}";
 }
 
+size_t EventCount(const std::string& store) {
+  RunResult r = Orch(store, {"replay", "--format", "jsonl"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  return static_cast<size_t>(std::count(r.out.begin(), r.out.end(), '\n'));
+}
+
+// docs/import.md, "Importing again": the same path with T1 now merged is a
+// changed file; the guard would record an observed `merged` (imported
+// history) and exit 0, so import refuses it itself: exit 3, nothing
+// appended, the message naming the task and the field that changed.
+TEST_F(ImportTest, AChangedStatusOfAnImportedTaskIsAConflict) {
+  const std::string ledger = dir_.Sub("ledger.json");
+  WriteFile(ledger, OneTaskLedger("active"));
+  ASSERT_EQ(Import({"--ledger", ledger}).exit_code, 0);
+  const size_t events = EventCount(store_);
+  ASSERT_GT(events, 0u);
+  const auto before = DumpStore(store_);
+
+  WriteFile(ledger, OneTaskLedger("merged"));
+  RunResult r = Import({"--ledger", ledger});
+  EXPECT_EQ(r.exit_code, 3) << r.out << r.err;
+  EXPECT_NE(r.err.find("'T1'"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("tasks[0].status"), std::string::npos) << r.err;
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << "not one line: " << r.err;
+  EXPECT_EQ(EventCount(store_), events);
+  EXPECT_EQ(DumpStore(store_), before) << "the log changed";
+  // The unchanged file is still "already imported".
+  WriteFile(ledger, OneTaskLedger("active"));
+  EXPECT_EQ(Import({"--ledger", ledger}).exit_code, 0);
+  EXPECT_EQ(DumpStore(store_), before);
+}
+
+// A legal step is refused too: the contract is "changed files", not
+// "forbidden steps" (a history entry added since names its entry).
+TEST_F(ImportTest, ANewHistoryEntryOfAnImportedTaskIsAConflict) {
+  const std::string ledger = dir_.Sub("ledger.json");
+  WriteFile(ledger, OneTaskLedger("active"));
+  ASSERT_EQ(Import({"--ledger", ledger}).exit_code, 0);
+  const auto before = DumpStore(store_);
+  WriteFile(ledger,
+            OneTaskLedger("completed-unreviewed", R"(,{"at":"2026-11-20T22:30:00Z","type":"record-task",)"
+                                                  R"("status":"completed-unreviewed","note":"done"})"));
+  RunResult r = Import({"--ledger", ledger});
+  EXPECT_EQ(r.exit_code, 3) << r.out << r.err;
+  EXPECT_NE(r.err.find("'T1'"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("tasks[0].history[2]"), std::string::npos) << r.err;
+  EXPECT_EQ(DumpStore(store_), before) << "the log changed";
+}
+
 class ImportBadInputTest : public ImportTest {
  protected:
   void SetUp() override {

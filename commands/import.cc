@@ -1,13 +1,16 @@
 // orch import: a codex-orchestrator history (ledger.json and events.jsonl)
 // appended to the log as one atomic batch (docs/import.md). The reading and
 // the mapping live in importer/; this file reads the files and appends.
-#include <cstdio>
 #include <memory>
 
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "base/display_text.h"
+#include "base/limits.h"
 #include "base/status_macros.h"
 #include "commands/append_event.h"
+#include "commands/input_file.h"
 #include "commands/verbs.h"
 #include "git/info_exclude.h"
 #include "importer/import_plan.h"
@@ -24,18 +27,38 @@ struct ImportOptions {
   bool json = false;
 };
 
-absl::StatusOr<std::string> ReadWhole(const std::string& path, const char* flag) {
-  std::FILE* f = std::fopen(path.c_str(), "rb");
-  if (f == nullptr)
-    return absl::InvalidArgumentError(absl::StrCat("cannot read ", flag, " file '", path, "'"));
-  std::string text;
-  char buf[1 << 16];
-  size_t n = 0;
-  while ((n = std::fread(buf, 1, sizeof(buf), f)) > 0) text.append(buf, n);
-  const bool failed = std::ferror(f) != 0;
-  std::fclose(f);
-  if (failed) return absl::InvalidArgumentError(absl::StrCat("cannot read ", flag, " file '", path, "'"));
-  return text;
+// docs/import.md: import is for switching, once. A task the log already
+// has may come back only as it was imported: each of its planned events
+// already in the log by its idempotency key (the key is the event's
+// content). Any other event for it means the files changed since (or the
+// task was recorded here), and the batch is refused before the guard sees
+// it: the guard records a step the lifecycle forbids as observed imported
+// history rather than refusing it, so a ledger edited from `active` to
+// `merged` would otherwise append an observed `merged`. Aborted (exit 3)
+// naming the task and the file's entry or field that gives the new event.
+absl::Status RefuseChangesToLoggedTasks(const importer::ImportPlan& plan, const EventStore& store) {
+  absl::flat_hash_map<std::string, absl::flat_hash_set<std::string>> logged_keys;  // per task
+  for (const importer::PlannedEvent& e : plan.events) {
+    if (e.task.empty()) continue;
+    auto it = logged_keys.find(e.task);
+    if (it == logged_keys.end()) {
+      absl::flat_hash_set<std::string> keys;
+      EventQuery query;
+      query.task = e.task;
+      ORCH_RETURN_IF_ERROR(store.Scan(query, [&keys](const LoggedEvent& l) {
+        keys.insert(std::string(LoggedEvent::Str(l.event().idempotency_key())));
+        return true;
+      }));
+      it = logged_keys.emplace(e.task, std::move(keys)).first;
+    }
+    if (it->second.empty()) continue;  // a task the log does not have yet
+    if (it->second.contains(e.json["idempotency_key"].get<std::string>())) continue;
+    return absl::AbortedError(absl::StrCat(
+        "nothing imported: the log already has task '", EscapeForDisplay(e.task), "', and ",
+        EscapeForDisplay(e.origin), " gives it otherwise now (a ", e.json["type"].get<std::string>(),
+        " event the log lacks): orch import is for switching, once; record later steps with orch emit"));
+  }
+  return absl::OkStatus();
 }
 
 void PrintPlan(const importer::ImportPlan& plan, bool json, std::ostream& out) {
@@ -59,11 +82,12 @@ void PrintPlan(const importer::ImportPlan& plan, bool json, std::ostream& out) {
 }
 
 absl::Status RunImport(const ImportOptions& o, CommandContext& ctx) {
-  ORCH_ASSIGN_OR_RETURN(std::string ledger_text, ReadWhole(o.ledger, "--ledger"));
+  // Both files are held whole in memory: bounded as one emit batch is.
+  ORCH_ASSIGN_OR_RETURN(std::string ledger_text, ReadInputFile(o.ledger, kMaxBatchInputBytes));
   ORCH_ASSIGN_OR_RETURN(importer::Ledger ledger, importer::ParseLedger(ledger_text, o.ledger));
   std::vector<importer::Entry> events;
   if (!o.events.empty()) {
-    ORCH_ASSIGN_OR_RETURN(std::string events_text, ReadWhole(o.events, "--events"));
+    ORCH_ASSIGN_OR_RETURN(std::string events_text, ReadInputFile(o.events, kMaxBatchInputBytes));
     ORCH_ASSIGN_OR_RETURN(events, importer::ParseEvents(events_text, o.events));
   }
   importer::ImportOptions options;
@@ -80,24 +104,14 @@ absl::Status RunImport(const ImportOptions& o, CommandContext& ctx) {
   for (importer::PlannedEvent& e : plan.events) batch.push_back(std::move(e.request));
   // Switching tools is one step: the store is created like `orch init` does.
   ORCH_ASSIGN_OR_RETURN(auto store, OpenStoreForWrite(ctx, /*create=*/true));
+  // Checked and appended under the writer's lock: nothing slips in between.
   // A step the gates refuse happened under the predecessor: the guard
   // records imported history with its anomaly instead of refusing it.
+  ORCH_RETURN_IF_ERROR(RefuseChangesToLoggedTasks(plan, *store));
   auto results = AppendChecked(ctx, *store, std::move(batch));
   if (!results.ok()) {
-    // Most likely the log has these tasks already, from other files or
-    // from emits: say so before the guard's reason.
-    std::string known;
-    for (const importer::PlannedEvent& e : plan.events) {
-      if (e.task.empty()) continue;
-      auto version = store->TaskVersion(e.task);
-      if (version.ok() && *version > 0) {
-        known = absl::StrCat(" (the log already has task '", e.task,
-                             "' and not as these files give it: import into a log without their tasks)");
-        break;
-      }
-    }
     return absl::Status(results.status().code(),
-                        absl::StrCat("nothing imported", known, ": ", results.status().message()));
+                        absl::StrCat("nothing imported: ", results.status().message()));
   }
   uint64_t appended = 0, first = 0, last = 0;
   for (const AppendResult& r : *results) {

@@ -9,7 +9,7 @@
 
 namespace orch {
 
-absl::StatusOr<std::string> ReadInputFile(const std::string& path) {
+absl::StatusOr<std::string> ReadInputFile(const std::string& path, size_t max_bytes) {
   std::unique_ptr<std::FILE, int (*)(std::FILE*)> f(std::fopen(path.c_str(), "rb"), &std::fclose);
   if (f == nullptr) {
     return absl::InvalidArgumentError(absl::StrCat("cannot read '", path, "': ", std::strerror(errno)));
@@ -19,9 +19,9 @@ absl::StatusOr<std::string> ReadInputFile(const std::string& path) {
   size_t n = 0;
   while ((n = std::fread(buf, 1, sizeof(buf), f.get())) > 0) {
     text.append(buf, n);
-    if (text.size() > kMaxInputFileBytes) {
+    if (text.size() > max_bytes) {
       return absl::InvalidArgumentError(
-          absl::StrCat("'", path, "' is larger than ", kMaxInputFileBytes >> 20, " MiB"));
+          absl::StrCat("'", path, "' is over the limit of ", max_bytes >> 20, " MiB for one file"));
     }
   }
   if (std::ferror(f.get())) {

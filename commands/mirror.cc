@@ -13,6 +13,7 @@
 #include "mirror/jetstream.h"
 #include "mirror/log_mirror.h"
 #include "mirror/mirror_position.h"
+#include "mirror/nats_url.h"
 
 namespace orch {
 
@@ -112,15 +113,23 @@ absl::Status RunMirror(const MirrorCliOptions& o, CommandContext& ctx) {
     return absl::OkStatus();
   }
 
-  const StopSignal stop;  // SIGINT / SIGTERM end the follow with exit 0
+  const StopSignal stop;  // SIGINT / SIGTERM end the follow with exit 0, NATS up or down
+  // Returns at once when NATS is down: the library connects in the
+  // background and the loop below waits for it, stoppable.
   ORCH_ASSIGN_OR_RETURN(auto js, mirror::JetStreamClient::Connect(co));
   mirror::LogMirror m(*store, *js, *ctx.env, mo);
   bool ensured = false, waiting = false;
   while (!stop.requested()) {
+    // The log as it is now, also after an outage: what Sync publishes and
+    // the head it reports ("caught up to #N") are the log's, not the view
+    // the reader had when NATS went away.
+    ORCH_RETURN_IF_ERROR(store->CatchUp());
     // While the connection is down nats.c would buffer the publishes and
     // each would wait out its ack's timeout: wait for it instead.
-    absl::Status s = js->connected() ? absl::OkStatus()
-                                     : absl::UnavailableError(absl::StrCat("not connected to ", o.nats));
+    absl::Status s =
+        js->connected()
+            ? absl::OkStatus()
+            : absl::UnavailableError(absl::StrCat("not connected to ", mirror::RedactNatsUrl(o.nats)));
     if (s.ok() && !ensured) s = js->EnsureStream(ss);
     if (s.ok()) ensured = true;
     absl::StatusOr<mirror::SyncReport> r = s.ok() ? m.Sync() : absl::StatusOr<mirror::SyncReport>(s);
@@ -128,20 +137,26 @@ absl::Status RunMirror(const MirrorCliOptions& o, CommandContext& ctx) {
       // Only an unreachable NATS is waited out; a conflict or a store
       // error ends the follow (exit 3 / 4).
       if (!absl::IsUnavailable(r.status())) return r.status();
-      if (!waiting) *ctx.err << "orch: waiting for NATS: " << EscapeForDisplay(r.status().message()) << "\n";
+      if (!waiting) {
+        *ctx.err << "orch: waiting for NATS: " << EscapeForDisplay(r.status().message())
+                 << " (retrying; Ctrl-C or SIGTERM stops)\n";
+        ctx.err->flush();
+      }
       waiting = true;
       m.Reset();
       SleepUnlessStopped(*ctx.env, stop, kRetryMicros);
       continue;
     }
-    if (waiting) *ctx.err << "orch: NATS is back; caught up to #" << r->head_seq << "\n";
+    if (waiting) {
+      *ctx.err << "orch: NATS is back; caught up to #" << r->head_seq << "\n";
+      ctx.err->flush();
+    }
     waiting = false;
     if (r->published > 0 || r->duplicates > 0) {
       *ctx.out << Describe(*r, o.stream);
       ctx.out->flush();
     }
     SleepUnlessStopped(*ctx.env, stop, static_cast<int64_t>(o.poll_seconds * 1e6));
-    ORCH_RETURN_IF_ERROR(store->CatchUp());
   }
   return absl::OkStatus();
 }

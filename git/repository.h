@@ -134,7 +134,8 @@ class GitRepo {
   // tree for a root commit).
   absl::StatusOr<std::vector<ChangedPath>> CommitChanges(absl::string_view commit) const;
 
-  // The diff between two commits' trees as `git diff --stat` (`stat`) and
+  // The diff between two commits' trees as `git diff --stat` (`stat`; names
+  // quoted as the patch quotes them, git/quoted_path.h) and
   // `git diff` (`patch`) print it, renames detected. Errors as Diff.
   struct PatchText {
     std::string stat, patch;

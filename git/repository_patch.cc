@@ -1,11 +1,15 @@
 // GitRepo: a diff as text (the review pack) and its whitespace errors (the
 // acceptance report), both through libgit2's patch API.
+#include <algorithm>
+#include <cstring>
 #include <set>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "base/status_macros.h"
 #include "git/git_ptr.h"
+#include "git/quoted_path.h"
 #include "git/repository.h"
 
 namespace orch::git {
@@ -73,18 +77,91 @@ bool Blank(absl::string_view line) {
   return true;
 }
 
+// `git diff --stat` of `diff`, laid out as libgit2's git_diff_stats_to_buf
+// (GIT_DIFF_STATS_FULL, 80 columns) lays it out, with one difference: each
+// name is quoted as the patch quotes it (QuoteGitPath), where libgit2's
+// stat writes names raw and a name holding ESC or a newline would put
+// escapes into a review pack or forge a line of it. A rename is shown
+// "old => new" in full.
+absl::StatusOr<std::string> StatText(git_diff* diff) {
+  struct FileStat {
+    std::string name;
+    size_t added = 0, deleted = 0;
+    bool binary = false;
+    int64_t old_size = 0, new_size = 0;
+  };
+  std::vector<FileStat> files;
+  size_t max_name = 0, max_changes = 0, insertions = 0, deletions = 0;
+  const size_t deltas = git_diff_num_deltas(diff);
+  for (size_t d = 0; d < deltas; ++d) {
+    git_patch* raw = nullptr;
+    ORCH_RETURN_IF_ERROR(FromGit(git_patch_from_diff(&raw, diff, d), "cannot count a diff"));
+    GitPtr<git_patch> patch(raw);
+    // The patch's delta: generating it is what finds a file binary.
+    const git_diff_delta* delta =
+        patch != nullptr ? git_patch_get_delta(patch.get()) : git_diff_get_delta(diff, d);
+    const char* from = delta->old_file.path;
+    const char* to = delta->new_file.path;
+    FileStat f;
+    if (from != nullptr && to != nullptr && std::strcmp(from, to) != 0) {
+      f.name = absl::StrCat(QuoteGitPath(from), " => ", QuoteGitPath(to));
+    } else {
+      f.name = QuoteGitPath(to != nullptr ? to : from);
+    }
+    if (patch != nullptr) {
+      ORCH_RETURN_IF_ERROR(
+          FromGit(git_patch_line_stats(nullptr, &f.added, &f.deleted, patch.get()), "cannot count a diff"));
+    }
+    f.binary = (delta->flags & GIT_DIFF_FLAG_BINARY) != 0;
+    f.old_size = static_cast<int64_t>(delta->old_file.size);
+    f.new_size = static_cast<int64_t>(delta->new_file.size);
+    max_name = std::max(max_name, f.name.size());
+    max_changes = std::max(max_changes, f.added + f.deleted);
+    insertions += f.added;
+    deletions += f.deleted;
+    files.push_back(std::move(f));
+  }
+  const int digits = static_cast<int>(std::to_string(max_changes + 1).size());
+  size_t width = 80;  // the graph's, as libgit2 scales it
+  if (width > max_name + digits + 5) width -= max_name + digits + 5;
+  width = std::max<size_t>(width, 7);
+  if (width > max_changes) width = 0;
+  std::string out;
+  for (const FileStat& f : files) {
+    absl::StrAppend(&out, " ", f.name, std::string(max_name - f.name.size(), ' '), " | ");
+    if (f.binary) {
+      absl::StrAppend(&out, "Bin ", f.old_size, " -> ", f.new_size, " bytes\n");
+      continue;
+    }
+    absl::StrAppendFormat(&out, "%*d", digits, f.added + f.deleted);
+    if (f.added + f.deleted > 0) {
+      size_t plus = f.added, minus = f.deleted;
+      if (width > 0) {
+        const size_t total = f.added + f.deleted;
+        const size_t full = (total * width + max_changes / 2) / max_changes;
+        plus = std::max<size_t>(full * f.added / total, 1);
+        minus = std::max<size_t>(full - full * f.added / total, 1);
+      }
+      absl::StrAppend(&out, " ", std::string(plus, '+'), std::string(minus, '-'));
+    }
+    out += "\n";
+  }
+  absl::StrAppend(&out, " ", files.size(), " file", files.size() != 1 ? "s" : "", " changed");
+  if (insertions > 0 || deletions == 0) {
+    absl::StrAppend(&out, ", ", insertions, " insertion", insertions != 1 ? "s" : "", "(+)");
+  }
+  if (deletions > 0 || insertions == 0) {
+    absl::StrAppend(&out, ", ", deletions, " deletion", deletions != 1 ? "s" : "", "(-)");
+  }
+  return out + "\n";
+}
+
 }  // namespace
 
 absl::StatusOr<GitRepo::PatchText> GitRepo::Patch(absl::string_view from, absl::string_view to) const {
   ORCH_ASSIGN_OR_RETURN(GitPtr<git_diff> diff, TreeDiff(repo_, from, to));
   PatchText out;
-  git_diff_stats* raw_stats = nullptr;
-  ORCH_RETURN_IF_ERROR(FromGit(git_diff_get_stats(&raw_stats, diff.get()), "cannot count a diff"));
-  GitPtr<git_diff_stats> stats(raw_stats);
-  Buf stat;
-  ORCH_RETURN_IF_ERROR(FromGit(git_diff_stats_to_buf(&stat.b, stats.get(), GIT_DIFF_STATS_FULL, 80),
-                               "cannot print a diff stat"));
-  out.stat.assign(stat.b.ptr, stat.b.size);
+  ORCH_ASSIGN_OR_RETURN(out.stat, StatText(diff.get()));
   Buf patch;
   ORCH_RETURN_IF_ERROR(
       FromGit(git_diff_to_buf(&patch.b, diff.get(), GIT_DIFF_FORMAT_PATCH), "cannot print a diff"));

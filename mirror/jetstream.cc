@@ -6,12 +6,20 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "base/status_macros.h"
+#include "mirror/nats_url.h"
 
 namespace orch::mirror {
 
 namespace {
 
 int64_t Millis(absl::Duration d) { return absl::ToInt64Milliseconds(d); }
+
+// Given to natsOptions_SetRetryOnFailedConnect only so that a first connect
+// that fails returns at once (NATS_NOT_YET_CONNECTED) and the library goes
+// on trying in the background: without a callback natsConnection_Connect
+// blocks until it connects, for ever with unlimited reconnects, silent and
+// deaf to SIGTERM (the caller polls connected() instead).
+void OnConnected(natsConnection*, void*) {}
 
 StreamMessage ToStreamMessage(natsMsg* m, uint64_t stream_seq, int64_t time_ns) {
   StreamMessage out;
@@ -59,25 +67,25 @@ absl::StatusOr<std::unique_ptr<JetStreamClient>> JetStreamClient::Connect(const 
   for (const std::string& u : urls) servers.push_back(u.c_str());
   if (servers.empty())
     return absl::InvalidArgumentError(
-        absl::StrCat("bad --nats '", options.url, "': give a URL such as nats://host:4222"));
+        absl::StrCat("bad --nats '", RedactNatsUrl(options.url), "': give a URL such as nats://host:4222"));
   if (s == NATS_OK) s = natsOptions_SetServers(opts.get(), servers.data(), static_cast<int>(servers.size()));
-  if (s == NATS_OK) s = natsOptions_SetTimeout(opts.get(), Millis(options.timeout));
+  if (s == NATS_OK) s = natsOptions_SetTimeout(opts.get(), Millis(options.connect_timeout));
   if (s == NATS_OK) s = natsOptions_SetReconnectWait(opts.get(), Millis(options.reconnect_wait));
   // --once gives up after the first round of attempts; --follow never does.
   if (s == NATS_OK) s = natsOptions_SetMaxReconnect(opts.get(), options.keep_trying ? -1 : 0);
   if (s == NATS_OK && options.keep_trying)
-    s = natsOptions_SetRetryOnFailedConnect(opts.get(), true, nullptr, nullptr);
+    s = natsOptions_SetRetryOnFailedConnect(opts.get(), true, &OnConnected, nullptr);
   if (s != NATS_OK)
     return absl::InvalidArgumentError(
-        absl::StrCat("bad --nats '", options.url, "': ", natsStatus_GetText(s)));
+        absl::StrCat("bad --nats '", RedactNatsUrl(options.url), "': ", natsStatus_GetText(s)));
   natsConnection* raw_nc = nullptr;
   s = natsConnection_Connect(&raw_nc, opts.get());
   auto client = std::unique_ptr<JetStreamClient>(new JetStreamClient());
   client->nc_.reset(raw_nc);
   // With retry on, NATS_NOT_YET_CONNECTED: the library goes on trying in
-  // the background and requests wait for it.
+  // the background (each attempt bounded by connect_timeout).
   if (s != NATS_OK && !(options.keep_trying && s == NATS_NOT_YET_CONNECTED)) {
-    return NatsError(absl::StrCat("cannot reach NATS at ", options.url), s);
+    return NatsError(absl::StrCat("cannot reach NATS at ", RedactNatsUrl(options.url)), s);
   }
   jsOptions jo;
   jsOptions_Init(&jo);

@@ -23,12 +23,19 @@
 namespace orch::mirror {
 
 struct ConnectOptions {
-  std::string url;  // nats://host:port, or several separated by commas
-  // true (--follow): retry the first connect and reconnect for ever, every
-  // `reconnect_wait`; false (--once, the team view): a server that cannot
-  // be reached is an error (Unavailable) at once.
+  // nats://host:port, or several separated by commas; may carry
+  // credentials (user:password@ or token@): errors show it redacted
+  // (nats_url.h).
+  std::string url;
+  // true (--follow): Connect returns at once even when no server answers
+  // (connected() says when one does), and the library retries the first
+  // connect and reconnects for ever, every `reconnect_wait`, in the
+  // background; false (--once, the team view): a server that cannot be
+  // reached is an error (Unavailable) at once.
   bool keep_trying = false;
   absl::Duration reconnect_wait = absl::Milliseconds(500);
+  // How long one attempt to connect waits (a host that drops packets).
+  absl::Duration connect_timeout = absl::Seconds(2);
   // How long a request (a publish's ack, a stream look-up) waits.
   absl::Duration timeout = absl::Seconds(5);
 };
@@ -100,6 +107,8 @@ class JetStreamClient {
   absl::Status ReadAll(const std::string& stream, const std::string& subject_filter, uint64_t from_seq,
                        const std::function<bool(const StreamMessage&)>& visit);
 
+  // Whether the connection is up now (with keep_trying, false until the
+  // first connect succeeds and while reconnecting).
   bool connected() const;
 
  private:

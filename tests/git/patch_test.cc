@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "absl/strings/str_split.h"
+#include "git/quoted_path.h"
 #include "git/repository.h"
 #include "gtest/gtest.h"
 #include "tests/git/git_world.h"
@@ -68,6 +69,31 @@ TEST(PatchTest, PatchIsWhatGitDiffPrints) {
   EXPECT_EQ(text->patch, ::orch::testing::Git(w.repo, {"diff", w.base, head}));
   EXPECT_NE(text->stat.find("2 files changed"), std::string::npos) << text->stat;
   EXPECT_FALSE((*repo)->Patch(w.base, std::string(40, 'f')).ok());
+}
+
+// File names a branch may hold: ESC and BEL (retitle the terminal, clear
+// the screen) and a newline (forges a line of its own).
+const char kEscName[] = "esc\x1b]0;PWNED\a\x1b[2J.txt";
+const char kNewlineName[] = "new\n#99 forged line.txt";
+
+TEST(PatchTest, TheStatQuotesFileNamesAsThePatchAndGitDo) {
+  GitWorld w(/*with_store=*/false);
+  const std::string head =
+      w.Commit(w.repo, {{kEscName, "x\n"}, {kNewlineName, "y\n"}, {"plain.txt", "z\nzz\n"}}, "hostile");
+  auto repo = GitRepo::Open(w.repo);
+  ASSERT_TRUE(repo.ok());
+  auto text = (*repo)->Patch(w.base, head);
+  ASSERT_TRUE(text.ok()) << text.status();
+  for (char c : text->stat) EXPECT_TRUE(c == '\n' || static_cast<unsigned char>(c) >= 0x20) << text->stat;
+  for (const std::string name : {kEscName, kNewlineName}) {
+    // One quoting: the stat's name is the patch's, less the b/ prefix.
+    EXPECT_NE(text->stat.find(" " + QuoteGitPath(name) + " "), std::string::npos) << text->stat;
+    EXPECT_NE(text->patch.find("+++ " + QuoteGitPath("b/" + name) + "\n"), std::string::npos) << text->patch;
+  }
+  EXPECT_EQ(QuoteGitPath(kEscName), "\"esc\\033]0;PWNED\\a\\033[2J.txt\"");
+  EXPECT_EQ(QuoteGitPath("plain.txt"), "plain.txt");
+  // And the stat is the one git prints.
+  EXPECT_EQ(text->stat, ::orch::testing::Git(w.repo, {"diff", "--stat", w.base, head}));
 }
 
 }  // namespace

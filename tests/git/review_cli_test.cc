@@ -2,6 +2,7 @@
 // review import and orch pack through the real binary, on real worktrees.
 #include <algorithm>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_split.h"
 #include "gtest/gtest.h"
 #include "tests/git/git_world.h"
@@ -291,6 +292,29 @@ TEST_F(ReviewCliTest, TheReviewPackOfATwoCommitTaskHoldsItsDiffAndReport) {
   r = w_.Orch({"pack", "review", "T1", "--max-diff-bytes", "200"});
   EXPECT_TRUE(Has(r.out, "**The diff is cut:**")) << r.out;
   EXPECT_FALSE(Has(r.out, "+int second_commit_line;")) << r.out;
+}
+
+// File names in the task's branch reach the pack quoted, in the diff stat
+// as in the diff: a name with ESC/BEL put raw escapes into the pack, and
+// one with a newline forged a line of it.
+TEST_F(ReviewCliTest, TheReviewPackQuotesHostileFileNamesInItsDiffStat) {
+  w_.Commit(wt_, {{"esc\x1b]0;PWNED\a\x1b[2J.txt", "x\n"}, {"new\n#99 forged line.txt", "y\n"}}, "names");
+  ASSERT_EQ(w_.Orch({"inspect", "T1"}).exit_code, 0);  // its facts name the files too
+  const std::string out = w_.Path("pack.md");
+  RunResult r = w_.Orch({"pack", "review", "T1", "--out", out});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::string pack = ReadFile(out);
+  ASSERT_TRUE(Has(pack, "```diff")) << pack;
+  for (char c : pack) {
+    EXPECT_TRUE(c == '\n' || c == '\t' || static_cast<unsigned char>(c) >= 0x20)
+        << "byte " << static_cast<int>(c) << " in\n"
+        << pack;
+  }
+  for (absl::string_view line : absl::StrSplit(pack, '\n')) {
+    EXPECT_FALSE(absl::StartsWith(line, "#99 forged")) << pack;
+  }
+  EXPECT_TRUE(Has(pack, " \"esc\\033]0;PWNED\\a\\033[2J.txt\" | 1 +")) << pack;
+  EXPECT_TRUE(Has(pack, " \"new\\n#99 forged line.txt\"")) << pack;
 }
 
 TEST_F(ReviewCliTest, TheAcceptancePackOfALaneWithThreeTasks) {

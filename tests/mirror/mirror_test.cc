@@ -36,6 +36,17 @@ std::string Notes(int n, const std::string& prefix) {
   return out;
 }
 
+// Waits up to `limit` for `text` to appear in the file at `path`.
+bool WaitForText(const std::string& path, const std::string& text,
+                 std::chrono::milliseconds limit = std::chrono::seconds(30)) {
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  while (ReadFile(path).find(text) == std::string::npos) {
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return true;
+}
+
 class MirrorTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -390,6 +401,92 @@ TEST_F(MirrorTest, BadInputIsRefusedAndAnUnreachableServerIsExit4) {
   EXPECT_EQ(ReadFile(store + "/mirror-ORCH.position"), position);
   r = Orch(store, {"status", "--nats", server_->url(), "--all-projects"});
   EXPECT_EQ(r.exit_code, 4) << r.err;
+}
+
+// A --nats URL with credentials, at a port where nothing listens: no line
+// of mirror, status or export shows the password or the token; each shows
+// the URL redacted.
+TEST_F(MirrorTest, CredentialsInTheUrlAreNeverPrinted) {
+  const std::string store = MakeStore("cred", Notes(2, "c"));
+  NatsServer down(tmp_.Sub("down"));  // never started: its port is closed
+  const std::string where = "127.0.0.1:" + std::to_string(down.port());
+  for (const auto& [url, shown] : std::vector<std::pair<std::string, std::string>>{
+           {"nats://alice:s3cr3t@" + where, "nats://alice:***@" + where},
+           {"nats://s3cr3t@" + where, "nats://***@" + where},
+           {"nats://" + where + ",nats://bob:s3cr3t@" + where, "nats://bob:***@" + where}}) {
+    SCOPED_TRACE(url);
+    for (const std::vector<std::string>& args :
+         {std::vector<std::string>{"mirror", "--nats", url, "--once"},
+          std::vector<std::string>{"status", "--nats", url, "--all-projects"},
+          std::vector<std::string>{"export", "--nats", url, "--all-projects", "--dir", tmp_.Sub("pages")}}) {
+      RunResult r = Orch(store, args);
+      EXPECT_EQ(r.exit_code, 4) << args[0] << ": " << r.err;
+      EXPECT_NE(r.err.find("cannot reach NATS at "), std::string::npos) << r.err;
+      EXPECT_NE(r.err.find(shown), std::string::npos) << args[0] << ": " << r.err;
+      EXPECT_EQ((r.out + r.err).find("s3cr3t"), std::string::npos) << args[0] << ": " << r.out << r.err;
+    }
+    // --follow's "waiting for NATS" line.
+    Child m({OrchBin(), "--store", store, "mirror", "--nats", url, "--follow"}, tmp_.Sub("c.out"),
+            tmp_.Sub("c.err"));
+    EXPECT_TRUE(WaitForText(tmp_.Sub("c.err"), "waiting for NATS", std::chrono::seconds(10)))
+        << ReadFile(tmp_.Sub("c.err"));
+    EXPECT_EQ(m.SignalAndWaitFor(SIGTERM, std::chrono::seconds(10)), std::optional<int>(0));
+    const std::string err = ReadFile(tmp_.Sub("c.err"));
+    EXPECT_NE(err.find(shown), std::string::npos) << err;
+    EXPECT_EQ((ReadFile(tmp_.Sub("c.out")) + err).find("s3cr3t"), std::string::npos) << err;
+    fs::remove(tmp_.Sub("c.out"));
+    fs::remove(tmp_.Sub("c.err"));
+  }
+}
+
+// `mirror --follow` started while NATS is down says it waits (it used to
+// block in nats.c's connect, silent, deaf to SIGTERM) and stops promptly
+// on SIGTERM or SIGINT with exit 0.
+TEST_F(MirrorTest, FollowStartedWhileNatsIsDownWaitsAndStopsOnASignal) {
+  const std::string store = MakeStore("down", Notes(2, "d"));
+  NatsServer down(tmp_.Sub("down"));
+  for (int sig : {SIGTERM, SIGINT}) {
+    SCOPED_TRACE(sig);
+    const std::string out = tmp_.Sub("d" + std::to_string(sig) + ".out");
+    const std::string err = tmp_.Sub("d" + std::to_string(sig) + ".err");
+    Child m({OrchBin(), "--store", store, "mirror", "--nats", down.url(), "--follow"}, out, err);
+    ASSERT_TRUE(WaitForText(err, "orch: waiting for NATS: ", std::chrono::seconds(10))) << ReadFile(err);
+    EXPECT_NE(ReadFile(err).find(down.url()), std::string::npos) << ReadFile(err);
+    const auto sent = std::chrono::steady_clock::now();
+    EXPECT_EQ(m.SignalAndWaitFor(sig, std::chrono::seconds(5)), std::optional<int>(0)) << ReadFile(err);
+    EXPECT_LT(std::chrono::steady_clock::now() - sent, std::chrono::seconds(3));
+  }
+  EXPECT_EQ(ProjectMessages("down"), 0u);
+}
+
+// After an outage the mirror names the head it really caught up to: the
+// events appended while NATS was down are published before the line, and
+// the line's #N is the log's head (it used to name the head the reader had
+// when NATS went away).
+TEST_F(MirrorTest, AfterAnOutageTheMirrorNamesTheHeadItCaughtUpTo) {
+  const std::string store = MakeStore("o", Notes(5, "before"));
+  const std::string err = tmp_.Sub("o.err");
+  Child m({OrchBin(), "--store", store, "mirror", "--nats", server_->url(), "--project", "o", "--follow",
+           "--poll", "0.05"},
+          tmp_.Sub("o.out"), err);
+  for (int i = 0; i < 1200 && ProjectMessages("o") < 6; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(25));
+  }
+  ASSERT_EQ(ProjectMessages("o"), 6u) << ReadFile(err);
+  server_->Stop();
+  ASSERT_TRUE(WaitForText(err, "waiting for NATS")) << ReadFile(err);
+  RunResult r = Orch(store, {"emit", "--jsonl", "-"}, Notes(10, "during"));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const uint64_t head = HeadOf(store);
+  ASSERT_EQ(head, 16u);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // the mirror polls while NATS is down
+  ASSERT_TRUE(server_->Start()) << ReadFile(server_->log_path());
+  ASSERT_TRUE(WaitForText(err, "NATS is back")) << ReadFile(err);
+  const std::string text = ReadFile(err);
+  EXPECT_NE(text.find("orch: NATS is back; caught up to #16\n"), std::string::npos) << text;
+  EXPECT_EQ(ProjectMessages("o"), head) << "published after the line, not before: " << text;
+  EXPECT_EQ(m.SignalAndWaitFor(SIGTERM, std::chrono::seconds(5)), std::optional<int>(0));
+  ExpectExactlyOnce("o", head);
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
 #include <fstream>
 #include <thread>
@@ -72,13 +73,17 @@ int ReadyLines(const std::string& log) {
   return n;
 }
 
+int ExitCode(int status) {
+  if (WIFEXITED(status)) return WEXITSTATUS(status);
+  if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
+  return -1;
+}
+
 int WaitFor(pid_t pid) {
   int status = 0;
   while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }
-  if (WIFEXITED(status)) return WEXITSTATUS(status);
-  if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
-  return -1;
+  return ExitCode(status);
 }
 
 }  // namespace
@@ -137,6 +142,21 @@ int Child::SignalAndWait(int sig) {
   if (pid_ <= 0) return -1;
   ::kill(pid_, sig);
   return Wait();
+}
+
+std::optional<int> Child::SignalAndWaitFor(int sig, std::chrono::milliseconds limit) {
+  if (pid_ <= 0) return std::nullopt;
+  ::kill(pid_, sig);
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  do {
+    int status = 0;
+    if (::waitpid(pid_, &status, WNOHANG) == pid_) {
+      pid_ = -1;
+      return ExitCode(status);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  } while (std::chrono::steady_clock::now() < deadline);
+  return std::nullopt;
 }
 
 int Child::Wait() {

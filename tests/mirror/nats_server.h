@@ -6,6 +6,8 @@
 
 #include <sys/types.h>
 
+#include <chrono>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -52,6 +54,9 @@ class Child {
   int SignalAndWait(int sig);
   // Waits for the exit; returns the code as above.
   int Wait();
+  // Sends `sig` and waits at most `limit`: the code as above, nullopt when
+  // it still runs (the destructor then kills it).
+  std::optional<int> SignalAndWaitFor(int sig, std::chrono::milliseconds limit);
   pid_t pid() const { return pid_; }
 
  private:

@@ -208,6 +208,67 @@ TEST_F(ImportTest, AStoreThatHasTheTasksAlreadyIsAConflict) {
   EXPECT_EQ(DumpStore(store_), before);
 }
 
+// A one-task ledger: T1 dispatched, then made active; `status` is the
+// ledger's status for it and `more_history` extra history entries.
+std::string OneTaskLedger(const std::string& status, const std::string& more_history = "") {
+  return R"({"version":1,"createdAt":"2026-11-20T21:58:00Z","updatedAt":"2026-11-20T23:00:00Z","tasks":[)"
+         R"({"id":"T1","status":")" +
+         status +
+         R"(","title":"Cart total","packageId":"checkout","history":[)"
+         R"({"at":"2026-11-20T22:01:00Z","type":"record-task","status":"pending-setup","note":"dispatched"},)"
+         R"({"at":"2026-11-20T22:04:00Z","type":"record-task","status":"active","note":"worktree ready"})" +
+         more_history + "]}]}";
+}
+
+size_t EventCount(const std::string& store) {
+  RunResult r = Orch(store, {"replay", "--format", "jsonl"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  return static_cast<size_t>(std::count(r.out.begin(), r.out.end(), '\n'));
+}
+
+// docs/import.md, "Importing again": the same path with T1 now merged is a
+// changed file; the guard would record an observed `merged` (imported
+// history) and exit 0, so import refuses it itself: exit 3, nothing
+// appended, the message naming the task and the field that changed.
+TEST_F(ImportTest, AChangedStatusOfAnImportedTaskIsAConflict) {
+  const std::string ledger = dir_.Sub("ledger.json");
+  WriteFile(ledger, OneTaskLedger("active"));
+  ASSERT_EQ(Import({"--ledger", ledger}).exit_code, 0);
+  const size_t events = EventCount(store_);
+  ASSERT_GT(events, 0u);
+  const auto before = DumpStore(store_);
+
+  WriteFile(ledger, OneTaskLedger("merged"));
+  RunResult r = Import({"--ledger", ledger});
+  EXPECT_EQ(r.exit_code, 3) << r.out << r.err;
+  EXPECT_NE(r.err.find("'T1'"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("tasks[0].status"), std::string::npos) << r.err;
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << "not one line: " << r.err;
+  EXPECT_EQ(EventCount(store_), events);
+  EXPECT_EQ(DumpStore(store_), before) << "the log changed";
+  // The unchanged file is still "already imported".
+  WriteFile(ledger, OneTaskLedger("active"));
+  EXPECT_EQ(Import({"--ledger", ledger}).exit_code, 0);
+  EXPECT_EQ(DumpStore(store_), before);
+}
+
+// A legal step is refused too: the contract is "changed files", not
+// "forbidden steps" (a history entry added since names its entry).
+TEST_F(ImportTest, ANewHistoryEntryOfAnImportedTaskIsAConflict) {
+  const std::string ledger = dir_.Sub("ledger.json");
+  WriteFile(ledger, OneTaskLedger("active"));
+  ASSERT_EQ(Import({"--ledger", ledger}).exit_code, 0);
+  const auto before = DumpStore(store_);
+  WriteFile(ledger,
+            OneTaskLedger("completed-unreviewed", R"(,{"at":"2026-11-20T22:30:00Z","type":"record-task",)"
+                                                  R"("status":"completed-unreviewed","note":"done"})"));
+  RunResult r = Import({"--ledger", ledger});
+  EXPECT_EQ(r.exit_code, 3) << r.out << r.err;
+  EXPECT_NE(r.err.find("'T1'"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("tasks[0].history[2]"), std::string::npos) << r.err;
+  EXPECT_EQ(DumpStore(store_), before) << "the log changed";
+}
+
 class ImportBadInputTest : public ImportTest {
  protected:
   void SetUp() override {
@@ -263,6 +324,24 @@ TEST_F(ImportBadInputTest, ABadEventsLineNamesTheFileAndLine) {
                 "\n");
   ExpectRefused(ReadFile(ImportFile("ledger.json")), "events.jsonl line 3: \"status\": unknown status 'done'",
                 events);
+}
+
+// An endless file is refused at the batch limit, not read until
+// std::bad_alloc (exit 134): exit 2, one line naming the file and the limit.
+TEST_F(ImportBadInputTest, AnEndlessFileIsRefusedAtTheLimit) {
+  const std::string ledger = dir_.Sub("ledger.json");
+  WriteFile(ledger, OneTaskLedger("active"));
+  for (const std::vector<std::string>& args :
+       {std::vector<std::string>{"--ledger", "/dev/zero"},
+        std::vector<std::string>{"--ledger", ledger, "--events", "/dev/zero"}}) {
+    RunResult r = Import(args);
+    EXPECT_EQ(r.exit_code, 2) << r.err;
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << "not one line: " << r.err;
+    EXPECT_NE(r.err.find("'/dev/zero'"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("64 MiB"), std::string::npos) << r.err;
+    EXPECT_EQ(r.out, "");
+    EXPECT_EQ(DumpStore(store_), before_) << "the log changed";
+  }
 }
 
 TEST_F(ImportBadInputTest, AMissingFileIsNamed) {

@@ -84,23 +84,29 @@ void HttpConnections::RequestEnded(const std::string& peer) {
   it->second.idle_since = absl::Now();
 }
 
+template <typename Visit>
+void HttpConnections::ForEachFrontSocket(Visit visit) const {
+  for (int fd : OpenFds()) {
+    std::string peer;
+    ino_t inode = 0;
+    if (FrontPeer(fd, &peer, &inode) && !visit(fd, peer, inode)) return;
+  }
+}
+
 void HttpConnections::Track(const std::string& peer) {
   std::lock_guard<std::mutex> l(mu_);
-  for (int fd : OpenFds()) {
-    std::string p;
-    ino_t inode = 0;
-    if (!FrontPeer(fd, &p, &inode) || p != peer) continue;
-    Connection& c = connections_[peer];
+  Connection& c = connections_[peer];
+  c.fd = kReset;  // unless found: reset before it could be looked at
+  ForEachFrontSocket([&](int fd, const std::string& p, ino_t inode) {
+    if (p != peer) return true;
     c.fd = fd;
     c.inode = inode;
-    return;
-  }
-  // Not found: reset before it could be looked at; Gone says so.
-  connections_[peer].fd = -2;
+    return false;
+  });
 }
 
 bool HttpConnections::Gone(const std::string& peer) {
-  int fd = -1;
+  int fd = kNotFound;
   ino_t inode = 0;
   {
     std::lock_guard<std::mutex> l(mu_);
@@ -109,7 +115,7 @@ bool HttpConnections::Gone(const std::string& peer) {
     fd = it->second.fd;
     inode = it->second.inode;
   }
-  if (fd == -2) return true;
+  if (fd == kReset) return true;
   if (fd < 0 || !SameSocket(fd, inode)) return false;
   char byte;
   const ssize_t n = ::recv(fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT);
@@ -147,10 +153,7 @@ void HttpConnections::Run() {
 // Called with mu_ held.
 void HttpConnections::Scan(absl::Time now, bool drop_all) {
   for (auto& [peer, c] : connections_) c.seen = false;
-  for (int fd : OpenFds()) {
-    std::string peer;
-    ino_t inode = 0;
-    if (!FrontPeer(fd, &peer, &inode)) continue;
+  ForEachFrontSocket([&](int fd, const std::string& peer, ino_t inode) {
     auto [it, fresh] = connections_.try_emplace(peer);
     Connection& c = it->second;
     if (fresh || c.inode != inode) {
@@ -161,19 +164,18 @@ void HttpConnections::Scan(absl::Time now, bool drop_all) {
     c.inode = inode;
     c.seen = true;
     const bool late = !c.in_request && !c.cut && now - c.idle_since > header_deadline_;
-    if (!drop_all && !late) continue;
-    if (SameSocket(fd, inode)) {
+    if ((drop_all || late) && SameSocket(fd, inode)) {
       ::shutdown(fd, SHUT_RDWR);
-      if (late) cut_.fetch_add(1);
       c.cut = true;
     }
-  }
+    return true;
+  });
   // A connection gone from the process (or reset: no peer) is forgotten;
   // one whose request began before any scan saw it is kept.
   for (auto it = connections_.begin(); it != connections_.end();) {
     auto here = it++;
     const Connection& c = here->second;
-    if (!c.seen && (!c.in_request || c.fd != -1)) connections_.erase(here);
+    if (!c.seen && (!c.in_request || c.fd != kNotFound)) connections_.erase(here);
   }
 }
 

@@ -24,7 +24,6 @@
 
 #include <sys/types.h>
 
-#include <atomic>
 #include <condition_variable>
 #include <mutex>
 #include <string>
@@ -53,12 +52,12 @@ class HttpConnections {
   void Track(const std::string& peer);
   // Whether the client at `peer` has closed its end (or reset it).
   bool Gone(const std::string& peer);
-  // Connections cut for missing the header deadline, since Start.
-  uint64_t cut() const { return cut_.load(); }
 
  private:
+  static constexpr int kNotFound = -1;  // no scan has seen it yet
+  static constexpr int kReset = -2;     // Track found no socket: reset early
   struct Connection {
-    int fd = -1;
+    int fd = kNotFound;
     ino_t inode = 0;
     absl::Time idle_since;
     bool in_request = false;
@@ -70,6 +69,10 @@ class HttpConnections {
   // The peer of `fd` when it is one of the front's accepted connections
   // (and the socket's inode).
   bool FrontPeer(int fd, std::string* peer, ino_t* inode) const;
+  // Calls `visit(fd, peer, inode)` for each of the front's accepted
+  // connections open now, until it returns false.
+  template <typename Visit>
+  void ForEachFrontSocket(Visit visit) const;
 
   const int port_;
   const absl::Duration header_deadline_;
@@ -78,7 +81,6 @@ class HttpConnections {
   std::condition_variable wake_;
   bool stopping_ = false;
   absl::flat_hash_map<std::string, Connection> connections_;
-  std::atomic<uint64_t> cut_{0};
   std::thread thread_;
 };
 

@@ -15,7 +15,6 @@
 #include <thread>
 #include <vector>
 
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 #include "httplib.h"
@@ -32,12 +31,8 @@ struct Front {
 };
 
 Front FrontOf(const std::string& url) {
-  const std::string rest = url.substr(std::string("http://").size());
-  const size_t colon = rest.rfind(':');
-  Front f;
-  f.host = rest.substr(0, colon);
-  EXPECT_TRUE(absl::SimpleAtoi(rest.substr(colon + 1), &f.port)) << url;
-  return f;
+  auto [host, port] = HostPortOf(url);
+  return {host, port};
 }
 
 int Connect(const Front& f) {

@@ -7,7 +7,6 @@
 #include <filesystem>
 #include <thread>
 
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_split.h"
 #include "gtest/gtest.h"
 #include "httplib.h"
@@ -17,16 +16,7 @@
 namespace orch::testing {
 namespace {
 
-class HttpTest : public ServeFixture {
- protected:
-  static std::pair<std::string, int> HostPort(const std::string& url) {
-    const std::string rest = url.substr(std::string("http://").size());
-    const size_t colon = rest.rfind(':');
-    int port = 0;
-    EXPECT_TRUE(absl::SimpleAtoi(rest.substr(colon + 1), &port)) << url;
-    return {rest.substr(0, colon), port};
-  }
-};
+class HttpTest : public ServeFixture {};
 
 TEST_F(HttpTest, ANonLoopbackBindWithoutATokenIsRefusedAtStart) {
   RunResult r = Orch(store_, {"serve", "--http", "0.0.0.0:0"});
@@ -40,7 +30,7 @@ TEST_F(HttpTest, ANonLoopbackBindWithoutATokenIsRefusedAtStart) {
 TEST_F(HttpTest, EveryRequestMustCarryTheToken) {
   ServerProcess server(store_, {"--http", "127.0.0.1:0", "--token", "s3cret"});
   ASSERT_TRUE(server.running());
-  auto [host, port] = HostPort(server.url());
+  auto [host, port] = HostPortOf(server.url());
   httplib::Client c(host, port);
   auto none = c.Get("/healthz");
   ASSERT_TRUE(none);
@@ -64,7 +54,7 @@ TEST_F(HttpTest, EndpointsServeTheLogAndMalformedRequestsGet4xx) {
             0);
   ServerProcess server(store_, {"--http", "127.0.0.1:0"});
   ASSERT_TRUE(server.running());
-  auto [host, port] = HostPort(server.url());
+  auto [host, port] = HostPortOf(server.url());
   httplib::Client c(host, port);
 
   auto health = c.Get("/healthz");

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <thread>
 
+#include "absl/strings/numbers.h"
 #include "server/client.h"
 #include "server/endpoint.h"
 
@@ -14,6 +15,14 @@ namespace orch::testing {
 
 std::map<std::string, std::string> ServerEnv() {
   return {{"ORCH_NO_SERVER", ""}, {"ORCH_SERVE_IDLE_EXIT", "30s"}};
+}
+
+std::pair<std::string, int> HostPortOf(const std::string& url) {
+  const std::string rest = url.substr(std::string("http://").size());
+  const size_t colon = rest.rfind(':');
+  int port = 0;
+  EXPECT_TRUE(absl::SimpleAtoi(rest.substr(colon + 1), &port)) << url;
+  return {rest.substr(0, colon), port};
 }
 
 namespace {

@@ -11,6 +11,7 @@
 #include <set>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "gtest/gtest.h"
@@ -24,6 +25,9 @@ std::map<std::string, std::string> ServerEnv();
 
 // The pid of the server answering for `store`, or 0 when none answers.
 pid_t ServerPid(const std::string& store);
+
+// HOST and PORT of an http://HOST:PORT address (ServerProcess::url).
+std::pair<std::string, int> HostPortOf(const std::string& url);
 
 // Asks the server of `store` to stop and waits until it has let go of the
 // store; SIGKILL by pid if it does not.

@@ -237,6 +237,123 @@ const EventTypeInfo* EventSchema::Find(EventType type) const {
   return nullptr;
 }
 
+namespace {
+
+// One payload value, checked against its field's kind and put in the
+// canonical form the event builder takes. Each returns InvalidArgument
+// naming the type, the flag and what was expected.
+using Normalized = absl::StatusOr<nlohmann::json>;
+
+Normalized NormalizeString(const EventTypeInfo& info, const PayloadField& f, const nlohmann::json& value) {
+  if (!value.is_string()) return BadValue(info, f, value, "a string");
+  return value;
+}
+
+Normalized NormalizeStringList(const EventTypeInfo& info, const PayloadField& f,
+                               const nlohmann::json& value) {
+  nlohmann::json list = value.is_array() ? value : nlohmann::json::array({value});
+  for (const auto& item : list) {
+    if (!item.is_string()) return BadValue(info, f, value, "a list of strings");
+  }
+  return list;
+}
+
+Normalized NormalizeBool(const EventTypeInfo& info, const PayloadField& f, const nlohmann::json& value) {
+  if (value.is_boolean()) return value;
+  if (value == "true" || value == "false") return nlohmann::json(value == "true");
+  return BadValue(info, f, value, "true or false");
+}
+
+Normalized NormalizeInt(const EventTypeInfo& info, const PayloadField& f, const nlohmann::json& value) {
+  auto n = IntFrom(value);
+  if (!n.ok()) return BadValue(info, f, value, "an integer");
+  return nlohmann::json(*n);
+}
+
+Normalized NormalizeTime(const EventTypeInfo& info, const PayloadField& f, const nlohmann::json& value) {
+  if (value.is_number()) {
+    auto n = IntFrom(value);
+    if (!n.ok() || *n < kMinTimeNs || *n > kMaxTimeNs) {
+      return BadValue(info, f, value,
+                      absl::StrCat("RFC3339 text or whole nanoseconds since 1970 (0 to ", kMaxTimeNs, ")"));
+    }
+    return nlohmann::json(*n);
+  }
+  if (!value.is_string()) return BadValue(info, f, value, "an RFC3339 time");
+  auto ns = ParseRfc3339(value.get<std::string>());
+  if (!ns.ok()) {
+    return BadValue(info, f, value,
+                    absl::StrCat("an RFC3339 time such as 2026-11-25T03:00:00Z, from ",
+                                 FormatRfc3339(kMinTimeNs), " to 2262-01-01T00:00:00Z"));
+  }
+  return nlohmann::json(*ns);
+}
+
+Normalized NormalizeDuration(const EventTypeInfo& info, const PayloadField& f, const nlohmann::json& value) {
+  if (value.is_number()) {
+    auto n = IntFrom(value);
+    if (!n.ok() || *n < 0 || *n > kMaxDurationSeconds) {
+      return BadValue(info, f, value, absl::StrCat("whole seconds from 0 to ", kMaxDurationSeconds));
+    }
+    return nlohmann::json(*n);
+  }
+  auto s = value.is_string() ? ParseDurationSeconds(value.get<std::string>())
+                             : absl::StatusOr<int64_t>(absl::InvalidArgumentError(""));
+  if (!s.ok()) {
+    return BadValue(info, f, value,
+                    value.is_string()
+                        ? absl::StrCat("a duration such as 90s, 15m or 2h (", s.status().message(), ")")
+                        : "a duration such as 90s, 15m or 2h");
+  }
+  return nlohmann::json(*s);
+}
+
+Normalized NormalizeMinutes(const EventTypeInfo& info, const PayloadField& f, const nlohmann::json& value) {
+  if (value.is_number()) {
+    auto n = IntFrom(value);
+    if (!n.ok() || *n < 0 || *n > kMaxDurationSeconds / 60) {
+      return BadValue(info, f, value, absl::StrCat("whole minutes from 0 to ", kMaxDurationSeconds / 60));
+    }
+    return nlohmann::json(*n);
+  }
+  auto m = value.is_string() ? ParseMinutes(value.get<std::string>())
+                             : absl::StatusOr<int64_t>(absl::InvalidArgumentError(""));
+  if (!m.ok()) return BadValue(info, f, value, "whole minutes such as 90, 25m, 90m or 2h");
+  return nlohmann::json(*m);
+}
+
+Normalized NormalizeEnum(const EventTypeInfo& info, const PayloadField& f, const nlohmann::json& value) {
+  std::string v = value.is_string() ? f.CanonicalValue(ToKebab(value.get<std::string>())) : "";
+  bool known = false;
+  for (const auto& e : f.enum_values) known = known || e == v;
+  if (!known) return BadValue(info, f, value, absl::StrCat("one of ", absl::StrJoin(f.enum_values, ", ")));
+  return nlohmann::json(ToSnake(v));
+}
+
+Normalized NormalizeValue(const EventTypeInfo& info, const PayloadField& f, const nlohmann::json& value) {
+  switch (f.kind) {
+    case FieldKind::kString:
+      return NormalizeString(info, f, value);
+    case FieldKind::kStringList:
+      return NormalizeStringList(info, f, value);
+    case FieldKind::kBool:
+      return NormalizeBool(info, f, value);
+    case FieldKind::kInt:
+      return NormalizeInt(info, f, value);
+    case FieldKind::kTime:
+      return NormalizeTime(info, f, value);
+    case FieldKind::kDuration:
+      return NormalizeDuration(info, f, value);
+    case FieldKind::kMinutes:
+      return NormalizeMinutes(info, f, value);
+    case FieldKind::kEnum:
+      return NormalizeEnum(info, f, value);
+  }
+  return absl::InternalError("unknown field kind");
+}
+
+}  // namespace
+
 absl::StatusOr<nlohmann::json> EventSchema::NormalizePayload(const EventTypeInfo& info,
                                                              const nlohmann::json& payload) const {
   nlohmann::json out = nlohmann::json::object();
@@ -254,102 +371,9 @@ absl::StatusOr<nlohmann::json> EventSchema::NormalizePayload(const EventTypeInfo
                                                      " (fields: ", absl::StrJoin(names, ", "), ")"));
     }
     if (value.is_null()) continue;
-    switch (f->kind) {
-      case FieldKind::kString:
-        if (!value.is_string()) return BadValue(info, *f, value, "a string");
-        out[f->name] = value;
-        break;
-      case FieldKind::kStringList: {
-        nlohmann::json list = value.is_array() ? value : nlohmann::json::array({value});
-        for (const auto& item : list) {
-          if (!item.is_string()) return BadValue(info, *f, value, "a list of strings");
-        }
-        out[f->name] = list;
-        break;
-      }
-      case FieldKind::kBool:
-        if (value.is_boolean()) {
-          out[f->name] = value;
-        } else if (value == "true" || value == "false") {
-          out[f->name] = value == "true";
-        } else {
-          return BadValue(info, *f, value, "true or false");
-        }
-        break;
-      case FieldKind::kInt: {
-        auto n = IntFrom(value);
-        if (!n.ok()) return BadValue(info, *f, value, "an integer");
-        out[f->name] = *n;
-        break;
-      }
-      case FieldKind::kTime: {
-        if (value.is_number()) {
-          auto n = IntFrom(value);
-          if (!n.ok() || *n < kMinTimeNs || *n > kMaxTimeNs) {
-            return BadValue(
-                info, *f, value,
-                absl::StrCat("RFC3339 text or whole nanoseconds since 1970 (0 to ", kMaxTimeNs, ")"));
-          }
-          out[f->name] = *n;
-          break;
-        }
-        if (!value.is_string()) return BadValue(info, *f, value, "an RFC3339 time");
-        auto ns = ParseRfc3339(value.get<std::string>());
-        if (!ns.ok()) {
-          return BadValue(info, *f, value,
-                          absl::StrCat("an RFC3339 time such as 2026-11-25T03:00:00Z, from ",
-                                       FormatRfc3339(kMinTimeNs), " to 2262-01-01T00:00:00Z"));
-        }
-        out[f->name] = *ns;
-        break;
-      }
-      case FieldKind::kDuration: {
-        if (value.is_number()) {
-          auto n = IntFrom(value);
-          if (!n.ok() || *n < 0 || *n > kMaxDurationSeconds) {
-            return BadValue(info, *f, value, absl::StrCat("whole seconds from 0 to ", kMaxDurationSeconds));
-          }
-          out[f->name] = *n;
-          break;
-        }
-        auto s = value.is_string() ? ParseDurationSeconds(value.get<std::string>())
-                                   : absl::StatusOr<int64_t>(absl::InvalidArgumentError(""));
-        if (!s.ok()) {
-          return BadValue(info, *f, value,
-                          value.is_string()
-                              ? absl::StrCat("a duration such as 90s, 15m or 2h (", s.status().message(), ")")
-                              : "a duration such as 90s, 15m or 2h");
-        }
-        out[f->name] = *s;
-        break;
-      }
-      case FieldKind::kMinutes: {
-        if (value.is_number()) {
-          auto n = IntFrom(value);
-          if (!n.ok() || *n < 0 || *n > kMaxDurationSeconds / 60) {
-            return BadValue(info, *f, value,
-                            absl::StrCat("whole minutes from 0 to ", kMaxDurationSeconds / 60));
-          }
-          out[f->name] = *n;
-          break;
-        }
-        auto m = value.is_string() ? ParseMinutes(value.get<std::string>())
-                                   : absl::StatusOr<int64_t>(absl::InvalidArgumentError(""));
-        if (!m.ok()) return BadValue(info, *f, value, "whole minutes such as 90, 25m, 90m or 2h");
-        out[f->name] = *m;
-        break;
-      }
-      case FieldKind::kEnum: {
-        std::string v = value.is_string() ? f->CanonicalValue(ToKebab(value.get<std::string>())) : "";
-        bool known = false;
-        for (const auto& e : f->enum_values) known = known || e == v;
-        if (!known) {
-          return BadValue(info, *f, value, absl::StrCat("one of ", absl::StrJoin(f->enum_values, ", ")));
-        }
-        out[f->name] = ToSnake(v);
-        break;
-      }
-    }
+    Normalized v = NormalizeValue(info, *f, value);
+    if (!v.ok()) return v.status();
+    out[f->name] = *std::move(v);
   }
   return out;
 }

@@ -28,6 +28,7 @@
 #include <thread>
 #include <vector>
 
+#include "tools/bench_flags.h"
 #include "tools/bench_process.h"
 
 namespace {
@@ -167,24 +168,14 @@ RunFigures OneRun(const std::string& orch, const std::string& store, int procs, 
 int main(int argc, char** argv) {
   std::string orch = "build/commands/orch";
   int procs = 128, each = 5, runs = 3, reader_pause_ms = 100;
-  for (int i = 1; i + 1 < argc; i += 2) {
-    const std::string k = argv[i], v = argv[i + 1];
-    if (k == "--orch") {
-      orch = v;
-    } else if (k == "--procs") {
-      procs = std::stoi(v);
-    } else if (k == "--each") {
-      each = std::stoi(v);
-    } else if (k == "--runs") {
-      runs = std::stoi(v);
-    } else if (k == "--reader-pause-ms") {
-      reader_pause_ms = std::stoi(v);
-    } else {
-      std::cerr << "usage: bench_contention [--orch PATH] [--procs 128] [--each 5] [--runs 3] "
-                   "[--reader-pause-ms 100]\n";
-      return 2;
-    }
-  }
+  orch::bench::BenchFlags(
+      "bench_contention [--orch PATH] [--procs 128] [--each 5] [--runs 3] [--reader-pause-ms 100]")
+      .Add("--orch", &orch)
+      .Add("--procs", &procs)
+      .Add("--each", &each)
+      .Add("--runs", &runs)
+      .Add("--reader-pause-ms", &reader_pause_ms)
+      .Parse(argc, argv);
   orch = std::filesystem::absolute(orch).string();
   char tmpl[] = "/tmp/orch-contention-XXXXXX";
   const std::string dir = mkdtemp(tmpl);

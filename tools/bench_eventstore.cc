@@ -32,6 +32,7 @@
 #include "eventstore/event_store.h"
 #include "nlohmann/json.hpp"
 #include "schema/event_schema.h"
+#include "tools/bench_flags.h"
 #include "tools/bench_process.h"
 
 namespace {
@@ -183,35 +184,52 @@ void WriteBaselineFiles(const std::string& store, const std::string& jsonl, cons
   });
 }
 
+// Three in-process replays of `big`, each in a child of its own (so its
+// peak RSS is its own): events/s and the largest peak RSS. False on failure.
+bool TimeReplayChildren(const Options& o, const std::string& big, std::vector<double>* replay_rates,
+                        long* replay_rss) {
+  for (int i = 0; i < 3; ++i) {
+    int pipefd[2];
+    if (pipe(pipefd) != 0) return false;
+    pid_t pid = fork();
+    if (pid == 0) {
+      dup2(pipefd[1], 1);
+      execl(o.self.c_str(), o.self.c_str(), "replay-child", big.c_str(), nullptr);
+      _exit(127);
+    }
+    close(pipefd[1]);
+    char buf[256] = {0};
+    ssize_t n = read(pipefd[0], buf, sizeof(buf) - 1);
+    close(pipefd[0]);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    unsigned long long count = 0;
+    double rate = 0;
+    long rss = 0;
+    if (n <= 0 || std::sscanf(buf, "%llu %lf %ld", &count, &rate, &rss) != 3 || count != o.replay_events) {
+      std::cerr << "replay child failed\n";
+      return false;
+    }
+    replay_rates->push_back(rate);
+    *replay_rss = std::max(*replay_rss, rss);
+  }
+  return true;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   Options o;
   o.self = std::filesystem::canonical("/proc/self/exe").string();
   if (argc == 3 && std::string(argv[1]) == "replay-child") return ReplayChild(argv[2]);
-  for (int i = 1; i + 1 < argc; i += 2) {
-    const std::string k = argv[i], v = argv[i + 1];
-    if (k == "--orch")
-      o.orch = v;
-    else if (k == "--dir")
-      o.dir = v;
-    else if (k == "--events")
-      o.events = std::stoul(v);
-    else if (k == "--replay-events")
-      o.replay_events = std::stoul(v);
-    else if (k == "--runs")
-      o.runs = std::stoi(v);
-    else {
-      std::cerr << "usage: bench_eventstore [--orch PATH] [--events N] [--replay-events N] [--runs N] [--dir "
-                   "DIR]\n";
-      return 2;
-    }
-  }
-  if ((argc - 1) % 2 != 0) {
-    std::cerr
-        << "usage: bench_eventstore [--orch PATH] [--events N] [--replay-events N] [--runs N] [--dir DIR]\n";
-    return 2;
-  }
+  orch::bench::BenchFlags(
+      "bench_eventstore [--orch PATH] [--events N] [--replay-events N] [--runs N] [--dir DIR]")
+      .Add("--orch", &o.orch)
+      .Add("--dir", &o.dir)
+      .Add("--events", &o.events)
+      .Add("--replay-events", &o.replay_events)
+      .Add("--runs", &o.runs)
+      .Parse(argc, argv);
   o.orch = std::filesystem::absolute(o.orch).string();
   const std::string tools = std::filesystem::path(o.self).parent_path().string();
   const bool own_dir = o.dir.empty();
@@ -248,31 +266,7 @@ int main(int argc, char** argv) {
   Fill(big, o.replay_events, 1000);
   std::vector<double> replay_rates;
   long replay_rss = 0;
-  for (int i = 0; i < 3; ++i) {
-    int pipefd[2];
-    if (pipe(pipefd) != 0) return 1;
-    pid_t pid = fork();
-    if (pid == 0) {
-      dup2(pipefd[1], 1);
-      execl(o.self.c_str(), o.self.c_str(), "replay-child", big.c_str(), nullptr);
-      _exit(127);
-    }
-    close(pipefd[1]);
-    char buf[256] = {0};
-    ssize_t n = read(pipefd[0], buf, sizeof(buf) - 1);
-    close(pipefd[0]);
-    int status = 0;
-    waitpid(pid, &status, 0);
-    unsigned long long count = 0;
-    double rate = 0;
-    long rss = 0;
-    if (n <= 0 || std::sscanf(buf, "%llu %lf %ld", &count, &rate, &rss) != 3 || count != o.replay_events) {
-      std::cerr << "replay child failed\n";
-      return 1;
-    }
-    replay_rates.push_back(rate);
-    replay_rss = std::max(replay_rss, rss);
-  }
+  if (!TimeReplayChildren(o, big, &replay_rates, &replay_rss)) return 1;
   std::vector<double> cli_replay_ms;
   long cli_replay_rss = 0;
   for (int i = 0; i < 3; ++i) {

@@ -122,27 +122,94 @@ long RssKib(pid_t pid) {
   return 0;
 }
 
-struct Phase {
-  std::string name;
-  std::function<void()> start;  // sets the load up (and starts its threads)
+// What a phase leaves open: sockets and the threads that keep feeding them.
+struct Load {
+  std::atomic<bool> stop{false};
+  std::vector<std::thread> threads;
+  std::vector<int> fds;
+  void End() {
+    stop = true;
+    for (auto& t : threads) t.join();
+    threads.clear();
+    for (int fd : fds)
+      if (fd >= 0) close(fd);
+    fds.clear();
+    stop = false;
+  }
 };
 
-}  // namespace
+// The loads, each against a server on `port` owning the socket `sock`.
+void StallUnixClients(Load& load, int port, const std::string& sock) {
+  for (int i = 0; i < 100; ++i) {
+    const int fd = ConnectUnix(sock);
+    if (fd >= 0) SendAll(fd, std::string("\0\0", 2));
+    load.fds.push_back(fd);
+  }
+}
 
-int main(int argc, char** argv) {
-  const std::string orch =
-      std::filesystem::absolute(Arg(argc, argv, "--orch", "build/commands/orch")).string();
-  const int probes = std::stoi(Arg(argc, argv, "--probes", "20"));
-  signal(SIGPIPE, SIG_IGN);
-  char tmpl[] = "/tmp/bench-hostile-XXXXXX";
-  const std::string dir = mkdtemp(tmpl);
-  const std::string store = dir + "/store";
-  const std::string sock = store + "/serve.sock";
-  setenv("ORCH_NO_SERVER", "1", 1);
-  if (!RunProcess({orch, "--store", store, "init"}).ok()) return 1;
-  unsetenv("ORCH_NO_SERVER");
+void AnnounceHugeFrames(Load& load, int port, const std::string& sock) {
+  for (int i = 0; i < 4; ++i) {
+    const int fd = ConnectUnix(sock);
+    const uint32_t n = htonl(150u << 20);
+    SendAll(fd, std::string(reinterpret_cast<const char*>(&n), 4));
+    load.fds.push_back(fd);
+    load.threads.emplace_back([&load, fd] {
+      const std::string chunk(64 << 10, 'x');
+      while (!load.stop) {
+        if (send(fd, chunk.data(), chunk.size(), MSG_NOSIGNAL | MSG_DONTWAIT) < 0 && errno != EAGAIN) return;
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      }
+    });
+  }
+}
 
-  const int port = FreePort();
+void Slowloris(Load& load, int port, const std::string& sock) {
+  std::vector<int> slow;
+  for (int i = 0; i < 100; ++i) slow.push_back(ConnectTcp(port));
+  load.fds.insert(load.fds.end(), slow.begin(), slow.end());
+  load.threads.emplace_back([&load, slow] {
+    const std::string line = "GET /healthz HTTP/1.1\r\nX-Slow: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+    for (size_t k = 0; !load.stop; ++k) {
+      for (int fd : slow) SendAll(fd, std::string(1, line[k % line.size()]));
+      for (int i = 0; i < 5 && !load.stop; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+  });
+}
+
+// `count` /live streams; kept open in `load`, or closed at once.
+void LiveStreams(Load& load, int port, int count, bool keep) {
+  std::vector<int> streams;
+  for (int i = 0; i < count; ++i) {
+    const int fd = ConnectTcp(port);
+    SendAll(fd, "GET /live HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+    streams.push_back(fd);
+  }
+  for (int fd : streams) ReadHead(fd, 2000);
+  for (int fd : streams) keep ? load.fds.push_back(fd) : static_cast<void>(close(fd));
+}
+
+struct Phase {
+  std::string name;
+  std::function<void(Load&, int port, const std::string& sock)> start;
+};
+
+const std::vector<Phase>& Phases() {
+  static const std::vector<Phase> phases = {
+      {"no load (baseline)", [](Load&, int, const std::string&) {}},
+      {"socket-stall: 100 unix clients, 2 bytes of a prefix", StallUnixClients},
+      {"socket-huge: 4 unix clients announcing 150 MiB", AnnounceHugeFrames},
+      {"slowloris: 100 HTTP clients, a header byte per 0.5 s", Slowloris},
+      {"live-streams: 40 open /live",
+       [](Load& l, int port, const std::string&) { LiveStreams(l, port, 40, true); }},
+      {"sse-left: 200 /live clients came and left",
+       [](Load& l, int port, const std::string&) { LiveStreams(l, port, 200, false); }},
+  };
+  return phases;
+}
+
+// `orch serve --http` on the store, logging into dir/serve.log; returns
+// its pid once /healthz answers.
+pid_t StartServer(const std::string& orch, const std::string& store, const std::string& dir, int port) {
   const pid_t server = fork();
   if (server == 0) {
     const std::string bind = "127.0.0.1:" + std::to_string(port);
@@ -154,115 +221,71 @@ int main(int argc, char** argv) {
     _exit(127);
   }
   for (int i = 0; i < 500 && Probe(port) < 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  return server;
+}
 
-  std::atomic<bool> stop{false};
-  std::vector<std::thread> load;
-  std::vector<int> fds;
-  const Phase phases[] = {
-      {"no load (baseline)", [] {}},
-      {"socket-stall: 100 unix clients, 2 bytes of a prefix",
-       [&] {
-         for (int i = 0; i < 100; ++i) {
-           const int fd = ConnectUnix(sock);
-           if (fd >= 0) SendAll(fd, std::string("\0\0", 2));
-           fds.push_back(fd);
-         }
-       }},
-      {"socket-huge: 4 unix clients announcing 150 MiB",
-       [&] {
-         for (int i = 0; i < 4; ++i) {
-           const int fd = ConnectUnix(sock);
-           const uint32_t n = htonl(150u << 20);
-           SendAll(fd, std::string(reinterpret_cast<const char*>(&n), 4));
-           fds.push_back(fd);
-           load.emplace_back([&, fd] {
-             const std::string chunk(64 << 10, 'x');
-             while (!stop) {
-               if (send(fd, chunk.data(), chunk.size(), MSG_NOSIGNAL | MSG_DONTWAIT) < 0 && errno != EAGAIN)
-                 return;
-               std::this_thread::sleep_for(std::chrono::milliseconds(20));
-             }
-           });
-         }
-       }},
-      {"slowloris: 100 HTTP clients, a header byte per 0.5 s",
-       [&] {
-         std::vector<int> slow;
-         for (int i = 0; i < 100; ++i) slow.push_back(ConnectTcp(port));
-         fds.insert(fds.end(), slow.begin(), slow.end());
-         load.emplace_back([&, slow] {
-           const std::string line =
-               "GET /healthz HTTP/1.1\r\nX-Slow: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
-           for (size_t k = 0; !stop; ++k) {
-             for (int fd : slow) SendAll(fd, std::string(1, line[k % line.size()]));
-             for (int i = 0; i < 5 && !stop; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
-           }
-         });
-       }},
-      {"live-streams: 40 open /live",
-       [&] {
-         for (int i = 0; i < 40; ++i) {
-           const int fd = ConnectTcp(port);
-           SendAll(fd, "GET /live HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
-           ReadHead(fd, 2000);
-           fds.push_back(fd);
-         }
-       }},
-      {"sse-left: 200 /live clients came and left",
-       [&] {
-         std::vector<int> gone;
-         for (int i = 0; i < 200; ++i) {
-           const int fd = ConnectTcp(port);
-           SendAll(fd, "GET /live HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
-           gone.push_back(fd);
-         }
-         for (int fd : gone) ReadHead(fd, 2000);
-         for (int fd : gone) close(fd);
-       }},
-  };
+struct Bench {
+  std::string orch, store, sock;
+  int port = 0, probes = 0;
+  pid_t server = 0;
+  double baseline = 0;  // the unloaded phase's /healthz median
+};
+
+// Runs one phase: its load, then `probes` health probes and emits; prints a row.
+void RunPhase(Bench& b, const Phase& phase) {
+  Load load;
+  phase.start(load, b.port, b.sock);
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  std::vector<double> health, emits;
+  int failed = 0, acked = 0;
+  for (int i = 0; i < b.probes; ++i) {
+    const double ms = Probe(b.port);
+    if (ms < 0)
+      ++failed;
+    else
+      health.push_back(ms);
+    const auto r = RunProcess({b.orch, "--store", b.store, "emit", "note", "--task", "H", "--text", "probe"});
+    if (r.ok()) {
+      ++acked;
+      emits.push_back(r.ms);
+    }
+  }
+  const long rss = RssKib(b.server);
+  load.End();
+  const double p50 = Median(health);
+  if (b.baseline == 0) b.baseline = p50;
+  double max = 0;
+  for (double h : health) max = std::max(max, h);
+  std::printf("%-54s %7.2f ms  %6.1f ms %6.2f ms %5d/%-3d %7ld KiB  (%.1fx baseline; %d probes unanswered)\n",
+              phase.name.c_str(), p50, max, Median(emits), acked, b.probes, rss, p50 / b.baseline, failed);
+  std::fflush(stdout);
+  std::this_thread::sleep_for(std::chrono::seconds(2));  // let the server drop what the load left
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Bench b;
+  b.orch = std::filesystem::absolute(Arg(argc, argv, "--orch", "build/commands/orch")).string();
+  b.probes = std::stoi(Arg(argc, argv, "--probes", "20"));
+  signal(SIGPIPE, SIG_IGN);
+  char tmpl[] = "/tmp/bench-hostile-XXXXXX";
+  const std::string dir = mkdtemp(tmpl);
+  b.store = dir + "/store";
+  b.sock = b.store + "/serve.sock";
+  setenv("ORCH_NO_SERVER", "1", 1);
+  if (!RunProcess({b.orch, "--store", b.store, "init"}).ok()) return 1;
+  unsetenv("ORCH_NO_SERVER");
+  b.port = FreePort();
+  b.server = StartServer(b.orch, b.store, dir, b.port);
 
   std::printf("%-54s %9s %9s %9s %8s %10s\n", "load", "health p50", "max", "emit p50", "emits ok",
               "server RSS");
-  double baseline = 0;
-  for (const Phase& phase : phases) {
-    stop = false;
-    phase.start();
-    std::this_thread::sleep_for(std::chrono::milliseconds(500));
-    std::vector<double> health, emits;
-    int failed = 0, acked = 0;
-    for (int i = 0; i < probes; ++i) {
-      const double ms = Probe(port);
-      if (ms < 0)
-        ++failed;
-      else
-        health.push_back(ms);
-      const auto r = RunProcess({orch, "--store", store, "emit", "note", "--task", "H", "--text", "probe"});
-      if (r.ok()) {
-        ++acked;
-        emits.push_back(r.ms);
-      }
-    }
-    const long rss = RssKib(server);
-    stop = true;
-    for (auto& t : load) t.join();
-    load.clear();
-    for (int fd : fds)
-      if (fd >= 0) close(fd);
-    fds.clear();
-    const double p50 = Median(health);
-    if (baseline == 0) baseline = p50;
-    double max = 0;
-    for (double h : health) max = std::max(max, h);
-    std::printf(
-        "%-54s %7.2f ms  %6.1f ms %6.2f ms %5d/%-3d %7ld KiB  (%.1fx baseline; %d probes unanswered)\n",
-        phase.name.c_str(), p50, max, Median(emits), acked, probes, rss, p50 / baseline, failed);
-    std::fflush(stdout);
-    std::this_thread::sleep_for(std::chrono::seconds(2));  // let the server drop what the load left
-  }
-  RunProcess({orch, "--store", store, "serve", "--stop"});
+  for (const Phase& phase : Phases()) RunPhase(b, phase);
+  RunProcess({b.orch, "--store", b.store, "serve", "--stop"});
   int status = 0;
-  waitpid(server, &status, 0);
-  const bool verified = RunProcess({orch, "--store", store, "verify"}).ok();
+  waitpid(b.server, &status, 0);
+  const bool verified = RunProcess({b.orch, "--store", b.store, "verify"}).ok();
   std::printf("orch verify after the run: %s\n", verified ? "ok" : "FAILED");
   std::filesystem::remove_all(dir);
   return verified ? 0 : 1;

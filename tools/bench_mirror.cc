@@ -36,6 +36,7 @@
 #include "mirror/jetstream.h"
 #include "mirror/mirror_message.h"
 #include "schema/event_schema.h"
+#include "tools/bench_flags.h"
 #include "tools/bench_process.h"
 
 namespace {
@@ -121,37 +122,9 @@ double Percentile(std::vector<double> v, double p) {
   return v[std::min(v.size() - 1, static_cast<size_t>(p * static_cast<double>(v.size())))];
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
-  Options o;
-  for (int i = 1; i + 1 < argc; i += 2) {
-    const std::string k = argv[i], v = argv[i + 1];
-    if (k == "--orch")
-      o.orch = v;
-    else if (k == "--nats-server")
-      o.nats_server = v;
-    else if (k == "--events")
-      o.events = std::stoul(v);
-    else if (k == "--tasks")
-      o.tasks = std::stoul(v);
-    else if (k == "--rate")
-      o.rate = std::stoi(v);
-    else if (k == "--seconds")
-      o.seconds = std::stoi(v);
-    else if (k == "--poll")
-      o.poll = v;
-    else
-      Die("unknown flag " + k);
-  }
-  o.orch = fs::absolute(o.orch).string();
-  const std::string dir = fs::temp_directory_path() / ("bench_mirror." + std::to_string(getpid()));
-  fs::create_directories(dir);
-  const int port = FreePort();
-  const std::string url = "nats://127.0.0.1:" + std::to_string(port);
-  const pid_t server =
-      Spawn({o.nats_server, "-js", "-a", "127.0.0.1", "-p", std::to_string(port), "-sd", dir + "/jetstream"},
-            dir + "/nats-server.log");
+// The JetStream client of the nats-server at `url`, once it answers.
+std::unique_ptr<orch::mirror::JetStreamClient> ConnectJetStream(const std::string& url,
+                                                                const std::string& dir) {
   std::unique_ptr<orch::mirror::JetStreamClient> js;
   for (int i = 0; i < 200 && !js; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
@@ -162,18 +135,31 @@ int main(int argc, char** argv) {
   }
   if (!js) Die("nats-server did not come up (see " + dir + "/nats-server.log)");
 
-  orch::SystemEnv env;
-  auto loaded = orch::EventSchema::Load();
-  if (!loaded.ok()) Die("schema");
-  auto& schema = *loaded;
+  return js;
+}
 
-  // 1. Throughput.
+// Everything a measurement needs.
+struct Run {
+  const Options& o;
+  std::string dir, url;
+  orch::mirror::JetStreamClient& js;
+  orch::EventSchema& schema;
+  orch::Env* env;
+};
+
+// 1. Throughput: `mirror --once` over a store of o.events, then again with nothing to send.
+void MeasureThroughput(const Run& r) {
+  const Options& o = r.o;
+  const std::string& dir = r.dir;
+  const std::string& url = r.url;
+  auto& js = r.js;
+  auto& schema = r.schema;
   {
-    auto store = OpenWriter(dir + "/big", &env);
+    auto store = OpenWriter(dir + "/big", r.env);
     for (size_t first = 0; first < o.events; first += 10000) {
       std::vector<orch::AppendRequest> batch;
       for (size_t i = first; i < std::min(o.events, first + 10000); ++i)
-        batch.push_back(Note(*schema, i, o.tasks));
+        batch.push_back(Note(schema, i, o.tasks));
       if (!store->Append(std::move(batch)).ok()) Die("append");
     }
   }
@@ -182,18 +168,25 @@ int main(int argc, char** argv) {
   if (!once.ok()) Die("mirror --once failed");
   const auto again = orch::bench::RunProcess(
       {o.orch, "--store", dir + "/big", "mirror", "--nats", url, "--project", "big", "--once"});
-  const uint64_t held = ProjectMessages(*js, "big");
+  const uint64_t held = ProjectMessages(js, "big");
   std::printf(
       "throughput: %zu events (%zu tasks) in %.1f s = %.0f events/s; stream holds %llu; "
       "a second --once (nothing to send) %.0f ms; peak RSS %ld MiB\n",
       o.events, o.tasks, once.ms / 1000, o.events / (once.ms / 1000), static_cast<unsigned long long>(held),
       again.ms, once.max_rss_kib / 1024);
+}
 
-  // 2. Lag of --follow behind appends at o.rate a second.
+// 2. Lag of --follow behind appends at o.rate a second.
+void MeasureLag(const Run& r) {
+  const Options& o = r.o;
+  const std::string& dir = r.dir;
+  const std::string& url = r.url;
+  auto* js = &r.js;
+  auto& schema = r.schema;
   {
-    auto store = OpenWriter(dir + "/lag", &env);
+    auto store = OpenWriter(dir + "/lag", r.env);
     std::vector<orch::AppendRequest> first;
-    first.push_back(Note(*schema, 0, o.tasks));
+    first.push_back(Note(schema, 0, o.tasks));
     if (!store->Append(std::move(first)).ok()) Die("append");
     const pid_t follower = Spawn({o.orch, "--store", dir + "/lag", "mirror", "--nats", url, "--project",
                                   "lag", "--follow", "--poll", o.poll},
@@ -205,7 +198,7 @@ int main(int argc, char** argv) {
       std::this_thread::sleep_until(start +
                                     std::chrono::microseconds(static_cast<int64_t>(i * 1e6 / o.rate)));
       std::vector<orch::AppendRequest> one;
-      one.push_back(Note(*schema, i, o.tasks));
+      one.push_back(Note(schema, i, o.tasks));
       if (!store->Append(std::move(one)).ok()) Die("append");
     }
     while (ProjectMessages(*js, "lag") < n + 1) std::this_thread::sleep_for(std::chrono::milliseconds(20));
@@ -224,6 +217,38 @@ int main(int argc, char** argv) {
         o.poll.c_str(), o.rate, o.seconds, lags_ms.size(), Percentile(lags_ms, 0.5),
         Percentile(lags_ms, 0.99), Percentile(lags_ms, 1.0));
   }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Options o;
+  orch::bench::BenchFlags(
+      "bench_mirror [--orch PATH] [--nats-server PATH] [--events N] [--tasks N] [--rate N] [--seconds N] "
+      "[--poll S]")
+      .Add("--orch", &o.orch)
+      .Add("--nats-server", &o.nats_server)
+      .Add("--events", &o.events)
+      .Add("--tasks", &o.tasks)
+      .Add("--rate", &o.rate)
+      .Add("--seconds", &o.seconds)
+      .Add("--poll", &o.poll)
+      .Parse(argc, argv);
+  o.orch = fs::absolute(o.orch).string();
+  const std::string dir = fs::temp_directory_path() / ("bench_mirror." + std::to_string(getpid()));
+  fs::create_directories(dir);
+  const int port = FreePort();
+  const std::string url = "nats://127.0.0.1:" + std::to_string(port);
+  const pid_t server =
+      Spawn({o.nats_server, "-js", "-a", "127.0.0.1", "-p", std::to_string(port), "-sd", dir + "/jetstream"},
+            dir + "/nats-server.log");
+  std::unique_ptr<orch::mirror::JetStreamClient> js = ConnectJetStream(url, dir);
+  orch::SystemEnv env;
+  auto loaded = orch::EventSchema::Load();
+  if (!loaded.ok()) Die("schema");
+  const Run run{o, dir, url, *js, **loaded, &env};
+  MeasureThroughput(run);
+  MeasureLag(run);
   js.reset();
   Stop(server, SIGTERM);
   fs::remove_all(dir);

@@ -28,6 +28,7 @@
 #include "events_generated.h"
 #include "eventstore/event_store.h"
 #include "flatbuffers/flatbuffers.h"
+#include "tools/bench_flags.h"
 #include "tools/bench_process.h"
 
 namespace {
@@ -209,25 +210,15 @@ uint64_t DirBytes(const std::string& dir) {
 
 int main(int argc, char** argv) {
   Options o;
-  for (int i = 1; i + 1 < argc; i += 2) {
-    const std::string k = argv[i], v = argv[i + 1];
-    if (k == "--orch")
-      o.orch = v;
-    else if (k == "--dir")
-      o.dir = v;
-    else if (k == "--events")
-      o.events = std::stoull(v);
-    else if (k == "--tasks")
-      o.tasks = std::stoull(v);
-    else if (k == "--small-events")
-      o.small_events = std::stoull(v);
-    else if (k == "--runs")
-      o.runs = std::stoi(v);
-    else {
-      std::fprintf(stderr, "unknown flag %s\n", k.c_str());
-      return 2;
-    }
-  }
+  orch::bench::BenchFlags(
+      "bench_projections --orch PATH [--events N] [--tasks N] [--small-events N] [--runs N] [--dir DIR]")
+      .Add("--orch", &o.orch)
+      .Add("--dir", &o.dir)
+      .Add("--events", &o.events)
+      .Add("--tasks", &o.tasks)
+      .Add("--small-events", &o.small_events)
+      .Add("--runs", &o.runs)
+      .Parse(argc, argv);
   if (o.orch.empty()) {
     std::fprintf(stderr,
                  "usage: bench_projections --orch PATH [--events N] [--tasks N] [--runs N] [--dir DIR]\n");

@@ -10,6 +10,7 @@
 #include "commands/flag_names.h"
 #include "commands/pinned_clock.h"
 #include "commands/verbs.h"
+#include "eventstore/posix_env.h"
 
 #ifndef ORCH_VERSION
 #define ORCH_VERSION "0.0.0"

@@ -15,6 +15,7 @@
 #include "commands/cli.h"
 #include "commands/pinned_clock.h"
 #include "commands/serve.h"
+#include "eventstore/posix_env.h"
 #include "server/endpoint.h"
 #include "server/http_frontend.h"
 #include "server/server.h"

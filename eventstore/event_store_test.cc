@@ -7,6 +7,7 @@
 #include <set>
 #include <thread>
 
+#include "eventstore/env_testing.h"
 #include "eventstore/key_format.h"
 #include "eventstore/sha256.h"
 #include "gtest/gtest.h"

@@ -6,6 +6,7 @@
 #include <set>
 #include <thread>
 
+#include "eventstore/env_testing.h"
 #include "eventstore/event_store.h"
 #include "gtest/gtest.h"
 #include "schema/event_schema.h"

@@ -1,4 +1,5 @@
 // Verify catches changed and removed events, tampering with RocksDB directly.
+#include "eventstore/env_testing.h"
 #include "eventstore/event_store.h"
 #include "eventstore/key_format.h"
 #include "eventstore/sha256.h"

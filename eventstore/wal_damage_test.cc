@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "eventstore/env_testing.h"
 #include "eventstore/event_store.h"
 #include "eventstore/key_format.h"
 #include "eventstore/wal_reader.h"

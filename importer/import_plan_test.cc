@@ -7,6 +7,7 @@
 #include <set>
 
 #include "absl/strings/str_cat.h"
+#include "eventstore/env_testing.h"
 #include "eventstore/event_store.h"
 #include "gtest/gtest.h"
 #include "projections/lifecycle_guard.h"

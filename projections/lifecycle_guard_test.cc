@@ -2,6 +2,7 @@
 #include "projections/lifecycle_guard.h"
 
 #include "base/time_text.h"
+#include "eventstore/env_testing.h"
 #include "gtest/gtest.h"
 #include "projections/task_fold.h"
 #include "schema/event_schema.h"

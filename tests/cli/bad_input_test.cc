@@ -3,6 +3,7 @@
 #include <csignal>
 #include <string>
 
+#include "eventstore/env_testing.h"
 #include "eventstore/event_store.h"
 #include "gtest/gtest.h"
 #include "tests/support/emit_modes.h"

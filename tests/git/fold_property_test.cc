@@ -16,6 +16,7 @@
 #include <set>
 
 #include "eventstore/env.h"
+#include "eventstore/env_testing.h"
 #include "eventstore/event_store.h"
 #include "git/task_git_facts.h"
 #include "gtest/gtest.h"

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "eventstore/event_store.h"
+#include "eventstore/posix_env.h"
 #include "gtest/gtest.h"
 #include "projections/lifecycle_guard.h"
 #include "schema/event_schema.h"

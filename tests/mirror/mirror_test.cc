@@ -16,6 +16,7 @@
 #include "absl/strings/numbers.h"
 #include "eventstore/env.h"
 #include "eventstore/event_store.h"
+#include "eventstore/posix_env.h"
 #include "gtest/gtest.h"
 #include "mirror/jetstream.h"
 #include "mirror/mirror_message.h"

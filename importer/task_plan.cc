@@ -8,7 +8,7 @@
 #include "absl/strings/str_join.h"
 #include "base/status_macros.h"
 #include "base/time_text.h"
-#include "eventstore/event_json.h"
+#include "formats/event_json.h"
 #include "projections/task_fold.h"
 
 namespace orch::importer {

@@ -15,7 +15,7 @@
 
 #include "absl/status/statusor.h"
 #include "eventstore/event_store.h"
-#include "eventstore/time_spec.h"
+#include "formats/time_spec.h"
 #include "projections/project_model.h"
 
 namespace orch {

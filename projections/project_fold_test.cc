@@ -3,7 +3,7 @@
 #include "projections/project_fold.h"
 
 #include "base/time_text.h"
-#include "eventstore/event_json.h"
+#include "formats/event_json.h"
 #include "gtest/gtest.h"
 #include "projections/model_codec.h"
 #include "projections/model_loader.h"

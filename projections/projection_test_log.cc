@@ -1,6 +1,6 @@
 #include "projections/projection_test_log.h"
 
-#include "eventstore/event_json.h"
+#include "formats/event_json.h"
 #include "gtest/gtest.h"
 #include "projections/lifecycle_guard.h"
 

@@ -1,4 +1,4 @@
-#include "eventstore/event_json.h"
+#include "formats/event_json.h"
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"

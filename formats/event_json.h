@@ -11,8 +11,8 @@
 //
 // On input the payload fields may also stand at the top level, and
 // "expected_version" (int) and "observed" (bool) may be given.
-#ifndef ORCH_EVENTSTORE_EVENT_JSON_H_
-#define ORCH_EVENTSTORE_EVENT_JSON_H_
+#ifndef ORCH_FORMATS_EVENT_JSON_H_
+#define ORCH_FORMATS_EVENT_JSON_H_
 
 #include "absl/status/statusor.h"
 #include "eventstore/event_store.h"
@@ -33,4 +33,4 @@ absl::StatusOr<EventContent> EventContentFromJson(const EventSchema& schema, con
 
 }  // namespace orch
 
-#endif  // ORCH_EVENTSTORE_EVENT_JSON_H_
+#endif  // ORCH_FORMATS_EVENT_JSON_H_

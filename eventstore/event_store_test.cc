@@ -7,8 +7,12 @@
 #include <set>
 #include <thread>
 
+#include "eventstore/append_guard.h"
+#include "eventstore/checkpoint_store.h"
 #include "eventstore/env_testing.h"
+#include "eventstore/guard_rows.h"
 #include "eventstore/key_format.h"
+#include "eventstore/logged_event.h"
 #include "eventstore/sha256.h"
 #include "gtest/gtest.h"
 #include "rocksdb/db.h"
@@ -227,14 +231,14 @@ TEST_F(EventStoreTest, GuardCanRefuseABatchOrMarkAnomalies) {
   auto refused = store->Append({Req(EventType::Note, ""), Req(EventType::Gate, "T1")}, &guard);
   EXPECT_TRUE(absl::IsAborted(refused.status()));
   EXPECT_EQ(store->head().seq, 0u);
-  EXPECT_TRUE(absl::IsNotFound(store->GetGuardState("seen").status()));
+  EXPECT_TRUE(absl::IsNotFound(GuardRows::Get(*store, "seen").status()));
   auto r = store->Append({Req(EventType::Note, ""), Req(EventType::Merged, "T1")}, &guard);
   ASSERT_TRUE(r.ok());
   EXPECT_EQ((*r)[1].anomaly, "merged too early");
   EXPECT_EQ(std::string(store->Get(2)->anomaly()), "merged too early");
   EXPECT_EQ(std::string(store->Get(1)->anomaly()), "");
-  EXPECT_EQ(*store->GetGuardState("seen"), "2");  // written with the batch
-  EXPECT_TRUE(absl::IsNotFound(store->GetGuardState("other").status()));
+  EXPECT_EQ(*GuardRows::Get(*store, "seen"), "2");  // written with the batch
+  EXPECT_TRUE(absl::IsNotFound(GuardRows::Get(*store, "other").status()));
   EXPECT_TRUE(store->Verify(nullptr)->intact());
 }
 
@@ -290,25 +294,25 @@ TEST_F(EventStoreTest, CheckpointsAreFoundAtOrBeforeASequence) {
   std::vector<AppendRequest> batch;
   for (int i = 0; i < 30; ++i) batch.push_back(Req(EventType::Note, ""));
   ASSERT_TRUE(store->Append(std::move(batch)).ok());
-  ASSERT_TRUE(store->PutCheckpoint("status", 10, "ten").ok());
-  ASSERT_TRUE(store->PutCheckpoint("status", 20, "twenty").ok());
-  ASSERT_TRUE(store->PutCheckpoint("other", 15, "x").ok());
-  EXPECT_EQ(store->GetCheckpoint("status", 19)->second, "ten");
-  EXPECT_EQ(store->GetCheckpoint("status", 25)->first, 20u);
-  EXPECT_TRUE(absl::IsNotFound(store->GetCheckpoint("status", 9).status()));
-  EXPECT_TRUE(absl::IsNotFound(store->GetCheckpoint("none", 100).status()));
-  ASSERT_TRUE(store->PutCheckpoint("status", 30, "thirty").ok());
-  EXPECT_EQ(*store->ListCheckpoints("status"), std::vector<uint64_t>({10, 20, 30}));
+  ASSERT_TRUE(CheckpointStore(*store).Put("status", 10, "ten").ok());
+  ASSERT_TRUE(CheckpointStore(*store).Put("status", 20, "twenty").ok());
+  ASSERT_TRUE(CheckpointStore(*store).Put("other", 15, "x").ok());
+  EXPECT_EQ(CheckpointStore(*store).Get("status", 19)->second, "ten");
+  EXPECT_EQ(CheckpointStore(*store).Get("status", 25)->first, 20u);
+  EXPECT_TRUE(absl::IsNotFound(CheckpointStore(*store).Get("status", 9).status()));
+  EXPECT_TRUE(absl::IsNotFound(CheckpointStore(*store).Get("none", 100).status()));
+  ASSERT_TRUE(CheckpointStore(*store).Put("status", 30, "thirty").ok());
+  EXPECT_EQ(*CheckpointStore(*store).List("status"), std::vector<uint64_t>({10, 20, 30}));
   // Keep the newest one before 30 (20); drop 10; leave 30 and other names alone.
-  ASSERT_TRUE(store->PruneCheckpoints("status", 30, 1).ok());
-  EXPECT_TRUE(absl::IsNotFound(store->GetCheckpoint("status", 19).status()));
-  EXPECT_EQ(store->GetCheckpoint("status", 29)->second, "twenty");
-  EXPECT_EQ(store->GetCheckpoint("status", 99)->second, "thirty");
-  EXPECT_EQ(store->GetCheckpoint("other", 99)->second, "x");
-  EXPECT_EQ(*store->ListCheckpoints("status"), std::vector<uint64_t>({20, 30}));
+  ASSERT_TRUE(CheckpointStore(*store).Prune("status", 30, 1).ok());
+  EXPECT_TRUE(absl::IsNotFound(CheckpointStore(*store).Get("status", 19).status()));
+  EXPECT_EQ(CheckpointStore(*store).Get("status", 29)->second, "twenty");
+  EXPECT_EQ(CheckpointStore(*store).Get("status", 99)->second, "thirty");
+  EXPECT_EQ(CheckpointStore(*store).Get("other", 99)->second, "x");
+  EXPECT_EQ(*CheckpointStore(*store).List("status"), std::vector<uint64_t>({20, 30}));
   // A checkpoint needs its event (it is bound to it) and a plain name.
-  EXPECT_TRUE(absl::IsNotFound(store->PutCheckpoint("status", 31, "y")));
-  EXPECT_TRUE(absl::IsInvalidArgument(store->PutCheckpoint("../x", 5, "y")));
+  EXPECT_TRUE(absl::IsNotFound(CheckpointStore(*store).Put("status", 31, "y")));
+  EXPECT_TRUE(absl::IsInvalidArgument(CheckpointStore(*store).Put("../x", 5, "y")));
   // Files beside the log, private to the owner; no rows in RocksDB.
   const std::string file = dir_ + "/checkpoints/status.00000000000000000030";
   ASSERT_TRUE(std::filesystem::exists(file));
@@ -336,11 +340,11 @@ TEST_F(EventStoreTest, ACheckpointThatDoesNotMatchTheLogIsIgnoredWithAWarning) {
       batch.push_back(Req(EventType::Note, "", {{"text", s == &*other ? "a" : "b"}}));
     ASSERT_TRUE((*s)->Append(std::move(batch)).ok());
   }
-  ASSERT_TRUE((*store)->PutCheckpoint("model", 5, "mine at 5").ok());
-  ASSERT_TRUE((*other)->PutCheckpoint("model", 10, "theirs at 10").ok());
+  ASSERT_TRUE(CheckpointStore(**store).Put("model", 5, "mine at 5").ok());
+  ASSERT_TRUE(CheckpointStore(**other).Put("model", 10, "theirs at 10").ok());
   std::filesystem::copy_file(tmp_.Sub("other") + "/checkpoints/model.00000000000000000010",
                              dir_ + "/checkpoints/model.00000000000000000010");
-  auto cp = (*store)->GetCheckpoint("model", 20);
+  auto cp = CheckpointStore(**store).Get("model", 20);
   ASSERT_TRUE(cp.ok()) << cp.status();
   EXPECT_EQ(cp->first, 5u);
   EXPECT_EQ(cp->second, "mine at 5");
@@ -357,8 +361,8 @@ TEST_F(EventStoreTest, AReaderWritesCheckpointsWhileAWriterHoldsTheStore) {
   o.follower = true;
   auto reader = EventStore::Open(dir_, o);
   ASSERT_TRUE(reader.ok()) << reader.status();
-  ASSERT_TRUE((*reader)->PutCheckpoint("model", 1, "one").ok());
-  EXPECT_EQ(writer->GetCheckpoint("model", 1)->second, "one");
+  ASSERT_TRUE(CheckpointStore(**reader).Put("model", 1, "one").ok());
+  EXPECT_EQ(CheckpointStore(*writer).Get("model", 1)->second, "one");
 }
 
 // Readers never take the writer's lock: a writer that will not wait at all

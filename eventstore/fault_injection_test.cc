@@ -7,6 +7,7 @@
 #include "eventstore/event_store.h"
 #include "eventstore/fault_injection_env.h"
 #include "eventstore/key_format.h"
+#include "eventstore/logged_event.h"
 #include "eventstore/posix_env.h"
 #include "gtest/gtest.h"
 #include "schema/event_schema.h"

@@ -160,7 +160,7 @@ absl::StatusOr<std::vector<AppendResult>> RocksDbEventStore::AppendInternal(std:
 
   std::unique_lock<std::mutex> l(queue_mu_);
   writers_.push_back(&w);
-  if (options_.on_writer_queued) options_.on_writer_queued(writers_.size());
+  if (on_writer_queued_) on_writer_queued_(writers_.size());
   while (!w.done && &w != writers_.front()) w.cv.wait(l);
   if (w.done) return std::move(w.result);
 

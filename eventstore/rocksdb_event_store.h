@@ -1,5 +1,5 @@
 // The RocksDB implementation of EventStore. Private to eventstore/: callers
-// use EventStore::Open. Key layout: key_format.h; files in the store
+// use EventStore::Open (and RecoverStore). Key layout: key_format.h; files in the store
 // directory: store_dir.h.
 #ifndef ORCH_EVENTSTORE_ROCKSDB_EVENT_STORE_H_
 #define ORCH_EVENTSTORE_ROCKSDB_EVENT_STORE_H_
@@ -12,9 +12,11 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
-#include "eventstore/checkpoint_files.h"
+#include "eventstore/append_guard.h"
+#include "eventstore/checkpoint_store.h"
 #include "eventstore/event_store.h"
 #include "eventstore/rocksdb_file_system.h"
+#include "eventstore/store_recovery.h"
 #include "rocksdb/db.h"
 
 namespace orch {
@@ -24,6 +26,10 @@ class RocksDbEventStore : public EventStore {
   static absl::StatusOr<std::unique_ptr<EventStore>> Open(const std::string& dir,
                                                           const StoreOptions& options);
   static absl::StatusOr<RecoveryReport> Recover(const std::string& dir, const StoreOptions& options);
+  // Tests (store_testing.h): called with the queue's length each time an
+  // Append joins the writers' queue (under the queue's lock: must not call
+  // the store). Set before the first Append.
+  void set_on_writer_queued(std::function<void(size_t)> hook) { on_writer_queued_ = std::move(hook); }
   ~RocksDbEventStore() override;
 
   absl::StatusOr<std::vector<AppendResult>> Append(std::vector<AppendRequest> batch,
@@ -34,20 +40,18 @@ class RocksDbEventStore : public EventStore {
   Head head() const override;
   absl::StatusOr<uint64_t> TaskVersion(const std::string& task) const override;
   absl::StatusOr<VerifyReport> Verify(const std::function<void(uint64_t)>& progress) const override;
-  absl::StatusOr<std::string> GetGuardState(const std::string& key) const override;
-  absl::Status ScanGuardStates(
-      const std::function<bool(const std::string&, const std::string&, uint64_t)>& visit) const override;
-  absl::Status PutCheckpoint(const std::string& name, uint64_t seq, const std::string& bytes) override;
-  absl::StatusOr<std::pair<uint64_t, std::string>> GetCheckpoint(const std::string& name,
-                                                                 uint64_t max_seq) const override;
-  absl::StatusOr<std::vector<uint64_t>> ListCheckpoints(const std::string& name) const override;
-  absl::Status PruneCheckpoints(const std::string& name, uint64_t before_seq, size_t keep) override;
   absl::Status CatchUp() override;
   bool OtherWriterWaiting() const override {
     return writer_lock_ != nullptr && writer_lock_->OthersWaiting();
   }
 
  private:
+  absl::StatusOr<std::string> GetGuardState(const std::string& key) const override;
+  absl::Status ScanGuardStates(
+      const std::function<bool(const std::string&, const std::string&, uint64_t)>& visit) const override;
+  absl::StatusOr<std::optional<std::string>> IntactHashAt(uint64_t seq) const override;
+  CheckpointPlace checkpoint_place() const override;
+
   RocksDbEventStore(std::string dir, const StoreOptions& options, uint32_t file_mode, uint32_t dir_mode);
 
   // Open's steps (rocksdb_event_store_open.cc).
@@ -106,7 +110,7 @@ class RocksDbEventStore : public EventStore {
   std::unique_ptr<rocksdb::Env> rocks_env_;
   std::string reader_dir_;  // readers only; removed on close
   std::unique_ptr<rocksdb::DB> db_;
-  CheckpointFiles checkpoints_;
+  std::function<void(size_t)> on_writer_queued_;  // tests only
 
   std::mutex append_mu_;  // one group commit at a time within this process
   std::mutex queue_mu_;

@@ -64,7 +64,7 @@ absl::StatusOr<std::unique_ptr<EventStore>> EventStore::Open(const std::string& 
   return RocksDbEventStore::Open(dir, options);
 }
 
-absl::StatusOr<RecoveryReport> EventStore::Recover(const std::string& dir, const StoreOptions& options) {
+absl::StatusOr<RecoveryReport> RecoverStore(const std::string& dir, const StoreOptions& options) {
   return RocksDbEventStore::Recover(dir, options);
 }
 
@@ -77,8 +77,7 @@ RocksDbEventStore::RocksDbEventStore(std::string dir, const StoreOptions& option
       file_mode_(file_mode),
       dir_mode_(dir_mode),
       fs_(std::make_shared<EnvFileSystem>(options.env, file_mode)),
-      rocks_env_(rocksdb::NewCompositeEnv(fs_)),
-      checkpoints_(options.env, dir_, file_mode, dir_mode) {}
+      rocks_env_(rocksdb::NewCompositeEnv(fs_)) {}
 
 absl::StatusOr<std::unique_ptr<EventStore>> RocksDbEventStore::Open(const std::string& dir,
                                                                     const StoreOptions& options) {

@@ -212,7 +212,7 @@ absl::StatusOr<RecoveryReport> RocksDbEventStore::Recover(const std::string& dir
   // log no longer has: drop them (both are rebuilt from the log).
   const uint64_t first_lost = !report.lost.empty() ? report.lost.front() : report.lost_unknown ? last + 1 : 0;
   if (first_lost > 0) {
-    store->checkpoints_.RemoveFrom(first_lost).IgnoreError();
+    CheckpointStore::RemoveFrom(*store->env_, store->dir_, first_lost).IgnoreError();
     ORCH_RETURN_IF_ERROR(store->DropGuardRowsFrom(first_lost));
   }
 

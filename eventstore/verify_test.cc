@@ -2,6 +2,7 @@
 #include "eventstore/env_testing.h"
 #include "eventstore/event_store.h"
 #include "eventstore/key_format.h"
+#include "eventstore/logged_event.h"
 #include "eventstore/sha256.h"
 #include "gtest/gtest.h"
 #include "rocksdb/db.h"

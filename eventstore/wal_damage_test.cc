@@ -7,6 +7,8 @@
 #include "eventstore/env_testing.h"
 #include "eventstore/event_store.h"
 #include "eventstore/key_format.h"
+#include "eventstore/logged_event.h"
+#include "eventstore/store_recovery.h"
 #include "eventstore/wal_reader.h"
 #include "gtest/gtest.h"
 #include "schema/event_schema.h"
@@ -155,7 +157,7 @@ TEST_F(WalDamageTest, ATornTailIsNotDamage) {
 
 TEST_F(WalDamageTest, RecoverKeepsEveryIntactEventAndNamesTheLostOne) {
   DamageRecordOf(19);
-  auto report = EventStore::Recover(dir_, Options());
+  auto report = RecoverStore(dir_, Options());
   ASSERT_TRUE(report.ok()) << report.status();
   EXPECT_TRUE(report->damaged);
   EXPECT_EQ(report->lost, std::vector<uint64_t>({19}));
@@ -190,7 +192,7 @@ TEST_F(WalDamageTest, RecoverKeepsEveryIntactEventAndNamesTheLostOne) {
 
 TEST_F(WalDamageTest, RecoverAfterADamagedLastRecordNeverReusesItsSeq) {
   DamageRecordOf(21);
-  auto report = EventStore::Recover(dir_, Options());
+  auto report = RecoverStore(dir_, Options());
   ASSERT_TRUE(report.ok()) << report.status();
   EXPECT_EQ(report->lost, std::vector<uint64_t>({21}));
   EXPECT_EQ(report->recorded_seq, 22u);
@@ -207,7 +209,7 @@ TEST_F(WalDamageTest, RecoverNamesEverythingAfterTheLastIntactEventWhenTheBytesN
   auto s = EventStore::Open(dir_, Options());
   ASSERT_TRUE(absl::IsDataLoss(s.status())) << s.status();
   EXPECT_NE(s.status().message().find("everything after seq 20"), std::string::npos) << s.status();
-  auto report = EventStore::Recover(dir_, Options());
+  auto report = RecoverStore(dir_, Options());
   ASSERT_TRUE(report.ok()) << report.status();
   EXPECT_TRUE(report->lost.empty());
   EXPECT_TRUE(report->lost_unknown);
@@ -217,7 +219,7 @@ TEST_F(WalDamageTest, RecoverNamesEverythingAfterTheLastIntactEventWhenTheBytesN
 
 TEST_F(WalDamageTest, RecoverLeavesAnIntactStoreAsItWas) {
   const auto before = testing::DumpStore(dir_);
-  auto report = EventStore::Recover(dir_, Options());
+  auto report = RecoverStore(dir_, Options());
   ASSERT_TRUE(report.ok()) << report.status();
   EXPECT_FALSE(report->damaged);
   EXPECT_EQ(testing::DumpStore(dir_), before);

@@ -18,6 +18,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "eventstore/append_guard.h"
 #include "eventstore/env.h"
 #include "eventstore/event_store.h"
 #include "projections/task_facts.h"

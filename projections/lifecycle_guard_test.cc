@@ -3,6 +3,7 @@
 
 #include "base/time_text.h"
 #include "eventstore/env_testing.h"
+#include "eventstore/guard_rows.h"
 #include "gtest/gtest.h"
 #include "projections/task_fold.h"
 #include "schema/event_schema.h"
@@ -98,7 +99,7 @@ TEST_F(LifecycleGuardTest, ObservedImpossibleStepIsKeptWithItsAnomaly) {
 // without the guard after it are folded in too.
 TEST_F(LifecycleGuardTest, StateRowIsCheckedAgainstTheLog) {
   ASSERT_TRUE(Guarded({Req(EventType::Dispatched), Req(EventType::WorktreeReady)}).ok());
-  ASSERT_TRUE(store_->GetGuardState("lifecycle/T1").ok());
+  ASSERT_TRUE(GuardRows::Get(*store_, "lifecycle/T1").ok());
   // An importer writes straight to the store: completed, reviewed, accepted.
   ASSERT_TRUE(store_
                   ->Append({Req(EventType::Completed), Req(EventType::ReviewStarted),
@@ -271,21 +272,19 @@ TEST_F(LifecycleGuardTest, ProjectLevelPushMovesMergedTasksInsideTheBatch) {
 // and the guard folds the events after it.
 TEST_F(LifecycleGuardTest, StateRowStaysBoundAsTheLogGrows) {
   ASSERT_TRUE(Guarded({Req(EventType::Dispatched), Req(EventType::WorktreeReady)}).ok());
-  auto row = store_->GetGuardState(GuardRowKey("T1"));
+  auto row = GuardRows::Get(*store_, GuardRowKey("T1"));
   ASSERT_TRUE(row.ok()) << row.status();
   EXPECT_EQ(DecodeGuardRow(*row)->seq, 2u);
   ASSERT_TRUE(store_->Append({Req(EventType::Completed)}).ok());  // without the guard
-  ASSERT_TRUE(store_->GetGuardState(GuardRowKey("T1")).ok());
+  ASSERT_TRUE(GuardRows::Get(*store_, GuardRowKey("T1")).ok());
   EXPECT_EQ(Facts().state, TaskState::kCompletedUnreviewed);
   int rows = 0;
-  ASSERT_TRUE(store_
-                  ->ScanGuardStates([&](const std::string& key, const std::string&, uint64_t bound) {
-                    EXPECT_EQ(key, GuardRowKey("T1"));
-                    EXPECT_EQ(bound, 2u);
-                    ++rows;
-                    return true;
-                  })
-                  .ok());
+  ASSERT_TRUE(GuardRows::Scan(*store_, [&](const std::string& key, const std::string&, uint64_t bound) {
+                EXPECT_EQ(key, GuardRowKey("T1"));
+                EXPECT_EQ(bound, 2u);
+                ++rows;
+                return true;
+              }).ok());
   EXPECT_EQ(rows, 1);
 }
 

@@ -14,7 +14,7 @@
 
 namespace orch {
 
-absl::StatusOr<std::vector<AppendResult>> AppendChecked(CommandContext& ctx, EventStore& store,
+absl::StatusOr<std::vector<AppendResult>> AppendChecked(CommandContext& ctx, EventWriter& store,
                                                         std::vector<AppendRequest> batch,
                                                         const AppendCheckOptions& options) {
   RuleGuardOptions o;
@@ -46,7 +46,7 @@ absl::StatusOr<std::vector<AppendResult>> AppendChecked(CommandContext& ctx, Eve
   return store.Append(std::move(batch), &guard);
 }
 
-absl::StatusOr<AppendResult> AppendEvent(CommandContext& ctx, EventStore& store, const EventContent& content,
+absl::StatusOr<AppendResult> AppendEvent(CommandContext& ctx, EventWriter& store, const EventContent& content,
                                          const AppendCheckOptions& options) {
   std::vector<AppendRequest> batch(1);
   ORCH_ASSIGN_OR_RETURN(batch[0].event, ctx.schema->BuildEvent(content));

@@ -8,9 +8,9 @@ namespace orch {
 
 // Named (not in an anonymous namespace) so EventStore can let it forward
 // the calls it keeps private.
-class BorrowedStore : public EventStore {
+class BorrowedStore : public EventWriter {
  public:
-  explicit BorrowedStore(EventStore& store) : s_(store) {}
+  explicit BorrowedStore(EventWriter& store) : s_(store) {}
 
   absl::StatusOr<std::vector<AppendResult>> Append(std::vector<AppendRequest> batch,
                                                    AppendGuard* guard) override {
@@ -44,9 +44,11 @@ class BorrowedStore : public EventStore {
   }
   CheckpointPlace checkpoint_place() const override { return s_.checkpoint_place(); }
 
-  EventStore& s_;
+  EventWriter& s_;
 };
 
-std::unique_ptr<EventStore> BorrowStore(EventStore& store) { return std::make_unique<BorrowedStore>(store); }
+std::unique_ptr<EventWriter> BorrowStore(EventWriter& store) {
+  return std::make_unique<BorrowedStore>(store);
+}
 
 }  // namespace orch

@@ -64,11 +64,6 @@ struct StoreOptions {
   // an agent's step is better recorded late than refused, and 128 emitters
   // queued on a loaded 2-core machine waited up to 16 s (docs/benchmarks.md).
   absl::Duration lock_timeout = absl::Seconds(60);
-  // Open as a reader (a RocksDB secondary instance in <store>/readers/):
-  // never takes the writer's lock and never writes the log, so it neither
-  // waits for nor holds back writers; Append fails; CatchUp() sees events
-  // appended since. Checkpoints can still be written.
-  bool follower = false;
   // Read on past damage (a changed or missing event) with a warning instead
   // of failing with DataLoss.
   bool allow_damaged = false;
@@ -130,31 +125,11 @@ struct VerifyReport {
   bool intact() const { return first_bad_seq == 0 && problem.empty(); }
 };
 
+// The read interface: everything projections and reports need. Opened by
+// OpenEventReader, or an EventWriter (which is also one).
 class EventStore {
  public:
-  // Opens the store in `dir`. A writer waits up to options.lock_timeout
-  // for another writer to finish; a reader never waits. DataLoss, naming
-  // the file and the events, when a write-ahead log is damaged.
-  static absl::StatusOr<std::unique_ptr<EventStore>> Open(const std::string& dir,
-                                                          const StoreOptions& options);
-
   virtual ~EventStore() = default;
-
-  // Appends a batch atomically with a synced WAL: after OK returns, the
-  // events survive a crash. Assigns gap-free sequence numbers and per-task
-  // versions. All or nothing: on error nothing is appended. Thread-safe.
-  // Group commit: batches that callers append at the same time are checked
-  // one after another in arrival order, each exactly as it would be alone
-  // (a refused one gets its own error and the others go on), and written
-  // in ONE synced write; each call returns once that write is durable.
-  // Batches share a group only when none could see the others' events:
-  // no task, idempotency key or guard-read project event in common, and
-  // no event whose check reads the whole log (so a guard's view of the
-  // log is the same as if they ran one by one).
-  // WARNING: with idempotency keys, a result may be a duplicate that refers
-  // to an earlier event; check AppendResult::duplicate.
-  virtual absl::StatusOr<std::vector<AppendResult>> Append(std::vector<AppendRequest> batch,
-                                                           AppendGuard* guard = nullptr) = 0;
 
   // Visits matching events in sequence order until `visit` returns false.
   // The LoggedEvent is valid only during the call (use Own() to keep it).
@@ -177,12 +152,9 @@ class EventStore {
   // null) is called now and then with the number checked.
   virtual absl::StatusOr<VerifyReport> Verify(const std::function<void(uint64_t)>& progress) const = 0;
 
-  // Readers only: sees events appended by the writer since.
+  // A reader sees the events appended by the writer since it opened or
+  // last caught up; a writer sees its own already (OK, nothing done).
   virtual absl::Status CatchUp() = 0;
-
-  // Writers only: another process is queued for the writer's lock (a
-  // long-lived owner, `orch serve`, steps aside for it). Thread-safe.
-  virtual bool OtherWriterWaiting() const { return false; }
 
  private:
   // The narrower interfaces beside this one reach the store through these
@@ -201,6 +173,43 @@ class EventStore {
   // modes and warning sink).
   virtual CheckpointPlace checkpoint_place() const = 0;
 };
+
+// The one process that appends: holds <store>/writer.lock until destroyed.
+class EventWriter : public EventStore {
+ public:
+  // Appends a batch atomically with a synced WAL: after OK returns, the
+  // events survive a crash. Assigns gap-free sequence numbers and per-task
+  // versions. All or nothing: on error nothing is appended. Thread-safe.
+  // Group commit: batches that callers append at the same time are checked
+  // one after another in arrival order, each exactly as it would be alone
+  // (a refused one gets its own error and the others go on), and written
+  // in ONE synced write; each call returns once that write is durable.
+  // Batches share a group only when none could see the others' events:
+  // no task, idempotency key or guard-read project event in common, and
+  // no event whose check reads the whole log (so a guard's view of the
+  // log is the same as if they ran one by one).
+  // WARNING: with idempotency keys, a result may be a duplicate that refers
+  // to an earlier event; check AppendResult::duplicate.
+  virtual absl::StatusOr<std::vector<AppendResult>> Append(std::vector<AppendRequest> batch,
+                                                           AppendGuard* guard = nullptr) = 0;
+
+  // Another process is queued for the writer's lock (a long-lived owner,
+  // `orch serve`, steps aside for it). Thread-safe.
+  virtual bool OtherWriterWaiting() const = 0;
+};
+
+// Opens the store in `dir` as a reader (a RocksDB secondary instance in
+// <store>/readers/): never takes the writer's lock and never writes the
+// log, so it neither waits for nor holds back writers; CatchUp() sees
+// events appended since. Checkpoints can still be written.
+// options.create_if_missing is ignored. DataLoss, naming the file and the
+// events, when a write-ahead log is damaged.
+absl::StatusOr<std::unique_ptr<EventStore>> OpenEventReader(const std::string& dir,
+                                                            const StoreOptions& options);
+// Opens the store in `dir` as its writer, waiting up to
+// options.lock_timeout for another writer to finish. DataLoss as above.
+absl::StatusOr<std::unique_ptr<EventWriter>> OpenEventWriter(const std::string& dir,
+                                                             const StoreOptions& options);
 
 }  // namespace orch
 

@@ -25,13 +25,18 @@ class FaultInjectionTest : public ::testing::Test {
     dir_ = tmp_.Sub("store");
   }
 
-  absl::StatusOr<std::unique_ptr<EventStore>> Open(Env* env, bool reader = false) {
+  absl::StatusOr<std::unique_ptr<EventWriter>> Open(Env* env) {
     StoreOptions o;
     o.env = env;
-    o.create_if_missing = !reader;
-    o.follower = reader;
+    o.create_if_missing = true;
     o.lock_timeout = absl::Seconds(1);
-    return EventStore::Open(dir_, o);
+    return OpenEventWriter(dir_, o);
+  }
+  absl::StatusOr<std::unique_ptr<EventStore>> OpenReader(Env* env) {
+    StoreOptions o;
+    o.env = env;
+    o.lock_timeout = absl::Seconds(1);
+    return OpenEventReader(dir_, o);
   }
 
   AppendRequest Note(const std::string& text) {
@@ -112,7 +117,7 @@ TEST_F(FaultInjectionTest, AFullDiskFailsAWriterAtOnceNamingTheFreeSpace) {
   EXPECT_NE(writer.status().message().find("disk full: 4096 bytes free on " + dir_), std::string::npos)
       << writer.status();
   // Reading needs no space.
-  auto reader = Open(&fault_, /*reader=*/true);
+  auto reader = OpenReader(&fault_);
   ASSERT_TRUE(reader.ok()) << reader.status();
   auto all = (*reader)->Read(EventQuery{});
   ASSERT_TRUE(all.ok()) << all.status();

@@ -71,7 +71,7 @@ class GroupCommitTest : public ::testing::Test {
     StoreOptions o;
     o.env = &env_;
     o.create_if_missing = true;
-    store_ = *EventStore::Open(tmp_.Sub("store"), o);
+    store_ = *OpenEventWriter(tmp_.Sub("store"), o);
     ASSERT_TRUE(testing::SetWriterQueuedHook(*store_, [this](size_t n) {
       std::lock_guard<std::mutex> l(mu_);
       queued_ = n;
@@ -98,7 +98,7 @@ class GroupCommitTest : public ::testing::Test {
   testing::TempDir tmp_;
   FakeEnv env_{kStart};
   std::unique_ptr<EventSchema> schema_;
-  std::unique_ptr<EventStore> store_;
+  std::unique_ptr<EventWriter> store_;
   std::mutex mu_;
   std::condition_variable cv_;
   size_t queued_ = 0;

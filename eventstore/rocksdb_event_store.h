@@ -1,5 +1,5 @@
 // The RocksDB implementation of EventStore. Private to eventstore/: callers
-// use EventStore::Open (and RecoverStore). Key layout: key_format.h; files in the store
+// use OpenEventReader, OpenEventWriter and RecoverStore. Key layout: key_format.h; files in the store
 // directory: store_dir.h.
 #ifndef ORCH_EVENTSTORE_ROCKSDB_EVENT_STORE_H_
 #define ORCH_EVENTSTORE_ROCKSDB_EVENT_STORE_H_
@@ -21,10 +21,11 @@
 
 namespace orch {
 
-class RocksDbEventStore : public EventStore {
+class RocksDbEventStore : public EventWriter {
  public:
-  static absl::StatusOr<std::unique_ptr<EventStore>> Open(const std::string& dir,
-                                                          const StoreOptions& options);
+  // `follower`: a reader (OpenEventReader); Append then fails.
+  static absl::StatusOr<std::unique_ptr<RocksDbEventStore>> Open(const std::string& dir,
+                                                                 const StoreOptions& options, bool follower);
   static absl::StatusOr<RecoveryReport> Recover(const std::string& dir, const StoreOptions& options);
   // Tests (store_testing.h): called with the queue's length each time an
   // Append joins the writers' queue (under the queue's lock: must not call
@@ -52,7 +53,8 @@ class RocksDbEventStore : public EventStore {
   absl::StatusOr<std::optional<std::string>> IntactHashAt(uint64_t seq) const override;
   CheckpointPlace checkpoint_place() const override;
 
-  RocksDbEventStore(std::string dir, const StoreOptions& options, uint32_t file_mode, uint32_t dir_mode);
+  RocksDbEventStore(std::string dir, const StoreOptions& options, bool follower, uint32_t file_mode,
+                    uint32_t dir_mode);
 
   // Open's steps (rocksdb_event_store_open.cc).
   absl::Status OpenDb(bool create, bool recovering);

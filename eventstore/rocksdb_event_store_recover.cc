@@ -130,10 +130,10 @@ absl::StatusOr<RecoveryReport> RocksDbEventStore::Recover(const std::string& dir
                                                           const StoreOptions& options) {
   if (options.env == nullptr) return absl::InvalidArgumentError("StoreOptions.env is required");
   StoreOptions o = options;
-  o.follower = false;
   o.allow_damaged = false;
   ORCH_ASSIGN_OR_RETURN(StoreModes modes, PrepareStoreDir(*o.env, dir, /*create=*/false, false));
-  std::unique_ptr<RocksDbEventStore> store(new RocksDbEventStore(dir, o, modes.file_mode, modes.dir_mode));
+  std::unique_ptr<RocksDbEventStore> store(
+      new RocksDbEventStore(dir, o, /*follower=*/false, modes.file_mode, modes.dir_mode));
   RecoveryReport report;
   // The lock first: nobody appends while the logs are read and replaced.
   auto lock = o.env->LockFile(dir + "/" + kWriterLockFile, modes.file_mode, o.lock_timeout);
@@ -146,7 +146,7 @@ absl::StatusOr<RecoveryReport> RocksDbEventStore::Recover(const std::string& dir
     lock->reset();
     // Nothing in the logs: a plain open must work (or its error is not one
     // this verb can repair: say so).
-    ORCH_RETURN_IF_ERROR(Open(dir, o).status());
+    ORCH_RETURN_IF_ERROR(Open(dir, o, /*follower=*/false).status());
     return report;
   }
   report.damaged = true;

@@ -28,11 +28,11 @@ class VerifyTest : public ::testing::Test {
     ASSERT_TRUE(store->Append(std::move(batch)).ok());
   }
 
-  std::unique_ptr<EventStore> Open() {
+  std::unique_ptr<EventWriter> Open() {
     StoreOptions o;
     o.env = &env_;
     o.create_if_missing = true;
-    return *EventStore::Open(dir_, o);
+    return *OpenEventWriter(dir_, o);
   }
 
   // Raw access, as an attacker or a bad disk would have.

@@ -34,16 +34,21 @@ class WalDamageTest : public ::testing::Test {
     StoreOptions o;
     o.env = &env_;
     o.create_if_missing = !reader;
-    o.follower = reader;
     o.lock_timeout = absl::Seconds(1);
     o.warn = [this](const std::string& w) { warnings_.push_back(w); };
     return o;
   }
 
-  std::unique_ptr<EventStore> Open() {
-    auto s = EventStore::Open(dir_, Options());
+  std::unique_ptr<EventWriter> Open() {
+    auto s = OpenEventWriter(dir_, Options());
     EXPECT_TRUE(s.ok()) << s.status();
     return s.ok() ? *std::move(s) : nullptr;
+  }
+
+  // The store as a reader or as the writer.
+  absl::StatusOr<std::unique_ptr<EventStore>> OpenAs(bool reader) {
+    if (reader) return OpenEventReader(dir_, Options(true));
+    return OpenEventWriter(dir_, Options());
   }
 
   AppendRequest Note(const std::string& text) {
@@ -112,7 +117,7 @@ class WalDamageTest : public ::testing::Test {
 TEST_F(WalDamageTest, AChangedByteRefusesEveryOpenNamingTheFileAndTheEvent) {
   const std::string file = DamageRecordOf(19);
   for (bool reader : {false, true}) {
-    auto s = EventStore::Open(dir_, Options(reader));
+    auto s = OpenAs(reader);
     ASSERT_TRUE(absl::IsDataLoss(s.status())) << (reader ? "reader: " : "writer: ") << s.status();
     const std::string msg(s.status().message());
     EXPECT_NE(msg.find(file), std::string::npos) << msg;
@@ -124,7 +129,7 @@ TEST_F(WalDamageTest, AChangedByteRefusesEveryOpenNamingTheFileAndTheEvent) {
 
 TEST_F(WalDamageTest, ADamagedLastRecordIsNamedToo) {
   DamageRecordOf(21);
-  auto s = EventStore::Open(dir_, Options());
+  auto s = OpenEventWriter(dir_, Options());
   ASSERT_TRUE(absl::IsDataLoss(s.status())) << s.status();
   EXPECT_NE(s.status().message().find("event 21 cannot be read"), std::string::npos) << s.status();
 }
@@ -135,7 +140,7 @@ TEST_F(WalDamageTest, ADamagedLengthInTheLastBlockIsNotTakenForATornTail) {
   auto [file, offset] = RecordOf(19);
   XorByte(file, offset + 5, 0x70);  // the length's high byte
   for (bool reader : {false, true}) {
-    auto s = EventStore::Open(dir_, Options(reader));
+    auto s = OpenAs(reader);
     ASSERT_TRUE(absl::IsDataLoss(s.status())) << s.status();
     EXPECT_NE(s.status().message().find("event 19 cannot be read"), std::string::npos) << s.status();
   }
@@ -206,7 +211,7 @@ TEST_F(WalDamageTest, RecoverNamesEverythingAfterTheLastIntactEventWhenTheBytesN
   auto [file, offset] = RecordOf(21);
   const uint64_t size = fs::file_size(file);
   for (uint64_t at = offset + wal::kHeaderSize; at < size; ++at) XorByte(file, at, 0x5a);
-  auto s = EventStore::Open(dir_, Options());
+  auto s = OpenEventWriter(dir_, Options());
   ASSERT_TRUE(absl::IsDataLoss(s.status())) << s.status();
   EXPECT_NE(s.status().message().find("everything after seq 20"), std::string::npos) << s.status();
   auto report = RecoverStore(dir_, Options());

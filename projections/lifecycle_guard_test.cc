@@ -19,7 +19,7 @@ class LifecycleGuardTest : public ::testing::Test {
     StoreOptions o;
     o.env = &env_;
     o.create_if_missing = true;
-    store_ = *EventStore::Open(tmp_.Sub("store"), o);
+    store_ = *OpenEventWriter(tmp_.Sub("store"), o);
   }
 
   AppendRequest Req(EventType type, nlohmann::json payload = nlohmann::json::object(),
@@ -74,7 +74,7 @@ class LifecycleGuardTest : public ::testing::Test {
   testing::TempDir tmp_;
   FakeEnv env_{1'795'600'000'000'000'000};
   std::unique_ptr<EventSchema> schema_;
-  std::unique_ptr<EventStore> store_;
+  std::unique_ptr<EventWriter> store_;
 };
 
 TEST_F(LifecycleGuardTest, RefusesImpossibleStepsAndUnknownTasks) {

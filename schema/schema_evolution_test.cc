@@ -4,6 +4,7 @@
 #include "events_v2_generated.h"
 #include "eventstore/env_testing.h"
 #include "eventstore/event_store.h"
+#include "eventstore/logged_event.h"
 #include "gtest/gtest.h"
 #include "schema/event_schema.h"
 #include "tests/support/test_support.h"
@@ -17,7 +18,7 @@ TEST(SchemaEvolutionTest, OldLogReadsFieldForFieldWithTheNewSchema) {
   StoreOptions o;
   o.env = &env;
   o.create_if_missing = true;
-  auto store = *EventStore::Open(tmp.Sub("store"), o);
+  auto store = *OpenEventWriter(tmp.Sub("store"), o);
   auto schema = *EventSchema::Load();
   EventContent c;
   c.type = EventType::Dispatched;
@@ -97,7 +98,7 @@ TEST(SchemaEvolutionTest, EventsFromANewerWriterAreKeptWhole) {
   StoreOptions o;
   o.env = &env;
   o.create_if_missing = true;
-  auto store = *EventStore::Open(tmp.Sub("store"), o);
+  auto store = *OpenEventWriter(tmp.Sub("store"), o);
   ASSERT_TRUE(store->Append({AppendRequest{bytes, std::nullopt, std::nullopt}}).ok());
   auto e = store->Get(1);
   ASSERT_TRUE(e.ok()) << e.status();

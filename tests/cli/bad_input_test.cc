@@ -109,7 +109,7 @@ TEST_P(BadInputTest, LockedStorePastTheBound) {
   FakeEnv env(0);
   StoreOptions o;
   o.env = &env;
-  auto holder = EventStore::Open(store_, o);
+  auto holder = OpenEventWriter(store_, o);
   ASSERT_TRUE(holder.ok()) << holder.status();
   RunResult r = orch::testing::Run({OrchBin(), "--store", store_, "emit", "note", "--text", "x"}, "",
                                    {{"ORCH_LOCK_TIMEOUT", "1"}});

@@ -122,7 +122,7 @@ TEST_P(DerivedRowsTest, AForgedCheckpointFailsVerify) {
     SystemEnv env;
     StoreOptions o;
     o.env = &env;
-    auto store = EventStore::Open(store_, o);
+    auto store = OpenEventWriter(store_, o);
     ASSERT_TRUE(store.ok()) << store.status();
     auto seqs = CheckpointStore(**store).List(kModelCheckpointName);
     ASSERT_TRUE(seqs.ok());

@@ -54,7 +54,7 @@ TEST_P(StoreAccessTest, ReadersRunAndKeepCheckpointsWhileAWriterHoldsTheStore) {
   SystemEnv env;
   StoreOptions o;
   o.env = &env;
-  auto writer = EventStore::Open(store_, o);  // this process holds the store
+  auto writer = OpenEventWriter(store_, o);  // this process holds the store
   ASSERT_TRUE(writer.ok()) << writer.status();
   for (const std::vector<std::string>& verb : {std::vector<std::string>{"status"},
                                                {"verify"},

@@ -78,11 +78,11 @@ RunResult GitWorld::Orch(const std::vector<std::string>& args, const std::string
 
 namespace {
 
-std::unique_ptr<EventStore> OpenForTest(const std::string& dir) {
+std::unique_ptr<EventWriter> OpenForTest(const std::string& dir) {
   static SystemEnv env;
   StoreOptions o;
   o.env = &env;
-  auto s = EventStore::Open(dir, o);
+  auto s = OpenEventWriter(dir, o);
   EXPECT_TRUE(s.ok()) << s.status();
   return s.ok() ? *std::move(s) : nullptr;
 }

@@ -81,8 +81,7 @@ class MirrorTest : public ::testing::Test {
   std::unique_ptr<EventStore> OpenReader(const std::string& store) {
     StoreOptions so;
     so.env = &env_;
-    so.follower = true;
-    auto s = EventStore::Open(store, so);
+    auto s = OpenEventReader(store, so);
     EXPECT_TRUE(s.ok()) << s.status();
     return s.ok() ? std::move(*s) : nullptr;
   }

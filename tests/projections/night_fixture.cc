@@ -30,7 +30,7 @@ void EmitLines(const std::string& store, const std::vector<std::string>& lines, 
     StoreOptions o;
     o.env = &env;
     o.create_if_missing = true;
-    auto s = EventStore::Open(store, o);
+    auto s = OpenEventWriter(store, o);
     ASSERT_TRUE(s.ok()) << s.status();
   }
   std::string text;

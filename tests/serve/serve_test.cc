@@ -129,7 +129,7 @@ TEST_F(ServeTest, TheFixtureNightGivesAByteIdenticalLedgerThroughTheServerAndDir
     StoreOptions o;
     o.env = &env;
     o.create_if_missing = true;
-    ASSERT_TRUE(EventStore::Open(s, o).ok());
+    ASSERT_TRUE(OpenEventWriter(s, o).ok());
   }
   // One process per event, as agents emit; the fixture dates every event.
   for (const std::string& line : NightLines()) {

@@ -180,7 +180,7 @@ TEST_F(SocketHostileTest, TheServerIsSentOnlyTheVariablesAVerbReads) {
   SystemEnv env;
   StoreOptions o;
   o.env = &env;
-  auto writer = EventStore::Open(store_, o);  // holds LOCK, as a server does
+  auto writer = OpenEventWriter(store_, o);  // holds LOCK, as a server does
   ASSERT_TRUE(writer.ok()) << writer.status();
   const int fd = Listen(store_ + "/serve.sock");
   std::string got;

@@ -11,6 +11,7 @@
 #include "projections/lifecycle_guard.h"
 #include "projections/model_loader.h"
 #include "projections/rule_guard.h"
+#include "schema/fb_string.h"
 
 namespace orch {
 
@@ -27,14 +28,14 @@ absl::StatusOr<std::vector<AppendResult>> AppendChecked(CommandContext& ctx, Eve
   std::map<std::string, size_t> last_of_task;
   for (size_t i = 0; i < batch.size(); ++i) {
     const auto* e = flatbuffers::GetRoot<schema::Event>(batch[i].event.data());
-    last_of_task[std::string(LoggedEvent::Str(e->task()))] = i;
+    last_of_task[std::string(FbStr(e->task()))] = i;
   }
   std::optional<absl::StatusOr<git::ProjectRepo>> project;  // opened once, when first needed
   for (size_t i = 0; i < batch.size(); ++i) {
     const AppendRequest& r = batch[i];
     const auto* e = flatbuffers::GetRoot<schema::Event>(r.event.data());
     if (!GateReadsGit(*e) || r.at_ns.value_or(now) < live_from) continue;
-    const std::string task(LoggedEvent::Str(e->task()));
+    const std::string task(FbStr(e->task()));
     if (task.empty() || last_of_task[task] != i) continue;
     ORCH_ASSIGN_OR_RETURN(TaskFacts facts, GuardView(store, task));
     // A task the batch itself brings (a copied night) is history too.

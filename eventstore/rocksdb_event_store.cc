@@ -10,31 +10,14 @@
 #include "absl/strings/str_cat.h"
 #include "base/status_macros.h"
 #include "eventstore/key_format.h"
+#include "eventstore/record_builder.h"
 #include "eventstore/sha256.h"
 #include "rocksdb/write_batch.h"
+#include "schema/fb_string.h"
 
 namespace orch {
 
 namespace {
-
-// Record = what the hash covers. Built in one place so append and verify agree.
-std::string BuildRecord(uint64_t seq, uint64_t version, int64_t time_ns, absl::string_view prev_hash,
-                        absl::string_view anomaly, absl::string_view event) {
-  flatbuffers::FlatBufferBuilder fbb(event.size() + 128);
-  auto prev = fbb.CreateVector(reinterpret_cast<const uint8_t*>(prev_hash.data()), prev_hash.size());
-  auto anomaly_off = anomaly.empty() ? 0 : fbb.CreateString(anomaly.data(), anomaly.size());
-  fbb.ForceVectorAlignment(event.size(), 1, 8);  // nested buffers need their own alignment
-  auto ev = fbb.CreateVector(reinterpret_cast<const uint8_t*>(event.data()), event.size());
-  schema::RecordBuilder rb(fbb);
-  rb.add_seq(seq);
-  rb.add_task_version(version);
-  rb.add_time_ns(time_ns);
-  rb.add_prev_hash(prev);
-  if (!anomaly.empty()) rb.add_anomaly(anomaly_off);
-  rb.add_event(ev);
-  schema::FinishRecordBuffer(fbb, rb.Finish());
-  return std::string(reinterpret_cast<const char*>(fbb.GetBufferPointer()), fbb.GetSize());
-}
 
 std::string StoredValue(const std::string& record) { return Sha256(record) + record; }
 
@@ -64,8 +47,8 @@ absl::StatusOr<Parsed> ParseRequest(const AppendRequest& r, bool recovery) {
   }
   const auto* e = flatbuffers::GetRoot<schema::Event>(r.event.data());
   Parsed p;
-  p.task = std::string(LoggedEvent::Str(e->task()));
-  p.idempotency_key = std::string(LoggedEvent::Str(e->idempotency_key()));
+  p.task = std::string(FbStr(e->task()));
+  p.idempotency_key = std::string(FbStr(e->idempotency_key()));
   p.type = static_cast<uint8_t>(e->payload_type());
   if (p.task.find('\0') != std::string::npos) {
     return absl::InvalidArgumentError("task id contains a NUL byte");

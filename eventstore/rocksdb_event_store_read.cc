@@ -13,6 +13,7 @@
 #include "eventstore/rocksdb_event_store.h"
 #include "eventstore/sha256.h"
 #include "rocksdb/write_batch.h"
+#include "schema/fb_string.h"
 
 namespace orch {
 
@@ -401,7 +402,7 @@ absl::Status RocksDbEventStore::LoadAcknowledged() {
     const auto* p = e->event().payload_as_StoreRecovered();
     if (p == nullptr || p->lost() == nullptr) continue;
     for (const auto* range : *p->lost()) {
-      const std::vector<absl::string_view> parts = absl::StrSplit(LoggedEvent::Str(range), '-');
+      const std::vector<absl::string_view> parts = absl::StrSplit(FbStr(range), '-');
       uint64_t a = 0, b = 0;
       if (parts.size() == 1 && absl::SimpleAtoi(parts[0], &a)) b = a;
       if (parts.size() == 2 && (!absl::SimpleAtoi(parts[0], &a) || !absl::SimpleAtoi(parts[1], &b))) continue;

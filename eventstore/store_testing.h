@@ -10,7 +10,7 @@
 
 namespace orch::testing {
 
-// Installs `hook` on `writer` (a store EventStore::Open returned, before
+// Installs `hook` on `writer` (a store OpenEventWriter returned, before
 // its first Append): called with the queue's length each time an Append
 // joins the writers' queue, under the queue's lock, so it must not call the
 // store. False when `writer` is not one the store opened (a borrowed one).

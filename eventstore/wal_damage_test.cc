@@ -12,6 +12,7 @@
 #include "eventstore/wal_reader.h"
 #include "gtest/gtest.h"
 #include "schema/event_schema.h"
+#include "schema/fb_string.h"
 #include "tests/support/test_support.h"
 
 namespace orch {
@@ -192,7 +193,7 @@ TEST_F(WalDamageTest, RecoverKeepsEveryIntactEventAndNamesTheLostOne) {
   auto recorded = store->Get(22);
   ASSERT_TRUE(recorded.ok());
   EXPECT_EQ(recorded->type(), EventType::StoreRecovered);
-  EXPECT_EQ(LoggedEvent::Str(recorded->event().payload_as_StoreRecovered()->lost()->Get(0)), "19");
+  EXPECT_EQ(FbStr(recorded->event().payload_as_StoreRecovered()->lost()->Get(0)), "19");
 }
 
 TEST_F(WalDamageTest, RecoverAfterADamagedLastRecordNeverReusesItsSeq) {

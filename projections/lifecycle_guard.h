@@ -1,7 +1,7 @@
 // LifecycleGuard: enforces the task fold's rules (task_fold.h) at append
 // time.
 //
-// Plugs into EventStore::Append, so the check and the write happen under
+// Plugs into EventWriter::Append, so the check and the write happen under
 // the same lock. An impossible step is refused (Aborted; NotFound for an
 // unknown task) unless the event's claim is `observed`: then it is recorded
 // with the problem as its anomaly. The time rules live here too:

@@ -7,6 +7,7 @@
 #include "gtest/gtest.h"
 #include "projections/lifecycle_guard.h"
 #include "schema/event_schema.h"
+#include "schema/fb_string.h"
 
 namespace orch::testing {
 
@@ -102,7 +103,7 @@ std::vector<StoredEvent> GitWorld::Events() const {
     se.seq = e.seq();
     se.type = ToKebab(schema::EnumNamePayload(e.type()));
     se.task = std::string(e.task());
-    se.actor = std::string(LoggedEvent::Str(e.event().actor()));
+    se.actor = std::string(FbStr(e.event().actor()));
     se.observed = e.event().claim() == schema::Claim::observed;
     se.anomaly = std::string(e.anomaly());
     auto j = (*schema)->PayloadToJson(e.event());

@@ -21,6 +21,8 @@
 
 namespace orch {
 
+struct WalInspection;  // wal_damage.h
+
 class RocksDbEventStore : public EventWriter {
  public:
   // `follower`: a reader (OpenEventReader); Append then fails.
@@ -73,6 +75,16 @@ class RocksDbEventStore : public EventWriter {
 
   // Recovery: deletes the guard rows bound to `seq` or later.
   absl::Status DropGuardRowsFrom(uint64_t seq);
+  // Recover's steps (rocksdb_event_store_recover.cc): put back the intact
+  // records RocksDB dropped; list the events present (and the last one's
+  // hash); name the lost seqs; drop checkpoints and guard rows folded past
+  // the first loss; append the store-recovered event.
+  absl::Status RestoreSalvaged(const WalInspection& inspection, RecoveryReport* report);
+  absl::Status ListPresent(std::vector<uint64_t>* present, std::string* last_hash) const;
+  void MeasureLoss(const std::vector<uint64_t>& present, const WalInspection& inspection,
+                   RecoveryReport* report) const;
+  absl::Status DropDerivedPastLoss(const RecoveryReport& report, uint64_t last);
+  absl::Status RecordRecovery(uint64_t last, const std::string& last_hash, RecoveryReport* report);
   // Append for the store's own records too (store-recovered events).
   absl::StatusOr<std::vector<AppendResult>> AppendInternal(std::vector<AppendRequest> batch,
                                                            AppendGuard* guard, bool recovery);
@@ -85,6 +97,18 @@ class RocksDbEventStore : public EventWriter {
   // advances `running`. A refusal touches nothing.
   absl::Status PrepareWriter(Writer& w, Head* running, std::vector<std::pair<std::string, std::string>>* rows,
                              std::vector<std::pair<std::string, std::string>>* guard_rows);
+  // PrepareWriter's steps: resolve keys, versions and positions (BatchPlan),
+  // run the guard over drafts of the new events, then build their rows.
+  struct BatchPlan;
+  // True when event `i` of `w` is a duplicate (its result filled in).
+  absl::StatusOr<bool> ResolveKey(const Writer& w, size_t i, BatchPlan* plan) const;
+  absl::StatusOr<BatchPlan> ResolveBatch(const Writer& w, const Head& start) const;
+  absl::Status CheckWithGuard(const Writer& w, const Head& start, const BatchPlan& plan,
+                              std::vector<std::string>* anomalies,
+                              std::vector<std::pair<std::string, std::string>>* guard_state);
+  // Returns the head after the batch's new events.
+  Head AddRows(const Writer& w, const Head& start, const std::vector<std::string>& anomalies, BatchPlan* plan,
+               std::vector<std::pair<std::string, std::string>>* rows);
   // Collects the sequence numbers an index yields for `query`, sorted.
   absl::StatusOr<std::vector<uint64_t>> SeqsFromIndex(const EventQuery& query) const;
   // The guard bytes of a stored guard row value when its binding holds

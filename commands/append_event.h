@@ -13,6 +13,7 @@
 #include "absl/strings/string_view.h"
 #include "commands/command_context.h"
 #include "eventstore/event_store.h"
+#include "eventstore/event_writer.h"
 #include "projections/project_model.h"
 
 namespace orch {

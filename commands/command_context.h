@@ -13,6 +13,7 @@
 #include "absl/time/time.h"
 #include "eventstore/env.h"
 #include "eventstore/event_store.h"
+#include "eventstore/event_writer.h"
 #include "schema/event_schema.h"
 
 namespace orch {

@@ -3,6 +3,7 @@
 #include "eventstore/append_guard.h"
 #include "eventstore/checkpoint_store.h"
 #include "eventstore/logged_event.h"
+#include "eventstore/verify_report.h"
 
 namespace orch {
 

@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "eventstore/event_store.h"
+#include "eventstore/event_writer.h"
 
 namespace orch {
 

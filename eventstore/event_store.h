@@ -1,7 +1,8 @@
 // EventStore: orch's append-only event log.
 //
 // A narrow interface in the spirit of LevelDB's DB: opened by a factory,
-// every call returns absl::Status. The RocksDB implementation lives in
+// every call returns absl::Status. This header is the read side; the one
+// process that appends holds an EventWriter (event_writer.h). The RocksDB implementation lives in
 // rocksdb_event_store.cc; nothing outside eventstore/ includes it.
 //
 // Status codes callers can rely on:
@@ -32,8 +33,8 @@
 #include "absl/time/time.h"
 #include "eventstore/env.h"
 
-// The event type, as the generated schema declares it (events_generated.h,
-// included by logged_event.h where its members are needed).
+// The event type, declared as schema/events.fbs makes it (the schema's
+// C++ header comes with logged_event.h, where its members are needed).
 namespace orch::schema {
 enum class Payload : uint8_t;
 }  // namespace orch::schema
@@ -41,9 +42,9 @@ enum class Payload : uint8_t;
 namespace orch {
 
 using EventType = schema::Payload;
-class LoggedEvent;  // logged_event.h: one verified record read back
-class AppendGuard;  // append_guard.h: checks a batch under the append lock
-struct CheckpointPlace;
+class LoggedEvent;       // logged_event.h: one verified record read back
+struct VerifyReport;     // verify_report.h: what Verify found
+struct CheckpointPlace;  // checkpoint_store.h
 
 // The on-disk format this binary writes and the newest it can read.
 inline constexpr int kStoreFormatVersion = 1;
@@ -76,21 +77,6 @@ struct StoreOptions {
   uint64_t min_free_bytes = uint64_t{16} << 20;
 };
 
-// One event to append.
-struct AppendRequest {
-  std::string event;                         // a finished Event FlatBuffer
-  std::optional<int64_t> at_ns;              // when it happened; default: Env clock
-  std::optional<uint64_t> expected_version;  // task version before this event
-};
-
-struct AppendResult {
-  uint64_t seq = 0;
-  uint64_t version = 0;    // task version after the event; 0 for project events
-  std::string hash;        // raw 32 bytes
-  bool duplicate = false;  // idempotent retry: nothing was appended
-  std::string anomaly;
-};
-
 // Which events to read. Every criterion narrows the result; the store picks
 // the most selective index (task, then time, then type) and never scans the
 // whole log for a task or a time window.
@@ -108,25 +94,8 @@ struct Head {
   std::string hash;  // raw 32 bytes; 32 zero bytes for an empty log
 };
 
-// Events lost to damage and acknowledged by a recovery (RecoverStore), as
-// recorded in the log by a store-recovered event.
-struct AcknowledgedLoss {
-  uint64_t from = 0, to = 0;  // inclusive range of lost sequence numbers
-  uint64_t recorded_at = 0;   // seq of the store-recovered event
-};
-
-struct VerifyReport {
-  uint64_t checked = 0;
-  uint64_t first_bad_seq = 0;  // 0 when intact
-  std::string problem;         // what is wrong at first_bad_seq
-  // Gaps the chain has because a recovery lost those events and said so;
-  // an intact chain may have them.
-  std::vector<AcknowledgedLoss> acknowledged;
-  bool intact() const { return first_bad_seq == 0 && problem.empty(); }
-};
-
 // The read interface: everything projections and reports need. Opened by
-// OpenEventReader, or an EventWriter (which is also one).
+// OpenEventReader, or an EventWriter (event_writer.h), which is also one.
 class EventStore {
  public:
   virtual ~EventStore() = default;
@@ -174,30 +143,6 @@ class EventStore {
   virtual CheckpointPlace checkpoint_place() const = 0;
 };
 
-// The one process that appends: holds <store>/writer.lock until destroyed.
-class EventWriter : public EventStore {
- public:
-  // Appends a batch atomically with a synced WAL: after OK returns, the
-  // events survive a crash. Assigns gap-free sequence numbers and per-task
-  // versions. All or nothing: on error nothing is appended. Thread-safe.
-  // Group commit: batches that callers append at the same time are checked
-  // one after another in arrival order, each exactly as it would be alone
-  // (a refused one gets its own error and the others go on), and written
-  // in ONE synced write; each call returns once that write is durable.
-  // Batches share a group only when none could see the others' events:
-  // no task, idempotency key or guard-read project event in common, and
-  // no event whose check reads the whole log (so a guard's view of the
-  // log is the same as if they ran one by one).
-  // WARNING: with idempotency keys, a result may be a duplicate that refers
-  // to an earlier event; check AppendResult::duplicate.
-  virtual absl::StatusOr<std::vector<AppendResult>> Append(std::vector<AppendRequest> batch,
-                                                           AppendGuard* guard = nullptr) = 0;
-
-  // Another process is queued for the writer's lock (a long-lived owner,
-  // `orch serve`, steps aside for it). Thread-safe.
-  virtual bool OtherWriterWaiting() const = 0;
-};
-
 // Opens the store in `dir` as a reader (a RocksDB secondary instance in
 // <store>/readers/): never takes the writer's lock and never writes the
 // log, so it neither waits for nor holds back writers; CatchUp() sees
@@ -206,10 +151,6 @@ class EventWriter : public EventStore {
 // events, when a write-ahead log is damaged.
 absl::StatusOr<std::unique_ptr<EventStore>> OpenEventReader(const std::string& dir,
                                                             const StoreOptions& options);
-// Opens the store in `dir` as its writer, waiting up to
-// options.lock_timeout for another writer to finish. DataLoss as above.
-absl::StatusOr<std::unique_ptr<EventWriter>> OpenEventWriter(const std::string& dir,
-                                                             const StoreOptions& options);
 
 }  // namespace orch
 

@@ -12,6 +12,7 @@
 #include "eventstore/guard_rows.h"
 #include "eventstore/logged_event.h"
 #include "eventstore/store_testing.h"
+#include "eventstore/verify_report.h"
 #include "gtest/gtest.h"
 #include "schema/event_schema.h"
 #include "tests/support/test_support.h"

@@ -15,8 +15,10 @@
 #include "eventstore/append_guard.h"
 #include "eventstore/checkpoint_store.h"
 #include "eventstore/event_store.h"
+#include "eventstore/event_writer.h"
 #include "eventstore/rocksdb_file_system.h"
 #include "eventstore/store_recovery.h"
+#include "eventstore/verify_report.h"
 #include "rocksdb/db.h"
 
 namespace orch {

@@ -7,6 +7,7 @@
 #include <functional>
 
 #include "eventstore/event_store.h"
+#include "eventstore/event_writer.h"
 
 namespace orch::testing {
 

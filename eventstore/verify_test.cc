@@ -1,9 +1,11 @@
 // Verify catches changed and removed events, tampering with RocksDB directly.
 #include "eventstore/env_testing.h"
 #include "eventstore/event_store.h"
+#include "eventstore/event_writer.h"
 #include "eventstore/key_format.h"
 #include "eventstore/logged_event.h"
 #include "eventstore/sha256.h"
+#include "eventstore/verify_report.h"
 #include "gtest/gtest.h"
 #include "rocksdb/db.h"
 #include "schema/event_schema.h"

@@ -6,9 +6,11 @@
 
 #include "eventstore/env_testing.h"
 #include "eventstore/event_store.h"
+#include "eventstore/event_writer.h"
 #include "eventstore/key_format.h"
 #include "eventstore/logged_event.h"
 #include "eventstore/store_recovery.h"
+#include "eventstore/verify_report.h"
 #include "eventstore/wal_reader.h"
 #include "gtest/gtest.h"
 #include "schema/event_schema.h"

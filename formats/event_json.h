@@ -16,6 +16,7 @@
 
 #include "absl/status/statusor.h"
 #include "eventstore/event_store.h"
+#include "eventstore/event_writer.h"
 #include "eventstore/logged_event.h"
 #include "nlohmann/json.hpp"
 #include "schema/event_schema.h"

@@ -21,6 +21,7 @@
 #include "eventstore/append_guard.h"
 #include "eventstore/env.h"
 #include "eventstore/event_store.h"
+#include "eventstore/event_writer.h"
 #include "projections/task_facts.h"
 
 namespace orch {

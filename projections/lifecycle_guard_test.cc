@@ -3,6 +3,7 @@
 
 #include "base/time_text.h"
 #include "eventstore/env_testing.h"
+#include "eventstore/event_writer.h"
 #include "eventstore/guard_rows.h"
 #include "gtest/gtest.h"
 #include "projections/task_fold.h"

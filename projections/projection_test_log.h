@@ -8,6 +8,7 @@
 
 #include "eventstore/env.h"
 #include "eventstore/event_store.h"
+#include "eventstore/event_writer.h"
 #include "eventstore/posix_env.h"
 #include "nlohmann/json.hpp"
 #include "schema/event_schema.h"

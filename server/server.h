@@ -24,6 +24,7 @@
 #include "absl/status/status.h"
 #include "absl/time/time.h"
 #include "eventstore/event_store.h"
+#include "eventstore/event_writer.h"
 #include "server/wire.h"
 
 namespace orch::server {

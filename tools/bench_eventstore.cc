@@ -30,6 +30,7 @@
 #include <vector>
 
 #include "eventstore/event_store.h"
+#include "eventstore/event_writer.h"
 #include "eventstore/logged_event.h"
 #include "eventstore/posix_env.h"
 #include "nlohmann/json.hpp"

@@ -33,6 +33,7 @@
 #include <vector>
 
 #include "eventstore/event_store.h"
+#include "eventstore/event_writer.h"
 #include "eventstore/posix_env.h"
 #include "mirror/jetstream.h"
 #include "mirror/mirror_message.h"

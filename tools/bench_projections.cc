@@ -27,6 +27,7 @@
 
 #include "events_generated.h"
 #include "eventstore/event_store.h"
+#include "eventstore/event_writer.h"
 #include "eventstore/posix_env.h"
 #include "flatbuffers/flatbuffers.h"
 #include "tools/bench_process.h"

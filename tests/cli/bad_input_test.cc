@@ -5,6 +5,7 @@
 
 #include "eventstore/env_testing.h"
 #include "eventstore/event_store.h"
+#include "eventstore/event_writer.h"
 #include "gtest/gtest.h"
 #include "tests/support/emit_modes.h"
 #include "tests/support/test_support.h"

@@ -13,6 +13,7 @@
 
 #include "absl/strings/match.h"
 #include "eventstore/event_store.h"
+#include "eventstore/event_writer.h"
 #include "eventstore/posix_env.h"
 #include "gtest/gtest.h"
 #include "tests/support/emit_modes.h"

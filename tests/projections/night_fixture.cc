@@ -5,6 +5,7 @@
 
 #include "eventstore/env.h"
 #include "eventstore/event_store.h"
+#include "eventstore/event_writer.h"
 #include "eventstore/posix_env.h"
 #include "gtest/gtest.h"
 #include "tests/support/test_support.h"

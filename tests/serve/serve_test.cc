@@ -18,6 +18,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "eventstore/event_store.h"
+#include "eventstore/event_writer.h"
 #include "eventstore/posix_env.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"

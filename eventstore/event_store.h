@@ -2,8 +2,8 @@
 //
 // A narrow interface in the spirit of LevelDB's DB: opened by a factory,
 // every call returns absl::Status. This header is the read side; the one
-// process that appends holds an EventWriter (event_writer.h). The RocksDB implementation lives in
-// rocksdb_event_store.cc; nothing outside eventstore/ includes it.
+// process that appends holds an EventWriter (event_writer.h). The RocksDB
+// implementation (rocksdb_event_store.cc) is private to eventstore/.
 //
 // Status codes callers can rely on:
 //   InvalidArgument     malformed request (bad event bytes, task id with NUL)

@@ -55,8 +55,8 @@ class EventWriter : public EventStore {
   virtual bool OtherWriterWaiting() const = 0;
 };
 
-// Opens the store in `dir` as its writer, waiting up to
-// options.lock_timeout for another writer to finish. DataLoss as above.
+// Opens the store in `dir` as its writer, waiting up to lock_timeout for
+// another writer. DataLoss when a write-ahead log is damaged (RecoverStore).
 absl::StatusOr<std::unique_ptr<EventWriter>> OpenEventWriter(const std::string& dir,
                                                              const StoreOptions& options);
 

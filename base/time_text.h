@@ -37,7 +37,7 @@ absl::StatusOr<int64_t> ParseRfc3339(absl::string_view text);
 // minutes and seconds 00-59), as the most recent such moment in `zone` at
 // or before `now_ns`: today's, or yesterday's when today's has not come
 // yet. nullopt for any other text. What `--at` and `--since` mean by
-// HH:MM[:SS] (eventstore/time_spec.h).
+// HH:MM[:SS] (formats/time_spec.h).
 std::optional<int64_t> RecentTimeOfDay(absl::string_view text, int64_t now_ns, absl::TimeZone zone);
 
 // Accepts "90s", "15m", "8h", "2d", "1h30m", "1.5s", "250ms" and plain

@@ -11,10 +11,11 @@
 #include "projections/lifecycle_guard.h"
 #include "projections/model_loader.h"
 #include "projections/rule_guard.h"
+#include "schema/fb_string.h"
 
 namespace orch {
 
-absl::StatusOr<std::vector<AppendResult>> AppendChecked(CommandContext& ctx, EventStore& store,
+absl::StatusOr<std::vector<AppendResult>> AppendChecked(CommandContext& ctx, EventWriter& store,
                                                         std::vector<AppendRequest> batch,
                                                         const AppendCheckOptions& options) {
   RuleGuardOptions o;
@@ -27,14 +28,14 @@ absl::StatusOr<std::vector<AppendResult>> AppendChecked(CommandContext& ctx, Eve
   std::map<std::string, size_t> last_of_task;
   for (size_t i = 0; i < batch.size(); ++i) {
     const auto* e = flatbuffers::GetRoot<schema::Event>(batch[i].event.data());
-    last_of_task[std::string(LoggedEvent::Str(e->task()))] = i;
+    last_of_task[std::string(FbStr(e->task()))] = i;
   }
   std::optional<absl::StatusOr<git::ProjectRepo>> project;  // opened once, when first needed
   for (size_t i = 0; i < batch.size(); ++i) {
     const AppendRequest& r = batch[i];
     const auto* e = flatbuffers::GetRoot<schema::Event>(r.event.data());
     if (!GateReadsGit(*e) || r.at_ns.value_or(now) < live_from) continue;
-    const std::string task(LoggedEvent::Str(e->task()));
+    const std::string task(FbStr(e->task()));
     if (task.empty() || last_of_task[task] != i) continue;
     ORCH_ASSIGN_OR_RETURN(TaskFacts facts, GuardView(store, task));
     // A task the batch itself brings (a copied night) is history too.
@@ -46,7 +47,7 @@ absl::StatusOr<std::vector<AppendResult>> AppendChecked(CommandContext& ctx, Eve
   return store.Append(std::move(batch), &guard);
 }
 
-absl::StatusOr<AppendResult> AppendEvent(CommandContext& ctx, EventStore& store, const EventContent& content,
+absl::StatusOr<AppendResult> AppendEvent(CommandContext& ctx, EventWriter& store, const EventContent& content,
                                          const AppendCheckOptions& options) {
   std::vector<AppendRequest> batch(1);
   ORCH_ASSIGN_OR_RETURN(batch[0].event, ctx.schema->BuildEvent(content));

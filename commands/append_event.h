@@ -13,6 +13,7 @@
 #include "absl/strings/string_view.h"
 #include "commands/command_context.h"
 #include "eventstore/event_store.h"
+#include "eventstore/event_writer.h"
 #include "projections/project_model.h"
 
 namespace orch {
@@ -30,13 +31,13 @@ struct AppendCheckOptions {
   // The repository git is asked in (a verb's --repo); "" the project's.
   std::string repo;
 };
-absl::StatusOr<std::vector<AppendResult>> AppendChecked(CommandContext& ctx, EventStore& store,
+absl::StatusOr<std::vector<AppendResult>> AppendChecked(CommandContext& ctx, EventWriter& store,
                                                         std::vector<AppendRequest> batch,
                                                         const AppendCheckOptions& options = {});
 
 // Builds `content` (InvalidArgument for a bad field) and appends it with
 // AppendChecked. Prints nothing.
-absl::StatusOr<AppendResult> AppendEvent(CommandContext& ctx, EventStore& store, const EventContent& content,
+absl::StatusOr<AppendResult> AppendEvent(CommandContext& ctx, EventWriter& store, const EventContent& content,
                                          const AppendCheckOptions& options = {});
 
 // The whole log folded from the writer `store`: checked and appended while

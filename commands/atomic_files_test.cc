@@ -11,6 +11,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "eventstore/atomic_file.h"
+#include "eventstore/posix_env.h"
 #include "gtest/gtest.h"
 #include "tests/support/test_support.h"
 

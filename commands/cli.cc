@@ -10,6 +10,8 @@
 #include "commands/flag_names.h"
 #include "commands/pinned_clock.h"
 #include "commands/verbs.h"
+#include "eventstore/posix_env.h"
+#include "eventstore/verify_report.h"
 
 #ifndef ORCH_VERSION
 #define ORCH_VERSION "0.0.0"

@@ -73,8 +73,8 @@ absl::StatusOr<StoreOptions> WriterOptions(const CommandContext& ctx) {
   return o;
 }
 
-absl::StatusOr<std::unique_ptr<EventStore>> OpenStoreForWrite(const CommandContext& ctx, bool create,
-                                                              bool shared_group) {
+absl::StatusOr<std::unique_ptr<EventWriter>> OpenStoreForWrite(const CommandContext& ctx, bool create,
+                                                               bool shared_group) {
   ORCH_ASSIGN_OR_RETURN(std::string dir, ResolveStoreDir(ctx));
   // Read even when a server lends its store: bad input is refused on
   // every path (one emit path, docs/serve.md).
@@ -90,15 +90,14 @@ absl::StatusOr<std::unique_ptr<EventStore>> OpenStoreForWrite(const CommandConte
   }
   o.create_if_missing = create;
   o.shared_group = shared_group;
-  return EventStore::Open(dir, o);
+  return OpenEventWriter(dir, o);
 }
 
 absl::StatusOr<std::unique_ptr<EventStore>> OpenStoreForRead(const CommandContext& ctx, bool allow_damaged) {
   ORCH_ASSIGN_OR_RETURN(std::string dir, ResolveStoreDir(ctx));
   StoreOptions o = BaseOptions(ctx);
-  o.follower = true;
   o.allow_damaged = allow_damaged;
-  return EventStore::Open(dir, o);
+  return OpenEventReader(dir, o);
 }
 
 namespace {

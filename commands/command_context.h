@@ -13,6 +13,7 @@
 #include "absl/time/time.h"
 #include "eventstore/env.h"
 #include "eventstore/event_store.h"
+#include "eventstore/event_writer.h"
 #include "schema/event_schema.h"
 
 namespace orch {
@@ -35,7 +36,7 @@ struct CommandContext {
   std::string cwd;                                                  // empty: this process's
   const std::map<std::string, std::string>* environment = nullptr;  // null: this process's
   const std::string* stdin_text = nullptr;                          // null: read std::cin
-  EventStore* server_store = nullptr;
+  EventWriter* server_store = nullptr;
   std::string server_store_dir;
   bool clock_pinned = false;  // ctx.env's clock is ORCH_NOW
   // orch-serve's main sets this: `orch serve` then owns the store here
@@ -66,8 +67,8 @@ absl::StatusOr<std::string> ResolveStoreDir(const CommandContext& ctx);
 // $ORCH_LOCK_TIMEOUT (a duration, default 10s). Run by a server: the
 // server's own store (FailedPrecondition when the verb names another). `create`: make the store
 // if missing (0700; `shared_group`: 2770, docs/cli.md).
-absl::StatusOr<std::unique_ptr<EventStore>> OpenStoreForWrite(const CommandContext& ctx, bool create = false,
-                                                              bool shared_group = false);
+absl::StatusOr<std::unique_ptr<EventWriter>> OpenStoreForWrite(const CommandContext& ctx, bool create = false,
+                                                               bool shared_group = false);
 
 // The options OpenStoreForWrite uses (lock timeout, warnings), for verbs
 // that call the store's static functions (recover).

@@ -94,12 +94,14 @@ nlohmann::json VerdictJson(const DispatchOptions& o, const DispatchVerdict& v) {
 
 absl::Status RunDispatch(const DispatchOptions& o, CommandContext& ctx) {
   ORCH_ASSIGN_OR_RETURN(EventContent c, ContentOf(o, ctx));
-  std::unique_ptr<EventStore> store;
+  std::unique_ptr<EventStore> reader;  // --dry-run only reads
+  std::unique_ptr<EventWriter> writer;
   if (o.dry_run) {
-    ORCH_ASSIGN_OR_RETURN(store, OpenStoreForRead(ctx));
+    ORCH_ASSIGN_OR_RETURN(reader, OpenStoreForRead(ctx));
   } else {
-    ORCH_ASSIGN_OR_RETURN(store, OpenStoreForWrite(ctx));
+    ORCH_ASSIGN_OR_RETURN(writer, OpenStoreForWrite(ctx));
   }
+  EventStore* store = writer != nullptr ? writer.get() : reader.get();
   // Checked and appended under the writer's turn: nothing slips in between.
   ORCH_ASSIGN_OR_RETURN(ProjectModel m, LoadModelForCheck(*store));
   ORCH_ASSIGN_OR_RETURN(DispatchVerdict v, CheckDispatch(ctx, m, ctx.env->NowNanos(), c));
@@ -110,7 +112,7 @@ absl::Status RunDispatch(const DispatchOptions& o, CommandContext& ctx) {
       *ctx.out << j.dump() << "\n";
       return v.allowed() ? absl::OkStatus() : Refusal(what, v.reasons);
     }
-    ORCH_ASSIGN_OR_RETURN(AppendResult r, AppendEvent(ctx, *store, c));
+    ORCH_ASSIGN_OR_RETURN(AppendResult r, AppendEvent(ctx, *writer, c));
     j["seq"] = r.seq;
     *ctx.out << j.dump() << "\n";
     return absl::OkStatus();
@@ -127,7 +129,7 @@ absl::Status RunDispatch(const DispatchOptions& o, CommandContext& ctx) {
              << EscapeForDisplay(v.gate.lane) << " (" << v.gate.free_slots << " slot(s) free)\n";
     return absl::OkStatus();
   }
-  ORCH_ASSIGN_OR_RETURN(AppendResult r, AppendEvent(ctx, *store, c));
+  ORCH_ASSIGN_OR_RETURN(AppendResult r, AppendEvent(ctx, *writer, c));
   *ctx.out << "dispatched " << EscapeForDisplay(o.task) << " into lane " << EscapeForDisplay(v.gate.lane)
            << " as seq " << r.seq << "\n";
   return absl::OkStatus();

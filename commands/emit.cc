@@ -19,9 +19,9 @@
 #include "commands/append_event.h"
 #include "commands/flag_names.h"
 #include "commands/verbs.h"
-#include "eventstore/event_json.h"
 #include "eventstore/sha256.h"
-#include "eventstore/time_spec.h"
+#include "formats/event_json.h"
+#include "formats/time_spec.h"
 #include "git/info_exclude.h"
 #include "projections/task_fold.h"
 

@@ -13,6 +13,7 @@
 #include "base/status_macros.h"
 #include "base/time_text.h"
 #include "commands/verbs.h"
+#include "eventstore/verify_report.h"
 #include "git/drift.h"
 #include "git/repo_snapshot.h"
 #include "git/task_git_facts.h"

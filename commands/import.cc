@@ -16,6 +16,7 @@
 #include "importer/import_plan.h"
 #include "importer/predecessor.h"
 #include "projections/lifecycle_guard.h"
+#include "schema/fb_string.h"
 
 namespace orch {
 
@@ -46,7 +47,7 @@ absl::Status RefuseChangesToLoggedTasks(const importer::ImportPlan& plan, const 
       EventQuery query;
       query.task = e.task;
       ORCH_RETURN_IF_ERROR(store.Scan(query, [&keys](const LoggedEvent& l) {
-        keys.insert(std::string(LoggedEvent::Str(l.event().idempotency_key())));
+        keys.insert(std::string(FbStr(l.event().idempotency_key())));
         return true;
       }));
       it = logged_keys.emplace(e.task, std::move(keys)).first;

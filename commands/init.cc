@@ -6,7 +6,7 @@
 #include "base/status_macros.h"
 #include "commands/append_event.h"
 #include "commands/verbs.h"
-#include "eventstore/time_spec.h"
+#include "formats/time_spec.h"
 #include "git/info_exclude.h"
 #include "projections/lifecycle_guard.h"
 

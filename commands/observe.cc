@@ -104,12 +104,14 @@ void PrintReport(const git::Observation& o, bool reconcile, const std::vector<Ap
 }
 
 absl::Status RunObserve(const ObserveOptions& o, CommandContext& ctx) {
-  std::unique_ptr<EventStore> store;
+  std::unique_ptr<EventWriter> writer;  // --reconcile appends
+  std::unique_ptr<EventStore> reader;
   if (o.reconcile) {
-    ORCH_ASSIGN_OR_RETURN(store, OpenStoreForWrite(ctx));
+    ORCH_ASSIGN_OR_RETURN(writer, OpenStoreForWrite(ctx));
   } else {
-    ORCH_ASSIGN_OR_RETURN(store, OpenStoreForRead(ctx));
+    ORCH_ASSIGN_OR_RETURN(reader, OpenStoreForRead(ctx));
   }
+  EventStore* store = writer != nullptr ? writer.get() : reader.get();
   ORCH_ASSIGN_OR_RETURN(git::GitFacts facts, git::LoadGitFacts(*store));
   std::error_code ec;
   auto project = git::OpenProjectRepo(facts.project, o.repo, std::filesystem::current_path(ec).string());
@@ -129,7 +131,7 @@ absl::Status RunObserve(const ObserveOptions& o, CommandContext& ctx) {
     ORCH_ASSIGN_OR_RETURN(std::vector<AppendRequest> batch,
                           git::ReconcileBatch(*ctx.schema, observation->findings));
     if (!batch.empty()) {
-      ORCH_ASSIGN_OR_RETURN(appended, AppendChecked(ctx, *store, std::move(batch)));
+      ORCH_ASSIGN_OR_RETURN(appended, AppendChecked(ctx, *writer, std::move(batch)));
     }
   }
   if (o.json) {

@@ -8,6 +8,7 @@
 
 #include "absl/status/statusor.h"
 #include "eventstore/env.h"
+#include "eventstore/posix_env.h"
 
 namespace orch {
 

@@ -3,7 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "base/status_macros.h"
 #include "eventstore/atomic_file.h"
-#include "eventstore/time_spec.h"
+#include "formats/time_spec.h"
 
 namespace orch {
 

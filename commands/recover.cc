@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "base/status_macros.h"
 #include "commands/verbs.h"
+#include "eventstore/store_recovery.h"
 #include "eventstore/wal_damage.h"
 #include "nlohmann/json.hpp"
 
@@ -19,7 +20,7 @@ struct RecoverOptions {
 absl::Status RunRecover(const RecoverOptions& o, CommandContext& ctx) {
   ORCH_ASSIGN_OR_RETURN(std::string dir, ResolveStoreDir(ctx));
   ORCH_ASSIGN_OR_RETURN(StoreOptions so, WriterOptions(ctx));
-  ORCH_ASSIGN_OR_RETURN(RecoveryReport r, EventStore::Recover(dir, so));
+  ORCH_ASSIGN_OR_RETURN(RecoveryReport r, RecoverStore(dir, so));
   if (o.json) {
     nlohmann::json j = {{"damaged", r.damaged}};
     if (r.damaged) {

@@ -6,8 +6,8 @@
 #include "base/time_text.h"
 #include "commands/stop_signal.h"
 #include "commands/verbs.h"
-#include "eventstore/event_json.h"
-#include "eventstore/time_spec.h"
+#include "formats/event_json.h"
+#include "formats/time_spec.h"
 #include "projections/render/timeline_text.h"
 
 namespace orch {

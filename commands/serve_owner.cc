@@ -15,6 +15,7 @@
 #include "commands/cli.h"
 #include "commands/pinned_clock.h"
 #include "commands/serve.h"
+#include "eventstore/posix_env.h"
 #include "server/endpoint.h"
 #include "server/http_frontend.h"
 #include "server/server.h"
@@ -69,7 +70,7 @@ bool Forwarded(const std::string& name) {
   return false;
 }
 
-server::Reply RunForClient(const server::Request& req, EventStore& store, const std::string& store_dir,
+server::Reply RunForClient(const server::Request& req, EventWriter& store, const std::string& store_dir,
                            SchemaPool& schemas) {
   if (VerbOf(req.args) != "emit") {
     return Answer(2, "", absl::StrCat("orch: the server runs emit only, not '", VerbOf(req.args), "'\n"));
@@ -150,7 +151,7 @@ absl::Status RunServeOwner(const ServeOptions& o, CommandContext& ctx) {
     *err << "orch serve: " << FormatRfc3339(absl::ToUnixNanos(absl::Now())) << " " << text << std::endl;
   };
   SchemaPool schemas;
-  EventStore& s = **store;
+  EventWriter& s = **store;
   absl::Status result = server::RunServer(
       so, s, [&](const server::Request& req) { return RunForClient(req, s, dir, schemas); });
   store->reset();  // closes the store before letting go of ownership

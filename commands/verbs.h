@@ -8,6 +8,7 @@
 
 #include "CLI/CLI.hpp"
 #include "commands/command_context.h"
+#include "eventstore/verify_report.h"
 #include "git/repo_snapshot.h"
 
 namespace orch {

@@ -1,12 +1,17 @@
 #include "eventstore/borrowed_store.h"
 
+#include "eventstore/append_guard.h"
+#include "eventstore/checkpoint_store.h"
+#include "eventstore/logged_event.h"
+#include "eventstore/verify_report.h"
+
 namespace orch {
 
-namespace {
-
-class BorrowedStore : public EventStore {
+// Named (not in an anonymous namespace) so EventStore can let it forward
+// the calls it keeps private.
+class BorrowedStore : public EventWriter {
  public:
-  explicit BorrowedStore(EventStore& store) : s_(store) {}
+  explicit BorrowedStore(EventWriter& store) : s_(store) {}
 
   absl::StatusOr<std::vector<AppendResult>> Append(std::vector<AppendRequest> batch,
                                                    AppendGuard* guard) override {
@@ -24,6 +29,10 @@ class BorrowedStore : public EventStore {
   absl::StatusOr<VerifyReport> Verify(const std::function<void(uint64_t)>& progress) const override {
     return s_.Verify(progress);
   }
+  absl::Status CatchUp() override { return s_.CatchUp(); }
+  bool OtherWriterWaiting() const override { return s_.OtherWriterWaiting(); }
+
+ private:
   absl::StatusOr<std::string> GetGuardState(const std::string& key) const override {
     return s_.GetGuardState(key);
   }
@@ -31,28 +40,16 @@ class BorrowedStore : public EventStore {
       const std::function<bool(const std::string&, const std::string&, uint64_t)>& visit) const override {
     return s_.ScanGuardStates(visit);
   }
-  absl::Status PutCheckpoint(const std::string& name, uint64_t seq, const std::string& bytes) override {
-    return s_.PutCheckpoint(name, seq, bytes);
+  absl::StatusOr<std::optional<std::string>> IntactHashAt(uint64_t seq) const override {
+    return s_.IntactHashAt(seq);
   }
-  absl::StatusOr<std::pair<uint64_t, std::string>> GetCheckpoint(const std::string& name,
-                                                                 uint64_t max_seq) const override {
-    return s_.GetCheckpoint(name, max_seq);
-  }
-  absl::StatusOr<std::vector<uint64_t>> ListCheckpoints(const std::string& name) const override {
-    return s_.ListCheckpoints(name);
-  }
-  absl::Status PruneCheckpoints(const std::string& name, uint64_t before_seq, size_t keep) override {
-    return s_.PruneCheckpoints(name, before_seq, keep);
-  }
-  absl::Status CatchUp() override { return s_.CatchUp(); }
-  bool OtherWriterWaiting() const override { return s_.OtherWriterWaiting(); }
+  CheckpointPlace checkpoint_place() const override { return s_.checkpoint_place(); }
 
- private:
-  EventStore& s_;
+  EventWriter& s_;
 };
 
-}  // namespace
-
-std::unique_ptr<EventStore> BorrowStore(EventStore& store) { return std::make_unique<BorrowedStore>(store); }
+std::unique_ptr<EventWriter> BorrowStore(EventWriter& store) {
+  return std::make_unique<BorrowedStore>(store);
+}
 
 }  // namespace orch

@@ -22,7 +22,6 @@
 #ifndef ORCH_EVENTSTORE_ENV_H_
 #define ORCH_EVENTSTORE_ENV_H_
 
-#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -32,6 +31,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "base/errno_status.h"
+#include "eventstore/file_lock.h"
 
 namespace orch {
 
@@ -50,15 +50,6 @@ class WritableFile {
   virtual absl::Status Close() = 0;
   // Bytes appended so far, including what the file held when reopened.
   virtual uint64_t Size() const = 0;
-};
-
-// An exclusive lock on a file; released when destroyed.
-class FileLock {
- public:
-  virtual ~FileLock() = default;
-  // Whether another process is queued for this lock (a fair lock knows;
-  // others answer false). Cheap: one read of the lock file.
-  virtual bool OthersWaiting() const { return false; }
 };
 
 // What a directory entry itself is (a symbolic link is not followed).
@@ -144,93 +135,6 @@ class Env {
   // the process dies (even by SIGKILL): so a writer marks the temporary
   // entry it is working on as alive, and a sweeper removes only dead ones.
   virtual absl::StatusOr<std::unique_ptr<FileLock>> TryLockEntry(const std::string& path) = 0;
-};
-
-// The real clock, sleep and POSIX files. Stateless; safe from any thread.
-class SystemEnv : public Env {
- public:
-  int64_t NowNanos() override;
-  void SleepForMicros(int64_t micros) override;
-  absl::StatusOr<std::unique_ptr<WritableFile>> NewWritableFile(const std::string& path,
-                                                                const WritableFileOptions& options) override;
-  absl::StatusOr<std::string> ReadFile(const std::string& path) override;
-  absl::Status RenameFile(const std::string& from, const std::string& to) override;
-  absl::Status RemoveFile(const std::string& path) override;
-  absl::Status CreateDir(const std::string& path, uint32_t mode) override;
-  absl::Status SyncDir(const std::string& path) override;
-  absl::StatusOr<std::vector<std::string>> ListDir(const std::string& path) override;
-  absl::StatusOr<uint64_t> FreeSpace(const std::string& path) override;
-  absl::StatusOr<std::unique_ptr<FileLock>> LockFile(const std::string& path, uint32_t mode,
-                                                     absl::Duration timeout) override;
-  absl::StatusOr<EntryInfo> StatEntry(const std::string& path) override;
-  absl::StatusOr<std::string> ReadFileNoFollow(const std::string& path, size_t max_bytes) override;
-  absl::Status RenameNoReplace(const std::string& from, const std::string& to) override;
-  absl::Status ExchangeEntries(const std::string& a, const std::string& b) override;
-  absl::Status RemoveTree(const std::string& path) override;
-  absl::StatusOr<std::unique_ptr<FileLock>> TryLockEntry(const std::string& path) override;
-};
-
-// Forwards everything to `target` (not owned); override what differs.
-class EnvWrapper : public Env {
- public:
-  explicit EnvWrapper(Env* target) : target_(target) {}
-  Env* target() const { return target_; }
-
-  int64_t NowNanos() override { return target_->NowNanos(); }
-  void SleepForMicros(int64_t micros) override { target_->SleepForMicros(micros); }
-  absl::StatusOr<std::unique_ptr<WritableFile>> NewWritableFile(const std::string& path,
-                                                                const WritableFileOptions& options) override {
-    return target_->NewWritableFile(path, options);
-  }
-  absl::StatusOr<std::string> ReadFile(const std::string& path) override { return target_->ReadFile(path); }
-  absl::Status RenameFile(const std::string& from, const std::string& to) override {
-    return target_->RenameFile(from, to);
-  }
-  absl::Status RemoveFile(const std::string& path) override { return target_->RemoveFile(path); }
-  absl::Status CreateDir(const std::string& path, uint32_t mode) override {
-    return target_->CreateDir(path, mode);
-  }
-  absl::Status SyncDir(const std::string& path) override { return target_->SyncDir(path); }
-  absl::StatusOr<std::vector<std::string>> ListDir(const std::string& path) override {
-    return target_->ListDir(path);
-  }
-  absl::StatusOr<uint64_t> FreeSpace(const std::string& path) override { return target_->FreeSpace(path); }
-  absl::StatusOr<std::unique_ptr<FileLock>> LockFile(const std::string& path, uint32_t mode,
-                                                     absl::Duration timeout) override {
-    return target_->LockFile(path, mode, timeout);
-  }
-  absl::StatusOr<EntryInfo> StatEntry(const std::string& path) override { return target_->StatEntry(path); }
-  absl::StatusOr<std::string> ReadFileNoFollow(const std::string& path, size_t max_bytes) override {
-    return target_->ReadFileNoFollow(path, max_bytes);
-  }
-  absl::Status RenameNoReplace(const std::string& from, const std::string& to) override {
-    return target_->RenameNoReplace(from, to);
-  }
-  absl::Status ExchangeEntries(const std::string& a, const std::string& b) override {
-    return target_->ExchangeEntries(a, b);
-  }
-  absl::Status RemoveTree(const std::string& path) override { return target_->RemoveTree(path); }
-  absl::StatusOr<std::unique_ptr<FileLock>> TryLockEntry(const std::string& path) override {
-    return target_->TryLockEntry(path);
-  }
-
- private:
-  Env* const target_;
-};
-
-// A clock that moves only when told; sleeping advances it. Real files.
-// Thread-safe.
-class FakeEnv : public EnvWrapper {
- public:
-  explicit FakeEnv(int64_t start_nanos) : EnvWrapper(&system_), now_(start_nanos) {}
-  int64_t NowNanos() override { return now_.load(); }
-  void SleepForMicros(int64_t micros) override { now_ += micros * 1000; }
-  void Advance(int64_t nanos) { now_ += nanos; }
-  void Set(int64_t nanos) { now_ = nanos; }
-
- private:
-  SystemEnv system_;
-  std::atomic<int64_t> now_;
 };
 
 }  // namespace orch

@@ -7,8 +7,15 @@
 #include <set>
 #include <thread>
 
+#include "eventstore/append_guard.h"
+#include "eventstore/checkpoint_store.h"
+#include "eventstore/env_testing.h"
+#include "eventstore/event_writer.h"
+#include "eventstore/guard_rows.h"
 #include "eventstore/key_format.h"
+#include "eventstore/logged_event.h"
 #include "eventstore/sha256.h"
+#include "eventstore/verify_report.h"
 #include "gtest/gtest.h"
 #include "rocksdb/db.h"
 #include "schema/event_schema.h"
@@ -27,12 +34,12 @@ class EventStoreTest : public ::testing::Test {
     dir_ = tmp_.Sub("store");
   }
 
-  std::unique_ptr<EventStore> Open(absl::Duration lock_timeout = absl::Seconds(1)) {
+  std::unique_ptr<EventWriter> Open(absl::Duration lock_timeout = absl::Seconds(1)) {
     StoreOptions o;
     o.env = &env_;
     o.create_if_missing = true;
     o.lock_timeout = lock_timeout;
-    auto s = EventStore::Open(dir_, o);
+    auto s = OpenEventWriter(dir_, o);
     EXPECT_TRUE(s.ok()) << s.status();
     return s.ok() ? *std::move(s) : nullptr;
   }
@@ -226,14 +233,14 @@ TEST_F(EventStoreTest, GuardCanRefuseABatchOrMarkAnomalies) {
   auto refused = store->Append({Req(EventType::Note, ""), Req(EventType::Gate, "T1")}, &guard);
   EXPECT_TRUE(absl::IsAborted(refused.status()));
   EXPECT_EQ(store->head().seq, 0u);
-  EXPECT_TRUE(absl::IsNotFound(store->GetGuardState("seen").status()));
+  EXPECT_TRUE(absl::IsNotFound(GuardRows::Get(*store, "seen").status()));
   auto r = store->Append({Req(EventType::Note, ""), Req(EventType::Merged, "T1")}, &guard);
   ASSERT_TRUE(r.ok());
   EXPECT_EQ((*r)[1].anomaly, "merged too early");
   EXPECT_EQ(std::string(store->Get(2)->anomaly()), "merged too early");
   EXPECT_EQ(std::string(store->Get(1)->anomaly()), "");
-  EXPECT_EQ(*store->GetGuardState("seen"), "2");  // written with the batch
-  EXPECT_TRUE(absl::IsNotFound(store->GetGuardState("other").status()));
+  EXPECT_EQ(*GuardRows::Get(*store, "seen"), "2");  // written with the batch
+  EXPECT_TRUE(absl::IsNotFound(GuardRows::Get(*store, "other").status()));
   EXPECT_TRUE(store->Verify(nullptr)->intact());
 }
 
@@ -242,7 +249,7 @@ TEST_F(EventStoreTest, AllowsOnlyOneOpenAtATimeAndTimesOutClearly) {
   StoreOptions o;
   o.env = &env_;
   o.lock_timeout = absl::Milliseconds(50);  // the fake clock makes the wait instant
-  auto second = EventStore::Open(dir_, o);
+  auto second = OpenEventWriter(dir_, o);
   ASSERT_TRUE(absl::IsUnavailable(second.status())) << second.status();
   EXPECT_NE(second.status().message().find("locked"), std::string::npos);
 }
@@ -252,14 +259,17 @@ TEST_F(EventStoreTest, FollowerReadsWhileTheWriterHoldsTheStore) {
   ASSERT_TRUE(writer->Append({Req(EventType::Note, "")}).ok());
   StoreOptions o;
   o.env = &env_;
-  o.follower = true;
-  auto follower = EventStore::Open(dir_, o);
+  auto follower = OpenEventReader(dir_, o);
   ASSERT_TRUE(follower.ok()) << follower.status();
   EXPECT_EQ((*follower)->head().seq, 1u);
   ASSERT_TRUE(writer->Append({Req(EventType::Note, "")}).ok());
   ASSERT_TRUE((*follower)->CatchUp().ok());
   EXPECT_EQ((*follower)->head().seq, 2u);
-  EXPECT_FALSE((*follower)->Append({Req(EventType::Note, "")}).ok());
+  // A reader is no EventWriter to its callers; cast to one (the
+  // implementation is one class) it still cannot append.
+  auto* cast = dynamic_cast<EventWriter*>(follower->get());
+  ASSERT_NE(cast, nullptr);
+  EXPECT_FALSE(cast->Append({Req(EventType::Note, "")}).ok());
 }
 
 TEST_F(EventStoreTest, NewerFormatIsRefusedWithAClearError) {
@@ -272,7 +282,7 @@ TEST_F(EventStoreTest, NewerFormatIsRefusedWithAClearError) {
   }
   StoreOptions o;
   o.env = &env_;
-  auto s = EventStore::Open(dir_, o);
+  auto s = OpenEventWriter(dir_, o);
   ASSERT_TRUE(absl::IsFailedPrecondition(s.status()));
   EXPECT_NE(s.status().message().find("newer"), std::string::npos) << s.status();
 }
@@ -280,7 +290,7 @@ TEST_F(EventStoreTest, NewerFormatIsRefusedWithAClearError) {
 TEST_F(EventStoreTest, MissingStoreIsAFailedPrecondition) {
   StoreOptions o;
   o.env = &env_;
-  auto s = EventStore::Open(tmp_.Sub("nowhere"), o);
+  auto s = OpenEventWriter(tmp_.Sub("nowhere"), o);
   EXPECT_TRUE(absl::IsFailedPrecondition(s.status())) << s.status();
 }
 
@@ -289,25 +299,25 @@ TEST_F(EventStoreTest, CheckpointsAreFoundAtOrBeforeASequence) {
   std::vector<AppendRequest> batch;
   for (int i = 0; i < 30; ++i) batch.push_back(Req(EventType::Note, ""));
   ASSERT_TRUE(store->Append(std::move(batch)).ok());
-  ASSERT_TRUE(store->PutCheckpoint("status", 10, "ten").ok());
-  ASSERT_TRUE(store->PutCheckpoint("status", 20, "twenty").ok());
-  ASSERT_TRUE(store->PutCheckpoint("other", 15, "x").ok());
-  EXPECT_EQ(store->GetCheckpoint("status", 19)->second, "ten");
-  EXPECT_EQ(store->GetCheckpoint("status", 25)->first, 20u);
-  EXPECT_TRUE(absl::IsNotFound(store->GetCheckpoint("status", 9).status()));
-  EXPECT_TRUE(absl::IsNotFound(store->GetCheckpoint("none", 100).status()));
-  ASSERT_TRUE(store->PutCheckpoint("status", 30, "thirty").ok());
-  EXPECT_EQ(*store->ListCheckpoints("status"), std::vector<uint64_t>({10, 20, 30}));
+  ASSERT_TRUE(CheckpointStore(*store).Put("status", 10, "ten").ok());
+  ASSERT_TRUE(CheckpointStore(*store).Put("status", 20, "twenty").ok());
+  ASSERT_TRUE(CheckpointStore(*store).Put("other", 15, "x").ok());
+  EXPECT_EQ(CheckpointStore(*store).Get("status", 19)->second, "ten");
+  EXPECT_EQ(CheckpointStore(*store).Get("status", 25)->first, 20u);
+  EXPECT_TRUE(absl::IsNotFound(CheckpointStore(*store).Get("status", 9).status()));
+  EXPECT_TRUE(absl::IsNotFound(CheckpointStore(*store).Get("none", 100).status()));
+  ASSERT_TRUE(CheckpointStore(*store).Put("status", 30, "thirty").ok());
+  EXPECT_EQ(*CheckpointStore(*store).List("status"), std::vector<uint64_t>({10, 20, 30}));
   // Keep the newest one before 30 (20); drop 10; leave 30 and other names alone.
-  ASSERT_TRUE(store->PruneCheckpoints("status", 30, 1).ok());
-  EXPECT_TRUE(absl::IsNotFound(store->GetCheckpoint("status", 19).status()));
-  EXPECT_EQ(store->GetCheckpoint("status", 29)->second, "twenty");
-  EXPECT_EQ(store->GetCheckpoint("status", 99)->second, "thirty");
-  EXPECT_EQ(store->GetCheckpoint("other", 99)->second, "x");
-  EXPECT_EQ(*store->ListCheckpoints("status"), std::vector<uint64_t>({20, 30}));
+  ASSERT_TRUE(CheckpointStore(*store).Prune("status", 30, 1).ok());
+  EXPECT_TRUE(absl::IsNotFound(CheckpointStore(*store).Get("status", 19).status()));
+  EXPECT_EQ(CheckpointStore(*store).Get("status", 29)->second, "twenty");
+  EXPECT_EQ(CheckpointStore(*store).Get("status", 99)->second, "thirty");
+  EXPECT_EQ(CheckpointStore(*store).Get("other", 99)->second, "x");
+  EXPECT_EQ(*CheckpointStore(*store).List("status"), std::vector<uint64_t>({20, 30}));
   // A checkpoint needs its event (it is bound to it) and a plain name.
-  EXPECT_TRUE(absl::IsNotFound(store->PutCheckpoint("status", 31, "y")));
-  EXPECT_TRUE(absl::IsInvalidArgument(store->PutCheckpoint("../x", 5, "y")));
+  EXPECT_TRUE(absl::IsNotFound(CheckpointStore(*store).Put("status", 31, "y")));
+  EXPECT_TRUE(absl::IsInvalidArgument(CheckpointStore(*store).Put("../x", 5, "y")));
   // Files beside the log, private to the owner; no rows in RocksDB.
   const std::string file = dir_ + "/checkpoints/status.00000000000000000030";
   ASSERT_TRUE(std::filesystem::exists(file));
@@ -325,9 +335,9 @@ TEST_F(EventStoreTest, ACheckpointThatDoesNotMatchTheLogIsIgnoredWithAWarning) {
   o.env = &env_;
   o.create_if_missing = true;
   o.warn = [&warnings](const std::string& w) { warnings.push_back(w); };
-  auto other = EventStore::Open(tmp_.Sub("other"), o);
+  auto other = OpenEventWriter(tmp_.Sub("other"), o);
   ASSERT_TRUE(other.ok());
-  auto store = EventStore::Open(dir_, o);
+  auto store = OpenEventWriter(dir_, o);
   ASSERT_TRUE(store.ok());
   for (auto* s : {&*other, &*store}) {
     std::vector<AppendRequest> batch;
@@ -335,11 +345,11 @@ TEST_F(EventStoreTest, ACheckpointThatDoesNotMatchTheLogIsIgnoredWithAWarning) {
       batch.push_back(Req(EventType::Note, "", {{"text", s == &*other ? "a" : "b"}}));
     ASSERT_TRUE((*s)->Append(std::move(batch)).ok());
   }
-  ASSERT_TRUE((*store)->PutCheckpoint("model", 5, "mine at 5").ok());
-  ASSERT_TRUE((*other)->PutCheckpoint("model", 10, "theirs at 10").ok());
+  ASSERT_TRUE(CheckpointStore(**store).Put("model", 5, "mine at 5").ok());
+  ASSERT_TRUE(CheckpointStore(**other).Put("model", 10, "theirs at 10").ok());
   std::filesystem::copy_file(tmp_.Sub("other") + "/checkpoints/model.00000000000000000010",
                              dir_ + "/checkpoints/model.00000000000000000010");
-  auto cp = (*store)->GetCheckpoint("model", 20);
+  auto cp = CheckpointStore(**store).Get("model", 20);
   ASSERT_TRUE(cp.ok()) << cp.status();
   EXPECT_EQ(cp->first, 5u);
   EXPECT_EQ(cp->second, "mine at 5");
@@ -353,11 +363,10 @@ TEST_F(EventStoreTest, AReaderWritesCheckpointsWhileAWriterHoldsTheStore) {
   ASSERT_TRUE(writer->Append({Req(EventType::Note, "")}).ok());
   StoreOptions o;
   o.env = &env_;
-  o.follower = true;
-  auto reader = EventStore::Open(dir_, o);
+  auto reader = OpenEventReader(dir_, o);
   ASSERT_TRUE(reader.ok()) << reader.status();
-  ASSERT_TRUE((*reader)->PutCheckpoint("model", 1, "one").ok());
-  EXPECT_EQ(writer->GetCheckpoint("model", 1)->second, "one");
+  ASSERT_TRUE(CheckpointStore(**reader).Put("model", 1, "one").ok());
+  EXPECT_EQ(CheckpointStore(*writer).Get("model", 1)->second, "one");
 }
 
 // Readers never take the writer's lock: a writer that will not wait at all
@@ -366,9 +375,8 @@ TEST_F(EventStoreTest, ReadersNeverHoldAWriterBack) {
   { Open(); }
   StoreOptions o;
   o.env = &env_;
-  o.follower = true;
-  auto reader1 = EventStore::Open(dir_, o);
-  auto reader2 = EventStore::Open(dir_, o);
+  auto reader1 = OpenEventReader(dir_, o);
+  auto reader2 = OpenEventReader(dir_, o);
   ASSERT_TRUE(reader1.ok() && reader2.ok());
   auto writer = Open(absl::ZeroDuration());
   ASSERT_NE(writer, nullptr);
@@ -381,12 +389,12 @@ TEST_F(EventStoreTest, ReadersNeverHoldAWriterBack) {
 TEST_F(EventStoreTest, AWaitingWriterGetsTheStoreWhenTheHolderCloses) {
   auto first = Open();
   ASSERT_TRUE(first->Append({Req(EventType::Note, "")}).ok());
-  absl::StatusOr<std::unique_ptr<EventStore>> second = absl::UnknownError("not yet");
+  absl::StatusOr<std::unique_ptr<EventWriter>> second = absl::UnknownError("not yet");
   std::thread waiter([&] {
     StoreOptions o;
     o.env = &env_;
     o.lock_timeout = absl::Seconds(60);
-    second = EventStore::Open(dir_, o);
+    second = OpenEventWriter(dir_, o);
   });
   std::this_thread::sleep_for(std::chrono::milliseconds(200));  // let it queue (not an assertion)
   first.reset();
@@ -404,9 +412,8 @@ TEST_F(EventStoreTest, ReadersCleanUpAfterThemselvesAndAfterDeadReaders) {
   std::filesystem::create_directories(readers + "/999999999.deadbeef");  // no such pid
   StoreOptions o;
   o.env = &env_;
-  o.follower = true;
   {
-    auto reader = EventStore::Open(dir_, o);
+    auto reader = OpenEventReader(dir_, o);
     ASSERT_TRUE(reader.ok()) << reader.status();
     size_t n = 0;
     for (const auto& e : std::filesystem::directory_iterator(readers)) {

@@ -28,7 +28,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
-#include "eventstore/env.h"
+#include "eventstore/file_lock.h"
 
 namespace orch {
 

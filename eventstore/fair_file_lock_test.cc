@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "eventstore/env.h"
+#include "eventstore/posix_env.h"
 #include "gtest/gtest.h"
 #include "tests/support/test_support.h"
 

@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "eventstore/env.h"
+#include "eventstore/env_testing.h"
 
 namespace orch {
 

@@ -5,8 +5,12 @@
 #include "absl/strings/str_cat.h"
 #include "eventstore/atomic_file.h"
 #include "eventstore/event_store.h"
+#include "eventstore/event_writer.h"
 #include "eventstore/fault_injection_env.h"
 #include "eventstore/key_format.h"
+#include "eventstore/logged_event.h"
+#include "eventstore/posix_env.h"
+#include "eventstore/verify_report.h"
 #include "gtest/gtest.h"
 #include "schema/event_schema.h"
 #include "tests/support/test_support.h"
@@ -23,13 +27,18 @@ class FaultInjectionTest : public ::testing::Test {
     dir_ = tmp_.Sub("store");
   }
 
-  absl::StatusOr<std::unique_ptr<EventStore>> Open(Env* env, bool reader = false) {
+  absl::StatusOr<std::unique_ptr<EventWriter>> Open(Env* env) {
     StoreOptions o;
     o.env = env;
-    o.create_if_missing = !reader;
-    o.follower = reader;
+    o.create_if_missing = true;
     o.lock_timeout = absl::Seconds(1);
-    return EventStore::Open(dir_, o);
+    return OpenEventWriter(dir_, o);
+  }
+  absl::StatusOr<std::unique_ptr<EventStore>> OpenReader(Env* env) {
+    StoreOptions o;
+    o.env = env;
+    o.lock_timeout = absl::Seconds(1);
+    return OpenEventReader(dir_, o);
   }
 
   AppendRequest Note(const std::string& text) {
@@ -110,7 +119,7 @@ TEST_F(FaultInjectionTest, AFullDiskFailsAWriterAtOnceNamingTheFreeSpace) {
   EXPECT_NE(writer.status().message().find("disk full: 4096 bytes free on " + dir_), std::string::npos)
       << writer.status();
   // Reading needs no space.
-  auto reader = Open(&fault_, /*reader=*/true);
+  auto reader = OpenReader(&fault_);
   ASSERT_TRUE(reader.ok()) << reader.status();
   auto all = (*reader)->Read(EventQuery{});
   ASSERT_TRUE(all.ok()) << all.status();

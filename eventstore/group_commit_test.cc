@@ -6,7 +6,13 @@
 #include <set>
 #include <thread>
 
+#include "eventstore/append_guard.h"
+#include "eventstore/env_testing.h"
 #include "eventstore/event_store.h"
+#include "eventstore/guard_rows.h"
+#include "eventstore/logged_event.h"
+#include "eventstore/store_testing.h"
+#include "eventstore/verify_report.h"
 #include "gtest/gtest.h"
 #include "schema/event_schema.h"
 #include "tests/support/test_support.h"
@@ -66,12 +72,12 @@ class GroupCommitTest : public ::testing::Test {
     StoreOptions o;
     o.env = &env_;
     o.create_if_missing = true;
-    o.on_writer_queued = [this](size_t n) {
+    store_ = *OpenEventWriter(tmp_.Sub("store"), o);
+    ASSERT_TRUE(testing::SetWriterQueuedHook(*store_, [this](size_t n) {
       std::lock_guard<std::mutex> l(mu_);
       queued_ = n;
       cv_.notify_all();
-    };
-    store_ = *EventStore::Open(tmp_.Sub("store"), o);
+    }));
   }
 
   AppendRequest Req(const std::string& task, const std::string& title, const std::string& key = "") {
@@ -93,7 +99,7 @@ class GroupCommitTest : public ::testing::Test {
   testing::TempDir tmp_;
   FakeEnv env_{kStart};
   std::unique_ptr<EventSchema> schema_;
-  std::unique_ptr<EventStore> store_;
+  std::unique_ptr<EventWriter> store_;
   std::mutex mu_;
   std::condition_variable cv_;
   size_t queued_ = 0;
@@ -133,18 +139,16 @@ TEST_F(GroupCommitTest, ARefusedAppendInAGroupFailsAloneAndTheOthersShareOneWrit
   EXPECT_EQ(std::string(store_->Get(3)->task()), "D");
   EXPECT_EQ(std::string(store_->Get(4)->task()), "D2");
   EXPECT_EQ(store_->Get(4)->hash(), (*d)[1].hash);
-  EXPECT_TRUE(store_->GetGuardState("probe-B").ok());
-  EXPECT_TRUE(absl::IsNotFound(store_->GetGuardState("probe-C").status()));
-  EXPECT_TRUE(store_->GetGuardState("probe-D").ok());
+  EXPECT_TRUE(GuardRows::Get(*store_, "probe-B").ok());
+  EXPECT_TRUE(absl::IsNotFound(GuardRows::Get(*store_, "probe-C").status()));
+  EXPECT_TRUE(GuardRows::Get(*store_, "probe-D").ok());
   // Each writer's row is bound to the head after its own batch (B: 2, D: 4),
   // not to the group's head: `orch verify` recomputes a row at that seq.
   std::map<std::string, uint64_t> bound;
-  ASSERT_TRUE(store_
-                  ->ScanGuardStates([&](const std::string& key, const std::string&, uint64_t seq) {
-                    bound[key] = seq;
-                    return true;
-                  })
-                  .ok());
+  ASSERT_TRUE(GuardRows::Scan(*store_, [&](const std::string& key, const std::string&, uint64_t seq) {
+                bound[key] = seq;
+                return true;
+              }).ok());
   EXPECT_EQ(bound, (std::map<std::string, uint64_t>{{"probe-A", 1}, {"probe-B", 2}, {"probe-D", 4}}));
   EXPECT_TRUE(store_->Verify(nullptr)->intact());
 }

@@ -9,6 +9,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "events_generated.h"
+#include "schema/fb_string.h"
 
 namespace orch {
 
@@ -29,8 +30,8 @@ class LoggedEvent {
   uint64_t task_version() const { return record_->task_version(); }
   int64_t time_ns() const { return record_->time_ns(); }
   EventType type() const { return event_->payload_type(); }
-  absl::string_view task() const { return Str(event_->task()); }
-  absl::string_view anomaly() const { return Str(record_->anomaly()); }
+  absl::string_view task() const { return FbStr(event_->task()); }
+  absl::string_view anomaly() const { return FbStr(record_->anomaly()); }
   // Raw 32-byte hashes.
   absl::string_view hash() const { return stored_.substr(0, 32); }
   absl::string_view prev_hash() const;
@@ -38,10 +39,6 @@ class LoggedEvent {
   const schema::Event& event() const { return *event_; }
   // The canonical bytes the hash covers.
   absl::string_view record_bytes() const { return stored_.substr(32); }
-
-  static absl::string_view Str(const flatbuffers::String* s) {
-    return s == nullptr ? absl::string_view() : absl::string_view(s->data(), s->size());
-  }
 
  private:
   LoggedEvent() = default;

@@ -10,31 +10,14 @@
 #include "absl/strings/str_cat.h"
 #include "base/status_macros.h"
 #include "eventstore/key_format.h"
+#include "eventstore/record_builder.h"
 #include "eventstore/sha256.h"
 #include "rocksdb/write_batch.h"
+#include "schema/fb_string.h"
 
 namespace orch {
 
 namespace {
-
-// Record = what the hash covers. Built in one place so append and verify agree.
-std::string BuildRecord(uint64_t seq, uint64_t version, int64_t time_ns, absl::string_view prev_hash,
-                        absl::string_view anomaly, absl::string_view event) {
-  flatbuffers::FlatBufferBuilder fbb(event.size() + 128);
-  auto prev = fbb.CreateVector(reinterpret_cast<const uint8_t*>(prev_hash.data()), prev_hash.size());
-  auto anomaly_off = anomaly.empty() ? 0 : fbb.CreateString(anomaly.data(), anomaly.size());
-  fbb.ForceVectorAlignment(event.size(), 1, 8);  // nested buffers need their own alignment
-  auto ev = fbb.CreateVector(reinterpret_cast<const uint8_t*>(event.data()), event.size());
-  schema::RecordBuilder rb(fbb);
-  rb.add_seq(seq);
-  rb.add_task_version(version);
-  rb.add_time_ns(time_ns);
-  rb.add_prev_hash(prev);
-  if (!anomaly.empty()) rb.add_anomaly(anomaly_off);
-  rb.add_event(ev);
-  schema::FinishRecordBuffer(fbb, rb.Finish());
-  return std::string(reinterpret_cast<const char*>(fbb.GetBufferPointer()), fbb.GetSize());
-}
 
 std::string StoredValue(const std::string& record) { return Sha256(record) + record; }
 
@@ -64,8 +47,8 @@ absl::StatusOr<Parsed> ParseRequest(const AppendRequest& r, bool recovery) {
   }
   const auto* e = flatbuffers::GetRoot<schema::Event>(r.event.data());
   Parsed p;
-  p.task = std::string(LoggedEvent::Str(e->task()));
-  p.idempotency_key = std::string(LoggedEvent::Str(e->idempotency_key()));
+  p.task = std::string(FbStr(e->task()));
+  p.idempotency_key = std::string(FbStr(e->idempotency_key()));
   p.type = static_cast<uint8_t>(e->payload_type());
   if (p.task.find('\0') != std::string::npos) {
     return absl::InvalidArgumentError("task id contains a NUL byte");
@@ -160,7 +143,7 @@ absl::StatusOr<std::vector<AppendResult>> RocksDbEventStore::AppendInternal(std:
 
   std::unique_lock<std::mutex> l(queue_mu_);
   writers_.push_back(&w);
-  if (options_.on_writer_queued) options_.on_writer_queued(writers_.size());
+  if (on_writer_queued_) on_writer_queued_(writers_.size());
   while (!w.done && &w != writers_.front()) w.cv.wait(l);
   if (w.done) return std::move(w.result);
 
@@ -237,59 +220,69 @@ void RocksDbEventStore::CommitGroup(const std::vector<Writer*>& group) {
   }
 }
 
-absl::Status RocksDbEventStore::PrepareWriter(Writer& w, Head* running,
-                                              std::vector<std::pair<std::string, std::string>>* out_rows,
-                                              std::vector<std::pair<std::string, std::string>>* out_guard) {
-  const std::vector<AppendRequest>& batch = w.batch;
-  const std::vector<Parsed>& parsed = w.parsed;
-  const Head start = *running;
-
-  // Resolve idempotency, versions and positions before writing anything.
-  std::vector<AppendResult> results(batch.size());
-  std::vector<size_t> to_write;  // indexes into batch
-  absl::flat_hash_map<std::string, uint64_t> versions;
+// What PrepareWriter resolves for one batch before anything is written:
+// which events are new (to_write) and where they go; duplicates' results.
+struct RocksDbEventStore::BatchPlan {
+  explicit BatchPlan(size_t n) : results(n), seq_of(n), version_of(n), time_of(n), digest_of(n) {}
+  std::vector<AppendResult> results;
+  std::vector<size_t> to_write;  // indexes into the batch
   absl::flat_hash_map<std::string, size_t> keys_in_batch;
-  std::vector<uint64_t> seq_of(batch.size()), version_of(batch.size());
-  std::vector<int64_t> time_of(batch.size());
-  std::vector<std::string> digest_of(batch.size());  // content digests, keyed events only
+  absl::flat_hash_map<std::string, uint64_t> versions;  // per task, as it runs
+  std::vector<uint64_t> seq_of, version_of;
+  std::vector<int64_t> time_of;
+  std::vector<std::string> digest_of;  // content digests, keyed events only
+};
+
+absl::StatusOr<bool> RocksDbEventStore::ResolveKey(const Writer& w, size_t i, BatchPlan* plan) const {
+  const Parsed& p = w.parsed[i];
+  const std::vector<AppendRequest>& batch = w.batch;
+  const std::string& digest = plan->digest_of[i] = Sha256(batch[i].event);
+  if (auto it = plan->keys_in_batch.find(p.idempotency_key); it != plan->keys_in_batch.end()) {
+    if (batch[it->second].event != batch[i].event) {
+      return absl::AbortedError(absl::StrCat("idempotency key '", p.idempotency_key,
+                                             "' is used twice in one batch with other content"));
+    }
+    plan->results[i].duplicate = true;
+    plan->results[i].seq = plan->seq_of[it->second];
+    plan->results[i].version = plan->version_of[it->second];
+    return true;
+  }
+  std::string existing;
+  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), keys::Idempotency(p.idempotency_key), &existing);
+  if (s.ok()) {
+    if (existing.size() != 8 + kHashSize) return absl::DataLossError("idempotency row is malformed");
+    const uint64_t seq = keys::GetBigEndian64(existing);
+    if (existing.substr(8) != digest) {
+      return absl::AbortedError(absl::StrCat("idempotency key '", p.idempotency_key,
+                                             "' was already used for seq ", seq, " with other content"));
+    }
+    ORCH_ASSIGN_OR_RETURN(LoggedEvent first, Get(seq));
+    plan->results[i] = AppendResult{seq, first.task_version(), std::string(first.hash()), true,
+                                    std::string(first.anomaly())};
+    return true;
+  }
+  if (!s.IsNotFound()) return FromDb(s, "read idempotency key");
+  plan->keys_in_batch[p.idempotency_key] = i;
+  return false;
+}
+
+absl::StatusOr<RocksDbEventStore::BatchPlan> RocksDbEventStore::ResolveBatch(const Writer& w,
+                                                                             const Head& start) const {
+  const std::vector<AppendRequest>& batch = w.batch;
+  BatchPlan plan(batch.size());
   uint64_t next_seq = start.seq + 1;
   for (size_t i = 0; i < batch.size(); ++i) {
-    const Parsed& p = parsed[i];
+    const Parsed& p = w.parsed[i];
     if (!p.idempotency_key.empty()) {
-      const std::string& digest = digest_of[i] = Sha256(batch[i].event);
-      if (auto it = keys_in_batch.find(p.idempotency_key); it != keys_in_batch.end()) {
-        if (batch[it->second].event != batch[i].event) {
-          return absl::AbortedError(absl::StrCat("idempotency key '", p.idempotency_key,
-                                                 "' is used twice in one batch with other content"));
-        }
-        results[i].duplicate = true;
-        results[i].seq = seq_of[it->second];
-        results[i].version = version_of[it->second];
-        continue;
-      }
-      std::string existing;
-      rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), keys::Idempotency(p.idempotency_key), &existing);
-      if (s.ok()) {
-        if (existing.size() != 8 + kHashSize) return absl::DataLossError("idempotency row is malformed");
-        const uint64_t seq = keys::GetBigEndian64(existing);
-        if (existing.substr(8) != digest) {
-          return absl::AbortedError(absl::StrCat("idempotency key '", p.idempotency_key,
-                                                 "' was already used for seq ", seq, " with other content"));
-        }
-        ORCH_ASSIGN_OR_RETURN(LoggedEvent first, Get(seq));
-        results[i] = AppendResult{seq, first.task_version(), std::string(first.hash()), true,
-                                  std::string(first.anomaly())};
-        continue;
-      }
-      if (!s.IsNotFound()) return FromDb(s, "read idempotency key");
-      keys_in_batch[p.idempotency_key] = i;
+      ORCH_ASSIGN_OR_RETURN(bool duplicate, ResolveKey(w, i, &plan));
+      if (duplicate) continue;
     }
     uint64_t version = 0;
     if (!p.task.empty()) {
-      auto it = versions.find(p.task);
-      if (it == versions.end()) {
+      auto it = plan.versions.find(p.task);
+      if (it == plan.versions.end()) {
         ORCH_ASSIGN_OR_RETURN(uint64_t v, TaskVersion(p.task));
-        it = versions.emplace(p.task, v).first;
+        it = plan.versions.emplace(p.task, v).first;
       }
       if (batch[i].expected_version && *batch[i].expected_version != it->second) {
         return absl::AbortedError(absl::StrCat("task '", p.task, "' is at version ", it->second,
@@ -299,65 +292,85 @@ absl::Status RocksDbEventStore::PrepareWriter(Writer& w, Head* running,
     } else if (batch[i].expected_version && *batch[i].expected_version != 0) {
       return absl::AbortedError("a project-level event has no task version to expect");
     }
-    seq_of[i] = next_seq++;
-    version_of[i] = version;
-    time_of[i] = batch[i].at_ns ? *batch[i].at_ns : env_->NowNanos();
-    to_write.push_back(i);
+    plan.seq_of[i] = next_seq++;
+    plan.version_of[i] = version;
+    plan.time_of[i] = batch[i].at_ns ? *batch[i].at_ns : env_->NowNanos();
+    plan.to_write.push_back(i);
   }
+  return plan;
+}
 
-  std::vector<std::string> anomalies(batch.size());
-  std::vector<std::pair<std::string, std::string>> guard_state;
-  if (w.guard != nullptr && !to_write.empty()) {
-    std::vector<std::string> drafts;
-    std::vector<LoggedEvent> pending;
-    drafts.reserve(to_write.size());
-    for (size_t i : to_write) {
-      drafts.push_back(
-          StoredValue(BuildRecord(seq_of[i], version_of[i], time_of[i], start.hash, "", batch[i].event)));
-      ORCH_ASSIGN_OR_RETURN(LoggedEvent e, LoggedEvent::Parse(drafts.back()));
-      pending.push_back(e.Own());
-    }
-    ORCH_ASSIGN_OR_RETURN(GuardOutcome outcome, w.guard->Check(*this, pending));
-    for (size_t j = 0; j < to_write.size() && j < outcome.anomalies.size(); ++j) {
-      anomalies[to_write[j]] = std::move(outcome.anomalies[j]);
-    }
-    guard_state = std::move(outcome.state);
+absl::Status RocksDbEventStore::CheckWithGuard(
+    const Writer& w, const Head& start, const BatchPlan& plan, std::vector<std::string>* anomalies,
+    std::vector<std::pair<std::string, std::string>>* guard_state) {
+  if (w.guard == nullptr || plan.to_write.empty()) return absl::OkStatus();
+  std::vector<std::string> drafts;
+  std::vector<LoggedEvent> pending;
+  drafts.reserve(plan.to_write.size());
+  for (size_t i : plan.to_write) {
+    drafts.push_back(StoredValue(
+        BuildRecord(plan.seq_of[i], plan.version_of[i], plan.time_of[i], start.hash, "", w.batch[i].event)));
+    ORCH_ASSIGN_OR_RETURN(LoggedEvent e, LoggedEvent::Parse(drafts.back()));
+    pending.push_back(e.Own());
   }
+  ORCH_ASSIGN_OR_RETURN(GuardOutcome outcome, w.guard->Check(*this, pending));
+  for (size_t j = 0; j < plan.to_write.size() && j < outcome.anomalies.size(); ++j) {
+    (*anomalies)[plan.to_write[j]] = std::move(outcome.anomalies[j]);
+  }
+  *guard_state = std::move(outcome.state);
+  return absl::OkStatus();
+}
 
-  std::vector<std::pair<std::string, std::string>> rows;
-  rows.reserve(to_write.size() * 4);
+Head RocksDbEventStore::AddRows(const Writer& w, const Head& start, const std::vector<std::string>& anomalies,
+                                BatchPlan* plan, std::vector<std::pair<std::string, std::string>>* rows) {
   std::string prev = start.hash;
   uint64_t last_seq = start.seq;
-  for (size_t i : to_write) {
-    const Parsed& p = parsed[i];
+  for (size_t i : plan->to_write) {
+    const Parsed& p = w.parsed[i];
+    const uint64_t seq = plan->seq_of[i], version = plan->version_of[i];
     const std::string record =
-        BuildRecord(seq_of[i], version_of[i], time_of[i], prev, anomalies[i], batch[i].event);
+        BuildRecord(seq, version, plan->time_of[i], prev, anomalies[i], w.batch[i].event);
     const std::string hash = Sha256(record);
     std::string seq_value;
-    keys::PutBigEndian64(&seq_value, seq_of[i]);
-    rows.emplace_back(keys::Event(seq_of[i]), hash + record);
-    if (!p.task.empty()) rows.emplace_back(keys::Task(p.task, version_of[i]), seq_value);
-    rows.emplace_back(keys::Time(time_of[i], seq_of[i]), "");
-    rows.emplace_back(keys::Type(p.type, seq_of[i]), "");
+    keys::PutBigEndian64(&seq_value, seq);
+    rows->emplace_back(keys::Event(seq), hash + record);
+    if (!p.task.empty()) rows->emplace_back(keys::Task(p.task, version), seq_value);
+    rows->emplace_back(keys::Time(plan->time_of[i], seq), "");
+    rows->emplace_back(keys::Type(p.type, seq), "");
     if (!p.idempotency_key.empty()) {
-      rows.emplace_back(keys::Idempotency(p.idempotency_key), seq_value + digest_of[i]);
+      rows->emplace_back(keys::Idempotency(p.idempotency_key), seq_value + plan->digest_of[i]);
     }
-    results[i] = AppendResult{seq_of[i], version_of[i], hash, false, anomalies[i]};
+    plan->results[i] = AppendResult{seq, version, hash, false, anomalies[i]};
     prev = hash;
-    last_seq = seq_of[i];
+    last_seq = seq;
   }
   // In-batch duplicates learn their first's hash now that it exists.
-  for (size_t i = 0; i < batch.size(); ++i) {
-    if (results[i].duplicate && results[i].hash.empty()) {
-      const size_t first = keys_in_batch[parsed[i].idempotency_key];
-      results[i].hash = results[first].hash;
-      results[i].anomaly = results[first].anomaly;
+  for (size_t i = 0; i < w.batch.size(); ++i) {
+    if (plan->results[i].duplicate && plan->results[i].hash.empty()) {
+      const size_t first = plan->keys_in_batch[w.parsed[i].idempotency_key];
+      plan->results[i].hash = plan->results[first].hash;
+      plan->results[i].anomaly = plan->results[first].anomaly;
     }
   }
+  return Head{last_seq, prev};
+}
+
+absl::Status RocksDbEventStore::PrepareWriter(Writer& w, Head* running,
+                                              std::vector<std::pair<std::string, std::string>>* out_rows,
+                                              std::vector<std::pair<std::string, std::string>>* out_guard) {
+  const Head start = *running;
+  // Resolve idempotency, versions and positions before writing anything.
+  ORCH_ASSIGN_OR_RETURN(BatchPlan plan, ResolveBatch(w, start));
+  std::vector<std::string> anomalies(w.batch.size());
+  std::vector<std::pair<std::string, std::string>> guard_state;
+  ORCH_RETURN_IF_ERROR(CheckWithGuard(w, start, plan, &anomalies, &guard_state));
+  std::vector<std::pair<std::string, std::string>> rows;
+  rows.reserve(plan.to_write.size() * 4);
+  const Head end = AddRows(w, start, anomalies, &plan, &rows);
   for (auto& row : rows) out_rows->push_back(std::move(row));
   for (auto& row : guard_state) out_guard->push_back(std::move(row));
-  *running = Head{last_seq, prev};
-  w.results = std::move(results);
+  *running = end;
+  w.results = std::move(plan.results);
   return absl::OkStatus();
 }
 

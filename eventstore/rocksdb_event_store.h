@@ -1,5 +1,5 @@
 // The RocksDB implementation of EventStore. Private to eventstore/: callers
-// use EventStore::Open. Key layout: key_format.h; files in the store
+// use OpenEventReader, OpenEventWriter and RecoverStore. Key layout: key_format.h; files in the store
 // directory: store_dir.h.
 #ifndef ORCH_EVENTSTORE_ROCKSDB_EVENT_STORE_H_
 #define ORCH_EVENTSTORE_ROCKSDB_EVENT_STORE_H_
@@ -12,18 +12,29 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
-#include "eventstore/checkpoint_files.h"
+#include "eventstore/append_guard.h"
+#include "eventstore/checkpoint_store.h"
 #include "eventstore/event_store.h"
+#include "eventstore/event_writer.h"
 #include "eventstore/rocksdb_file_system.h"
+#include "eventstore/store_recovery.h"
+#include "eventstore/verify_report.h"
 #include "rocksdb/db.h"
 
 namespace orch {
 
-class RocksDbEventStore : public EventStore {
+struct WalInspection;  // wal_damage.h
+
+class RocksDbEventStore : public EventWriter {
  public:
-  static absl::StatusOr<std::unique_ptr<EventStore>> Open(const std::string& dir,
-                                                          const StoreOptions& options);
+  // `follower`: a reader (OpenEventReader); Append then fails.
+  static absl::StatusOr<std::unique_ptr<RocksDbEventStore>> Open(const std::string& dir,
+                                                                 const StoreOptions& options, bool follower);
   static absl::StatusOr<RecoveryReport> Recover(const std::string& dir, const StoreOptions& options);
+  // Tests (store_testing.h): called with the queue's length each time an
+  // Append joins the writers' queue (under the queue's lock: must not call
+  // the store). Set before the first Append.
+  void set_on_writer_queued(std::function<void(size_t)> hook) { on_writer_queued_ = std::move(hook); }
   ~RocksDbEventStore() override;
 
   absl::StatusOr<std::vector<AppendResult>> Append(std::vector<AppendRequest> batch,
@@ -34,21 +45,20 @@ class RocksDbEventStore : public EventStore {
   Head head() const override;
   absl::StatusOr<uint64_t> TaskVersion(const std::string& task) const override;
   absl::StatusOr<VerifyReport> Verify(const std::function<void(uint64_t)>& progress) const override;
-  absl::StatusOr<std::string> GetGuardState(const std::string& key) const override;
-  absl::Status ScanGuardStates(
-      const std::function<bool(const std::string&, const std::string&, uint64_t)>& visit) const override;
-  absl::Status PutCheckpoint(const std::string& name, uint64_t seq, const std::string& bytes) override;
-  absl::StatusOr<std::pair<uint64_t, std::string>> GetCheckpoint(const std::string& name,
-                                                                 uint64_t max_seq) const override;
-  absl::StatusOr<std::vector<uint64_t>> ListCheckpoints(const std::string& name) const override;
-  absl::Status PruneCheckpoints(const std::string& name, uint64_t before_seq, size_t keep) override;
   absl::Status CatchUp() override;
   bool OtherWriterWaiting() const override {
     return writer_lock_ != nullptr && writer_lock_->OthersWaiting();
   }
 
  private:
-  RocksDbEventStore(std::string dir, const StoreOptions& options, uint32_t file_mode, uint32_t dir_mode);
+  absl::StatusOr<std::string> GetGuardState(const std::string& key) const override;
+  absl::Status ScanGuardStates(
+      const std::function<bool(const std::string&, const std::string&, uint64_t)>& visit) const override;
+  absl::StatusOr<std::optional<std::string>> IntactHashAt(uint64_t seq) const override;
+  CheckpointPlace checkpoint_place() const override;
+
+  RocksDbEventStore(std::string dir, const StoreOptions& options, bool follower, uint32_t file_mode,
+                    uint32_t dir_mode);
 
   // Open's steps (rocksdb_event_store_open.cc).
   absl::Status OpenDb(bool create, bool recovering);
@@ -67,6 +77,16 @@ class RocksDbEventStore : public EventStore {
 
   // Recovery: deletes the guard rows bound to `seq` or later.
   absl::Status DropGuardRowsFrom(uint64_t seq);
+  // Recover's steps (rocksdb_event_store_recover.cc): put back the intact
+  // records RocksDB dropped; list the events present (and the last one's
+  // hash); name the lost seqs; drop checkpoints and guard rows folded past
+  // the first loss; append the store-recovered event.
+  absl::Status RestoreSalvaged(const WalInspection& inspection, RecoveryReport* report);
+  absl::Status ListPresent(std::vector<uint64_t>* present, std::string* last_hash) const;
+  void MeasureLoss(const std::vector<uint64_t>& present, const WalInspection& inspection,
+                   RecoveryReport* report) const;
+  absl::Status DropDerivedPastLoss(const RecoveryReport& report, uint64_t last);
+  absl::Status RecordRecovery(uint64_t last, const std::string& last_hash, RecoveryReport* report);
   // Append for the store's own records too (store-recovered events).
   absl::StatusOr<std::vector<AppendResult>> AppendInternal(std::vector<AppendRequest> batch,
                                                            AppendGuard* guard, bool recovery);
@@ -79,6 +99,18 @@ class RocksDbEventStore : public EventStore {
   // advances `running`. A refusal touches nothing.
   absl::Status PrepareWriter(Writer& w, Head* running, std::vector<std::pair<std::string, std::string>>* rows,
                              std::vector<std::pair<std::string, std::string>>* guard_rows);
+  // PrepareWriter's steps: resolve keys, versions and positions (BatchPlan),
+  // run the guard over drafts of the new events, then build their rows.
+  struct BatchPlan;
+  // True when event `i` of `w` is a duplicate (its result filled in).
+  absl::StatusOr<bool> ResolveKey(const Writer& w, size_t i, BatchPlan* plan) const;
+  absl::StatusOr<BatchPlan> ResolveBatch(const Writer& w, const Head& start) const;
+  absl::Status CheckWithGuard(const Writer& w, const Head& start, const BatchPlan& plan,
+                              std::vector<std::string>* anomalies,
+                              std::vector<std::pair<std::string, std::string>>* guard_state);
+  // Returns the head after the batch's new events.
+  Head AddRows(const Writer& w, const Head& start, const std::vector<std::string>& anomalies, BatchPlan* plan,
+               std::vector<std::pair<std::string, std::string>>* rows);
   // Collects the sequence numbers an index yields for `query`, sorted.
   absl::StatusOr<std::vector<uint64_t>> SeqsFromIndex(const EventQuery& query) const;
   // The guard bytes of a stored guard row value when its binding holds
@@ -106,7 +138,7 @@ class RocksDbEventStore : public EventStore {
   std::unique_ptr<rocksdb::Env> rocks_env_;
   std::string reader_dir_;  // readers only; removed on close
   std::unique_ptr<rocksdb::DB> db_;
-  CheckpointFiles checkpoints_;
+  std::function<void(size_t)> on_writer_queued_;  // tests only
 
   std::mutex append_mu_;  // one group commit at a time within this process
   std::mutex queue_mu_;

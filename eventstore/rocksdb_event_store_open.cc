@@ -59,42 +59,49 @@ rocksdb::Options MakeOptions(bool create, bool follower, bool recovering, rocksd
 
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<EventStore>> EventStore::Open(const std::string& dir,
-                                                             const StoreOptions& options) {
-  return RocksDbEventStore::Open(dir, options);
+absl::StatusOr<std::unique_ptr<EventStore>> OpenEventReader(const std::string& dir,
+                                                            const StoreOptions& options) {
+  ORCH_ASSIGN_OR_RETURN(auto store, RocksDbEventStore::Open(dir, options, /*follower=*/true));
+  return std::unique_ptr<EventStore>(std::move(store));
 }
 
-absl::StatusOr<RecoveryReport> EventStore::Recover(const std::string& dir, const StoreOptions& options) {
+absl::StatusOr<std::unique_ptr<EventWriter>> OpenEventWriter(const std::string& dir,
+                                                             const StoreOptions& options) {
+  ORCH_ASSIGN_OR_RETURN(auto store, RocksDbEventStore::Open(dir, options, /*follower=*/false));
+  return std::unique_ptr<EventWriter>(std::move(store));
+}
+
+absl::StatusOr<RecoveryReport> RecoverStore(const std::string& dir, const StoreOptions& options) {
   return RocksDbEventStore::Recover(dir, options);
 }
 
-RocksDbEventStore::RocksDbEventStore(std::string dir, const StoreOptions& options, uint32_t file_mode,
-                                     uint32_t dir_mode)
+RocksDbEventStore::RocksDbEventStore(std::string dir, const StoreOptions& options, bool follower,
+                                     uint32_t file_mode, uint32_t dir_mode)
     : dir_(std::move(dir)),
       options_(options),
       env_(options.env),
-      follower_(options.follower),
+      follower_(follower),
       file_mode_(file_mode),
       dir_mode_(dir_mode),
       fs_(std::make_shared<EnvFileSystem>(options.env, file_mode)),
-      rocks_env_(rocksdb::NewCompositeEnv(fs_)),
-      checkpoints_(options.env, dir_, file_mode, dir_mode) {}
+      rocks_env_(rocksdb::NewCompositeEnv(fs_)) {}
 
-absl::StatusOr<std::unique_ptr<EventStore>> RocksDbEventStore::Open(const std::string& dir,
-                                                                    const StoreOptions& options) {
+absl::StatusOr<std::unique_ptr<RocksDbEventStore>> RocksDbEventStore::Open(const std::string& dir,
+                                                                           const StoreOptions& options,
+                                                                           bool follower) {
   if (options.env == nullptr) return absl::InvalidArgumentError("StoreOptions.env is required");
-  const bool create = options.create_if_missing && !options.follower;
+  const bool create = options.create_if_missing && !follower;
   ORCH_ASSIGN_OR_RETURN(StoreModes modes, PrepareStoreDir(*options.env, dir, create, options.shared_group));
   std::error_code ec;
   const bool fresh = !std::filesystem::exists(std::filesystem::path(dir) / "CURRENT", ec);
   std::unique_ptr<RocksDbEventStore> store(
-      new RocksDbEventStore(dir, options, modes.file_mode, modes.dir_mode));
+      new RocksDbEventStore(dir, options, follower, modes.file_mode, modes.dir_mode));
   ORCH_RETURN_IF_ERROR(store->OpenDb(create, /*recovering=*/false));
   if (!store->follower_) ORCH_RETURN_IF_ERROR(store->FlushIfManyWals());
   ORCH_RETURN_IF_ERROR(store->CheckFormat(fresh));
   ORCH_RETURN_IF_ERROR(store->LoadHead());
   ORCH_RETURN_IF_ERROR(store->LoadAcknowledged());
-  return std::unique_ptr<EventStore>(std::move(store));
+  return store;
 }
 
 absl::Status RocksDbEventStore::OpenDb(bool create, bool recovering) {

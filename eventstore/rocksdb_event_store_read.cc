@@ -13,6 +13,7 @@
 #include "eventstore/rocksdb_event_store.h"
 #include "eventstore/sha256.h"
 #include "rocksdb/write_batch.h"
+#include "schema/fb_string.h"
 
 namespace orch {
 
@@ -356,46 +357,18 @@ absl::Status RocksDbEventStore::ScanGuardStates(
   return inner;
 }
 
-absl::Status RocksDbEventStore::PutCheckpoint(const std::string& name, uint64_t seq,
-                                              const std::string& bytes) {
-  ORCH_ASSIGN_OR_RETURN(LoggedEvent at, Get(seq));
-  return checkpoints_.Put(name, seq, std::string(at.hash()), bytes);
+absl::StatusOr<std::optional<std::string>> RocksDbEventStore::IntactHashAt(uint64_t seq) const {
+  std::string value;
+  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), keys::Event(seq), &value);
+  if (!s.ok() && !s.IsNotFound()) return FromDb(s, absl::StrCat("event ", seq));
+  if (s.IsNotFound()) return std::nullopt;
+  auto e = LoggedEvent::Parse(value);
+  if (!e.ok() || !RecordProblem(seq, *e).empty()) return std::nullopt;
+  return std::string(e->hash());
 }
 
-absl::Status RocksDbEventStore::PruneCheckpoints(const std::string& name, uint64_t before_seq, size_t keep) {
-  return checkpoints_.Prune(name, before_seq, keep);
-}
-
-absl::StatusOr<std::vector<uint64_t>> RocksDbEventStore::ListCheckpoints(const std::string& name) const {
-  return checkpoints_.List(name);
-}
-
-absl::StatusOr<std::pair<uint64_t, std::string>> RocksDbEventStore::GetCheckpoint(const std::string& name,
-                                                                                  uint64_t max_seq) const {
-  ORCH_ASSIGN_OR_RETURN(std::vector<uint64_t> seqs, checkpoints_.List(name));
-  auto warn = [this](const std::string& text) {
-    if (options_.warn) options_.warn(text);
-  };
-  for (auto it = seqs.rbegin(); it != seqs.rend(); ++it) {
-    if (*it > max_seq) continue;
-    auto cp = checkpoints_.Read(name, *it);
-    if (absl::IsNotFound(cp.status())) continue;  // pruned by another process meanwhile
-    if (!cp.ok()) {
-      warn(absl::StrCat("ignoring checkpoint: ", cp.status().message()));
-      continue;
-    }
-    std::string value;
-    rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), keys::Event(*it), &value);
-    if (!s.ok() && !s.IsNotFound()) return FromDb(s, absl::StrCat("event ", *it));
-    auto e = s.ok() ? LoggedEvent::Parse(value) : absl::NotFoundError("missing");
-    if (!e.ok() || !RecordProblem(*it, *e).empty() || e->hash() != cp->event_hash) {
-      warn(absl::StrCat("ignoring checkpoint ", checkpoints_.PathOf(name, *it), ": it does not match event ",
-                        *it, " of the log (folding from an earlier point)"));
-      continue;
-    }
-    return std::make_pair(*it, std::move(cp->bytes));
-  }
-  return absl::NotFoundError(absl::StrCat("no checkpoint '", name, "' at or before ", max_seq));
+CheckpointPlace RocksDbEventStore::checkpoint_place() const {
+  return CheckpointPlace{env_, dir_, file_mode_, dir_mode_, options_.warn};
 }
 
 bool RocksDbEventStore::Acknowledged(uint64_t from, uint64_t to) const {
@@ -429,7 +402,7 @@ absl::Status RocksDbEventStore::LoadAcknowledged() {
     const auto* p = e->event().payload_as_StoreRecovered();
     if (p == nullptr || p->lost() == nullptr) continue;
     for (const auto* range : *p->lost()) {
-      const std::vector<absl::string_view> parts = absl::StrSplit(LoggedEvent::Str(range), '-');
+      const std::vector<absl::string_view> parts = absl::StrSplit(FbStr(range), '-');
       uint64_t a = 0, b = 0;
       if (parts.size() == 1 && absl::SimpleAtoi(parts[0], &a)) b = a;
       if (parts.size() == 2 && (!absl::SimpleAtoi(parts[0], &a) || !absl::SimpleAtoi(parts[1], &b))) continue;

@@ -126,14 +126,95 @@ absl::Status RocksDbEventStore::DropGuardRowsFrom(uint64_t seq) {
   return FromDb(db_->Write(wo, &drop), "drop guard rows");
 }
 
+absl::Status RocksDbEventStore::RestoreSalvaged(const WalInspection& inspection, RecoveryReport* report) {
+  // Intact records RocksDB dropped: put their events back.
+  rocksdb::WriteBatch restore;
+  std::vector<wal::BatchEntry> entries;
+  for (const wal::Record& r : inspection.salvaged) {
+    if (!wal::ParseBatch(r.batch, &entries)) continue;
+    for (const auto& e : entries) {
+      std::string existing;
+      if (!e.put || !RestorableKey(e.key)) continue;
+      if (db_->Get(rocksdb::ReadOptions(), rocksdb::Slice(e.key.data(), e.key.size()), &existing).ok()) {
+        continue;
+      }
+      restore.Put(rocksdb::Slice(e.key.data(), e.key.size()), rocksdb::Slice(e.value.data(), e.value.size()));
+      if (e.key[0] == keys::kEventPrefix && e.key.size() == 9)
+        report->salvaged.push_back(keys::TrailingSeq(e.key));
+    }
+  }
+  rocksdb::WriteOptions wo;
+  wo.sync = true;
+  if (restore.Count() > 0) ORCH_RETURN_IF_ERROR(FromDb(db_->Write(wo, &restore), "restore"));
+  std::sort(report->salvaged.begin(), report->salvaged.end());
+  return absl::OkStatus();
+}
+
+absl::Status RocksDbEventStore::ListPresent(std::vector<uint64_t>* present, std::string* last_hash) const {
+  *last_hash = std::string(kHashSize, '\0');
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions()));
+  const std::string upper(1, keys::kEventPrefix + 1);
+  for (it->Seek(keys::Event(1)); it->Valid() && it->key().compare(upper) < 0; it->Next()) {
+    present->push_back(keys::TrailingSeq(absl::string_view(it->key().data(), it->key().size())));
+    if (it->value().size() >= kHashSize) *last_hash = it->value().ToString().substr(0, kHashSize);
+  }
+  return FromDb(it->status(), "scan");
+}
+
+void RocksDbEventStore::MeasureLoss(const std::vector<uint64_t>& present, const WalInspection& inspection,
+                                    RecoveryReport* report) const {
+  const uint64_t last = present.empty() ? 0 : present.back();
+  std::set<uint64_t> lost;
+  for (size_t i = 0, expect = 1; i < present.size(); expect = present[i] + 1, ++i) {
+    for (uint64_t s = expect; s < present[i]; ++s) {
+      if (!Acknowledged(s, s)) lost.insert(s);
+    }
+  }
+  for (const WalDamage& d : inspection.damage) {
+    for (uint64_t s : d.lost) {
+      if (s > last) lost.insert(s);
+    }
+  }
+  report->lost.assign(lost.begin(), lost.end());
+  report->lost_unknown =
+      report->lost.empty() && std::any_of(inspection.damage.begin(), inspection.damage.end(),
+                                          [](const WalDamage& d) { return d.lost.empty(); });
+  report->lost_after = last;
+}
+
+absl::Status RocksDbEventStore::DropDerivedPastLoss(const RecoveryReport& report, uint64_t last) {
+  // Checkpoints and guard rows folded past the first loss hold events the
+  // log no longer has: drop them (both are rebuilt from the log).
+  const uint64_t first_lost = !report.lost.empty() ? report.lost.front() : report.lost_unknown ? last + 1 : 0;
+  if (first_lost == 0) return absl::OkStatus();
+  CheckpointStore::RemoveFrom(*env_, dir_, first_lost).IgnoreError();
+  return DropGuardRowsFrom(first_lost);
+}
+
+absl::Status RocksDbEventStore::RecordRecovery(uint64_t last, const std::string& last_hash,
+                                               RecoveryReport* report) {
+  // The recovery record goes after every seq ever handed out.
+  const uint64_t high = std::max(last, report->lost.empty() ? 0 : report->lost.back());
+  {
+    absl::MutexLock l(&head_mu_);
+    head_ = Head{high, last_hash};
+  }
+  AppendRequest request;
+  request.event = BuildRecoveryEvent(*report);
+  ORCH_ASSIGN_OR_RETURN(std::vector<AppendResult> results,
+                        AppendInternal({std::move(request)}, nullptr, /*recovery=*/true));
+  report->recorded_seq = results[0].seq;
+  return absl::OkStatus();
+}
+
 absl::StatusOr<RecoveryReport> RocksDbEventStore::Recover(const std::string& dir,
                                                           const StoreOptions& options) {
   if (options.env == nullptr) return absl::InvalidArgumentError("StoreOptions.env is required");
   StoreOptions o = options;
-  o.follower = false;
   o.allow_damaged = false;
   ORCH_ASSIGN_OR_RETURN(StoreModes modes, PrepareStoreDir(*o.env, dir, /*create=*/false, false));
-  std::unique_ptr<RocksDbEventStore> store(new RocksDbEventStore(dir, o, modes.file_mode, modes.dir_mode));
+  std::unique_ptr<RocksDbEventStore> store(
+      new RocksDbEventStore(dir, o, /*follower=*/false, modes.file_mode, modes.dir_mode));
   RecoveryReport report;
   // The lock first: nobody appends while the logs are read and replaced.
   auto lock = o.env->LockFile(dir + "/" + kWriterLockFile, modes.file_mode, o.lock_timeout);
@@ -146,7 +227,7 @@ absl::StatusOr<RecoveryReport> RocksDbEventStore::Recover(const std::string& dir
     lock->reset();
     // Nothing in the logs: a plain open must work (or its error is not one
     // this verb can repair: say so).
-    ORCH_RETURN_IF_ERROR(Open(dir, o).status());
+    ORCH_RETURN_IF_ERROR(Open(dir, o, /*follower=*/false).status());
     return report;
   }
   report.damaged = true;
@@ -158,75 +239,14 @@ absl::StatusOr<RecoveryReport> RocksDbEventStore::Recover(const std::string& dir
   ORCH_RETURN_IF_ERROR(store->CheckFormat(false));
   ORCH_RETURN_IF_ERROR(store->LoadAcknowledged());
 
-  // Intact records RocksDB dropped: put their events back.
-  rocksdb::WriteBatch restore;
-  std::vector<wal::BatchEntry> entries;
-  for (const wal::Record& r : inspection.salvaged) {
-    if (!wal::ParseBatch(r.batch, &entries)) continue;
-    for (const auto& e : entries) {
-      std::string existing;
-      if (!e.put || !RestorableKey(e.key)) continue;
-      if (store->db_->Get(rocksdb::ReadOptions(), rocksdb::Slice(e.key.data(), e.key.size()), &existing)
-              .ok()) {
-        continue;
-      }
-      restore.Put(rocksdb::Slice(e.key.data(), e.key.size()), rocksdb::Slice(e.value.data(), e.value.size()));
-      if (e.key[0] == keys::kEventPrefix && e.key.size() == 9)
-        report.salvaged.push_back(keys::TrailingSeq(e.key));
-    }
-  }
-  rocksdb::WriteOptions wo;
-  wo.sync = true;
-  if (restore.Count() > 0) ORCH_RETURN_IF_ERROR(store->FromDb(store->db_->Write(wo, &restore), "restore"));
-  std::sort(report.salvaged.begin(), report.salvaged.end());
-
-  // What is there now, and what is not.
+  ORCH_RETURN_IF_ERROR(store->RestoreSalvaged(inspection, &report));
   std::vector<uint64_t> present;
-  std::string last_hash(kHashSize, '\0');
-  {
-    std::unique_ptr<rocksdb::Iterator> it(store->db_->NewIterator(rocksdb::ReadOptions()));
-    const std::string upper(1, keys::kEventPrefix + 1);
-    for (it->Seek(keys::Event(1)); it->Valid() && it->key().compare(upper) < 0; it->Next()) {
-      present.push_back(keys::TrailingSeq(absl::string_view(it->key().data(), it->key().size())));
-      if (it->value().size() >= kHashSize) last_hash = it->value().ToString().substr(0, kHashSize);
-    }
-    ORCH_RETURN_IF_ERROR(store->FromDb(it->status(), "scan"));
-  }
+  std::string last_hash;
+  ORCH_RETURN_IF_ERROR(store->ListPresent(&present, &last_hash));
   const uint64_t last = present.empty() ? 0 : present.back();
-  std::set<uint64_t> lost;
-  for (size_t i = 0, expect = 1; i < present.size(); expect = present[i] + 1, ++i) {
-    for (uint64_t s = expect; s < present[i]; ++s) {
-      if (!store->Acknowledged(s, s)) lost.insert(s);
-    }
-  }
-  for (const WalDamage& d : inspection.damage) {
-    for (uint64_t s : d.lost) {
-      if (s > last) lost.insert(s);
-    }
-  }
-  report.lost.assign(lost.begin(), lost.end());
-  report.lost_unknown = report.lost.empty() && std::any_of(inspection.damage.begin(), inspection.damage.end(),
-                                                           [](const WalDamage& d) { return d.lost.empty(); });
-  report.lost_after = last;
-  // Checkpoints and guard rows folded past the first loss hold events the
-  // log no longer has: drop them (both are rebuilt from the log).
-  const uint64_t first_lost = !report.lost.empty() ? report.lost.front() : report.lost_unknown ? last + 1 : 0;
-  if (first_lost > 0) {
-    store->checkpoints_.RemoveFrom(first_lost).IgnoreError();
-    ORCH_RETURN_IF_ERROR(store->DropGuardRowsFrom(first_lost));
-  }
-
-  // The recovery record goes after every seq ever handed out.
-  const uint64_t high = std::max(last, report.lost.empty() ? 0 : report.lost.back());
-  {
-    absl::MutexLock l(&store->head_mu_);
-    store->head_ = Head{high, last_hash};
-  }
-  AppendRequest request;
-  request.event = BuildRecoveryEvent(report);
-  ORCH_ASSIGN_OR_RETURN(std::vector<AppendResult> results,
-                        store->AppendInternal({std::move(request)}, nullptr, /*recovery=*/true));
-  report.recorded_seq = results[0].seq;
+  store->MeasureLoss(present, inspection, &report);
+  ORCH_RETURN_IF_ERROR(store->DropDerivedPastLoss(report, last));
+  ORCH_RETURN_IF_ERROR(store->RecordRecovery(last, last_hash, &report));
   return report;
 }
 

@@ -3,7 +3,7 @@
 //
 //   <store>/                 0700 (0770 + setgid with --shared-group)
 //     writer.lock            writers queue on it (fcntl OFD lock)
-//     checkpoints/           projection checkpoints (checkpoint_files.h)
+//     checkpoints/           projection checkpoints (checkpoint_store.h)
 //     readers/<pid>.<tag>/   one RocksDB secondary instance per reader
 //     damaged/<time>/        copies of damaged logs kept by `orch recover`
 //     CURRENT, MANIFEST-*, *.log, *.sst, OPTIONS-*, IDENTITY, LOCK: RocksDB

@@ -1,7 +1,11 @@
 // Verify catches changed and removed events, tampering with RocksDB directly.
+#include "eventstore/env_testing.h"
 #include "eventstore/event_store.h"
+#include "eventstore/event_writer.h"
 #include "eventstore/key_format.h"
+#include "eventstore/logged_event.h"
 #include "eventstore/sha256.h"
+#include "eventstore/verify_report.h"
 #include "gtest/gtest.h"
 #include "rocksdb/db.h"
 #include "schema/event_schema.h"
@@ -26,11 +30,11 @@ class VerifyTest : public ::testing::Test {
     ASSERT_TRUE(store->Append(std::move(batch)).ok());
   }
 
-  std::unique_ptr<EventStore> Open() {
+  std::unique_ptr<EventWriter> Open() {
     StoreOptions o;
     o.env = &env_;
     o.create_if_missing = true;
-    return *EventStore::Open(dir_, o);
+    return *OpenEventWriter(dir_, o);
   }
 
   // Raw access, as an attacker or a bad disk would have.

@@ -4,11 +4,17 @@
 #include <filesystem>
 #include <fstream>
 
+#include "eventstore/env_testing.h"
 #include "eventstore/event_store.h"
+#include "eventstore/event_writer.h"
 #include "eventstore/key_format.h"
+#include "eventstore/logged_event.h"
+#include "eventstore/store_recovery.h"
+#include "eventstore/verify_report.h"
 #include "eventstore/wal_reader.h"
 #include "gtest/gtest.h"
 #include "schema/event_schema.h"
+#include "schema/fb_string.h"
 #include "tests/support/test_support.h"
 
 namespace orch {
@@ -31,16 +37,21 @@ class WalDamageTest : public ::testing::Test {
     StoreOptions o;
     o.env = &env_;
     o.create_if_missing = !reader;
-    o.follower = reader;
     o.lock_timeout = absl::Seconds(1);
     o.warn = [this](const std::string& w) { warnings_.push_back(w); };
     return o;
   }
 
-  std::unique_ptr<EventStore> Open() {
-    auto s = EventStore::Open(dir_, Options());
+  std::unique_ptr<EventWriter> Open() {
+    auto s = OpenEventWriter(dir_, Options());
     EXPECT_TRUE(s.ok()) << s.status();
     return s.ok() ? *std::move(s) : nullptr;
+  }
+
+  // The store as a reader or as the writer.
+  absl::StatusOr<std::unique_ptr<EventStore>> OpenAs(bool reader) {
+    if (reader) return OpenEventReader(dir_, Options(true));
+    return OpenEventWriter(dir_, Options());
   }
 
   AppendRequest Note(const std::string& text) {
@@ -109,7 +120,7 @@ class WalDamageTest : public ::testing::Test {
 TEST_F(WalDamageTest, AChangedByteRefusesEveryOpenNamingTheFileAndTheEvent) {
   const std::string file = DamageRecordOf(19);
   for (bool reader : {false, true}) {
-    auto s = EventStore::Open(dir_, Options(reader));
+    auto s = OpenAs(reader);
     ASSERT_TRUE(absl::IsDataLoss(s.status())) << (reader ? "reader: " : "writer: ") << s.status();
     const std::string msg(s.status().message());
     EXPECT_NE(msg.find(file), std::string::npos) << msg;
@@ -121,7 +132,7 @@ TEST_F(WalDamageTest, AChangedByteRefusesEveryOpenNamingTheFileAndTheEvent) {
 
 TEST_F(WalDamageTest, ADamagedLastRecordIsNamedToo) {
   DamageRecordOf(21);
-  auto s = EventStore::Open(dir_, Options());
+  auto s = OpenEventWriter(dir_, Options());
   ASSERT_TRUE(absl::IsDataLoss(s.status())) << s.status();
   EXPECT_NE(s.status().message().find("event 21 cannot be read"), std::string::npos) << s.status();
 }
@@ -132,7 +143,7 @@ TEST_F(WalDamageTest, ADamagedLengthInTheLastBlockIsNotTakenForATornTail) {
   auto [file, offset] = RecordOf(19);
   XorByte(file, offset + 5, 0x70);  // the length's high byte
   for (bool reader : {false, true}) {
-    auto s = EventStore::Open(dir_, Options(reader));
+    auto s = OpenAs(reader);
     ASSERT_TRUE(absl::IsDataLoss(s.status())) << s.status();
     EXPECT_NE(s.status().message().find("event 19 cannot be read"), std::string::npos) << s.status();
   }
@@ -154,7 +165,7 @@ TEST_F(WalDamageTest, ATornTailIsNotDamage) {
 
 TEST_F(WalDamageTest, RecoverKeepsEveryIntactEventAndNamesTheLostOne) {
   DamageRecordOf(19);
-  auto report = EventStore::Recover(dir_, Options());
+  auto report = RecoverStore(dir_, Options());
   ASSERT_TRUE(report.ok()) << report.status();
   EXPECT_TRUE(report->damaged);
   EXPECT_EQ(report->lost, std::vector<uint64_t>({19}));
@@ -184,12 +195,12 @@ TEST_F(WalDamageTest, RecoverKeepsEveryIntactEventAndNamesTheLostOne) {
   auto recorded = store->Get(22);
   ASSERT_TRUE(recorded.ok());
   EXPECT_EQ(recorded->type(), EventType::StoreRecovered);
-  EXPECT_EQ(LoggedEvent::Str(recorded->event().payload_as_StoreRecovered()->lost()->Get(0)), "19");
+  EXPECT_EQ(FbStr(recorded->event().payload_as_StoreRecovered()->lost()->Get(0)), "19");
 }
 
 TEST_F(WalDamageTest, RecoverAfterADamagedLastRecordNeverReusesItsSeq) {
   DamageRecordOf(21);
-  auto report = EventStore::Recover(dir_, Options());
+  auto report = RecoverStore(dir_, Options());
   ASSERT_TRUE(report.ok()) << report.status();
   EXPECT_EQ(report->lost, std::vector<uint64_t>({21}));
   EXPECT_EQ(report->recorded_seq, 22u);
@@ -203,10 +214,10 @@ TEST_F(WalDamageTest, RecoverNamesEverythingAfterTheLastIntactEventWhenTheBytesN
   auto [file, offset] = RecordOf(21);
   const uint64_t size = fs::file_size(file);
   for (uint64_t at = offset + wal::kHeaderSize; at < size; ++at) XorByte(file, at, 0x5a);
-  auto s = EventStore::Open(dir_, Options());
+  auto s = OpenEventWriter(dir_, Options());
   ASSERT_TRUE(absl::IsDataLoss(s.status())) << s.status();
   EXPECT_NE(s.status().message().find("everything after seq 20"), std::string::npos) << s.status();
-  auto report = EventStore::Recover(dir_, Options());
+  auto report = RecoverStore(dir_, Options());
   ASSERT_TRUE(report.ok()) << report.status();
   EXPECT_TRUE(report->lost.empty());
   EXPECT_TRUE(report->lost_unknown);
@@ -216,7 +227,7 @@ TEST_F(WalDamageTest, RecoverNamesEverythingAfterTheLastIntactEventWhenTheBytesN
 
 TEST_F(WalDamageTest, RecoverLeavesAnIntactStoreAsItWas) {
   const auto before = testing::DumpStore(dir_);
-  auto report = EventStore::Recover(dir_, Options());
+  auto report = RecoverStore(dir_, Options());
   ASSERT_TRUE(report.ok()) << report.status();
   EXPECT_FALSE(report->damaged);
   EXPECT_EQ(testing::DumpStore(dir_), before);

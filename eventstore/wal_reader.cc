@@ -120,104 +120,132 @@ bool LengthPrefixed(absl::string_view* in, absl::string_view* out) {
   return true;
 }
 
-}  // namespace
+// Reassembles logical records from physical ones as RocksDB's reader does,
+// noting every byte range it drops and why.
+class Assembler {
+ public:
+  explicit Assembler(Scan* scan) : scan_(scan) {}
 
-Scan ReadLog(absl::string_view f) {
-  Scan scan;
-  const uint64_t size = f.size();
-  uint64_t pos = 0;
-  bool in_frag = false;
-  uint64_t frag_begin = 0;
-  std::string scratch;
-  auto drop = [&](uint64_t b, uint64_t e, const char* reason, bool silent) {
-    if (e > b) scan.drops.push_back(Drop{b, e, reason, silent});
-  };
-  auto drop_fragment = [&](uint64_t upto) {
-    if (in_frag) drop(frag_begin, upto, "error in the middle of a record", false);
-    in_frag = false;
-    scratch.clear();
-  };
-  while (pos < size) {
-    const uint64_t end = BlockEnd(pos, size);
-    Physical p;
-    const Phys r = ReadPhysical(f, pos, &p);
-    if (r == Phys::kTrailer || r == Phys::kOvershoot) {
-      if (PartialLastBlock(end, size)) {  // the end of the file: a torn tail
-        const uint64_t from = in_frag ? frag_begin : pos;
-        if (!(r == Phys::kTrailer && !in_frag && AllZero(f.substr(pos)))) {
-          drop(from, size, r == Phys::kTrailer ? "truncated header" : "truncated record", true);
-        }
-        in_frag = false;
-        pos = size;
-        break;
-      }
-      if (r == Phys::kOvershoot) {
-        drop_fragment(pos);
-        drop(pos, end, "bad record length", false);
-      }
-      pos = end;
-      continue;
-    }
-    if (r == Phys::kZero) {  // preallocated space: RocksDB skips the rest of the block
-      drop_fragment(pos);
-      if (!AllZero(f.substr(pos, end - pos))) drop(pos, end, "zero record before data", true);
-      pos = end;
-      continue;
-    }
-    if (r == Phys::kBadChecksum) {
-      drop_fragment(pos);
-      drop(pos, end, "checksum mismatch", false);
-      pos = end;
-      continue;
-    }
+  void Drop(uint64_t b, uint64_t e, const char* reason, bool silent) {
+    if (e > b) scan_->drops.push_back(wal::Drop{b, e, reason, silent});
+  }
+  // An error ends the record being reassembled: its fragments are dropped.
+  void DropFragment(uint64_t upto) {
+    if (in_frag_) Drop(frag_begin_, upto, "error in the middle of a record", false);
+    in_frag_ = false;
+    scratch_.clear();
+  }
+  bool in_fragment() const { return in_frag_; }
+  uint64_t fragment_begin() const { return frag_begin_; }
+  void ForgetFragment() { in_frag_ = false; }
+
+  // A well-formed physical record at `pos`.
+  void Add(uint64_t pos, const Physical& p) {
     switch (p.type) {
       case kFullType:
-        drop_fragment(pos);
-        scan.records.push_back(Record{pos, std::string(p.payload)});
+        DropFragment(pos);
+        scan_->records.push_back(Record{pos, std::string(p.payload)});
         break;
       case kFirstType:
-        drop_fragment(pos);
-        in_frag = true;
-        frag_begin = pos;
-        scratch.assign(p.payload.data(), p.payload.size());
+        DropFragment(pos);
+        in_frag_ = true;
+        frag_begin_ = pos;
+        scratch_.assign(p.payload.data(), p.payload.size());
         break;
       case kMiddleType:
       case kLastType:
-        if (!in_frag) {
-          drop(pos, p.next, "missing start of a fragmented record", false);
+        if (!in_frag_) {
+          Drop(pos, p.next, "missing start of a fragmented record", false);
           break;
         }
-        scratch.append(p.payload.data(), p.payload.size());
+        scratch_.append(p.payload.data(), p.payload.size());
         if (p.type == kLastType) {
-          scan.records.push_back(Record{frag_begin, std::move(scratch)});
-          scratch.clear();
-          in_frag = false;
+          scan_->records.push_back(Record{frag_begin_, std::move(scratch_)});
+          scratch_.clear();
+          in_frag_ = false;
         }
         break;
       case kSetCompressionType:
         break;
       default:
-        drop_fragment(pos);
-        drop(pos, p.next, "unknown record type", false);
+        DropFragment(pos);
+        Drop(pos, p.next, "unknown record type", false);
     }
-    pos = p.next;
   }
-  if (in_frag) drop(frag_begin, size, "truncated fragmented record", true);
 
-  // Intact records inside what was dropped (RocksDB drops a whole block's
-  // rest after one bad record).
+ private:
+  Scan* const scan_;
+  bool in_frag_ = false;
+  uint64_t frag_begin_ = 0;
+  std::string scratch_;
+};
+
+// A physical read at `pos` (block ending at `end`) that gave no record:
+// records the drop and returns where to read on; `size` means the file
+// ended in a torn tail.
+uint64_t SkipUnreadable(absl::string_view f, uint64_t pos, uint64_t end, Phys r, Assembler* a) {
+  const uint64_t size = f.size();
+  if (r == Phys::kTrailer || r == Phys::kOvershoot) {
+    if (PartialLastBlock(end, size)) {  // the end of the file: a torn tail
+      const uint64_t from = a->in_fragment() ? a->fragment_begin() : pos;
+      if (!(r == Phys::kTrailer && !a->in_fragment() && AllZero(f.substr(pos)))) {
+        a->Drop(from, size, r == Phys::kTrailer ? "truncated header" : "truncated record", true);
+      }
+      a->ForgetFragment();
+      return size;
+    }
+    if (r == Phys::kOvershoot) {
+      a->DropFragment(pos);
+      a->Drop(pos, end, "bad record length", false);
+    }
+    return end;
+  }
+  a->DropFragment(pos);
+  if (r == Phys::kZero) {  // preallocated space: RocksDB skips the rest of the block
+    if (!AllZero(f.substr(pos, end - pos))) a->Drop(pos, end, "zero record before data", true);
+  } else {  // Phys::kBadChecksum
+    a->Drop(pos, end, "checksum mismatch", false);
+  }
+  return end;
+}
+
+// Intact records inside what was dropped (RocksDB drops a whole block's
+// rest after one bad record).
+void SalvageDropped(absl::string_view f, Scan* scan) {
   uint64_t skip_to = 0;
-  for (const Drop& d : scan.drops) {
+  for (const Drop& d : scan->drops) {
     for (uint64_t at = std::max(d.begin + 1, skip_to); at + kHeaderSize <= d.end; ++at) {
       Record rec;
       uint64_t next = 0;
       if (ReadWhole(f, at, &rec, &next)) {
-        scan.salvaged.push_back(std::move(rec));
+        scan->salvaged.push_back(std::move(rec));
         skip_to = next;
         at = next - 1;
       }
     }
   }
+}
+
+}  // namespace
+
+Scan ReadLog(absl::string_view f) {
+  Scan scan;
+  Assembler a(&scan);
+  const uint64_t size = f.size();
+  uint64_t pos = 0;
+  while (pos < size) {
+    const uint64_t end = BlockEnd(pos, size);
+    Physical p;
+    const Phys r = ReadPhysical(f, pos, &p);
+    if (r != Phys::kOk) {
+      pos = SkipUnreadable(f, pos, end, r, &a);
+      continue;
+    }
+    a.Add(pos, p);
+    pos = p.next;
+  }
+  if (a.in_fragment()) a.Drop(a.fragment_begin(), size, "truncated fragmented record", true);
+  SalvageDropped(f, &scan);
   return scan;
 }
 

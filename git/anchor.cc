@@ -8,6 +8,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "base/status_macros.h"
+#include "eventstore/logged_event.h"
 #include "eventstore/sha256.h"
 
 namespace orch::git {

@@ -8,6 +8,7 @@
 #include "absl/strings/str_join.h"
 #include "base/status_macros.h"
 #include "base/time_text.h"
+#include "eventstore/event_writer.h"
 #include "eventstore/sha256.h"
 #include "git/worktree_progress.h"
 #include "projections/task_rules.h"

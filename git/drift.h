@@ -34,6 +34,7 @@
 
 #include "absl/status/statusor.h"
 #include "eventstore/event_store.h"
+#include "eventstore/event_writer.h"
 #include "git/repo_snapshot.h"
 #include "git/task_git_facts.h"
 #include "projections/project_model.h"

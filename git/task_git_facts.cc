@@ -2,12 +2,13 @@
 
 #include "absl/strings/str_cat.h"
 #include "base/status_macros.h"
+#include "schema/fb_string.h"
 
 namespace orch::git {
 
 namespace {
 
-std::string Str(const flatbuffers::String* s) { return s == nullptr ? std::string() : s->str(); }
+constexpr auto Str = FbString;
 
 }  // namespace
 

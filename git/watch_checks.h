@@ -11,6 +11,7 @@
 
 #include "absl/status/statusor.h"
 #include "eventstore/event_store.h"
+#include "eventstore/event_writer.h"
 #include "git/drift.h"
 #include "projections/project_model.h"
 #include "projections/watchdog.h"

@@ -35,6 +35,7 @@
 
 #include "absl/status/statusor.h"
 #include "eventstore/event_store.h"
+#include "eventstore/event_writer.h"
 #include "importer/predecessor.h"
 #include "nlohmann/json.hpp"
 #include "schema/event_schema.h"

@@ -7,6 +7,7 @@
 #include <set>
 
 #include "absl/strings/str_cat.h"
+#include "eventstore/env_testing.h"
 #include "eventstore/event_store.h"
 #include "gtest/gtest.h"
 #include "projections/lifecycle_guard.h"
@@ -39,7 +40,7 @@ class ImportPlanTest : public ::testing::Test {
     StoreOptions o;
     o.env = &env_;
     o.create_if_missing = true;
-    auto store = std::move(EventStore::Open(tmp_.Sub("store"), o)).value();
+    auto store = std::move(OpenEventWriter(tmp_.Sub("store"), o)).value();
     std::vector<AppendRequest> batch;
     for (PlannedEvent& e : plan.events) batch.push_back(std::move(e.request));
     LifecycleGuard guard(&env_);

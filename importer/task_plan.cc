@@ -8,7 +8,8 @@
 #include "absl/strings/str_join.h"
 #include "base/status_macros.h"
 #include "base/time_text.h"
-#include "eventstore/event_json.h"
+#include "eventstore/record_builder.h"
+#include "formats/event_json.h"
 #include "projections/task_fold.h"
 
 namespace orch::importer {
@@ -123,16 +124,8 @@ std::string Extra(const Entry& e, const std::string& key) {
 // A Record around event bytes, as the store would build it (no chain), so
 // the task fold can check and apply it.
 absl::StatusOr<LoggedEvent> DraftLogged(uint64_t seq, int64_t at, const std::string& event) {
-  flatbuffers::FlatBufferBuilder fbb(event.size() + 128);
-  fbb.ForceVectorAlignment(event.size(), 1, 8);  // a nested buffer keeps its alignment
-  auto ev = fbb.CreateVector(reinterpret_cast<const uint8_t*>(event.data()), event.size());
-  schema::RecordBuilder rb(fbb);
-  rb.add_seq(seq);
-  rb.add_time_ns(at);
-  rb.add_event(ev);
-  schema::FinishRecordBuffer(fbb, rb.Finish());
   std::string stored(32, '\0');  // the hash the store would put first
-  stored.append(reinterpret_cast<const char*>(fbb.GetBufferPointer()), fbb.GetSize());
+  stored += BuildRecord(seq, /*version=*/0, at, /*prev_hash=*/"", /*anomaly=*/"", event);
   ORCH_ASSIGN_OR_RETURN(LoggedEvent view, LoggedEvent::Parse(stored));
   return view.Own();
 }

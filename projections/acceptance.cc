@@ -8,6 +8,7 @@
 #include "base/status_macros.h"
 #include "projections/task_rules.h"
 #include "schema/event_schema.h"
+#include "schema/fb_string.h"
 
 namespace orch {
 
@@ -17,7 +18,7 @@ std::string Short(const std::string& commit) { return commit.substr(0, 10); }
 
 using StrVec = flatbuffers::Vector<flatbuffers::Offset<flatbuffers::String>>;
 
-std::string Str(const flatbuffers::String* s) { return s == nullptr ? std::string() : s->str(); }
+constexpr auto Str = FbString;
 
 std::vector<std::string> List(const StrVec* v) {
   std::vector<std::string> out;

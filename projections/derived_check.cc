@@ -5,6 +5,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "base/status_macros.h"
+#include "eventstore/checkpoint_store.h"
+#include "eventstore/guard_rows.h"
 #include "projections/lifecycle_guard.h"
 #include "projections/model_codec.h"
 #include "projections/model_loader.h"
@@ -62,7 +64,7 @@ void CompareItem(const Item& item, const ProjectModel& folded, DerivedReport* re
 }
 
 absl::Status CollectGuardRows(const EventStore& store, std::vector<Item>* items, DerivedReport* report) {
-  return store.ScanGuardStates([&](const std::string& key, const std::string& bytes, uint64_t bound) {
+  return GuardRows::Scan(store, [&](const std::string& key, const std::string& bytes, uint64_t bound) {
     const std::string name = absl::StrCat("guard row '", key, "'");
     const std::string task = TaskOfGuardRowKey(key);
     if (task.empty()) {
@@ -95,16 +97,17 @@ absl::Status CollectGuardRows(const EventStore& store, std::vector<Item>* items,
 }
 
 absl::Status CollectCheckpoints(const EventStore& store, std::vector<Item>* items, DerivedReport* report) {
-  ORCH_ASSIGN_OR_RETURN(std::vector<uint64_t> seqs, store.ListCheckpoints(kModelCheckpointName));
+  const CheckpointStore checkpoints(store);
+  ORCH_ASSIGN_OR_RETURN(std::vector<uint64_t> seqs, checkpoints.List(kModelCheckpointName));
   const uint64_t head = store.head().seq;
   for (uint64_t seq : seqs) {
     const std::string name = absl::StrCat("checkpoint '", kModelCheckpointName, "' at seq ", seq);
-    auto core = store.GetCheckpoint(kModelCheckpointName, seq);
+    auto core = checkpoints.Get(kModelCheckpointName, seq);
     if (!core.ok() && !absl::IsNotFound(core.status())) return core.status();
     if (!core.ok() || core->first != seq) {
-      // GetCheckpoint skips a checkpoint not bound to this log's event at
+      // CheckpointStore::Get skips a checkpoint not bound to this log's event at
       // its seq; one still on disk is such a checkpoint (else: pruned).
-      ORCH_ASSIGN_OR_RETURN(std::vector<uint64_t> now, store.ListCheckpoints(kModelCheckpointName));
+      ORCH_ASSIGN_OR_RETURN(std::vector<uint64_t> now, checkpoints.List(kModelCheckpointName));
       if (std::find(now.begin(), now.end(), seq) != now.end()) {
         report->problems.push_back(
             absl::StrCat(name, " does not match the log: it was folded from another chain"));
@@ -116,7 +119,7 @@ absl::Status CollectCheckpoints(const EventStore& store, std::vector<Item>* item
       continue;
     }
     std::optional<std::string> details;
-    if (auto d = store.GetCheckpoint(kModelDetailsCheckpointName, seq); d.ok() && d->first == seq) {
+    if (auto d = checkpoints.Get(kModelDetailsCheckpointName, seq); d.ok() && d->first == seq) {
       details = std::move(d->second);
     }
     auto model =

@@ -4,9 +4,9 @@
 // row or checkpoint that disagrees was forged, or written by a fold with a
 // bug; either way nothing derived may be trusted until it is rebuilt.
 //
-// Reads through the EventStore interface only (ScanGuardStates,
-// ListCheckpoints, GetCheckpoint, Scan), so it does not depend on where the
-// store keeps them.
+// Reads through the store's interfaces only (GuardRows::Scan,
+// CheckpointStore List and Get, EventStore::Scan), so it does not depend
+// on where the store keeps them.
 #ifndef ORCH_PROJECTIONS_DERIVED_CHECK_H_
 #define ORCH_PROJECTIONS_DERIVED_CHECK_H_
 

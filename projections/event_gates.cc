@@ -6,12 +6,13 @@
 #include "projections/lane_rules.h"
 #include "projections/next_action.h"
 #include "schema/event_schema.h"
+#include "schema/fb_string.h"
 
 namespace orch {
 
 namespace {
 
-std::string Str(const flatbuffers::String* s) { return s == nullptr ? std::string() : s->str(); }
+constexpr auto Str = FbString;
 
 std::vector<std::string> List(const flatbuffers::Vector<flatbuffers::Offset<flatbuffers::String>>* v) {
   std::vector<std::string> out;

@@ -4,6 +4,7 @@
 #include "absl/strings/str_join.h"
 #include "base/time_text.h"
 #include "schema/event_schema.h"
+#include "schema/fb_string.h"
 
 namespace orch {
 
@@ -11,7 +12,7 @@ namespace {
 
 using T = schema::Payload;
 
-std::string S(const flatbuffers::String* s) { return s == nullptr ? std::string() : s->str(); }
+constexpr auto S = FbString;
 
 // "a.cc b.cc +3": the first few entries of a list.
 std::string List(const flatbuffers::Vector<flatbuffers::Offset<flatbuffers::String>>* v, size_t max = 3) {

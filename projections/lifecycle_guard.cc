@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "base/status_macros.h"
 #include "base/time_text.h"
+#include "eventstore/guard_rows.h"
 #include "projections/model_codec.h"
 #include "projections/task_fold.h"
 #include "schema/event_schema.h"
@@ -30,7 +31,7 @@ uint64_t GetFixed64(absl::string_view in) {
 absl::StatusOr<GuardRow> LoadTask(const EventStore& store, const std::string& task) {
   GuardRow f;
   const uint64_t head = store.head().seq;
-  auto bytes = store.GetGuardState(GuardRowKey(task));
+  auto bytes = GuardRows::Get(store, GuardRowKey(task));
   if (bytes.ok()) {
     auto row = DecodeGuardRow(*bytes);
     if (row.ok() && row->seq <= head) f = *std::move(row);

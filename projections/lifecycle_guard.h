@@ -1,7 +1,7 @@
 // LifecycleGuard: enforces the task fold's rules (task_fold.h) at append
 // time.
 //
-// Plugs into EventStore::Append, so the check and the write happen under
+// Plugs into EventWriter::Append, so the check and the write happen under
 // the same lock. An impossible step is refused (Aborted; NotFound for an
 // unknown task) unless the event's claim is `observed`: then it is recorded
 // with the problem as its anomaly. The time rules live here too:
@@ -18,8 +18,10 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "eventstore/append_guard.h"
 #include "eventstore/env.h"
 #include "eventstore/event_store.h"
+#include "eventstore/event_writer.h"
 #include "projections/task_facts.h"
 
 namespace orch {

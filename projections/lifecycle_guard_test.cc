@@ -2,6 +2,9 @@
 #include "projections/lifecycle_guard.h"
 
 #include "base/time_text.h"
+#include "eventstore/env_testing.h"
+#include "eventstore/event_writer.h"
+#include "eventstore/guard_rows.h"
 #include "gtest/gtest.h"
 #include "projections/task_fold.h"
 #include "schema/event_schema.h"
@@ -17,7 +20,7 @@ class LifecycleGuardTest : public ::testing::Test {
     StoreOptions o;
     o.env = &env_;
     o.create_if_missing = true;
-    store_ = *EventStore::Open(tmp_.Sub("store"), o);
+    store_ = *OpenEventWriter(tmp_.Sub("store"), o);
   }
 
   AppendRequest Req(EventType type, nlohmann::json payload = nlohmann::json::object(),
@@ -72,7 +75,7 @@ class LifecycleGuardTest : public ::testing::Test {
   testing::TempDir tmp_;
   FakeEnv env_{1'795'600'000'000'000'000};
   std::unique_ptr<EventSchema> schema_;
-  std::unique_ptr<EventStore> store_;
+  std::unique_ptr<EventWriter> store_;
 };
 
 TEST_F(LifecycleGuardTest, RefusesImpossibleStepsAndUnknownTasks) {
@@ -97,7 +100,7 @@ TEST_F(LifecycleGuardTest, ObservedImpossibleStepIsKeptWithItsAnomaly) {
 // without the guard after it are folded in too.
 TEST_F(LifecycleGuardTest, StateRowIsCheckedAgainstTheLog) {
   ASSERT_TRUE(Guarded({Req(EventType::Dispatched), Req(EventType::WorktreeReady)}).ok());
-  ASSERT_TRUE(store_->GetGuardState("lifecycle/T1").ok());
+  ASSERT_TRUE(GuardRows::Get(*store_, "lifecycle/T1").ok());
   // An importer writes straight to the store: completed, reviewed, accepted.
   ASSERT_TRUE(store_
                   ->Append({Req(EventType::Completed), Req(EventType::ReviewStarted),
@@ -270,21 +273,19 @@ TEST_F(LifecycleGuardTest, ProjectLevelPushMovesMergedTasksInsideTheBatch) {
 // and the guard folds the events after it.
 TEST_F(LifecycleGuardTest, StateRowStaysBoundAsTheLogGrows) {
   ASSERT_TRUE(Guarded({Req(EventType::Dispatched), Req(EventType::WorktreeReady)}).ok());
-  auto row = store_->GetGuardState(GuardRowKey("T1"));
+  auto row = GuardRows::Get(*store_, GuardRowKey("T1"));
   ASSERT_TRUE(row.ok()) << row.status();
   EXPECT_EQ(DecodeGuardRow(*row)->seq, 2u);
   ASSERT_TRUE(store_->Append({Req(EventType::Completed)}).ok());  // without the guard
-  ASSERT_TRUE(store_->GetGuardState(GuardRowKey("T1")).ok());
+  ASSERT_TRUE(GuardRows::Get(*store_, GuardRowKey("T1")).ok());
   EXPECT_EQ(Facts().state, TaskState::kCompletedUnreviewed);
   int rows = 0;
-  ASSERT_TRUE(store_
-                  ->ScanGuardStates([&](const std::string& key, const std::string&, uint64_t bound) {
-                    EXPECT_EQ(key, GuardRowKey("T1"));
-                    EXPECT_EQ(bound, 2u);
-                    ++rows;
-                    return true;
-                  })
-                  .ok());
+  ASSERT_TRUE(GuardRows::Scan(*store_, [&](const std::string& key, const std::string&, uint64_t bound) {
+                EXPECT_EQ(key, GuardRowKey("T1"));
+                EXPECT_EQ(bound, 2u);
+                ++rows;
+                return true;
+              }).ok());
   EXPECT_EQ(rows, 1);
 }
 

@@ -1,6 +1,7 @@
 #include "projections/model_loader.h"
 
 #include "base/status_macros.h"
+#include "eventstore/checkpoint_store.h"
 #include "projections/model_codec.h"
 #include "projections/project_fold.h"
 
@@ -16,9 +17,10 @@ constexpr int kMaxCheckpointProbes = 16;
 // happened at or before `max_at` (when given). nullopt when there is none.
 std::optional<std::string> FindCheckpoint(const EventStore& store, uint64_t max_seq,
                                           std::optional<int64_t> max_at) {
+  const CheckpointStore checkpoints(store);
   uint64_t limit = max_seq;
   for (int probe = 0; probe < kMaxCheckpointProbes && limit > 0; ++probe) {
-    auto cp = store.GetCheckpoint(kModelCheckpointName, limit);
+    auto cp = checkpoints.Get(kModelCheckpointName, limit);
     if (!cp.ok()) return std::nullopt;
     auto header = PeekCheckpoint(cp->second);
     if (header.ok() && header->seq == cp->first && (!max_at || header->max_at <= *max_at)) {
@@ -36,7 +38,7 @@ absl::StatusOr<ProjectModel> DecodeCheckpoint(const EventStore& store, const std
                                               bool details) {
   if (!details) return DecodeModelParts(core, std::nullopt);
   ORCH_ASSIGN_OR_RETURN(CheckpointHeader header, PeekCheckpoint(core));
-  ORCH_ASSIGN_OR_RETURN(auto d, store.GetCheckpoint(kModelDetailsCheckpointName, header.seq));
+  ORCH_ASSIGN_OR_RETURN(auto d, CheckpointStore(store).Get(kModelDetailsCheckpointName, header.seq));
   if (d.first != header.seq) return absl::NotFoundError("no checkpoint details at that seq");
   return DecodeModelParts(core, d.second);
 }
@@ -45,10 +47,11 @@ absl::StatusOr<ProjectModel> DecodeCheckpoint(const EventStore& store, const std
 // Then the older checkpoints are pruned (a failure there costs nothing).
 bool WriteCheckpoint(EventStore& store, const ProjectModel& model) {
   EncodedModel e = EncodeModelParts(model);
-  if (!store.PutCheckpoint(kModelDetailsCheckpointName, model.head_seq, e.details).ok()) return false;
-  if (!store.PutCheckpoint(kModelCheckpointName, model.head_seq, e.core).ok()) return false;
-  store.PruneCheckpoints(kModelCheckpointName, model.head_seq, kCheckpointsKept).IgnoreError();
-  store.PruneCheckpoints(kModelDetailsCheckpointName, model.head_seq, kCheckpointsKept).IgnoreError();
+  const CheckpointStore checkpoints(store);
+  if (!checkpoints.Put(kModelDetailsCheckpointName, model.head_seq, e.details).ok()) return false;
+  if (!checkpoints.Put(kModelCheckpointName, model.head_seq, e.core).ok()) return false;
+  checkpoints.Prune(kModelCheckpointName, model.head_seq, kCheckpointsKept).IgnoreError();
+  checkpoints.Prune(kModelDetailsCheckpointName, model.head_seq, kCheckpointsKept).IgnoreError();
   return true;
 }
 

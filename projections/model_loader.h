@@ -2,7 +2,7 @@
 // the events after it. The only place the projections touch the store.
 //
 // Checkpoints are kept in the model_codec.h form, in two parts at the same
-// seq (EventStore::PutCheckpoint): the core under kModelCheckpointName and
+// seq (CheckpointStore::Put): the core under kModelCheckpointName and
 // the tasks' details under kModelDetailsCheckpointName, so the status pages
 // read under half of the bytes. They are a cache: a missing, unreadable or
 // older-version checkpoint only means folding from the start. Writing one
@@ -15,7 +15,7 @@
 
 #include "absl/status/statusor.h"
 #include "eventstore/event_store.h"
-#include "eventstore/time_spec.h"
+#include "formats/time_spec.h"
 #include "projections/project_model.h"
 
 namespace orch {

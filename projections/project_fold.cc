@@ -7,6 +7,7 @@
 #include "projections/event_summary.h"
 #include "projections/task_rules.h"
 #include "schema/event_schema.h"
+#include "schema/fb_string.h"
 
 namespace orch {
 
@@ -15,7 +16,7 @@ namespace {
 using T = schema::Payload;
 using StrVec = flatbuffers::Vector<flatbuffers::Offset<flatbuffers::String>>;
 
-std::string S(const flatbuffers::String* s) { return s == nullptr ? std::string() : s->str(); }
+constexpr auto S = FbString;
 
 std::vector<std::string> L(const StrVec* v) {
   std::vector<std::string> out;

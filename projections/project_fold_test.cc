@@ -3,7 +3,8 @@
 #include "projections/project_fold.h"
 
 #include "base/time_text.h"
-#include "eventstore/event_json.h"
+#include "eventstore/checkpoint_store.h"
+#include "formats/event_json.h"
 #include "gtest/gtest.h"
 #include "projections/model_codec.h"
 #include "projections/model_loader.h"
@@ -275,8 +276,8 @@ TEST(ModelLoader, WritingACheckpointPrunesOldOnes) {
     ASSERT_TRUE(LoadProjectModel(log.store(), o).ok());
   }
   for (const char* name : {kModelCheckpointName, kModelDetailsCheckpointName}) {
-    EXPECT_TRUE(absl::IsNotFound(log.store().GetCheckpoint(name, first).status())) << name;
-    auto kept = log.store().GetCheckpoint(name, first + 2);  // the oldest of the kept ones
+    EXPECT_TRUE(absl::IsNotFound(CheckpointStore(log.store()).Get(name, first).status())) << name;
+    auto kept = CheckpointStore(log.store()).Get(name, first + 2);  // the oldest of the kept ones
     ASSERT_TRUE(kept.ok()) << name;
     EXPECT_EQ(kept->first, first + 2) << name;
   }

@@ -1,6 +1,6 @@
 #include "projections/projection_test_log.h"
 
-#include "eventstore/event_json.h"
+#include "formats/event_json.h"
 #include "gtest/gtest.h"
 #include "projections/lifecycle_guard.h"
 
@@ -11,7 +11,7 @@ TestLog::TestLog() {
   StoreOptions o;
   o.env = &env_;
   o.create_if_missing = true;
-  store_ = std::move(EventStore::Open(dir_.Sub("store"), o)).value();
+  store_ = std::move(OpenEventWriter(dir_.Sub("store"), o)).value();
 }
 
 uint64_t TestLog::Emit(const nlohmann::json& j) {

@@ -8,6 +8,8 @@
 
 #include "eventstore/env.h"
 #include "eventstore/event_store.h"
+#include "eventstore/event_writer.h"
+#include "eventstore/posix_env.h"
 #include "nlohmann/json.hpp"
 #include "schema/event_schema.h"
 #include "tests/support/test_support.h"
@@ -22,14 +24,14 @@ class TestLog {
   // bypass the lifecycle guard's refusal, as on the command line.
   // Returns the seq. Fails the test on error.
   uint64_t Emit(const nlohmann::json& j);
-  EventStore& store() { return *store_; }
+  EventWriter& store() { return *store_; }
   EventSchema& schema() { return *schema_; }
 
  private:
   testing::TempDir dir_;
   SystemEnv env_;
   std::unique_ptr<EventSchema> schema_;
-  std::unique_ptr<EventStore> store_;
+  std::unique_ptr<EventWriter> store_;
 };
 
 }  // namespace orch

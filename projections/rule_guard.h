@@ -21,6 +21,7 @@
 #include <string>
 #include <vector>
 
+#include "eventstore/append_guard.h"
 #include "eventstore/env.h"
 #include "eventstore/event_store.h"
 #include "projections/event_gates.h"

@@ -10,6 +10,7 @@
 #include "base/time_text.h"
 #include "projections/task_rules.h"
 #include "schema/event_schema.h"
+#include "schema/fb_string.h"
 
 namespace orch {
 
@@ -21,9 +22,7 @@ using StrVec = flatbuffers::Vector<flatbuffers::Offset<flatbuffers::String>>;
 
 bool In(S s, std::initializer_list<S> set) { return std::find(set.begin(), set.end(), s) != set.end(); }
 
-absl::string_view Str(const flatbuffers::String* s) {
-  return s == nullptr ? absl::string_view() : absl::string_view(s->data(), s->size());
-}
+constexpr auto Str = FbStr;
 
 std::vector<std::string> List(const StrVec* v) {
   std::vector<std::string> out;

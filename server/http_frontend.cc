@@ -10,7 +10,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
-#include "eventstore/event_json.h"
+#include "formats/event_json.h"
 #include "httplib.h"
 #include "projections/model_loader.h"
 #include "projections/render/ledger_json.h"

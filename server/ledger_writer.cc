@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "eventstore/atomic_file.h"
+#include "eventstore/posix_env.h"
 #include "projections/model_loader.h"
 #include "projections/render/ledger_json.h"
 

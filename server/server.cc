@@ -164,7 +164,7 @@ void Log(const ServerOptions& o, const std::string& text) {
 
 }  // namespace
 
-absl::Status RunServer(const ServerOptions& o, EventStore& store, const VerbRunner& run) {
+absl::Status RunServer(const ServerOptions& o, EventWriter& store, const VerbRunner& run) {
   absl::StatusOr<int> listening = ListenSocket(o.socket_path, 512, StoreFileMode(o.store_dir));
   if (!listening.ok()) return listening.status();
   const int listen_fd = *listening;

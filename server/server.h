@@ -2,7 +2,7 @@
 // answers clients on a unix socket (server/client.h has the protocol); the
 // verbs themselves run in the caller's VerbRunner (commands/serve.cc), on
 // one thread per connection, so concurrent emits meet in the store's group
-// commit (EventStore::Append).
+// commit (EventWriter::Append).
 //
 // It stops cleanly (stops accepting, cuts off connections whose request is
 // not read yet, lets every request it read finish and answer, then returns
@@ -24,6 +24,7 @@
 #include "absl/status/status.h"
 #include "absl/time/time.h"
 #include "eventstore/event_store.h"
+#include "eventstore/event_writer.h"
 #include "server/wire.h"
 
 namespace orch::server {
@@ -78,7 +79,7 @@ void BlockShutdownSignals();
 // Serves until a shutdown reason (above). `store` (not owned) must stay
 // open until Run returns. InvalidArgument / Unavailable when the socket or
 // the HTTP address cannot be used.
-absl::Status RunServer(const ServerOptions& options, EventStore& store, const VerbRunner& run);
+absl::Status RunServer(const ServerOptions& options, EventWriter& store, const VerbRunner& run);
 
 }  // namespace orch::server
 

@@ -1,6 +1,7 @@
 #include "server/wire.h"
 
 #include "absl/strings/str_cat.h"
+#include "schema/fb_string.h"
 #include "wire_generated.h"
 
 namespace orch::server {
@@ -18,7 +19,8 @@ std::string Str(const flatbuffers::Vector<uint8_t>* v) {
   return v == nullptr ? std::string() : std::string(reinterpret_cast<const char*>(v->data()), v->size());
 }
 
-std::string Str(const flatbuffers::String* s) { return s == nullptr ? std::string() : s->str(); }
+// Strings through the one null-safe helper; bytes (above) beside it.
+std::string Str(const flatbuffers::String* s) { return FbString(s); }
 
 std::string Finished(flatbuffers::FlatBufferBuilder& fbb) {
   return std::string(reinterpret_cast<const char*>(fbb.GetBufferPointer()), fbb.GetSize());

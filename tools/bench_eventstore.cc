@@ -30,6 +30,9 @@
 #include <vector>
 
 #include "eventstore/event_store.h"
+#include "eventstore/event_writer.h"
+#include "eventstore/logged_event.h"
+#include "eventstore/posix_env.h"
 #include "nlohmann/json.hpp"
 #include "schema/event_schema.h"
 #include "tools/bench_flags.h"
@@ -70,11 +73,11 @@ std::vector<orch::AppendRequest> MakeBatch(orch::EventSchema& schema, size_t fir
   return batch;
 }
 
-std::unique_ptr<orch::EventStore> OpenStore(const std::string& dir, orch::Env* env) {
+std::unique_ptr<orch::EventWriter> OpenStore(const std::string& dir, orch::Env* env) {
   orch::StoreOptions o;
   o.env = env;
   o.create_if_missing = true;
-  auto s = orch::EventStore::Open(dir, o);
+  auto s = orch::OpenEventWriter(dir, o);
   if (!s.ok()) {
     std::cerr << "open " << dir << ": " << s.status() << "\n";
     std::exit(1);
@@ -142,7 +145,7 @@ int ReplayChild(const std::string& dir) {
   orch::SystemEnv env;
   orch::StoreOptions o;
   o.env = &env;
-  auto store = orch::EventStore::Open(dir, o);
+  auto store = orch::OpenEventWriter(dir, o);
   if (!store.ok()) return 1;
   uint64_t n = 0, bytes = 0;
   const auto start = Clock::now();

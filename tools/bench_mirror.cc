@@ -33,6 +33,8 @@
 #include <vector>
 
 #include "eventstore/event_store.h"
+#include "eventstore/event_writer.h"
+#include "eventstore/posix_env.h"
 #include "mirror/jetstream.h"
 #include "mirror/mirror_message.h"
 #include "schema/event_schema.h"
@@ -93,11 +95,11 @@ void Stop(pid_t pid, int sig) {
   std::exit(1);
 }
 
-std::unique_ptr<orch::EventStore> OpenWriter(const std::string& dir, orch::Env* env) {
+std::unique_ptr<orch::EventWriter> OpenWriter(const std::string& dir, orch::Env* env) {
   orch::StoreOptions o;
   o.env = env;
   o.create_if_missing = true;
-  auto s = orch::EventStore::Open(dir, o);
+  auto s = orch::OpenEventWriter(dir, o);
   if (!s.ok()) Die("open " + dir + ": " + std::string(s.status().message()));
   return std::move(*s);
 }

@@ -27,6 +27,8 @@
 
 #include "events_generated.h"
 #include "eventstore/event_store.h"
+#include "eventstore/event_writer.h"
+#include "eventstore/posix_env.h"
 #include "flatbuffers/flatbuffers.h"
 #include "tools/bench_flags.h"
 #include "tools/bench_process.h"
@@ -144,7 +146,7 @@ void FillLog(const std::string& dir, size_t events, size_t tasks) {
   orch::StoreOptions o;
   o.env = &env;
   o.create_if_missing = true;
-  auto store = orch::EventStore::Open(dir, o);
+  auto store = orch::OpenEventWriter(dir, o);
   if (!store.ok()) {
     std::fprintf(stderr, "open %s: %s\n", dir.c_str(), std::string(store.status().message()).c_str());
     std::exit(1);

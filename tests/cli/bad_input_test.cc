@@ -3,7 +3,9 @@
 #include <csignal>
 #include <string>
 
+#include "eventstore/env_testing.h"
 #include "eventstore/event_store.h"
+#include "eventstore/event_writer.h"
 #include "gtest/gtest.h"
 #include "tests/support/emit_modes.h"
 #include "tests/support/test_support.h"
@@ -108,7 +110,7 @@ TEST_P(BadInputTest, LockedStorePastTheBound) {
   FakeEnv env(0);
   StoreOptions o;
   o.env = &env;
-  auto holder = EventStore::Open(store_, o);
+  auto holder = OpenEventWriter(store_, o);
   ASSERT_TRUE(holder.ok()) << holder.status();
   RunResult r = orch::testing::Run({OrchBin(), "--store", store_, "emit", "note", "--text", "x"}, "",
                                    {{"ORCH_LOCK_TIMEOUT", "1"}});

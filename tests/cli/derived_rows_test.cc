@@ -2,9 +2,11 @@
 // checkpoints — forged behind orch's back: the guard does not trust a row
 // that is not bound to the chain, and `orch verify` recomputes both and
 // names the one that disagrees.
+#include "eventstore/checkpoint_store.h"
 #include "eventstore/env.h"
 #include "eventstore/event_store.h"
 #include "eventstore/key_format.h"
+#include "eventstore/posix_env.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
 #include "projections/lifecycle_guard.h"
@@ -120,22 +122,22 @@ TEST_P(DerivedRowsTest, AForgedCheckpointFailsVerify) {
     SystemEnv env;
     StoreOptions o;
     o.env = &env;
-    auto store = EventStore::Open(store_, o);
+    auto store = OpenEventWriter(store_, o);
     ASSERT_TRUE(store.ok()) << store.status();
-    auto seqs = (*store)->ListCheckpoints(kModelCheckpointName);
+    auto seqs = CheckpointStore(**store).List(kModelCheckpointName);
     ASSERT_TRUE(seqs.ok());
     ASSERT_EQ(seqs->size(), 1u);
     seq = seqs->front();
-    auto core = (*store)->GetCheckpoint(kModelCheckpointName, seq);
-    auto details = (*store)->GetCheckpoint(kModelDetailsCheckpointName, seq);
+    auto core = CheckpointStore(**store).Get(kModelCheckpointName, seq);
+    auto details = CheckpointStore(**store).Get(kModelDetailsCheckpointName, seq);
     ASSERT_TRUE(core.ok() && details.ok());
     auto model = DecodeModelParts(core->second, details->second);
     ASSERT_TRUE(model.ok()) << model.status();
     model->tasks[0].title = "Forged";
     model->tasks[0].facts.state = TaskState::kMerged;
     const EncodedModel forged = EncodeModelParts(*model);
-    ASSERT_TRUE((*store)->PutCheckpoint(kModelDetailsCheckpointName, seq, forged.details).ok());
-    ASSERT_TRUE((*store)->PutCheckpoint(kModelCheckpointName, seq, forged.core).ok());
+    ASSERT_TRUE(CheckpointStore(**store).Put(kModelDetailsCheckpointName, seq, forged.details).ok());
+    ASSERT_TRUE(CheckpointStore(**store).Put(kModelCheckpointName, seq, forged.core).ok());
   }
   RunResult v = Orch(store_, {"verify"});
   EXPECT_EQ(v.exit_code, 4);

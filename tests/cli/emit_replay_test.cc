@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_split.h"
 #include "eventstore/key_format.h"
+#include "eventstore/verify_report.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
 #include "rocksdb/db.h"

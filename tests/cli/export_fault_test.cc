@@ -12,6 +12,7 @@
 
 #include "absl/strings/match.h"
 #include "eventstore/fault_injection_env.h"
+#include "eventstore/posix_env.h"
 #include "gtest/gtest.h"
 #include "tests/cli/in_process_cli.h"
 #include "tests/support/test_support.h"

@@ -4,6 +4,7 @@
 // kernel keeps its page cache. Only the Env can lose unsynced data.)
 
 #include "absl/strings/match.h"
+#include "eventstore/env_testing.h"
 #include "eventstore/fault_injection_env.h"
 #include "gtest/gtest.h"
 #include "tests/cli/in_process_cli.h"

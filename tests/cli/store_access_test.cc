@@ -13,6 +13,8 @@
 
 #include "absl/strings/match.h"
 #include "eventstore/event_store.h"
+#include "eventstore/event_writer.h"
+#include "eventstore/posix_env.h"
 #include "gtest/gtest.h"
 #include "tests/support/emit_modes.h"
 #include "tests/support/test_support.h"
@@ -53,7 +55,7 @@ TEST_P(StoreAccessTest, ReadersRunAndKeepCheckpointsWhileAWriterHoldsTheStore) {
   SystemEnv env;
   StoreOptions o;
   o.env = &env;
-  auto writer = EventStore::Open(store_, o);  // this process holds the store
+  auto writer = OpenEventWriter(store_, o);  // this process holds the store
   ASSERT_TRUE(writer.ok()) << writer.status();
   for (const std::vector<std::string>& verb : {std::vector<std::string>{"status"},
                                                {"verify"},

@@ -16,6 +16,7 @@
 #include <set>
 
 #include "eventstore/env.h"
+#include "eventstore/env_testing.h"
 #include "eventstore/event_store.h"
 #include "git/task_git_facts.h"
 #include "gtest/gtest.h"
@@ -175,7 +176,7 @@ class FoldAgreement {
     StoreOptions o;
     o.env = &env_;
     o.create_if_missing = true;
-    store_ = *EventStore::Open(dir_.Sub("store"), o);
+    store_ = *OpenEventWriter(dir_.Sub("store"), o);
   }
 
   void Run() {
@@ -280,7 +281,7 @@ class FoldAgreement {
   FakeEnv env_;
   testing::TempDir dir_;
   std::unique_ptr<EventSchema> schema_;
-  std::unique_ptr<EventStore> store_;
+  std::unique_ptr<EventWriter> store_;
 };
 
 TEST(FoldProperty, EveryFolderAgreesOnEveryTaskAfterEveryEvent) {

@@ -3,9 +3,11 @@
 #include <algorithm>
 
 #include "eventstore/event_store.h"
+#include "eventstore/posix_env.h"
 #include "gtest/gtest.h"
 #include "projections/lifecycle_guard.h"
 #include "schema/event_schema.h"
+#include "schema/fb_string.h"
 
 namespace orch::testing {
 
@@ -77,11 +79,11 @@ RunResult GitWorld::Orch(const std::vector<std::string>& args, const std::string
 
 namespace {
 
-std::unique_ptr<EventStore> OpenForTest(const std::string& dir) {
+std::unique_ptr<EventWriter> OpenForTest(const std::string& dir) {
   static SystemEnv env;
   StoreOptions o;
   o.env = &env;
-  auto s = EventStore::Open(dir, o);
+  auto s = OpenEventWriter(dir, o);
   EXPECT_TRUE(s.ok()) << s.status();
   return s.ok() ? *std::move(s) : nullptr;
 }
@@ -101,7 +103,7 @@ std::vector<StoredEvent> GitWorld::Events() const {
     se.seq = e.seq();
     se.type = ToKebab(schema::EnumNamePayload(e.type()));
     se.task = std::string(e.task());
-    se.actor = std::string(LoggedEvent::Str(e.event().actor()));
+    se.actor = std::string(FbStr(e.event().actor()));
     se.observed = e.event().claim() == schema::Claim::observed;
     se.anomaly = std::string(e.anomaly());
     auto j = (*schema)->PayloadToJson(e.event());

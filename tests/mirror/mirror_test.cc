@@ -16,6 +16,7 @@
 #include "absl/strings/numbers.h"
 #include "eventstore/env.h"
 #include "eventstore/event_store.h"
+#include "eventstore/posix_env.h"
 #include "gtest/gtest.h"
 #include "mirror/jetstream.h"
 #include "mirror/mirror_message.h"
@@ -80,8 +81,7 @@ class MirrorTest : public ::testing::Test {
   std::unique_ptr<EventStore> OpenReader(const std::string& store) {
     StoreOptions so;
     so.env = &env_;
-    so.follower = true;
-    auto s = EventStore::Open(store, so);
+    auto s = OpenEventReader(store, so);
     EXPECT_TRUE(s.ok()) << s.status();
     return s.ok() ? std::move(*s) : nullptr;
   }

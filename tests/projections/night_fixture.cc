@@ -5,6 +5,8 @@
 
 #include "eventstore/env.h"
 #include "eventstore/event_store.h"
+#include "eventstore/event_writer.h"
+#include "eventstore/posix_env.h"
 #include "gtest/gtest.h"
 #include "tests/support/test_support.h"
 
@@ -29,7 +31,7 @@ void EmitLines(const std::string& store, const std::vector<std::string>& lines, 
     StoreOptions o;
     o.env = &env;
     o.create_if_missing = true;
-    auto s = EventStore::Open(store, o);
+    auto s = OpenEventWriter(store, o);
     ASSERT_TRUE(s.ok()) << s.status();
   }
   std::string text;

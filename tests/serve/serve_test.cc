@@ -18,6 +18,8 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "eventstore/event_store.h"
+#include "eventstore/event_writer.h"
+#include "eventstore/posix_env.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
 #include "server/client.h"
@@ -128,7 +130,7 @@ TEST_F(ServeTest, TheFixtureNightGivesAByteIdenticalLedgerThroughTheServerAndDir
     StoreOptions o;
     o.env = &env;
     o.create_if_missing = true;
-    ASSERT_TRUE(EventStore::Open(s, o).ok());
+    ASSERT_TRUE(OpenEventWriter(s, o).ok());
   }
   // One process per event, as agents emit; the fixture dates every event.
   for (const std::string& line : NightLines()) {

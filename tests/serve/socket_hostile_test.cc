@@ -19,6 +19,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "eventstore/event_store.h"
+#include "eventstore/event_writer.h"
+#include "eventstore/posix_env.h"
 #include "gtest/gtest.h"
 #include "server/endpoint.h"
 #include "server/frame.h"
@@ -179,7 +181,7 @@ TEST_F(SocketHostileTest, TheServerIsSentOnlyTheVariablesAVerbReads) {
   SystemEnv env;
   StoreOptions o;
   o.env = &env;
-  auto writer = EventStore::Open(store_, o);  // holds LOCK, as a server does
+  auto writer = OpenEventWriter(store_, o);  // holds LOCK, as a server does
   ASSERT_TRUE(writer.ok()) << writer.status();
   const int fd = Listen(store_ + "/serve.sock");
   std::string got;

@@ -1,5 +1,5 @@
 // SystemEnv: the clock and POSIX files.
-#include "eventstore/env.h"
+#include "eventstore/posix_env.h"
 
 #include <dirent.h>
 #include <fcntl.h>

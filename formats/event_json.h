@@ -11,11 +11,13 @@
 //
 // On input the payload fields may also stand at the top level, and
 // "expected_version" (int) and "observed" (bool) may be given.
-#ifndef ORCH_EVENTSTORE_EVENT_JSON_H_
-#define ORCH_EVENTSTORE_EVENT_JSON_H_
+#ifndef ORCH_FORMATS_EVENT_JSON_H_
+#define ORCH_FORMATS_EVENT_JSON_H_
 
 #include "absl/status/statusor.h"
 #include "eventstore/event_store.h"
+#include "eventstore/event_writer.h"
+#include "eventstore/logged_event.h"
 #include "nlohmann/json.hpp"
 #include "schema/event_schema.h"
 
@@ -33,4 +35,4 @@ absl::StatusOr<EventContent> EventContentFromJson(const EventSchema& schema, con
 
 }  // namespace orch
 
-#endif  // ORCH_EVENTSTORE_EVENT_JSON_H_
+#endif  // ORCH_FORMATS_EVENT_JSON_H_

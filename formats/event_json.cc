@@ -1,4 +1,4 @@
-#include "eventstore/event_json.h"
+#include "formats/event_json.h"
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
@@ -6,6 +6,7 @@
 #include "base/task_id.h"
 #include "base/time_text.h"
 #include "eventstore/sha256.h"
+#include "schema/fb_string.h"
 
 namespace orch {
 
@@ -41,11 +42,11 @@ absl::StatusOr<nlohmann::json> LoggedEventToJson(EventSchema& schema, const Logg
   auto put = [&j](const char* key, absl::string_view v) {
     if (!v.empty()) j[key] = std::string(v);
   };
-  put("actor", LoggedEvent::Str(ev.actor()));
+  put("actor", FbStr(ev.actor()));
   j["claim"] = schema::EnumNameClaim(ev.claim());
-  put("evidence", LoggedEvent::Str(ev.evidence()));
-  put("note", LoggedEvent::Str(ev.note()));
-  put("idempotency_key", LoggedEvent::Str(ev.idempotency_key()));
+  put("evidence", FbStr(ev.evidence()));
+  put("note", FbStr(ev.note()));
+  put("idempotency_key", FbStr(ev.idempotency_key()));
   put("anomaly", e.anomaly());
   ORCH_ASSIGN_OR_RETURN(j["payload"], schema.PayloadToJson(ev));
   j["prev_hash"] = ToHex(e.prev_hash());

@@ -1,4 +1,4 @@
-#include "eventstore/time_spec.h"
+#include "formats/time_spec.h"
 
 #include "base/time_text.h"
 #include "gtest/gtest.h"

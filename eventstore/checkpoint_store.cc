@@ -1,4 +1,4 @@
-#include "eventstore/checkpoint_files.h"
+#include "eventstore/checkpoint_store.h"
 
 #include <algorithm>
 
@@ -8,6 +8,7 @@
 #include "absl/strings/strip.h"
 #include "eventstore/atomic_file.h"
 #include "eventstore/key_format.h"
+#include "eventstore/logged_event.h"
 #include "eventstore/sha256.h"
 
 namespace orch {
@@ -32,36 +33,37 @@ absl::Status CheckName(const std::string& name) {
 
 }  // namespace
 
-CheckpointFiles::CheckpointFiles(Env* env, std::string store_dir, uint32_t file_mode, uint32_t dir_mode)
-    : env_(env),
-      dir_(store_dir + "/checkpoints"),
-      store_dir_(std::move(store_dir)),
-      file_mode_(file_mode),
-      dir_mode_(dir_mode) {}
+CheckpointStore::CheckpointStore(const EventStore& log) : CheckpointStore(log, log.checkpoint_place()) {}
 
-std::string CheckpointFiles::PathOf(const std::string& name, uint64_t seq) const {
+CheckpointStore::CheckpointStore(const EventStore& log, CheckpointPlace place)
+    : log_(log), place_(std::move(place)), dir_(place_.store_dir + "/checkpoints") {}
+
+std::string CheckpointStore::PathOf(const std::string& name, uint64_t seq) const {
   return absl::StrFormat("%s/%s.%020d", dir_, name, seq);
 }
 
-absl::Status CheckpointFiles::Put(const std::string& name, uint64_t seq, const std::string& event_hash,
-                                  const std::string& bytes) {
+absl::Status CheckpointStore::Put(const std::string& name, uint64_t seq, const std::string& bytes) const {
+  auto at = log_.Get(seq);
+  if (!at.ok()) return at.status();
+  const std::string event_hash(at->hash());
   if (absl::Status s = CheckName(name); !s.ok()) return s;
   if (event_hash.size() != kHashSize)
     return absl::InvalidArgumentError("checkpoint event hash must be 32 bytes");
-  absl::Status made = env_->CreateDir(dir_, dir_mode_);
-  if (made.ok()) made = env_->SyncDir(store_dir_);
+  Env* env = place_.env;
+  absl::Status made = env->CreateDir(dir_, place_.dir_mode);
+  if (made.ok()) made = env->SyncDir(place_.store_dir);
   if (!made.ok() && !absl::IsAlreadyExists(made)) return made;
   std::string file(kMagic, kMagicSize);
   keys::PutBigEndian64(&file, seq);
   file += event_hash;
   file += Sha256(bytes);
   file += bytes;
-  return WriteFileAtomically(*env_, PathOf(name, seq), file, file_mode_);
+  return WriteFileAtomically(*env, PathOf(name, seq), file, place_.file_mode);
 }
 
-absl::StatusOr<std::vector<uint64_t>> CheckpointFiles::List(const std::string& name) const {
+absl::StatusOr<std::vector<uint64_t>> CheckpointStore::List(const std::string& name) const {
   if (absl::Status s = CheckName(name); !s.ok()) return s;
-  auto names = env_->ListDir(dir_);
+  auto names = place_.env->ListDir(dir_);
   if (absl::IsNotFound(names.status())) return std::vector<uint64_t>{};
   if (!names.ok()) return names.status();
   std::vector<uint64_t> seqs;
@@ -77,16 +79,16 @@ absl::StatusOr<std::vector<uint64_t>> CheckpointFiles::List(const std::string& n
   return seqs;
 }
 
-absl::StatusOr<CheckpointFile> CheckpointFiles::Read(const std::string& name, uint64_t seq) const {
+absl::StatusOr<CheckpointStore::File> CheckpointStore::ReadFile(const std::string& name, uint64_t seq) const {
   if (absl::Status s = CheckName(name); !s.ok()) return s;
   const std::string path = PathOf(name, seq);
-  auto data = env_->ReadFile(path);
+  auto data = place_.env->ReadFile(path);
   if (!data.ok()) return data.status();
   absl::string_view d = *data;
   if (d.size() < kHeaderSize || d.substr(0, kMagicSize) != absl::string_view(kMagic, kMagicSize)) {
     return absl::DataLossError(absl::StrCat("checkpoint ", path, " is not a checkpoint file (or cut short)"));
   }
-  CheckpointFile cp;
+  File cp;
   cp.seq = keys::GetBigEndian64(d.substr(kMagicSize, 8));
   cp.event_hash = std::string(d.substr(kMagicSize + 8, kHashSize));
   const absl::string_view digest = d.substr(kMagicSize + 8 + kHashSize, kHashSize);
@@ -100,7 +102,7 @@ absl::StatusOr<CheckpointFile> CheckpointFiles::Read(const std::string& name, ui
   return cp;
 }
 
-absl::Status CheckpointFiles::Prune(const std::string& name, uint64_t before_seq, size_t keep) {
+absl::Status CheckpointStore::Prune(const std::string& name, uint64_t before_seq, size_t keep) const {
   auto seqs = List(name);
   if (!seqs.ok()) return seqs.status();
   std::vector<uint64_t> older;
@@ -109,14 +111,15 @@ absl::Status CheckpointFiles::Prune(const std::string& name, uint64_t before_seq
   }
   if (older.size() <= keep) return absl::OkStatus();
   for (size_t i = 0; i + keep < older.size(); ++i) {
-    absl::Status s = env_->RemoveFile(PathOf(name, older[i]));
+    absl::Status s = place_.env->RemoveFile(PathOf(name, older[i]));
     if (!s.ok() && !absl::IsNotFound(s)) return s;  // another process pruned it first
   }
-  return env_->SyncDir(dir_);
+  return place_.env->SyncDir(dir_);
 }
 
-absl::Status CheckpointFiles::RemoveFrom(uint64_t seq) {
-  auto names = env_->ListDir(dir_);
+absl::Status CheckpointStore::RemoveFrom(Env& env, const std::string& store_dir, uint64_t seq) {
+  const std::string dir = store_dir + "/checkpoints";
+  auto names = env.ListDir(dir);
   if (absl::IsNotFound(names.status())) return absl::OkStatus();
   if (!names.ok()) return names.status();
   for (const std::string& n : *names) {
@@ -126,10 +129,37 @@ absl::Status CheckpointFiles::RemoveFrom(uint64_t seq) {
         !absl::SimpleAtoi(n.substr(dot + 1), &at) || at < seq) {
       continue;
     }
-    absl::Status s = env_->RemoveFile(dir_ + "/" + n);
+    absl::Status s = env.RemoveFile(dir + "/" + n);
     if (!s.ok() && !absl::IsNotFound(s)) return s;
   }
-  return env_->SyncDir(dir_);
+  return env.SyncDir(dir);
+}
+
+absl::StatusOr<std::pair<uint64_t, std::string>> CheckpointStore::Get(const std::string& name,
+                                                                      uint64_t max_seq) const {
+  auto seqs = List(name);
+  if (!seqs.ok()) return seqs.status();
+  auto warn = [this](const std::string& text) {
+    if (place_.warn) place_.warn(text);
+  };
+  for (auto it = seqs->rbegin(); it != seqs->rend(); ++it) {
+    if (*it > max_seq) continue;
+    auto cp = ReadFile(name, *it);
+    if (absl::IsNotFound(cp.status())) continue;  // pruned by another process meanwhile
+    if (!cp.ok()) {
+      warn(absl::StrCat("ignoring checkpoint: ", cp.status().message()));
+      continue;
+    }
+    auto hash = log_.IntactHashAt(*it);
+    if (!hash.ok()) return hash.status();
+    if (!*hash || **hash != cp->event_hash) {
+      warn(absl::StrCat("ignoring checkpoint ", PathOf(name, *it), ": it does not match event ", *it,
+                        " of the log (folding from an earlier point)"));
+      continue;
+    }
+    return std::make_pair(*it, std::move(cp->bytes));
+  }
+  return absl::NotFoundError(absl::StrCat("no checkpoint '", name, "' at or before ", max_seq));
 }
 
 }  // namespace orch

@@ -5,8 +5,8 @@
 //                          (yesterday's if today's has not come yet)
 //   8h, 90m, 2d            that long before now
 //   seq:1200               a position in the log rather than a time
-#ifndef ORCH_EVENTSTORE_TIME_SPEC_H_
-#define ORCH_EVENTSTORE_TIME_SPEC_H_
+#ifndef ORCH_FORMATS_TIME_SPEC_H_
+#define ORCH_FORMATS_TIME_SPEC_H_
 
 #include <cstdint>
 
@@ -34,4 +34,4 @@ void ApplyUntil(const TimeSpec& spec, EventQuery* query);
 
 }  // namespace orch
 
-#endif  // ORCH_EVENTSTORE_TIME_SPEC_H_
+#endif  // ORCH_FORMATS_TIME_SPEC_H_

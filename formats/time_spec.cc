@@ -1,4 +1,4 @@
-#include "eventstore/time_spec.h"
+#include "formats/time_spec.h"
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"

@@ -12,11 +12,15 @@
 
 namespace orch {
 
+// Nanoseconds in a second: times are Unix nanoseconds, durations and
+// settings are seconds.
+inline constexpr int64_t kNs = 1'000'000'000;
+
 // The instants orch accepts, as Unix nanoseconds: from 1970-01-01T00:00:00Z
 // up to, not including, 2262-01-01T00:00:00Z (int64 nanoseconds end in
 // April 2262). A time outside is refused, never clamped (docs/cli.md).
 inline constexpr int64_t kMinTimeNs = 0;
-inline constexpr int64_t kMaxTimeNs = int64_t{9'214'646'400} * 1'000'000'000 - 1;
+inline constexpr int64_t kMaxTimeNs = int64_t{9'214'646'400} * kNs - 1;
 // The longest duration accepted: 36500 days (about a century).
 inline constexpr int64_t kMaxDurationSeconds = int64_t{36'500} * 86'400;
 

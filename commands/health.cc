@@ -27,7 +27,6 @@ namespace orch {
 
 namespace {
 
-constexpr int64_t kNs = 1'000'000'000;
 constexpr uint64_t kMiB = 1 << 20;
 // Free space under which appends are about to fail, and under which they
 // soon will.

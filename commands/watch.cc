@@ -23,7 +23,6 @@ namespace orch {
 
 namespace {
 
-constexpr int64_t kNs = 1'000'000'000;
 // How often a sleeping watchdog looks at the stop flag.
 constexpr int64_t kStopPollMicros = 100'000;
 

@@ -26,17 +26,6 @@ struct Item {
   bool details = false;               // checkpoints: decoded with the task details
 };
 
-// The parts of a model only the checkpoint details hold (model_codec.h).
-void DropDetails(ProjectModel* m) {
-  for (TaskModel& t : m->tasks) {
-    t.residual_risks.clear();
-    t.gate_runs.clear();
-    t.evidence_notes.clear();
-    t.history.clear();
-    t.transitions.clear();
-  }
-}
-
 std::string FirstDifference(const Differences& d) {
   return absl::StrCat(d.front(), d.size() > 1 ? absl::StrCat(" (and ", d.size() - 1, " more)") : "");
 }

@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "base/time_text.h"
+#include "projections/event_family.h"
 #include "schema/event_schema.h"
 #include "schema/fb_string.h"
 
@@ -41,8 +42,10 @@ std::string EventTypeName(schema::Payload type) {
   return ToKebab(name);
 }
 
-std::string SummarizeEvent(const schema::Event& e) {
-  if (e.payload() == nullptr) return "";
+namespace {
+
+// The project, its lanes, its settings and the log itself.
+std::string SummarizeProjectEvent(const schema::Event& e) {
   switch (e.payload_type()) {
     case T::ProjectInitialized: {
       const auto* p = e.payload_as_ProjectInitialized();
@@ -61,6 +64,54 @@ std::string SummarizeEvent(const schema::Event& e) {
     case T::PackageBlocked:
       return Join2(S(e.payload_as_PackageBlocked()->package_id()),
                    S(e.payload_as_PackageBlocked()->reason()));
+    case T::RunModeChanged: {
+      const auto* p = e.payload_as_RunModeChanged();
+      return Join2(schema::EnumNameRunMode(p->mode()), S(p->reason()));
+    }
+    case T::Settings: {
+      const auto* p = e.payload_as_Settings();
+      std::vector<std::string> parts;
+      if (p->missed_after_seconds() > 0)
+        parts.push_back(absl::StrCat("missed after ", FormatDurationShort(p->missed_after_seconds())));
+      if (p->stale_after_seconds() > 0)
+        parts.push_back(absl::StrCat("stale after ", FormatDurationShort(p->stale_after_seconds())));
+      if (p->watch_every_seconds() > 0)
+        parts.push_back(absl::StrCat("watch every ", FormatDurationShort(p->watch_every_seconds())));
+      return absl::StrJoin(parts, ", ");
+    }
+    case T::StoreRecovered: {
+      const auto* p = e.payload_as_StoreRecovered();
+      if (p->lost() != nullptr && p->lost()->size() > 0) return absl::StrCat("lost seq ", List(p->lost(), 4));
+      if (p->lost_after_seq() != 0) return absl::StrCat("lost everything after seq ", p->lost_after_seq());
+      return "nothing lost";
+    }
+    default:
+      return "";
+  }
+}
+
+// The loop's pulse.
+std::string SummarizeLoopEvent(const schema::Event& e) {
+  switch (e.payload_type()) {
+    case T::Heartbeat: {
+      const auto* p = e.payload_as_Heartbeat();
+      return Join2(S(p->source()), p->next_expected_at() != 0
+                                       ? absl::StrCat("next ", FormatRfc3339(p->next_expected_at()))
+                                       : "");
+    }
+    case T::HeartbeatMissed: {
+      const auto* p = e.payload_as_HeartbeatMissed();
+      return absl::StrCat("expected ", FormatRfc3339(p->expected_at()), ", ",
+                          FormatDurationShort(p->gap_seconds()), " late");
+    }
+    default:
+      return "";
+  }
+}
+
+// A task from dispatch to completion, and what orch saw of it.
+std::string SummarizeWorkEvent(const schema::Event& e) {
+  switch (e.payload_type()) {
     case T::Dispatched: {
       const auto* p = e.payload_as_Dispatched();
       return Join2(S(p->title()), p->branch() ? absl::StrCat("branch ", S(p->branch())) : "");
@@ -89,6 +140,14 @@ std::string SummarizeEvent(const schema::Event& e) {
       return absl::StrCat(S(p->command()), ": ", schema::EnumNameGateResult(p->result()),
                           p->label() ? absl::StrCat(" (", S(p->label()), ")") : "");
     }
+    default:
+      return "";
+  }
+}
+
+// Reviews, integration and clean-up.
+std::string SummarizeReviewEvent(const schema::Event& e) {
+  switch (e.payload_type()) {
     case T::ReviewStarted:
       return S(e.payload_as_ReviewStarted()->reviewer());
     case T::Reviewed: {
@@ -99,6 +158,14 @@ std::string SummarizeEvent(const schema::Event& e) {
         absl::StrAppend(&out, ", OVERRIDE: ", S(p->override_reason()));
       }
       return out;
+    }
+    case T::ReviewImported: {
+      const auto* p = e.payload_as_ReviewImported();
+      return absl::StrCat(S(p->reviewer()), ": ", schema::EnumNameExternalReviewStatus(p->status()), ", P1 ",
+                          p->p1(), ", P2 ", p->p2(),
+                          p->package_id() != nullptr && p->package_id()->size() > 0
+                              ? absl::StrCat(" (lane ", S(p->package_id()), ")")
+                              : "");
     }
     case T::Merged: {
       const auto* p = e.payload_as_Merged();
@@ -114,6 +181,14 @@ std::string SummarizeEvent(const schema::Event& e) {
       return absl::StrCat(p->worktree_removed() ? "worktree removed" : "worktree kept", ", ",
                           p->branch_deleted() ? "branch deleted" : "branch kept");
     }
+    default:
+      return "";
+  }
+}
+
+// Blocking, abandoning, and what the watchdog and observe found.
+std::string SummarizeStopEvent(const schema::Event& e) {
+  switch (e.payload_type()) {
     case T::Blocked: {
       const auto* p = e.payload_as_Blocked();
       return absl::StrCat(S(p->reason()), p->needs_human() ? " (needs a human)" : "");
@@ -122,17 +197,6 @@ std::string SummarizeEvent(const schema::Event& e) {
       return S(e.payload_as_Unblocked()->reason());
     case T::Abandoned:
       return S(e.payload_as_Abandoned()->reason());
-    case T::Heartbeat: {
-      const auto* p = e.payload_as_Heartbeat();
-      return Join2(S(p->source()), p->next_expected_at() != 0
-                                       ? absl::StrCat("next ", FormatRfc3339(p->next_expected_at()))
-                                       : "");
-    }
-    case T::HeartbeatMissed: {
-      const auto* p = e.payload_as_HeartbeatMissed();
-      return absl::StrCat("expected ", FormatRfc3339(p->expected_at()), ", ",
-                          FormatDurationShort(p->gap_seconds()), " late");
-    }
     case T::StaleDetected: {
       const auto* p = e.payload_as_StaleDetected();
       std::string idle = absl::StrCat("idle ", FormatDurationShort(p->idle_seconds()));
@@ -147,38 +211,29 @@ std::string SummarizeEvent(const schema::Event& e) {
       const auto* p = e.payload_as_DriftDetected();
       return absl::StrCat(S(p->kind()), ": log says ", S(p->log_says()), "; git shows ", S(p->git_shows()));
     }
-    case T::RunModeChanged: {
-      const auto* p = e.payload_as_RunModeChanged();
-      return Join2(schema::EnumNameRunMode(p->mode()), S(p->reason()));
-    }
-    case T::Note:
+    default:
+      return "";
+  }
+}
+
+}  // namespace
+
+std::string SummarizeEvent(const schema::Event& e) {
+  if (e.payload() == nullptr) return "";
+  switch (FamilyOf(e.payload_type())) {
+    case EventFamily::kProject:
+      return SummarizeProjectEvent(e);
+    case EventFamily::kLoop:
+      return SummarizeLoopEvent(e);
+    case EventFamily::kWork:
+      return SummarizeWorkEvent(e);
+    case EventFamily::kReview:
+      return SummarizeReviewEvent(e);
+    case EventFamily::kStop:
+      return SummarizeStopEvent(e);
+    case EventFamily::kNote:
       return S(e.payload_as_Note()->text());
-    case T::StoreRecovered: {
-      const auto* p = e.payload_as_StoreRecovered();
-      if (p->lost() != nullptr && p->lost()->size() > 0) return absl::StrCat("lost seq ", List(p->lost(), 4));
-      if (p->lost_after_seq() != 0) return absl::StrCat("lost everything after seq ", p->lost_after_seq());
-      return "nothing lost";
-    }
-    case T::Settings: {
-      const auto* p = e.payload_as_Settings();
-      std::vector<std::string> parts;
-      if (p->missed_after_seconds() > 0)
-        parts.push_back(absl::StrCat("missed after ", FormatDurationShort(p->missed_after_seconds())));
-      if (p->stale_after_seconds() > 0)
-        parts.push_back(absl::StrCat("stale after ", FormatDurationShort(p->stale_after_seconds())));
-      if (p->watch_every_seconds() > 0)
-        parts.push_back(absl::StrCat("watch every ", FormatDurationShort(p->watch_every_seconds())));
-      return absl::StrJoin(parts, ", ");
-    }
-    case T::ReviewImported: {
-      const auto* p = e.payload_as_ReviewImported();
-      return absl::StrCat(S(p->reviewer()), ": ", schema::EnumNameExternalReviewStatus(p->status()), ", P1 ",
-                          p->p1(), ", P2 ", p->p2(),
-                          p->package_id() != nullptr && p->package_id()->size() > 0
-                              ? absl::StrCat(" (lane ", S(p->package_id()), ")")
-                              : "");
-    }
-    case T::NONE:
+    case EventFamily::kNone:
       return "";
   }
   return "";  // a type this binary does not know

@@ -1,14 +1,10 @@
 // Field-by-field comparison of the plain data the folds produce, naming
 // every difference ("tasks[T1].facts.state: merged vs accepted").
 //
-// Each struct lists its fields once, by hand, in its own Compare overload
-// (task_facts.cc, project_model.cc): independent of the checkpoint codec,
-// so a field the codec forgets shows up as a difference after a round trip.
+// A model struct is compared member by member through its field list
+// (field_list.h), the same list the checkpoint codec walks; a member whose
+// values need words (TaskState, LaneStatus) has its own overload.
 // operator== of those structs is "no difference".
-//
-// Also FieldCount<T>(): the number of members of an aggregate, so a static
-// check can fail when a field is added and the lists here, the codec and
-// their test were not updated.
 #ifndef ORCH_PROJECTIONS_FIELD_DIFF_H_
 #define ORCH_PROJECTIONS_FIELD_DIFF_H_
 
@@ -21,6 +17,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "projections/field_list.h"
 
 namespace orch {
 
@@ -45,14 +42,21 @@ void Compare(const std::string& path, N a, N b, Differences* out) {
   }
 }
 
-// Lists: a length difference, else the items that differ (by index).
-template <typename List>
-void CompareList(const std::string& path, const List& a, const List& b, Differences* out) {
+// Lists: a length difference, else the items that differ, each named
+// path[key(i)].
+template <typename List, typename Key>
+void CompareListBy(const std::string& path, const List& a, const List& b, Key key, Differences* out) {
   if (a.size() != b.size()) {
     out->push_back(absl::StrCat(path, ": ", a.size(), " items vs ", b.size()));
     return;
   }
-  for (size_t i = 0; i < a.size(); ++i) Compare(absl::StrCat(path, "[", i, "]"), a[i], b[i], out);
+  for (size_t i = 0; i < a.size(); ++i) Compare(absl::StrCat(path, "[", key(i), "]"), a[i], b[i], out);
+}
+// By index: "path[0]".
+template <typename List>
+void CompareList(const std::string& path, const List& a, const List& b, Differences* out) {
+  CompareListBy(
+      path, a, b, [](size_t i) { return i; }, out);
 }
 template <typename T>
 void Compare(const std::string& path, const std::vector<T>& a, const std::vector<T>& b, Differences* out) {
@@ -63,37 +67,16 @@ void Compare(const std::string& path, const std::deque<T>& a, const std::deque<T
   CompareList(path, a, b, out);
 }
 
-namespace field_count_internal {
-
-// Converts to any member type; only ever named in unevaluated contexts.
-struct AnyField {
-  template <typename T>
-  operator T() const;  // NOLINT: implicit on purpose
-};
-
-template <typename T, typename Seq, typename = void>
-struct Accepts : std::false_type {};
-template <typename T, size_t... I>
-struct Accepts<T, std::index_sequence<I...>, std::void_t<decltype(T{(static_cast<void>(I), AnyField{})...})>>
-    : std::true_type {};
-
-template <typename T, size_t N>
-constexpr size_t Count() {
-  if constexpr (Accepts<T, std::make_index_sequence<N + 1>>::value) {
-    return Count<T, N + 1>();
-  } else {
-    return N;
-  }
-}
-
-}  // namespace field_count_internal
-
-// The number of members of the aggregate T (each member, whatever its type,
-// takes one initializer).
-template <typename T>
-constexpr size_t FieldCount() {
-  static_assert(std::is_aggregate_v<T>, "FieldCount needs an aggregate");
-  return field_count_internal::Count<T, 0>();
+// A struct with a field list (field_list.h): each listed member but the
+// derived ones, named "path.member" ("member" at the top, path "").
+template <typename S, typename = std::enable_if_t<kHasFieldList<S>>>
+void Compare(const std::string& path, const S& a, const S& b, Differences* out) {
+  CheckFieldList<S>();
+  S::Fields([&](const char* name, auto member, auto... opt) {
+    if constexpr (PartOf<decltype(opt)...>() != FieldPart::kDerived) {
+      Compare(path.empty() ? std::string(name) : absl::StrCat(path, ".", name), a.*member, b.*member, out);
+    }
+  });
 }
 
 }  // namespace orch

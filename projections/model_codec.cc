@@ -1,39 +1,15 @@
 #include "projections/model_codec.h"
 
 #include <deque>
+#include <type_traits>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "projections/field_diff.h"
+#include "projections/field_list.h"
 
 namespace orch {
 
 namespace {
-
-// A field added to the model must be encoded here, compared in
-// project_model.cc / task_facts.cc and filled in model_codec_test.cc's
-// FilledModel(); these counts fail the build until the field is counted in.
-constexpr char kUpdateCodec[] =
-    "a model struct changed: update its Visit here, its Compare (project_model.cc, task_facts.cc), "
-    "FilledModel() in model_codec_test.cc and kModelCodecVersion, then this count";
-static_assert(FieldCount<Inspection>() == 16, "Inspection: see kUpdateCodec");
-static_assert(FieldCount<TaskFacts>() == 18, "TaskFacts: see kUpdateCodec");
-static_assert(FieldCount<HistoryEntry>() == 7, "HistoryEntry: see kUpdateCodec");
-static_assert(FieldCount<Transition>() == 2, "Transition: see kUpdateCodec");
-static_assert(FieldCount<GateRun>() == 5, "GateRun: see kUpdateCodec");
-static_assert(FieldCount<Observation>() == 3, "Observation: see kUpdateCodec");
-static_assert(FieldCount<Budget>() == 3, "Budget: see kUpdateCodec");
-static_assert(FieldCount<ConstraintStack>() == 9, "ConstraintStack: see kUpdateCodec");
-static_assert(FieldCount<TaskModel>() == 46, "TaskModel: see kUpdateCodec");
-static_assert(FieldCount<PackageModel>() == 7, "PackageModel: see kUpdateCodec");
-static_assert(FieldCount<LaneChange>() == 3, "LaneChange: see kUpdateCodec");
-static_assert(FieldCount<MissedHeartbeat>() == 4, "MissedHeartbeat: see kUpdateCodec");
-static_assert(FieldCount<HeartbeatHole>() == 4, "HeartbeatHole: see kUpdateCodec");
-static_assert(FieldCount<Finding>() == 6, "Finding: see kUpdateCodec");
-static_assert(FieldCount<ExternalReview>() == 9, "ExternalReview: see kUpdateCodec");
-static_assert(FieldCount<RecentEvent>() == 8, "RecentEvent: see kUpdateCodec");
-static_assert(FieldCount<ProjectSettings>() == 5, "ProjectSettings: see kUpdateCodec");
-static_assert(FieldCount<ProjectModel>() == 41, "ProjectModel: see kUpdateCodec");
 
 constexpr absl::string_view kMagic = "ORCHPM";
 constexpr absl::string_view kDetailMagic = "ORCHPD";
@@ -49,8 +25,8 @@ uint64_t GetFixed64(absl::string_view in) {
   return v;
 }
 
-// Writer and Reader share one visitor per struct (Visit below), so the two
-// directions cannot drift apart.
+// Writer and Reader share one walk over the field lists (Visit below), so
+// the two directions cannot drift apart.
 class Writer {
  public:
   static constexpr bool kReading = false;
@@ -147,15 +123,10 @@ class Reader {
   bool ok_ = true;
 };
 
-template <typename IO>
-void Visit(IO& io, std::string& s) {
-  io.Field(s);
-}
-template <typename IO>
-void Visit(IO& io, int64_t& v) {
-  io.Field(v);
-}
+template <typename IO, typename T>
+void Visit(IO& io, T& v);
 
+// A count, then the items.
 template <typename IO, typename C>
 void VisitList(IO& io, C& items) {
   size_t n = items.size();
@@ -170,153 +141,16 @@ void VisitList(IO& io, C& items) {
   }
 }
 
-template <typename IO>
-void Visit(IO& io, HistoryEntry& h) {
-  io.Field(h.seq);
-  io.Field(h.at);
-  io.Enum(h.type);
-  io.Enum(h.status);
-  io.Field(h.note);
-  io.Field(h.summary);
-  io.Field(h.anomaly);
-}
-
-template <typename IO>
-void Visit(IO& io, Transition& t) {
-  io.Field(t.at);
-  io.Enum(t.state);
-}
-
-template <typename IO>
-void Visit(IO& io, GateRun& g) {
-  io.Field(g.at);
-  io.Field(g.command);
-  io.Field(g.result);
-  io.Field(g.label);
-  io.Field(g.log_path);
-}
-
-template <typename IO>
-void Visit(IO& io, Inspection& i) {
-  io.Field(i.seq);
-  io.Field(i.at);
-  io.Field(i.head);
-  io.Field(i.branch);
-  io.Field(i.branch_matches);
-  io.Field(i.worktree_exists);
-  io.Field(i.base_is_ancestor);
-  io.Field(i.self_review_present);
-  io.Field(i.reviewable);
-  io.Field(i.ahead_of_base);
-  io.Field(i.behind_integration);
-  io.Field(i.ahead_of_integration);
-  VisitList(io, i.forbidden_touched);
-  VisitList(io, i.outside_allowed);
-  VisitList(io, i.dirty);
-  VisitList(io, i.problems);
-}
-
-template <typename IO>
-void Visit(IO& io, TaskFacts& f) {
-  io.Enum(f.state);
-  io.Enum(f.before_block);
-  io.Field(f.abandoned);
-  io.Field(f.branch);
-  io.Field(f.base_commit);
-  io.Field(f.worktree);
-  io.Field(f.pending_worktree_id);
-  io.Field(f.self_review_path);
-  VisitList(io, f.allowed);
-  VisitList(io, f.forbidden);
-  io.Field(f.strongest_passing_gate);
-  VisitList(io, f.evidence_labels);
-  io.Field(f.merge_commit);
-  io.Field(f.pushed_commit);
-  io.Field(f.merged_seq);
-  io.Field(f.has_inspection);
-  if (f.has_inspection) Visit(io, f.inspection);
-  io.Field(f.last_at);
-}
-
-// What the status pages read of a task. The lists only the ledger and the
-// HTML picture show (VisitTaskDetail) are kept apart, so a status call can
-// skip them.
-template <typename IO>
-void VisitTaskCore(IO& io, TaskModel& t) {
-  io.Field(t.id);
-  io.Field(t.first_seq);
-  Visit(io, t.facts);
-  io.Field(t.title);
-  io.Field(t.package_id);
-  io.Field(t.worker);
-  io.Field(t.thread_id);
-  VisitList(io, t.gates);
-  io.Field(t.expected_evidence);
-  io.Field(t.dispatched_at);
-  io.Field(t.state_since);
-  io.Field(t.last_commit);
-  io.Field(t.claimed_evidence);
-  io.Field(t.verdict);
-  io.Field(t.reviewer);
-  io.Field(t.review_evidence);
-  io.Field(t.review_override);
-  VisitList(io, t.review_overridden);
-  io.Field(t.commits);
-  io.Field(t.merged_at);
-  io.Field(t.pushed_at);
-  io.Field(t.cleaned_at);
-  io.Field(t.worktree_removed);
-  io.Field(t.branch_deleted);
-  io.Field(t.blocked_reason);
-  io.Field(t.needs_human);
-  io.Field(t.stale_action);
-  io.Field(t.idle_seconds);
-  io.Field(t.stale_reason);
-  io.Field(t.stale_since);
-  io.Field(t.progress_at);
-  io.Field(t.ready_at);
-  VisitList(io, t.stalls);
-  io.Field(t.dirt);
-  io.Field(t.dirty_at);
-  // The budgets decide the next action (runtime and review overruns): the
-  // status pages read them.
-  Visit(io, t.budget);
-  io.Field(t.last_observation.at);
-  io.Field(t.last_observation.result);
-  io.Field(t.last_observation.note);
-  io.Field(t.events);
-  io.Field(t.anomalies);
-  io.Field(t.history_dropped);
-}
-
-template <typename IO>
-void Visit(IO& io, Budget& b) {
-  io.Field(b.runtime_minutes);
-  io.Field(b.review_minutes);
-  io.Field(b.note);
-}
-
-template <typename IO>
-void Visit(IO& io, ConstraintStack& c) {
-  io.Field(c.user_instruction);
-  VisitList(io, c.constraints);
-  VisitList(io, c.allowed_paths);
-  VisitList(io, c.forbidden_paths);
-  VisitList(io, c.required_gates);
-  io.Field(c.evidence_boundary);
-  VisitList(io, c.authority);
-  io.Field(c.package_id);
-  io.Field(c.package_switch_reason);
-}
-
-template <typename IO>
-void VisitTaskDetail(IO& io, TaskModel& t) {
-  Visit(io, t.constraint_stack);
-  VisitList(io, t.residual_risks);
-  VisitList(io, t.gate_runs);
-  VisitList(io, t.evidence_notes);
-  VisitList(io, t.history);
-  VisitList(io, t.transitions);
+// The members of `s` that belong to `part` of a checkpoint, in the order of
+// its field list (field_list.h).
+template <FieldPart part, typename IO, typename S>
+void VisitFields(IO& io, S& s) {
+  CheckFieldList<S>();
+  S::Fields([&](const char*, auto member, auto... opt) {
+    if constexpr (PartOf<decltype(opt)...>() == part) {
+      if (Present(s, opt...)) Visit(io, s.*member);
+    }
+  });
 }
 
 // A lane's status is stored as its word ("open"), as it was while the
@@ -328,137 +162,21 @@ void VisitLaneStatus(IO& io, LaneStatus& s) {
   if (IO::kReading && !ParseLaneStatus(name, &s)) io.Fail();
 }
 
-template <typename IO>
-void Visit(IO& io, PackageModel& p) {
-  io.Field(p.id);
-  io.Field(p.title);
-  io.Field(p.reason);
-  VisitLaneStatus(io, p.status);
-  io.Field(p.needs_human);
-  io.Field(p.opened_at);
-  io.Field(p.changed_at);
-}
-
-template <typename IO>
-void Visit(IO& io, LaneChange& l) {
-  io.Field(l.at);
-  io.Field(l.package_id);
-  io.Field(l.what);
-}
-
-template <typename IO>
-void Visit(IO& io, MissedHeartbeat& h) {
-  io.Field(h.seq);
-  io.Field(h.at);
-  io.Field(h.expected_at);
-  io.Field(h.gap_seconds);
-}
-
-template <typename IO>
-void Visit(IO& io, HeartbeatHole& h) {
-  io.Field(h.beat_at);
-  io.Field(h.first_expected_at);
-  io.Field(h.cadence_seconds);
-  io.Field(h.closed_at);
-}
-
-template <typename IO>
-void Visit(IO& io, Finding& f) {
-  io.Field(f.seq);
-  io.Field(f.at);
-  io.Field(f.task);
-  io.Enum(f.type);
-  io.Field(f.kind);
-  io.Field(f.detail);
-}
-
-template <typename IO>
-void Visit(IO& io, ExternalReview& r) {
-  io.Field(r.seq);
-  io.Field(r.at);
-  io.Field(r.reviewer);
-  io.Field(r.file);
-  io.Field(r.task);
-  io.Field(r.package_id);
-  io.Field(r.status);
-  io.Field(r.p1);
-  io.Field(r.p2);
-}
-
-template <typename IO>
-void Visit(IO& io, RecentEvent& r) {
-  io.Field(r.seq);
-  io.Field(r.at);
-  io.Field(r.task);
-  io.Enum(r.type);
-  io.Enum(r.claim);
-  io.Field(r.summary);
-  io.Field(r.note);
-  io.Field(r.anomaly);
-}
-
-// In the order the fields had when they were ProjectModel's own: the bytes
-// did not change when they moved into ProjectSettings.
-template <typename IO>
-void Visit(IO& io, ProjectSettings& s) {
-  io.Field(s.project_root);
-  io.Field(s.default_branch);
-  io.Field(s.remote);
-  io.Field(s.push_policy);
-  io.Field(s.max_concurrency);
-}
-
-template <typename IO>
-void Visit(IO& io, ProjectModel& m) {
-  io.Field(m.head_seq);
-  io.Field(m.events);
-  io.Field(m.first_at);
-  io.Field(m.last_at);
-  io.Field(m.max_at);
-  io.Field(m.initialized);
-  io.Field(m.created_at);
-  Visit(io, m.settings);
-  io.Field(m.missed_after_seconds);
-  io.Field(m.stale_after_seconds);
-  io.Field(m.watch_every_seconds);
-  io.Field(m.setup_allowance_seconds);
-  VisitList(io, m.serial_paths);
-  io.Field(m.integration_dirty);
-  io.Field(m.integration_dirty_since);
-  io.Field(m.integration_dirt);
-  io.Field(m.integration_seq);
-  io.Field(m.run_mode);
-  io.Field(m.run_mode_reason);
-  io.Field(m.run_mode_since);
-  io.Field(m.last_heartbeat_at);
-  io.Field(m.next_heartbeat_at);
-  io.Field(m.last_heartbeat_source);
-  io.Field(m.heartbeats);
-  io.Field(m.missed_total);
-  VisitList(io, m.heartbeat_ticks);
-  VisitList(io, m.missed);
-  io.Field(m.missed_through);
-  VisitList(io, m.holes);
-  VisitList(io, m.packages);
-  io.Field(m.current_lane);
-  VisitList(io, m.lane_changes);
-  size_t tasks = m.tasks.size();
-  io.Count(tasks);
-  if constexpr (IO::kReading) {
-    m.tasks.clear();
-    m.tasks.resize(tasks);
+// One value by its type: a struct through its field list (its core part),
+// a list as a count and its items, an enum as its number.
+template <typename IO, typename T>
+void Visit(IO& io, T& v) {
+  if constexpr (std::is_same_v<T, LaneStatus>) {
+    VisitLaneStatus(io, v);
+  } else if constexpr (std::is_enum_v<T>) {
+    io.Enum(v);
+  } else if constexpr (kHasFieldList<T>) {
+    VisitFields<FieldPart::kCore>(io, v);
+  } else if constexpr (IsList<T>::value) {
+    VisitList(io, v);
+  } else {
+    io.Field(v);
   }
-  for (TaskModel& t : m.tasks) {
-    if (!io.ok()) return;
-    VisitTaskCore(io, t);
-  }
-  io.Field(m.anomalies_total);
-  io.Field(m.drift_total);
-  VisitList(io, m.anomalies);
-  VisitList(io, m.drift);
-  VisitList(io, m.recent);
-  io.Field(m.external_reviews_total);
-  VisitList(io, m.external_reviews);
 }
 
 // The task details, in task order; the count must match the core's.
@@ -469,7 +187,7 @@ void VisitDetails(IO& io, ProjectModel& m) {
   if (tasks != m.tasks.size()) return io.Fail();
   for (TaskModel& t : m.tasks) {
     if (!io.ok()) return;
-    VisitTaskDetail(io, t);
+    VisitFields<FieldPart::kDetail>(io, t);
   }
 }
 
@@ -547,6 +265,14 @@ absl::StatusOr<ProjectModel> DecodeModelParts(absl::string_view core,
   }
   m.RebuildIndex();
   return m;
+}
+
+void DropDetails(ProjectModel* m) {
+  for (TaskModel& t : m->tasks) {
+    TaskModel::Fields([&t](const char*, auto member, auto... opt) {
+      if constexpr (PartOf<decltype(opt)...>() == FieldPart::kDetail) t.*member = {};
+    });
+  }
 }
 
 std::string EncodeModel(const ProjectModel& model) {

@@ -6,12 +6,14 @@
 //   details    := magic "ORCHPD" header task-count task-details*
 //   header     := version(1) seq(8, big-endian)
 //                 max_at(8, big-endian, two's complement)
-//   body       := the model's fields in declaration order, except the task
-//                 details; unsigned integers as LEB128 varints, signed ones
-//                 zig-zagged, bools as one byte, strings and lists as a
-//                 varint count followed by the items.
-//   task-details := budget constraint_stack residual_risks gate_runs
-//                   evidence_notes history transitions
+//   body       := the model's members in the order of the structs' field
+//                 lists (field_list.h), except the task details; unsigned
+//                 integers as LEB128 varints, signed ones zig-zagged, bools
+//                 as one byte, strings and lists as a varint count
+//                 followed by the items.
+//   task-details := TaskModel's Detail{} members: constraint_stack
+//                   residual_risks gate_runs evidence_notes history
+//                   transitions
 //
 // The task details are what only the ledger and status.html's picture show
 // (most of a checkpoint's bytes). The two parts can be stored apart (EncodeModelParts) so the
@@ -65,6 +67,11 @@ absl::StatusOr<ProjectModel> DecodeModel(absl::string_view bytes);
 // the details are of another seq or do not match the core's tasks.
 absl::StatusOr<ProjectModel> DecodeModelParts(absl::string_view core,
                                               std::optional<absl::string_view> details);
+
+// Empties what only the details part holds (the Detail{} members of
+// TaskModel's field list): `m` as DecodeModelParts returns it without
+// details.
+void DropDetails(ProjectModel* m);
 
 // One task's facts (task_facts.h), e.g. for the lifecycle guard's rows:
 // a version byte and the same encoding as inside a checkpoint.

@@ -14,7 +14,6 @@ namespace orch {
 namespace {
 
 using S = TaskState;
-constexpr int64_t kNs = 1'000'000'000;
 
 int64_t Secs(int64_t from, int64_t to) { return from == 0 || to < from ? 0 : (to - from) / kNs; }
 
@@ -195,20 +194,8 @@ void TaskRules(const ProjectModel& m, const DispatchRequest& req,
   }
 }
 
-// Every rule that stops a dispatch, in order (docs/status.md). Fills the
-// gate's capacity facts on the way. `req` null: any dispatch.
-void Evaluate(const ProjectModel& m, int64_t now, const DispatchRequest* req, DispatchGate* g) {
-  std::vector<Blocker>& b = g->blockers;
-  std::vector<const TaskModel*> in_flight, ready, reviewing, late_reviews;
-  for (const TaskModel& t : m.tasks) {
-    const S s = t.facts.state;
-    if (IsInFlight(s)) in_flight.push_back(&t);
-    if (s == S::kCompletedUnreviewed) ready.push_back(&t);
-    if (s == S::kReviewing) reviewing.push_back(&t);
-    if (ReviewOverrun(t, now) > 0) late_reviews.push_back(&t);
-  }
-
-  // 1. The loop missed wake-ups: say so before anything else.
+// Rule 1: the loop missed wake-ups.
+void HeartbeatRule(const ProjectModel& m, int64_t now, std::vector<Blocker>* b) {
   const int64_t overdue = HeartbeatOverdueSeconds(m, now);
   const std::vector<MissedHeartbeat> unacked = UnacknowledgedMissed(m);
   if (overdue > m.missed_after_seconds || !unacked.empty()) {
@@ -220,13 +207,14 @@ void Evaluate(const ProjectModel& m, int64_t now, const DispatchRequest* req, Di
       why = absl::StrCat(unacked.size(), " missed wake-up(s) since the last heartbeat (first expected ",
                          FormatRfc3339(unacked.front().expected_at), ")");
     }
-    Add(&b, "heartbeat-overdue", kActInspect,
+    Add(b, "heartbeat-overdue", kActInspect,
         absl::StrCat(why, ": record a heartbeat, then look at what ran while the loop slept"));
   }
-  // 2. Stale or over-budget workers are handled before anything new.
-  const std::vector<std::string> stale = WorkerProblems(m, now);
-  if (!stale.empty()) Add(&b, "stale-worker", kActInspect, Lines(stale));
-  // 3. Reviews come before new dispatches.
+}
+
+// Rule 3: completed tasks and late reviews wait for a reviewer.
+void ReviewRule(const std::vector<const TaskModel*>& ready, const std::vector<const TaskModel*>& late_reviews,
+                int64_t now, std::vector<Blocker>* b) {
   if (!ready.empty() || !late_reviews.empty()) {
     std::string reason;
     if (!ready.empty()) {
@@ -238,35 +226,32 @@ void Evaluate(const ProjectModel& m, int64_t now, const DispatchRequest* req, Di
                       FormatDurationShort(ReviewOverrun(*t, now)), " past its ",
                       Minutes(t->budget.review_minutes), " review budget");
     }
-    Add(&b, "review-ready", kActReview, reason);
+    Add(b, "review-ready", kActReview, reason);
   }
-  // 4. A dirty integration checkout blocks merging and dispatching.
-  if (m.integration_dirty) {
-    Add(&b, "integration-dirty", kActInspect,
-        absl::StrCat("the integration checkout is dirty (", m.integration_dirt,
-                     "): clean it before merging or dispatching"));
-  }
-  // 5, 6. The run mode.
+}
+
+// Rules 5 and 6: paused, or draining.
+void RunModeRules(const ProjectModel& m, const std::vector<const TaskModel*>& in_flight,
+                  std::vector<Blocker>* b) {
   if (m.run_mode == "paused") {
-    Add(&b, "paused", kActStop,
+    Add(b, "paused", kActStop,
         absl::StrCat("run mode is paused", m.run_mode_reason.empty() ? "" : ": " + m.run_mode_reason));
   } else if (m.run_mode == "draining") {
     if (!in_flight.empty()) {
-      Add(&b, "draining", kActWait,
+      Add(b, "draining", kActWait,
           absl::StrCat("draining: let ", in_flight.size(), " task(s) in flight finish (", Ids(in_flight),
                        "); dispatch nothing new"));
     } else {
-      Add(&b, "draining", kActStop, "draining and nothing is in flight: the loop can stop");
+      Add(b, "draining", kActStop, "draining and nothing is in flight: the loop can stop");
     }
   }
-  // 7. An open review is decided first.
-  if (!reviewing.empty()) {
-    Add(&b, "review-open", kActWait,
-        absl::StrCat("review of ", Ids(reviewing), " is open: decide it before dispatching more"));
-  }
-  // 8, 9. The lane.
-  LaneRules(m, req, in_flight.empty(), g);
-  // 10, 11. Capacity, and write sets that leave no room.
+}
+
+// Rules 10 and 11: free slots, and an in-flight write set that leaves no
+// room beside it. Fills the gate's capacity facts.
+void CapacityRules(const ProjectModel& m, const DispatchRequest* req,
+                   const std::vector<const TaskModel*>& in_flight, DispatchGate* g) {
+  std::vector<Blocker>& b = g->blockers;
   g->free_slots = std::max<int64_t>(0, m.settings.max_concurrency - static_cast<int64_t>(in_flight.size()));
   const TaskModel* wide = nullptr;
   for (const TaskModel* t : in_flight) {
@@ -281,6 +266,45 @@ void Evaluate(const ProjectModel& m, int64_t now, const DispatchRequest* req, Di
     Add(&b, "wide-write-set", kActWait,
         absl::StrCat(wide->id, " may write anywhere: a task beside it could collide"));
   }
+}
+
+// Every rule that stops a dispatch, in order (docs/status.md). Fills the
+// gate's capacity facts on the way. `req` null: any dispatch.
+void Evaluate(const ProjectModel& m, int64_t now, const DispatchRequest* req, DispatchGate* g) {
+  std::vector<Blocker>& b = g->blockers;
+  std::vector<const TaskModel*> in_flight, ready, reviewing, late_reviews;
+  for (const TaskModel& t : m.tasks) {
+    const S s = t.facts.state;
+    if (IsInFlight(s)) in_flight.push_back(&t);
+    if (s == S::kCompletedUnreviewed) ready.push_back(&t);
+    if (s == S::kReviewing) reviewing.push_back(&t);
+    if (ReviewOverrun(t, now) > 0) late_reviews.push_back(&t);
+  }
+
+  // 1. The loop missed wake-ups: say so before anything else.
+  HeartbeatRule(m, now, &b);
+  // 2. Stale or over-budget workers are handled before anything new.
+  const std::vector<std::string> stale = WorkerProblems(m, now);
+  if (!stale.empty()) Add(&b, "stale-worker", kActInspect, Lines(stale));
+  // 3. Reviews come before new dispatches.
+  ReviewRule(ready, late_reviews, now, &b);
+  // 4. A dirty integration checkout blocks merging and dispatching.
+  if (m.integration_dirty) {
+    Add(&b, "integration-dirty", kActInspect,
+        absl::StrCat("the integration checkout is dirty (", m.integration_dirt,
+                     "): clean it before merging or dispatching"));
+  }
+  // 5, 6. The run mode.
+  RunModeRules(m, in_flight, &b);
+  // 7. An open review is decided first.
+  if (!reviewing.empty()) {
+    Add(&b, "review-open", kActWait,
+        absl::StrCat("review of ", Ids(reviewing), " is open: decide it before dispatching more"));
+  }
+  // 8, 9. The lane.
+  LaneRules(m, req, in_flight.empty(), g);
+  // 10, 11. Capacity, and write sets that leave no room.
+  CapacityRules(m, req, in_flight, g);
   // 12-14. The task itself.
   if (req != nullptr) TaskRules(m, *req, in_flight, g);
   g->allowed = b.empty();

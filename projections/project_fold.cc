@@ -4,6 +4,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "base/time_text.h"
+#include "projections/event_family.h"
 #include "projections/event_summary.h"
 #include "projections/task_rules.h"
 #include "schema/event_schema.h"
@@ -108,9 +110,30 @@ void NoteStateChange(const LoggedEvent& e, TaskState before, TaskModel* t) {
   PushBounded(&t->transitions, Transition{e.time_ns(), t->facts.state}, kTransitionLimit);
 }
 
-// The task's fields the pages show beyond its facts (task_fold.h decides
-// those).
-void ApplyFields(const LoggedEvent& e, TaskModel* t) {
+// Facts only; an inspection that counts also says whether work is left
+// uncommitted in the worktree.
+void NoteInspectedDirt(const LoggedEvent& e, TaskModel* t) {
+  const schema::Event& ev = e.event();
+  const auto* p = ev.payload_as_Inspected();
+  if (p == nullptr || !CountsAsInspection(ev) || !p->worktree_exists()) return;
+  std::vector<std::string> parts;
+  const auto part = [&parts](const char* what,
+                             const flatbuffers::Vector<flatbuffers::Offset<flatbuffers::String>>* v) {
+    if (v == nullptr || v->size() == 0) return;
+    std::vector<std::string> paths;
+    for (const auto* s : *v) paths.push_back(s->str());
+    parts.push_back(absl::StrCat(what, " ", absl::StrJoin(paths, ", ")));
+  };
+  part("staged", p->staged());
+  part("unstaged", p->unstaged());
+  part("untracked", p->untracked());
+  t->dirt = absl::StrJoin(parts, "; ");
+  t->dirty_at = t->dirt.empty() ? 0 : e.time_ns();
+}
+
+// From dispatch to completion: what the task is, its limits, its work, its
+// // gates, and what an inspection saw left uncommitted.
+void ApplyWorkFields(const LoggedEvent& e, TaskModel* t) {
   const schema::Event& ev = e.event();
   const int64_t at = e.time_ns();
   switch (ev.payload_type()) {
@@ -161,6 +184,19 @@ void ApplyFields(const LoggedEvent& e, TaskModel* t) {
       PushBounded(&t->gate_runs, std::move(run), kTaskListLimit);
       break;
     }
+    case T::Inspected:
+      NoteInspectedDirt(e, t);
+      break;
+    default:
+      break;
+  }
+}
+
+// Review, integration and clean-up.
+void ApplyReviewFields(const LoggedEvent& e, TaskModel* t) {
+  const schema::Event& ev = e.event();
+  const int64_t at = e.time_ns();
+  switch (ev.payload_type()) {
     case T::ReviewStarted:
       t->reviewer = S(ev.payload_as_ReviewStarted()->reviewer());
       break;
@@ -192,6 +228,15 @@ void ApplyFields(const LoggedEvent& e, TaskModel* t) {
       t->cleaned_at = at;
       break;
     }
+    default:
+      break;
+  }
+}
+
+// Why the task is stuck (blocked, abandoned, stale), and dirt drift saw.
+void ApplyStopFields(const LoggedEvent& e, TaskModel* t) {
+  const schema::Event& ev = e.event();
+  switch (ev.payload_type()) {
     case T::Blocked: {
       const auto* p = ev.payload_as_Blocked();
       t->blocked_reason = S(p->reason());
@@ -217,26 +262,6 @@ void ApplyFields(const LoggedEvent& e, TaskModel* t) {
       }
       break;
     }
-    case T::Inspected: {
-      // Facts only; an inspection that counts also says whether work is
-      // left uncommitted in the worktree.
-      const auto* p = ev.payload_as_Inspected();
-      if (p == nullptr || !CountsAsInspection(ev) || !p->worktree_exists()) break;
-      std::vector<std::string> parts;
-      const auto part = [&parts](const char* what,
-                                 const flatbuffers::Vector<flatbuffers::Offset<flatbuffers::String>>* v) {
-        if (v == nullptr || v->size() == 0) return;
-        std::vector<std::string> paths;
-        for (const auto* s : *v) paths.push_back(s->str());
-        parts.push_back(absl::StrCat(what, " ", absl::StrJoin(paths, ", ")));
-      };
-      part("staged", p->staged());
-      part("unstaged", p->unstaged());
-      part("untracked", p->untracked());
-      t->dirt = absl::StrJoin(parts, "; ");
-      t->dirty_at = t->dirt.empty() ? 0 : e.time_ns();
-      break;
-    }
     case T::DriftDetected: {
       const auto* p = ev.payload_as_DriftDetected();
       if (S(p->kind()) == "worktree-dirty") {
@@ -245,18 +270,29 @@ void ApplyFields(const LoggedEvent& e, TaskModel* t) {
       }
       break;
     }
-    case T::ReviewImported:  // ProjectFold::ApplyReviewImported
-    case T::Note:
-    case T::StoreRecovered:
-    case T::NONE:
-    case T::ProjectInitialized:
-    case T::PackageOpened:
-    case T::PackageClosed:
-    case T::PackageBlocked:
-    case T::Heartbeat:
-    case T::HeartbeatMissed:
-    case T::RunModeChanged:
-    case T::Settings:
+    default:
+      break;
+  }
+}
+
+// The task's fields the pages show beyond its facts (task_fold.h decides
+// those).
+void ApplyFields(const LoggedEvent& e, TaskModel* t) {
+  const schema::Event& ev = e.event();
+  switch (FamilyOf(ev.payload_type())) {
+    case EventFamily::kWork:
+      ApplyWorkFields(e, t);
+      break;
+    case EventFamily::kReview:  // review-imported: ProjectFold::ApplyReviewImported
+      ApplyReviewFields(e, t);
+      break;
+    case EventFamily::kStop:
+      ApplyStopFields(e, t);
+      break;
+    case EventFamily::kNote:
+    case EventFamily::kProject:
+    case EventFamily::kLoop:
+    case EventFamily::kNone:
       break;
   }
 }
@@ -316,8 +352,11 @@ void ProjectFold::Apply(const LoggedEvent& e) {
       kRecentLimit);
 }
 
-void ProjectFold::ApplyProject(const LoggedEvent& e, const std::string& summary) {
-  ProjectModel& m = model_;
+namespace {
+
+// The project, its settings and its lanes.
+void ApplyProjectEvent(const LoggedEvent& e, const std::string& summary, ProjectModel* model) {
+  ProjectModel& m = *model;
   const schema::Event& ev = e.event();
   const int64_t at = e.time_ns();
   switch (e.type()) {
@@ -362,6 +401,38 @@ void ProjectFold::ApplyProject(const LoggedEvent& e, const std::string& summary)
       PushBounded(&m.lane_changes, LaneChange{at, pkg->id, "blocked"}, kListLimit);
       break;
     }
+    case T::RunModeChanged: {
+      const auto* p = ev.payload_as_RunModeChanged();
+      m.run_mode = schema::EnumNameRunMode(p->mode());
+      m.run_mode_reason = S(p->reason());
+      m.run_mode_since = at;
+      break;
+    }
+    case T::Settings: {
+      // 0 keeps the value set before.
+      const auto* p = ev.payload_as_Settings();
+      if (p->missed_after_seconds() > 0) m.missed_after_seconds = p->missed_after_seconds();
+      if (p->stale_after_seconds() > 0) m.stale_after_seconds = p->stale_after_seconds();
+      if (p->watch_every_seconds() > 0) m.watch_every_seconds = p->watch_every_seconds();
+      if (p->setup_allowance_seconds() > 0) m.setup_allowance_seconds = p->setup_allowance_seconds();
+      if (p->clear_serial_paths()) m.serial_paths.clear();
+      if (p->serial_paths() != nullptr && p->serial_paths()->size() > 0) {
+        m.serial_paths.clear();
+        for (const auto* g : *p->serial_paths()) m.serial_paths.push_back(g->str());
+      }
+      break;
+    }
+    default:
+      break;
+  }
+}
+
+// The loop's heartbeats.
+void ApplyLoopEvent(const LoggedEvent& e, const std::string& summary, ProjectModel* model) {
+  ProjectModel& m = *model;
+  const schema::Event& ev = e.event();
+  const int64_t at = e.time_ns();
+  switch (e.type()) {
     case T::Heartbeat: {
       const auto* p = ev.payload_as_Heartbeat();
       ++m.heartbeats;
@@ -375,9 +446,8 @@ void ProjectFold::ApplyProject(const LoggedEvent& e, const std::string& summary)
       // its predecessor announced closes a hole the watchdog counts.
       if (m.last_heartbeat_at != 0 && m.next_heartbeat_at > m.last_heartbeat_at && at > m.last_heartbeat_at) {
         const int64_t cadence = m.next_heartbeat_at - m.last_heartbeat_at;
-        if (at >= m.next_heartbeat_at + std::min<int64_t>(cadence, kMinGraceSeconds * 1'000'000'000)) {
-          PushBounded(&m.holes,
-                      HeartbeatHole{m.last_heartbeat_at, m.next_heartbeat_at, cadence / 1'000'000'000, at},
+        if (at >= m.next_heartbeat_at + std::min<int64_t>(cadence, kMinGraceSeconds * kNs)) {
+          PushBounded(&m.holes, HeartbeatHole{m.last_heartbeat_at, m.next_heartbeat_at, cadence / kNs, at},
                       kListLimit);
         }
       }
@@ -393,13 +463,18 @@ void ProjectFold::ApplyProject(const LoggedEvent& e, const std::string& summary)
       PushBounded(&m.missed, MissedHeartbeat{e.seq(), at, p->expected_at(), p->gap_seconds()}, kListLimit);
       break;
     }
-    case T::RunModeChanged: {
-      const auto* p = ev.payload_as_RunModeChanged();
-      m.run_mode = schema::EnumNameRunMode(p->mode());
-      m.run_mode_reason = S(p->reason());
-      m.run_mode_since = at;
+    default:
       break;
-    }
+  }
+}
+
+// What git showed of the project: the integration branch pushed (every
+// // merged task with it), drift.
+void ApplyObservedEvent(const LoggedEvent& e, const std::string& summary, ProjectModel* model) {
+  ProjectModel& m = *model;
+  const schema::Event& ev = e.event();
+  const int64_t at = e.time_ns();
+  switch (e.type()) {
     case T::Pushed:
       // The integration branch reached the remote: the task fold moves every
       // merged task to pushed.
@@ -430,42 +505,31 @@ void ProjectFold::ApplyProject(const LoggedEvent& e, const std::string& summary)
       }
       break;
     }
-    case T::Settings: {
-      // 0 keeps the value set before.
-      const auto* p = ev.payload_as_Settings();
-      if (p->missed_after_seconds() > 0) m.missed_after_seconds = p->missed_after_seconds();
-      if (p->stale_after_seconds() > 0) m.stale_after_seconds = p->stale_after_seconds();
-      if (p->watch_every_seconds() > 0) m.watch_every_seconds = p->watch_every_seconds();
-      if (p->setup_allowance_seconds() > 0) m.setup_allowance_seconds = p->setup_allowance_seconds();
-      if (p->clear_serial_paths()) m.serial_paths.clear();
-      if (p->serial_paths() != nullptr && p->serial_paths()->size() > 0) {
-        m.serial_paths.clear();
-        for (const auto* g : *p->serial_paths()) m.serial_paths.push_back(g->str());
-      }
+    default:
       break;
-    }
-    case T::NONE:
-    case T::Dispatched:
-    case T::WorktreeReady:
-    case T::SetupFailed:
-    case T::Committed:
-    case T::Completed:
-    case T::Inspected:
-    case T::Gate:
-    case T::ReviewStarted:
-    case T::Reviewed:
-    case T::Merged:
-    case T::Cleaned:
-    case T::Blocked:
-    case T::Unblocked:
-    case T::Abandoned:
-    case T::StaleDetected:
-    case T::Note:
-      // Task events without a task (written without the guard): nothing
-      // of the project changes.
+  }
+}
+
+}  // namespace
+
+void ProjectFold::ApplyProject(const LoggedEvent& e, const std::string& summary) {
+  ProjectModel& m = model_;
+  switch (FamilyOf(e.type())) {
+    case EventFamily::kProject:  // store-recovered: shown in the recent events
+      ApplyProjectEvent(e, summary, &m);
       break;
-    case T::StoreRecovered:  // the log's own record; shown in the recent events
-    case T::ReviewImported:  // ApplyReviewImported
+    case EventFamily::kLoop:
+      ApplyLoopEvent(e, summary, &m);
+      break;
+    case EventFamily::kReview:  // review-imported: ApplyReviewImported
+    case EventFamily::kStop:
+      ApplyObservedEvent(e, summary, &m);
+      break;
+    // Task events without a task (written without the guard): nothing
+    // of the project changes.
+    case EventFamily::kWork:
+    case EventFamily::kNote:
+    case EventFamily::kNone:
       break;
   }
 }

@@ -52,11 +52,26 @@ struct HistoryEntry {
   std::string note;                        // the event's free note
   std::string summary;                     // key payload fields, one line
   std::string anomaly;                     // why the step was impossible, if it was
+  template <typename F>
+  static constexpr void Fields(F&& f) {
+    f("seq", &HistoryEntry::seq);
+    f("at", &HistoryEntry::at);
+    f("type", &HistoryEntry::type);
+    f("status", &HistoryEntry::status);
+    f("note", &HistoryEntry::note);
+    f("summary", &HistoryEntry::summary);
+    f("anomaly", &HistoryEntry::anomaly);
+  }
 };
 
 struct Transition {
   int64_t at = 0;
   TaskState state = TaskState::kUnknown;
+  template <typename F>
+  static constexpr void Fields(F&& f) {
+    f("at", &Transition::at);
+    f("state", &Transition::state);
+  }
 };
 
 struct GateRun {
@@ -65,6 +80,14 @@ struct GateRun {
   std::string result;  // pass, fail, skipped
   std::string label;
   std::string log_path;
+  template <typename F>
+  static constexpr void Fields(F&& f) {
+    f("at", &GateRun::at);
+    f("command", &GateRun::command);
+    f("result", &GateRun::result);
+    f("label", &GateRun::label);
+    f("log_path", &GateRun::log_path);
+  }
 };
 
 // The ledger's lastObservation: the newest fact about the task that orch
@@ -73,6 +96,12 @@ struct Observation {
   int64_t at = 0;
   std::string result;
   std::string note;
+  template <typename F>
+  static constexpr void Fields(F&& f) {
+    f("at", &Observation::at);
+    f("result", &Observation::result);
+    f("note", &Observation::note);
+  }
 };
 
 // The task's budgets, from dispatched (the ledger's budget).
@@ -81,6 +110,12 @@ struct Budget {
   int64_t review_minutes = 0;
   std::string note;
   bool empty() const { return runtime_minutes == 0 && review_minutes == 0 && note.empty(); }
+  template <typename F>
+  static constexpr void Fields(F&& f) {
+    f("runtime_minutes", &Budget::runtime_minutes);
+    f("review_minutes", &Budget::review_minutes);
+    f("note", &Budget::note);
+  }
 };
 
 // The instruction the task serves and the limits it sets, from dispatched
@@ -92,6 +127,18 @@ struct ConstraintStack {
   std::vector<std::string> authority;
   std::string package_id, package_switch_reason;
   bool empty() const;
+  template <typename F>
+  static constexpr void Fields(F&& f) {
+    f("user_instruction", &ConstraintStack::user_instruction);
+    f("constraints", &ConstraintStack::constraints);
+    f("allowed_paths", &ConstraintStack::allowed_paths);
+    f("forbidden_paths", &ConstraintStack::forbidden_paths);
+    f("required_gates", &ConstraintStack::required_gates);
+    f("evidence_boundary", &ConstraintStack::evidence_boundary);
+    f("authority", &ConstraintStack::authority);
+    f("package_id", &ConstraintStack::package_id);
+    f("package_switch_reason", &ConstraintStack::package_switch_reason);
+  }
 };
 
 struct TaskModel {
@@ -151,6 +198,58 @@ struct TaskModel {
   uint64_t events = 0, anomalies = 0, history_dropped = 0;
   std::vector<HistoryEntry> history;
   std::vector<Transition> transitions;
+  // In checkpoint order. The core is what the status pages read (the budgets
+  // too: they decide the next action); the Detail{} lists only the ledger
+  // and the HTML picture show, so a status call can skip them.
+  template <typename F>
+  static constexpr void Fields(F&& f) {
+    f("id", &TaskModel::id);
+    f("first_seq", &TaskModel::first_seq);
+    f("facts", &TaskModel::facts);
+    f("title", &TaskModel::title);
+    f("package_id", &TaskModel::package_id);
+    f("worker", &TaskModel::worker);
+    f("thread_id", &TaskModel::thread_id);
+    f("gates", &TaskModel::gates);
+    f("expected_evidence", &TaskModel::expected_evidence);
+    f("dispatched_at", &TaskModel::dispatched_at);
+    f("state_since", &TaskModel::state_since);
+    f("last_commit", &TaskModel::last_commit);
+    f("claimed_evidence", &TaskModel::claimed_evidence);
+    f("verdict", &TaskModel::verdict);
+    f("reviewer", &TaskModel::reviewer);
+    f("review_evidence", &TaskModel::review_evidence);
+    f("review_override", &TaskModel::review_override);
+    f("review_overridden", &TaskModel::review_overridden);
+    f("commits", &TaskModel::commits);
+    f("merged_at", &TaskModel::merged_at);
+    f("pushed_at", &TaskModel::pushed_at);
+    f("cleaned_at", &TaskModel::cleaned_at);
+    f("worktree_removed", &TaskModel::worktree_removed);
+    f("branch_deleted", &TaskModel::branch_deleted);
+    f("blocked_reason", &TaskModel::blocked_reason);
+    f("needs_human", &TaskModel::needs_human);
+    f("stale_action", &TaskModel::stale_action);
+    f("idle_seconds", &TaskModel::idle_seconds);
+    f("stale_reason", &TaskModel::stale_reason);
+    f("stale_since", &TaskModel::stale_since);
+    f("progress_at", &TaskModel::progress_at);
+    f("ready_at", &TaskModel::ready_at);
+    f("stalls", &TaskModel::stalls);
+    f("dirt", &TaskModel::dirt);
+    f("dirty_at", &TaskModel::dirty_at);
+    f("budget", &TaskModel::budget);
+    f("last_observation", &TaskModel::last_observation);
+    f("events", &TaskModel::events);
+    f("anomalies", &TaskModel::anomalies);
+    f("history_dropped", &TaskModel::history_dropped);
+    f("constraint_stack", &TaskModel::constraint_stack, Detail{});
+    f("residual_risks", &TaskModel::residual_risks, Detail{});
+    f("gate_runs", &TaskModel::gate_runs, Detail{});
+    f("evidence_notes", &TaskModel::evidence_notes, Detail{});
+    f("history", &TaskModel::history, Detail{});
+    f("transitions", &TaskModel::transitions, Detail{});
+  }
 };
 
 // Where a feature package (lane) stands; lane_rules.h decides what may
@@ -166,12 +265,28 @@ struct PackageModel {
   LaneStatus status = LaneStatus::kOpen;
   bool needs_human = false;
   int64_t opened_at = 0, changed_at = 0;
+  template <typename F>
+  static constexpr void Fields(F&& f) {
+    f("id", &PackageModel::id);
+    f("title", &PackageModel::title);
+    f("reason", &PackageModel::reason);
+    f("status", &PackageModel::status);
+    f("needs_human", &PackageModel::needs_human);
+    f("opened_at", &PackageModel::opened_at);
+    f("changed_at", &PackageModel::changed_at);
+  }
 };
 
 struct LaneChange {
   int64_t at = 0;
   std::string package_id;
   std::string what;  // opened, closed, blocked, switched (a dispatch with a switch reason)
+  template <typename F>
+  static constexpr void Fields(F&& f) {
+    f("at", &LaneChange::at);
+    f("package_id", &LaneChange::package_id);
+    f("what", &LaneChange::what);
+  }
 };
 
 struct MissedHeartbeat {
@@ -179,6 +294,13 @@ struct MissedHeartbeat {
   int64_t at = 0;           // when it was recorded
   int64_t expected_at = 0;  // when the wake-up was due
   int64_t gap_seconds = 0;
+  template <typename F>
+  static constexpr void Fields(F&& f) {
+    f("seq", &MissedHeartbeat::seq);
+    f("at", &MissedHeartbeat::at);
+    f("expected_at", &MissedHeartbeat::expected_at);
+    f("gap_seconds", &MissedHeartbeat::gap_seconds);
+  }
 };
 
 // Wake-ups the loop slept through: a heartbeat that came at least a
@@ -189,6 +311,13 @@ struct HeartbeatHole {
   int64_t first_expected_at = 0;  // the wake-up it announced
   int64_t cadence_seconds = 0;    // first_expected_at - beat_at
   int64_t closed_at = 0;          // the heartbeat that ended the hole
+  template <typename F>
+  static constexpr void Fields(F&& f) {
+    f("beat_at", &HeartbeatHole::beat_at);
+    f("first_expected_at", &HeartbeatHole::first_expected_at);
+    f("cadence_seconds", &HeartbeatHole::cadence_seconds);
+    f("closed_at", &HeartbeatHole::closed_at);
+  }
 };
 
 // An external reviewer's findings (review-imported): the latest import
@@ -201,6 +330,18 @@ struct ExternalReview {
   std::string package_id;  // the lane: given, or the task's own
   std::string status;      // passed, failed, blocked
   int64_t p1 = 0, p2 = 0;
+  template <typename F>
+  static constexpr void Fields(F&& f) {
+    f("seq", &ExternalReview::seq);
+    f("at", &ExternalReview::at);
+    f("reviewer", &ExternalReview::reviewer);
+    f("file", &ExternalReview::file);
+    f("task", &ExternalReview::task);
+    f("package_id", &ExternalReview::package_id);
+    f("status", &ExternalReview::status);
+    f("p1", &ExternalReview::p1);
+    f("p2", &ExternalReview::p2);
+  }
 };
 
 // An anomaly (impossible step recorded as observed) or a drift report.
@@ -211,6 +352,15 @@ struct Finding {
   EventType type = EventType::NONE;
   std::string kind;    // drift kind; empty for anomalies
   std::string detail;  // the anomaly text, or "log says X; git shows Y"
+  template <typename F>
+  static constexpr void Fields(F&& f) {
+    f("seq", &Finding::seq);
+    f("at", &Finding::at);
+    f("task", &Finding::task);
+    f("type", &Finding::type);
+    f("kind", &Finding::kind);
+    f("detail", &Finding::detail);
+  }
 };
 
 // One line of the night's timeline.
@@ -221,6 +371,17 @@ struct RecentEvent {
   EventType type = EventType::NONE;
   schema::Claim claim = schema::Claim::reported;
   std::string summary, note, anomaly;
+  template <typename F>
+  static constexpr void Fields(F&& f) {
+    f("seq", &RecentEvent::seq);
+    f("at", &RecentEvent::at);
+    f("task", &RecentEvent::task);
+    f("type", &RecentEvent::type);
+    f("claim", &RecentEvent::claim);
+    f("summary", &RecentEvent::summary);
+    f("note", &RecentEvent::note);
+    f("anomaly", &RecentEvent::anomaly);
+  }
 };
 
 struct ProjectModel {
@@ -278,30 +439,61 @@ struct ProjectModel {
 
   // Lookup index over `tasks`; derived, rebuilt by RebuildIndex().
   absl::flat_hash_map<std::string, size_t> task_index;
+  template <typename F>
+  static constexpr void Fields(F&& f) {
+    f("head_seq", &ProjectModel::head_seq);
+    f("events", &ProjectModel::events);
+    f("first_at", &ProjectModel::first_at);
+    f("last_at", &ProjectModel::last_at);
+    f("max_at", &ProjectModel::max_at);
+    f("initialized", &ProjectModel::initialized);
+    f("created_at", &ProjectModel::created_at);
+    f("settings", &ProjectModel::settings);
+    f("missed_after_seconds", &ProjectModel::missed_after_seconds);
+    f("stale_after_seconds", &ProjectModel::stale_after_seconds);
+    f("watch_every_seconds", &ProjectModel::watch_every_seconds);
+    f("setup_allowance_seconds", &ProjectModel::setup_allowance_seconds);
+    f("serial_paths", &ProjectModel::serial_paths);
+    f("integration_dirty", &ProjectModel::integration_dirty);
+    f("integration_dirty_since", &ProjectModel::integration_dirty_since);
+    f("integration_dirt", &ProjectModel::integration_dirt);
+    f("integration_seq", &ProjectModel::integration_seq);
+    f("run_mode", &ProjectModel::run_mode);
+    f("run_mode_reason", &ProjectModel::run_mode_reason);
+    f("run_mode_since", &ProjectModel::run_mode_since);
+    f("last_heartbeat_at", &ProjectModel::last_heartbeat_at);
+    f("next_heartbeat_at", &ProjectModel::next_heartbeat_at);
+    f("last_heartbeat_source", &ProjectModel::last_heartbeat_source);
+    f("heartbeats", &ProjectModel::heartbeats);
+    f("missed_total", &ProjectModel::missed_total);
+    f("heartbeat_ticks", &ProjectModel::heartbeat_ticks);
+    f("missed", &ProjectModel::missed);
+    f("missed_through", &ProjectModel::missed_through);
+    f("holes", &ProjectModel::holes);
+    f("packages", &ProjectModel::packages);
+    f("current_lane", &ProjectModel::current_lane);
+    f("lane_changes", &ProjectModel::lane_changes);
+    f("tasks", &ProjectModel::tasks);
+    f("anomalies_total", &ProjectModel::anomalies_total);
+    f("drift_total", &ProjectModel::drift_total);
+    f("anomalies", &ProjectModel::anomalies);
+    f("drift", &ProjectModel::drift);
+    f("recent", &ProjectModel::recent);
+    f("external_reviews_total", &ProjectModel::external_reviews_total);
+    f("external_reviews", &ProjectModel::external_reviews);
+    f("task_index", &ProjectModel::task_index, Derived{});
+  }
 
   const TaskModel* FindTask(const std::string& id) const;
   const PackageModel* FindPackage(const std::string& id) const;
   void RebuildIndex();
 };
 
-// Field by field (field_diff.h); ProjectModel's task_index is derived and
-// not compared. Every difference, named from `path`.
+// Field by field through the lists above (field_diff.h); a lane's status
+// by its word, and tasks by their id ("tasks[T1].title").
 void Compare(const std::string& path, LaneStatus a, LaneStatus b, Differences* out);
-void Compare(const std::string& path, const HistoryEntry& a, const HistoryEntry& b, Differences* out);
-void Compare(const std::string& path, const Transition& a, const Transition& b, Differences* out);
-void Compare(const std::string& path, const GateRun& a, const GateRun& b, Differences* out);
-void Compare(const std::string& path, const Observation& a, const Observation& b, Differences* out);
-void Compare(const std::string& path, const Budget& a, const Budget& b, Differences* out);
-void Compare(const std::string& path, const ConstraintStack& a, const ConstraintStack& b, Differences* out);
-void Compare(const std::string& path, const TaskModel& a, const TaskModel& b, Differences* out);
-void Compare(const std::string& path, const PackageModel& a, const PackageModel& b, Differences* out);
-void Compare(const std::string& path, const LaneChange& a, const LaneChange& b, Differences* out);
-void Compare(const std::string& path, const MissedHeartbeat& a, const MissedHeartbeat& b, Differences* out);
-void Compare(const std::string& path, const HeartbeatHole& a, const HeartbeatHole& b, Differences* out);
-void Compare(const std::string& path, const ExternalReview& a, const ExternalReview& b, Differences* out);
-void Compare(const std::string& path, const Finding& a, const Finding& b, Differences* out);
-void Compare(const std::string& path, const RecentEvent& a, const RecentEvent& b, Differences* out);
-void Compare(const std::string& path, const ProjectModel& a, const ProjectModel& b, Differences* out);
+void Compare(const std::string& path, const std::vector<TaskModel>& a, const std::vector<TaskModel>& b,
+             Differences* out);
 
 // Every difference between two models ("tasks[T1].title: 'a' vs 'b'").
 Differences ModelDifferences(const ProjectModel& a, const ProjectModel& b);

@@ -20,6 +20,16 @@ struct ProjectSettings {
   std::string remote;          // where it is pushed
   std::string push_policy;     // manual, after-merge, never ("" before any project-initialized)
   int64_t max_concurrency = 2;
+  // In the order the members had when they were ProjectModel's own: the
+  // checkpoint bytes did not change when they moved here.
+  template <typename F>
+  static constexpr void Fields(F&& f) {
+    f("project_root", &ProjectSettings::project_root);
+    f("default_branch", &ProjectSettings::default_branch);
+    f("remote", &ProjectSettings::remote);
+    f("push_policy", &ProjectSettings::push_policy);
+    f("max_concurrency", &ProjectSettings::max_concurrency);
+  }
 };
 
 // Folds one project-initialized into `s`. A later event refines an earlier
@@ -28,8 +38,6 @@ struct ProjectSettings {
 // the concurrency are always taken: FlatBuffers cannot tell a scalar left
 // out from one at its default, and `orch init` records both every time.
 void ApplyProjectInitialized(const schema::ProjectInitialized& p, ProjectSettings* s);
-
-void Compare(const std::string& path, const ProjectSettings& a, const ProjectSettings& b, Differences* out);
 
 }  // namespace orch
 

@@ -14,7 +14,6 @@ namespace orch {
 namespace {
 
 using S = TaskState;
-constexpr int64_t kNs = 1'000'000'000;
 
 int64_t Secs(int64_t from, int64_t to) { return from == 0 || to < from ? 0 : (to - from) / kNs; }
 
@@ -128,104 +127,131 @@ TaskRow MakeTaskRow(const TaskModel& t, int64_t now) {
   return r;
 }
 
+namespace {
+
+// The current lane, its tasks and what keeps it from closing.
+void AddLane(const ProjectModel& m, int64_t now, StatusView* v) {
+  if (const PackageModel* p = m.current_lane.empty() ? nullptr : m.FindPackage(m.current_lane)) {
+    v->lane_title = p->title;
+    v->lane_status = std::string(LaneStatusName(p->status));
+    v->lane_reason = p->reason;
+    for (const TaskModel* t : LaneTasks(m, p->id)) {
+      if (v->lane_tasks.size() < kTableLimit) v->lane_tasks.push_back(MakeTaskRow(*t, now));
+    }
+    const LaneProgress progress = ProgressOf(m, p->id);
+    v->lane_tasks_total = progress.tasks;
+    v->lane_tasks_done = progress.done;
+    v->lane_tasks_accepted = progress.accepted;
+    v->lane_close_blockers = LaneCloseBlockers(m, p->id);
+  }
+}
+
+// The run mode, the slots and the heartbeats.
+void AddLoop(const ProjectModel& m, int64_t now, int64_t since, StatusView* v) {
+  v->run_mode = m.run_mode;
+  v->run_mode_reason = m.run_mode_reason;
+  v->run_mode_since = m.run_mode_since;
+  v->max_concurrency = m.settings.max_concurrency;
+  v->last_heartbeat_at = m.last_heartbeat_at;
+  v->next_heartbeat_at = m.next_heartbeat_at;
+  v->last_heartbeat_source = m.last_heartbeat_source;
+  v->heartbeat_overdue = m.next_heartbeat_at != 0 && now > m.next_heartbeat_at;
+  if (v->heartbeat_overdue) v->overdue_seconds = (now - m.next_heartbeat_at) / kNs;
+  v->missed_total = m.missed_total;
+  for (const MissedHeartbeat& h : m.missed) {
+    if (h.at >= since) v->missed_since.push_back(h);
+  }
+}
+
+// What needs a human about the project itself: blocked lanes, the loop
+// and the integration checkout.
+void AddProjectAttention(const ProjectModel& m, StatusView* v) {
+  for (const PackageModel& p : m.packages) {
+    if (p.status == LaneStatus::kBlocked && p.needs_human)
+      v->needs_human.push_back({absl::StrCat("lane ", p.id), p.reason});
+  }
+  if (v->heartbeat_overdue) {
+    v->needs_human.push_back(
+        {"loop", absl::StrCat("no heartbeat since ", FormatRfc3339(m.last_heartbeat_at),
+                              "; the next was due ", FormatDurationShort(v->overdue_seconds), " ago")});
+  } else if (const auto unacked = UnacknowledgedMissed(m); !unacked.empty()) {
+    v->needs_human.push_back(
+        {"loop", absl::StrCat("heartbeat expected at ", FormatRfc3339(unacked.back().expected_at),
+                              " was missed and none came since")});
+  }
+  if (m.integration_dirty) {
+    v->needs_human.push_back({"integration checkout", absl::StrCat("dirty: ", m.integration_dirt)});
+  }
+}
+
+// One task: its slot, the queue it waits in, what needs a human, what
+// happened to it since `since`, and its row in the table.
+void AddTask(const TaskModel& t, int64_t now, int64_t since, StatusView* v) {
+  const S s = t.facts.state;
+  if (IsInFlight(s)) ++v->slots_used;
+  // Rows are built only for tasks some list shows: with thousands of
+  // finished tasks, most are only counted.
+  if (s == S::kActive || s == S::kStaleNeedsInspection) v->active.push_back(MakeTaskRow(t, now));
+  if (s == S::kPendingSetup) v->pending_setup.push_back(MakeTaskRow(t, now));
+  if (s == S::kCompletedUnreviewed) v->ready_for_review.push_back(MakeTaskRow(t, now));
+  if (s == S::kReviewing) v->in_review.push_back(MakeTaskRow(t, now));
+  for (std::string& why : NeedsHumanReasons(t)) v->needs_human.push_back({t.id, std::move(why)});
+  if (t.merged_at >= since && t.merged_at != 0) {
+    AddHappened(&v->merged, &v->merged_count, {t.id, t.merged_at, t.facts.merge_commit});
+  }
+  if (t.pushed_at >= since && t.pushed_at != 0) {
+    AddHappened(&v->pushed, &v->pushed_count, {t.id, t.pushed_at, t.facts.pushed_commit});
+  }
+  if (t.cleaned_at >= since && t.cleaned_at != 0) {
+    AddHappened(&v->cleaned, &v->cleaned_count,
+                {t.id, t.cleaned_at,
+                 t.worktree_removed && t.branch_deleted ? "worktree and branch removed" : "partly cleaned"});
+  }
+  AddLeftBehind(t, v);
+  const bool show = !IsTerminal(s) || t.facts.last_at >= since;
+  if (!show) return;
+  if (v->tasks.size() >= kTableLimit) {
+    ++v->tasks_hidden;
+    return;
+  }
+  v->tasks.push_back(MakeTaskRow(t, now));
+  if (t.facts.has_inspection) v->inspections.emplace_back(t.id, t.facts.inspection);
+}
+
+// Anomalies, drift and the timeline.
+void AddFindings(const ProjectModel& m, int64_t now, int64_t since, StatusView* v) {
+  v->anomalies_total = m.anomalies_total;
+  // Every anomaly the model keeps is shown, whatever its time: an
+  // impossible step back-dated (or dated before the window) still needs a
+  // human.
+  for (const Finding& f : m.anomalies) {
+    v->anomalies.push_back(f);
+    v->needs_human.push_back(
+        {f.task.empty() ? "log" : f.task, absl::StrCat("anomaly at #", f.seq, ": ", f.detail)});
+  }
+  v->drift.assign(m.drift.begin(), m.drift.end());
+  for (const RecentEvent& r : m.recent) {
+    if (r.at >= since && r.at <= now) v->timeline.push_back(r);
+  }
+}
+
+}  // namespace
+
 StatusView BuildStatusView(const ProjectModel& m, int64_t now, int64_t since) {
   StatusView v;
   v.now = now;
   v.since = since;
   v.head_seq = m.head_seq;
   v.lane = m.current_lane;
-  if (const PackageModel* p = m.current_lane.empty() ? nullptr : m.FindPackage(m.current_lane)) {
-    v.lane_title = p->title;
-    v.lane_status = std::string(LaneStatusName(p->status));
-    v.lane_reason = p->reason;
-    for (const TaskModel* t : LaneTasks(m, p->id)) {
-      if (v.lane_tasks.size() < kTableLimit) v.lane_tasks.push_back(MakeTaskRow(*t, now));
-    }
-    const LaneProgress progress = ProgressOf(m, p->id);
-    v.lane_tasks_total = progress.tasks;
-    v.lane_tasks_done = progress.done;
-    v.lane_tasks_accepted = progress.accepted;
-    v.lane_close_blockers = LaneCloseBlockers(m, p->id);
-  }
+  AddLane(m, now, &v);
   v.external_reviews = m.external_reviews;
-  v.run_mode = m.run_mode;
-  v.run_mode_reason = m.run_mode_reason;
-  v.run_mode_since = m.run_mode_since;
-  v.max_concurrency = m.settings.max_concurrency;
-  v.last_heartbeat_at = m.last_heartbeat_at;
-  v.next_heartbeat_at = m.next_heartbeat_at;
-  v.last_heartbeat_source = m.last_heartbeat_source;
-  v.heartbeat_overdue = m.next_heartbeat_at != 0 && now > m.next_heartbeat_at;
-  if (v.heartbeat_overdue) v.overdue_seconds = (now - m.next_heartbeat_at) / kNs;
-  v.missed_total = m.missed_total;
-  for (const MissedHeartbeat& h : m.missed) {
-    if (h.at >= since) v.missed_since.push_back(h);
-  }
-
-  for (const PackageModel& p : m.packages) {
-    if (p.status == LaneStatus::kBlocked && p.needs_human)
-      v.needs_human.push_back({absl::StrCat("lane ", p.id), p.reason});
-  }
-  if (v.heartbeat_overdue) {
-    v.needs_human.push_back(
-        {"loop", absl::StrCat("no heartbeat since ", FormatRfc3339(m.last_heartbeat_at),
-                              "; the next was due ", FormatDurationShort(v.overdue_seconds), " ago")});
-  } else if (const auto unacked = UnacknowledgedMissed(m); !unacked.empty()) {
-    v.needs_human.push_back(
-        {"loop", absl::StrCat("heartbeat expected at ", FormatRfc3339(unacked.back().expected_at),
-                              " was missed and none came since")});
-  }
-  if (m.integration_dirty) {
-    v.needs_human.push_back({"integration checkout", absl::StrCat("dirty: ", m.integration_dirt)});
-  }
-  for (const TaskModel& t : m.tasks) {
-    const S s = t.facts.state;
-    if (IsInFlight(s)) ++v.slots_used;
-    // Rows are built only for tasks some list shows: with thousands of
-    // finished tasks, most are only counted.
-    if (s == S::kActive || s == S::kStaleNeedsInspection) v.active.push_back(MakeTaskRow(t, now));
-    if (s == S::kPendingSetup) v.pending_setup.push_back(MakeTaskRow(t, now));
-    if (s == S::kCompletedUnreviewed) v.ready_for_review.push_back(MakeTaskRow(t, now));
-    if (s == S::kReviewing) v.in_review.push_back(MakeTaskRow(t, now));
-    for (std::string& why : NeedsHumanReasons(t)) v.needs_human.push_back({t.id, std::move(why)});
-    if (t.merged_at >= since && t.merged_at != 0) {
-      AddHappened(&v.merged, &v.merged_count, {t.id, t.merged_at, t.facts.merge_commit});
-    }
-    if (t.pushed_at >= since && t.pushed_at != 0) {
-      AddHappened(&v.pushed, &v.pushed_count, {t.id, t.pushed_at, t.facts.pushed_commit});
-    }
-    if (t.cleaned_at >= since && t.cleaned_at != 0) {
-      AddHappened(
-          &v.cleaned, &v.cleaned_count,
-          {t.id, t.cleaned_at,
-           t.worktree_removed && t.branch_deleted ? "worktree and branch removed" : "partly cleaned"});
-    }
-    AddLeftBehind(t, &v);
-    const bool show = !IsTerminal(s) || t.facts.last_at >= since;
-    if (!show) continue;
-    if (v.tasks.size() >= kTableLimit) {
-      ++v.tasks_hidden;
-      continue;
-    }
-    v.tasks.push_back(MakeTaskRow(t, now));
-    if (t.facts.has_inspection) v.inspections.emplace_back(t.id, t.facts.inspection);
-  }
+  AddLoop(m, now, since, &v);
+  AddProjectAttention(m, &v);
+  for (const TaskModel& t : m.tasks) AddTask(t, now, since, &v);
   TrimHappened(&v.merged);
   TrimHappened(&v.pushed);
   TrimHappened(&v.cleaned);
-  v.anomalies_total = m.anomalies_total;
-  // Every anomaly the model keeps is shown, whatever its time: an
-  // impossible step back-dated (or dated before the window) still needs a
-  // human.
-  for (const Finding& f : m.anomalies) {
-    v.anomalies.push_back(f);
-    v.needs_human.push_back(
-        {f.task.empty() ? "log" : f.task, absl::StrCat("anomaly at #", f.seq, ": ", f.detail)});
-  }
-  v.drift.assign(m.drift.begin(), m.drift.end());
-  for (const RecentEvent& r : m.recent) {
-    if (r.at >= since && r.at <= now) v.timeline.push_back(r);
-  }
+  AddFindings(m, now, since, &v);
   v.next = DecideNextAction(m, now);
   return v;
 }

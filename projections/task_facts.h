@@ -67,6 +67,25 @@ struct Inspection {
   std::vector<std::string> forbidden_touched, outside_allowed;
   std::vector<std::string> dirty;  // staged, unstaged and untracked paths
   std::vector<std::string> problems;
+  template <typename F>
+  static constexpr void Fields(F&& f) {
+    f("seq", &Inspection::seq);
+    f("at", &Inspection::at);
+    f("head", &Inspection::head);
+    f("branch", &Inspection::branch);
+    f("branch_matches", &Inspection::branch_matches);
+    f("worktree_exists", &Inspection::worktree_exists);
+    f("base_is_ancestor", &Inspection::base_is_ancestor);
+    f("self_review_present", &Inspection::self_review_present);
+    f("reviewable", &Inspection::reviewable);
+    f("ahead_of_base", &Inspection::ahead_of_base);
+    f("behind_integration", &Inspection::behind_integration);
+    f("ahead_of_integration", &Inspection::ahead_of_integration);
+    f("forbidden_touched", &Inspection::forbidden_touched);
+    f("outside_allowed", &Inspection::outside_allowed);
+    f("dirty", &Inspection::dirty);
+    f("problems", &Inspection::problems);
+  }
 };
 
 struct TaskFacts {
@@ -91,11 +110,30 @@ struct TaskFacts {
   Inspection inspection;
   // The latest time of the task's events (the time rules compare with it).
   int64_t last_at = 0;
+  template <typename F>
+  static constexpr void Fields(F&& f) {
+    f("state", &TaskFacts::state);
+    f("before_block", &TaskFacts::before_block);
+    f("abandoned", &TaskFacts::abandoned);
+    f("branch", &TaskFacts::branch);
+    f("base_commit", &TaskFacts::base_commit);
+    f("worktree", &TaskFacts::worktree);
+    f("pending_worktree_id", &TaskFacts::pending_worktree_id);
+    f("self_review_path", &TaskFacts::self_review_path);
+    f("allowed", &TaskFacts::allowed);
+    f("forbidden", &TaskFacts::forbidden);
+    f("strongest_passing_gate", &TaskFacts::strongest_passing_gate);
+    f("evidence_labels", &TaskFacts::evidence_labels);
+    f("merge_commit", &TaskFacts::merge_commit);
+    f("pushed_commit", &TaskFacts::pushed_commit);
+    f("merged_seq", &TaskFacts::merged_seq);
+    f("has_inspection", &TaskFacts::has_inspection);
+    f("inspection", &TaskFacts::inspection, OnlyIf{&TaskFacts::has_inspection});
+    f("last_at", &TaskFacts::last_at);
+  }
 };
 
 void Compare(const std::string& path, TaskState a, TaskState b, Differences* out);
-void Compare(const std::string& path, const Inspection& a, const Inspection& b, Differences* out);
-void Compare(const std::string& path, const TaskFacts& a, const TaskFacts& b, Differences* out);
 bool operator==(const Inspection& a, const Inspection& b);
 bool operator==(const TaskFacts& a, const TaskFacts& b);
 inline bool operator!=(const TaskFacts& a, const TaskFacts& b) { return !(a == b); }

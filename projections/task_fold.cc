@@ -8,6 +8,7 @@
 #include "absl/strings/string_view.h"
 #include "base/status_macros.h"
 #include "base/time_text.h"
+#include "projections/event_family.h"
 #include "projections/task_rules.h"
 #include "schema/event_schema.h"
 #include "schema/fb_string.h"
@@ -181,77 +182,28 @@ std::string StateProblem(const TaskFacts& t, const schema::Event& e) {
 }  // namespace
 
 bool RequiresTask(EventType type) {
-  switch (type) {
-    case T::Dispatched:
-    case T::WorktreeReady:
-    case T::SetupFailed:
-    case T::Committed:
-    case T::Completed:
-    case T::Inspected:
-    case T::Gate:
-    case T::ReviewStarted:
-    case T::Reviewed:
-    case T::Merged:
-    case T::Cleaned:
-    case T::Blocked:
-    case T::Unblocked:
-    case T::Abandoned:
-    case T::StaleDetected:
+  switch (FamilyOf(type)) {
+    case EventFamily::kWork:
       return true;
-    case T::NONE:
-    case T::ProjectInitialized:
-    case T::PackageOpened:
-    case T::PackageClosed:
-    case T::PackageBlocked:
-    case T::Pushed:
-    case T::Heartbeat:
-    case T::HeartbeatMissed:
-    case T::DriftDetected:
-    case T::RunModeChanged:
-    case T::Note:
-    case T::StoreRecovered:
-    case T::Settings:
-    case T::ReviewImported:  // a task or a lane
+    // A push without a task moves every merged task; an imported review
+    // may be about a lane.
+    case EventFamily::kReview:
+      return type != T::Pushed && type != T::ReviewImported;
+    // Drift may be the project's (the integration checkout).
+    case EventFamily::kStop:
+      return type != T::DriftDetected;
+    case EventFamily::kNone:
+    case EventFamily::kProject:
+    case EventFamily::kLoop:
+    case EventFamily::kNote:
       return false;
   }
   return false;
 }
 
 bool ForbidsTask(EventType type) {
-  switch (type) {
-    case T::ProjectInitialized:
-    case T::PackageOpened:
-    case T::PackageClosed:
-    case T::PackageBlocked:
-    case T::Heartbeat:
-    case T::HeartbeatMissed:
-    case T::RunModeChanged:
-    case T::StoreRecovered:
-    case T::Settings:
-      return true;
-    case T::NONE:
-    case T::Dispatched:
-    case T::WorktreeReady:
-    case T::SetupFailed:
-    case T::Committed:
-    case T::Completed:
-    case T::Inspected:
-    case T::Gate:
-    case T::ReviewStarted:
-    case T::Reviewed:
-    case T::Merged:
-    case T::Pushed:
-    case T::Cleaned:
-    case T::Blocked:
-    case T::Unblocked:
-    case T::Abandoned:
-    case T::StaleDetected:
-    case T::DriftDetected:
-    case T::Note:
-    case T::ReviewImported:
-      return false;
-  }
-  return false;
+  const EventFamily f = FamilyOf(type);
+  return f == EventFamily::kProject || f == EventFamily::kLoop;
 }
 
 bool TouchesUnknownTask(EventType type) {
@@ -306,21 +258,12 @@ std::string StateProblemFor(const TaskFacts& t, const schema::Event& e) {
                       TaskStateName(t.state), ": ", why);
 }
 
-bool ApplyEvent(TaskFacts* t, const LoggedEvent& le) {
+namespace {
+
+// From dispatch to completion, and what orch saw of the work.
+void ApplyWorkEvent(const LoggedEvent& le, TaskFacts* t) {
   const schema::Event& e = le.event();
-  const T type = e.payload_type();
-  if (ForbidsTask(type)) return false;
-  if (le.task().empty()) {
-    // The integration branch reached the remote: everything merged is pushed.
-    if (type != T::Pushed || !MovedByProjectPush(*t)) return false;
-    t->state = S::kPushed;
-    if (const auto* p = e.payload_as_Pushed()) SetIfGiven(&t->pushed_commit, p->commit());
-    t->last_at = std::max(t->last_at, le.time_ns());
-    return true;
-  }
-  if (t->state == S::kUnknown && !TouchesUnknownTask(type)) return false;
-  t->last_at = std::max(t->last_at, le.time_ns());
-  switch (type) {
+  switch (e.payload_type()) {
     case T::Dispatched: {
       t->state = S::kPendingSetup;
       const auto* p = e.payload_as_Dispatched();
@@ -368,6 +311,15 @@ bool ApplyEvent(TaskFacts* t, const LoggedEvent& le) {
       }
       break;
     }
+    default:
+      break;
+  }
+}
+
+// Review, integration and clean-up (an imported review moves nothing).
+void ApplyReviewEvent(const LoggedEvent& le, TaskFacts* t) {
+  const schema::Event& e = le.event();
+  switch (e.payload_type()) {
     case T::ReviewStarted:
       t->state = S::kReviewing;
       break;
@@ -397,6 +349,14 @@ bool ApplyEvent(TaskFacts* t, const LoggedEvent& le) {
     case T::Cleaned:
       t->state = S::kCleaned;
       break;
+    default:
+      break;
+  }
+}
+
+// Blocking, abandoning, and what the watchdog and observe found.
+void ApplyStopEvent(const LoggedEvent& le, TaskFacts* t) {
+  switch (le.event().payload_type()) {
     case T::Blocked:
       if (t->state != S::kBlocked) t->before_block = t->state;
       t->state = S::kBlocked;
@@ -415,19 +375,42 @@ bool ApplyEvent(TaskFacts* t, const LoggedEvent& le) {
       // Something of a finished task is still in the repository.
       if (t->state == S::kCleaned) t->state = S::kCleanupNeeded;
       break;
-    case T::Note:
-    case T::ReviewImported:  // shown by the project fold; moves nothing
+    default:
       break;
-    case T::NONE:
-    case T::ProjectInitialized:
-    case T::PackageOpened:
-    case T::PackageClosed:
-    case T::PackageBlocked:
-    case T::Heartbeat:
-    case T::HeartbeatMissed:
-    case T::RunModeChanged:
-    case T::StoreRecovered:
-    case T::Settings:
+  }
+}
+
+}  // namespace
+
+bool ApplyEvent(TaskFacts* t, const LoggedEvent& le) {
+  const schema::Event& e = le.event();
+  const T type = e.payload_type();
+  if (ForbidsTask(type)) return false;
+  if (le.task().empty()) {
+    // The integration branch reached the remote: everything merged is pushed.
+    if (type != T::Pushed || !MovedByProjectPush(*t)) return false;
+    t->state = S::kPushed;
+    if (const auto* p = e.payload_as_Pushed()) SetIfGiven(&t->pushed_commit, p->commit());
+    t->last_at = std::max(t->last_at, le.time_ns());
+    return true;
+  }
+  if (t->state == S::kUnknown && !TouchesUnknownTask(type)) return false;
+  t->last_at = std::max(t->last_at, le.time_ns());
+  switch (FamilyOf(type)) {
+    case EventFamily::kWork:
+      ApplyWorkEvent(le, t);
+      break;
+    case EventFamily::kReview:
+      ApplyReviewEvent(le, t);
+      break;
+    case EventFamily::kStop:
+      ApplyStopEvent(le, t);
+      break;
+    case EventFamily::kNote:  // shown by the project fold; moves nothing
+      break;
+    case EventFamily::kNone:
+    case EventFamily::kProject:
+    case EventFamily::kLoop:
       return false;  // never reached: ForbidsTask above
   }
   return true;

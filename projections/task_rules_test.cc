@@ -167,7 +167,7 @@ TEST_F(TaskRulesOnALogTest, StatusLedgerAndContextAgreeOnADirtyWorktree) {
   bool on_status = false;
   for (const Attention& a : v.needs_human) on_status = on_status || a.subject == "T1";
   EXPECT_TRUE(on_status);
-  const auto ledger = LedgerToJson(m);
+  const auto ledger = nlohmann::ordered_json::parse(RenderLedgerJson(m));
   bool in_ledger = false;
   for (const auto& t : ledger["tasks"]) {
     if (t["id"] == "T1") in_ledger = t["needsHuman"].get<bool>();

@@ -11,7 +11,6 @@ namespace orch {
 namespace {
 
 using S = TaskState;
-constexpr int64_t kNs = 1'000'000'000;
 
 int64_t Secs(int64_t from, int64_t to) { return from == 0 || to < from ? 0 : (to - from) / kNs; }
 

@@ -14,7 +14,6 @@ namespace orch {
 namespace {
 
 using S = TaskState;
-constexpr int64_t kNs = 1'000'000'000;
 // Longest value (title, reason, branch) shown, in bytes before escaping.
 constexpr size_t kClip = 80;
 constexpr size_t kRiskLines = 6;
@@ -83,12 +82,8 @@ std::string Ago(int64_t at, int64_t now) {
   return FormatDurationShort((now - at) / kNs);
 }
 
-}  // namespace
-
-std::string RenderContextMarkdown(const ProjectModel& m, int64_t now) {
-  std::string out = absl::StrCat("# orch context (", FormatRfc3339(now), ", log head #", m.head_seq, ")\n\n");
-
-  absl::StrAppend(&out, "## Settings\n- integration branch ", E(m.settings.default_branch), ", remote ",
+void SettingsSection(std::string* out, const ProjectModel& m, int64_t now) {
+  absl::StrAppend(out, "## Settings\n- integration branch ", E(m.settings.default_branch), ", remote ",
                   E(m.settings.remote), ", push policy ", E(m.settings.push_policy), ", at most ",
                   m.settings.max_concurrency, " worker(s)\n- run mode ", E(m.run_mode),
                   m.run_mode_reason.empty() ? "" : " (" + E(m.run_mode_reason) + ")",
@@ -96,21 +91,26 @@ std::string RenderContextMarkdown(const ProjectModel& m, int64_t now) {
                   FormatDurationShort(m.stale_after_seconds), ", watch every ",
                   FormatDurationShort(m.watch_every_seconds), "\n");
   if (m.last_heartbeat_at != 0) {
-    absl::StrAppend(&out, "- last heartbeat ", FormatRfc3339(m.last_heartbeat_at), " (",
+    absl::StrAppend(out, "- last heartbeat ", FormatRfc3339(m.last_heartbeat_at), " (",
                     Ago(m.last_heartbeat_at, now), " ago)",
                     m.next_heartbeat_at != 0 ? ", next due " + FormatRfc3339(m.next_heartbeat_at) : "", "\n");
   }
+}
 
+void LaneSection(std::string* out, const ProjectModel& m) {
   const PackageModel* lane = m.current_lane.empty() ? nullptr : m.FindPackage(m.current_lane);
-  absl::StrAppend(&out, "\n## Lane\n");
+  absl::StrAppend(out, "\n## Lane\n");
   if (lane == nullptr) {
-    absl::StrAppend(&out, "- none open\n");
+    absl::StrAppend(out, "- none open\n");
   } else {
-    absl::StrAppend(&out, "- ", E(lane->id, 40), " ", E(lane->title), " (",
+    absl::StrAppend(out, "- ", E(lane->id, 40), " ", E(lane->title), " (",
                     E(std::string(LaneStatusName(lane->status))),
                     lane->reason.empty() ? "" : ": " + E(lane->reason), ")\n");
   }
+}
 
+// The open tasks, most urgent first.
+std::vector<const TaskModel*> OpenTasks(const ProjectModel& m) {
   std::vector<const TaskModel*> open;
   for (const TaskModel& t : m.tasks) {
     if (Open(t)) open.push_back(&t);
@@ -118,17 +118,26 @@ std::string RenderContextMarkdown(const ProjectModel& m, int64_t now) {
   std::stable_sort(open.begin(), open.end(), [](const TaskModel* a, const TaskModel* b) {
     return Urgency(a->facts.state) < Urgency(b->facts.state);
   });
-  absl::StrAppend(&out, "\n## Open tasks (", open.size(), ")\n");
+  return open;
+}
+
+void OpenTasksSection(std::string* out, const ProjectModel& m, const std::vector<const TaskModel*>& open,
+                      int64_t now) {
+  absl::StrAppend(out, "\n## Open tasks (", open.size(), ")\n");
   for (size_t i = 0; i < open.size() && i < kContextTaskLines; ++i) {
     const TaskModel& t = *open[i];
-    absl::StrAppend(&out, "- ", E(t.id, 40), " ", TaskStateName(t.facts.state), " ", Ago(t.state_since, now),
+    absl::StrAppend(out, "- ", E(t.id, 40), " ", TaskStateName(t.facts.state), " ", Ago(t.state_since, now),
                     t.facts.branch.empty() ? "" : " · " + E(t.facts.branch, 48), " · waits for ",
                     E(NextStepFor(t, m).waits_for), t.dirt.empty() ? "" : " · uncommitted changes", "\n");
   }
   if (open.size() > kContextTaskLines) {
-    absl::StrAppend(&out, "- and ", open.size() - kContextTaskLines, " more (orch status)\n");
+    absl::StrAppend(out, "- and ", open.size() - kContextTaskLines, " more (orch status)\n");
   }
+}
 
+// Overruns, dirt, missed wake-ups and anomalies, then who needs a human.
+void RisksSection(std::string* out, const ProjectModel& m, const std::vector<const TaskModel*>& open,
+                  int64_t now) {
   std::vector<std::string> risks;
   for (const std::string& s : StaleOrOverBudget(m, now)) risks.push_back(E(s, 120));
   if (m.integration_dirty) risks.push_back("integration checkout dirty: " + E(m.integration_dirt));
@@ -141,25 +150,43 @@ std::string RenderContextMarkdown(const ProjectModel& m, int64_t now) {
       risks.push_back(absl::StrCat(E(t->id, 40), " needs a human: ", E(why)));
     }
   }
-  absl::StrAppend(&out, "\n## Open risks\n");
-  if (risks.empty()) absl::StrAppend(&out, "- none known\n");
-  for (size_t i = 0; i < risks.size() && i < kRiskLines; ++i) absl::StrAppend(&out, "- ", risks[i], "\n");
-  if (risks.size() > kRiskLines) absl::StrAppend(&out, "- and ", risks.size() - kRiskLines, " more\n");
+  absl::StrAppend(out, "\n## Open risks\n");
+  if (risks.empty()) absl::StrAppend(out, "- none known\n");
+  for (size_t i = 0; i < risks.size() && i < kRiskLines; ++i) absl::StrAppend(out, "- ", risks[i], "\n");
+  if (risks.size() > kRiskLines) absl::StrAppend(out, "- and ", risks.size() - kRiskLines, " more\n");
+}
 
+void NextActionSection(std::string* out, const ProjectModel& m, int64_t now) {
   const NextAction n = DecideNextAction(m, now);
-  absl::StrAppend(&out, "\n## Next action\n**", n.action, "** (", n.rule, "): ", E(n.reason, 300), "\n");
-  for (size_t i = 0; i < n.also.size() && i < 3; ++i) absl::StrAppend(&out, "- also: ", E(n.also[i]), "\n");
+  absl::StrAppend(out, "\n## Next action\n**", n.action, "** (", n.rule, "): ", E(n.reason, 300), "\n");
+  for (size_t i = 0; i < n.also.size() && i < 3; ++i) absl::StrAppend(out, "- also: ", E(n.also[i]), "\n");
+}
 
+// Where to look next, and the self-review of the first task waiting for one.
+void ReadFirstSection(std::string* out, const std::vector<const TaskModel*>& open) {
   absl::StrAppend(
-      &out,
+      out,
       "\n## Read first\n- `orch next` and `orch status` (what needs a human)\n"
       "- `orch replay --since 2h` (what happened lately)\n- docs/SKILL.md (how to emit each step)\n");
   for (const TaskModel* t : open) {
     if (t->facts.state == S::kCompletedUnreviewed && !t->facts.self_review_path.empty()) {
-      absl::StrAppend(&out, "- the self-review of ", E(t->id, 40), ": ", E(t->facts.self_review_path), "\n");
+      absl::StrAppend(out, "- the self-review of ", E(t->id, 40), ": ", E(t->facts.self_review_path), "\n");
       break;
     }
   }
+}
+
+}  // namespace
+
+std::string RenderContextMarkdown(const ProjectModel& m, int64_t now) {
+  std::string out = absl::StrCat("# orch context (", FormatRfc3339(now), ", log head #", m.head_seq, ")\n\n");
+  SettingsSection(&out, m, now);
+  LaneSection(&out, m);
+  const std::vector<const TaskModel*> open = OpenTasks(m);
+  OpenTasksSection(&out, m, open, now);
+  RisksSection(&out, m, open, now);
+  NextActionSection(&out, m, now);
+  ReadFirstSection(&out, open);
   // The sections are bounded line by line; this is the last guard.
   if (out.size() > kContextMaxBytes) {
     size_t cut = out.rfind('\n', kContextMaxBytes - 20);

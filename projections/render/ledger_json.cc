@@ -15,95 +15,6 @@ using J = nlohmann::ordered_json;
 // The predecessor's run modes: active, drain, paused.
 std::string DispatchMode(const std::string& run_mode) { return run_mode == "draining" ? "drain" : run_mode; }
 
-J TaskToJson(const TaskModel& t) {
-  J j;
-  // The predecessor's fields, in its order.
-  j["id"] = t.id;
-  j["title"] = t.title;
-  j["threadId"] = t.thread_id;
-  j["pendingWorktreeId"] = t.facts.pending_worktree_id;
-  j["packageId"] = t.package_id;
-  j["worktree"] = t.facts.worktree;
-  j["branch"] = t.facts.branch;
-  j["baseCommit"] = t.facts.base_commit;
-  j["status"] = PredecessorStatus(t.facts.state);
-  j["state"] = TaskStateName(t.facts.state);  // orch's own: the exact lifecycle state
-  j["writeSet"] = {{"allowed", t.facts.allowed}, {"forbidden", t.facts.forbidden}};
-  j["gates"] = t.gates;
-  j["evidence"] = {
-      {"expected", t.expected_evidence}, {"labels", t.facts.evidence_labels}, {"notes", t.evidence_notes}};
-  // Optional in the predecessor: only where the events carry them.
-  if (!t.budget.empty()) {
-    j["budget"] = {{"maxRuntimeMinutes", t.budget.runtime_minutes},
-                   {"reviewBudgetMinutes", t.budget.review_minutes},
-                   {"note", t.budget.note}};
-  }
-  if (const ConstraintStack& c = t.constraint_stack; !c.empty()) {
-    j["constraintStack"] = {{"userInstruction", c.user_instruction},
-                            {"constraints", c.constraints},
-                            {"allowedPaths", c.allowed_paths},
-                            {"forbiddenPaths", c.forbidden_paths},
-                            {"requiredGates", c.required_gates},
-                            {"evidenceBoundary", c.evidence_boundary},
-                            {"authority", c.authority},
-                            {"packageId", c.package_id},
-                            {"packageSwitchReason", c.package_switch_reason}};
-  }
-  j["lastObservation"] = {{"at", TimeText(t.last_observation.at)},
-                          {"result", t.last_observation.result},
-                          {"note", t.last_observation.note}};
-  J history = J::array();
-  for (const HistoryEntry& h : t.history) {
-    // Every value of an entry is a string: the predecessor's readers
-    // demand it (docs/ledger.md).
-    history.push_back({{"at", TimeText(h.at)},
-                       {"type", EventTypeName(h.type)},
-                       {"status", PredecessorStatus(h.status)},
-                       {"note", h.note.empty() ? h.summary : h.note},
-                       {"state", TaskStateName(h.status)},
-                       {"seq", std::to_string(h.seq)},
-                       {"summary", h.summary},
-                       {"anomaly", h.anomaly}});
-  }
-  j["history"] = std::move(history);
-  // orch's own.
-  j["worker"] = t.worker;
-  j["dispatchedAt"] = TimeText(t.dispatched_at);
-  j["updatedAt"] = TimeText(t.facts.last_at);
-  j["stateSince"] = TimeText(t.state_since);
-  j["evidenceReached"] = EvidenceSummary(t);
-  j["lastCommit"] = t.last_commit;
-  j["commits"] = t.commits;
-  j["claimedEvidence"] = t.claimed_evidence;
-  j["review"] = {{"verdict", t.verdict},
-                 {"reviewer", t.reviewer},
-                 {"evidence", t.review_evidence},
-                 {"residualRisks", t.residual_risks}};
-  J gates = J::array();
-  for (const GateRun& g : t.gate_runs) {
-    gates.push_back({{"at", TimeText(g.at)},
-                     {"command", g.command},
-                     {"result", g.result},
-                     {"label", g.label},
-                     {"logPath", g.log_path}});
-  }
-  j["gateRuns"] = std::move(gates);
-  j["mergeCommit"] = t.facts.merge_commit;
-  j["pushedCommit"] = t.facts.pushed_commit;
-  j["mergedAt"] = TimeText(t.merged_at);
-  j["pushedAt"] = TimeText(t.pushed_at);
-  j["cleanedAt"] = TimeText(t.cleaned_at);
-  j["worktreeRemoved"] = t.worktree_removed;
-  j["branchDeleted"] = t.branch_deleted;
-  j["blockedReason"] = t.blocked_reason;
-  j["needsHuman"] = NeedsHuman(t);
-  j["anomalies"] = t.anomalies;
-  j["events"] = t.events;
-  j["historyDropped"] = t.history_dropped;
-  j["inspection"] = t.facts.has_inspection ? InspectionToJson(t.facts.inspection) : J(nullptr);
-  return j;
-}
-
 }  // namespace
 
 std::string TimeText(int64_t unix_nanos) {
@@ -113,9 +24,8 @@ std::string TimeText(int64_t unix_nanos) {
   // digit (ledger_json_test.cc compares them). Days to civil date: Howard
   // Hinnant's days_from_civil inverse.
   if (unix_nanos < 0) return FormatRfc3339(unix_nanos);
-  constexpr int64_t kNano = 1'000'000'000;
-  const int64_t secs = unix_nanos / kNano;
-  int64_t frac = unix_nanos % kNano;
+  const int64_t secs = unix_nanos / kNs;
+  int64_t frac = unix_nanos % kNs;
   const int64_t days = secs / 86400, sod = secs % 86400;
   const int64_t z = days + 719468;
   const int64_t era = z / 146097;
@@ -174,48 +84,6 @@ J InspectionToJson(const Inspection& i) {
            {"problems", i.problems}};
 }
 
-J LedgerToJson(const ProjectModel& m) {
-  J j;
-  j["version"] = kLedgerVersion;
-  j["projectRoot"] = m.settings.project_root;
-  j["defaultBranch"] = m.settings.default_branch;
-  j["remote"] = m.settings.remote;
-  j["pushPolicy"] = m.settings.push_policy;
-  j["maxConcurrency"] = m.settings.max_concurrency;
-  j["createdAt"] = TimeText(m.initialized ? m.created_at : m.first_at);
-  j["updatedAt"] = TimeText(m.last_at);
-  j["dispatchMode"] = DispatchMode(m.run_mode);
-  j["dispatchNote"] = m.run_mode_reason;
-  J tasks = J::array();
-  for (const TaskModel& t : m.tasks) tasks.push_back(TaskToJson(t));
-  j["tasks"] = std::move(tasks);
-  // orch's own.
-  j["generator"] = "orch";
-  j["headSeq"] = m.head_seq;
-  j["runMode"] = {{"mode", m.run_mode}, {"reason", m.run_mode_reason}, {"since", TimeText(m.run_mode_since)}};
-  j["currentLane"] = m.current_lane;
-  J packages = J::array();
-  for (const PackageModel& p : m.packages) {
-    packages.push_back({{"id", p.id},
-                        {"title", p.title},
-                        {"status", LaneStatusName(p.status)},
-                        {"reason", p.reason},
-                        {"needsHuman", p.needs_human},
-                        {"openedAt", TimeText(p.opened_at)},
-                        {"changedAt", TimeText(p.changed_at)}});
-  }
-  j["packages"] = std::move(packages);
-  j["heartbeat"] = {{"last", TimeText(m.last_heartbeat_at)},
-                    {"source", m.last_heartbeat_source},
-                    {"nextExpected", TimeText(m.next_heartbeat_at)},
-                    {"count", m.heartbeats},
-                    {"missed", m.missed_total}};
-  j["anomalies"] = m.anomalies_total;
-  return j;
-}
-
-// The streamed form of LedgerToJson: same members, same order, same bytes
-// (ledger_json_test.cc compares the two).
 namespace {
 
 void WriteInspection(const Inspection& i, JsonWriter* w) {
@@ -253,9 +121,8 @@ void WriteInspection(const Inspection& i, JsonWriter* w) {
   w->EndObject();
 }
 
-void WriteTask(const TaskModel& t, JsonWriter* w) {
-  w->BeginObject();
-  // The predecessor's fields, in its order.
+// Who and where: the predecessor's identity, delivery-unit and state fields.
+void WriteIdentity(const TaskModel& t, JsonWriter* w) {
   w->Key("id");
   w->String(t.id);
   w->Key("title");
@@ -283,6 +150,10 @@ void WriteTask(const TaskModel& t, JsonWriter* w) {
   w->Key("forbidden");
   w->Strings(t.facts.forbidden);
   w->EndObject();
+}
+
+// The gates asked for and the evidence expected, backed and noted.
+void WriteEvidence(const TaskModel& t, JsonWriter* w) {
   w->Key("gates");
   w->Strings(t.gates);
   w->Key("evidence");
@@ -294,6 +165,10 @@ void WriteTask(const TaskModel& t, JsonWriter* w) {
   w->Key("notes");
   w->Strings(t.evidence_notes);
   w->EndObject();
+}
+
+// The budgets and the constraint stack, each only when dispatched with one.
+void WriteLimits(const TaskModel& t, JsonWriter* w) {
   if (!t.budget.empty()) {
     w->Key("budget");
     w->BeginObject();
@@ -328,6 +203,10 @@ void WriteTask(const TaskModel& t, JsonWriter* w) {
     w->String(c.package_switch_reason);
     w->EndObject();
   }
+}
+
+// The latest observation and the history entries (all values strings).
+void WriteObservationAndHistory(const TaskModel& t, JsonWriter* w) {
   w->Key("lastObservation");
   w->BeginObject();
   w->Key("at");
@@ -360,7 +239,10 @@ void WriteTask(const TaskModel& t, JsonWriter* w) {
     w->EndObject();
   }
   w->EndArray();
-  // orch's own.
+}
+
+// orch's own: who works on it, since when, and what it has to show.
+void WriteProgress(const TaskModel& t, JsonWriter* w) {
   w->Key("worker");
   w->String(t.worker);
   w->Key("dispatchedAt");
@@ -377,6 +259,10 @@ void WriteTask(const TaskModel& t, JsonWriter* w) {
   w->Int(t.commits);
   w->Key("claimedEvidence");
   w->String(t.claimed_evidence);
+}
+
+// The review and the gate runs.
+void WriteReviewAndGates(const TaskModel& t, JsonWriter* w) {
   w->Key("review");
   w->BeginObject();
   w->Key("verdict");
@@ -405,6 +291,10 @@ void WriteTask(const TaskModel& t, JsonWriter* w) {
     w->EndObject();
   }
   w->EndArray();
+}
+
+// Integration and clean-up.
+void WriteIntegration(const TaskModel& t, JsonWriter* w) {
   w->Key("mergeCommit");
   w->String(t.facts.merge_commit);
   w->Key("pushedCommit");
@@ -421,6 +311,10 @@ void WriteTask(const TaskModel& t, JsonWriter* w) {
   w->Bool(t.branch_deleted);
   w->Key("blockedReason");
   w->String(t.blocked_reason);
+}
+
+// Attention, counts and the latest inspection that counts.
+void WriteAttention(const TaskModel& t, JsonWriter* w) {
   w->Key("needsHuman");
   w->Bool(NeedsHuman(t));
   w->Key("anomalies");
@@ -435,6 +329,102 @@ void WriteTask(const TaskModel& t, JsonWriter* w) {
   } else {
     w->Null();
   }
+}
+
+void WriteTask(const TaskModel& t, JsonWriter* w) {
+  w->BeginObject();
+  // The predecessor's fields, in its order.
+  WriteIdentity(t, w);
+  WriteEvidence(t, w);
+  WriteLimits(t, w);
+  WriteObservationAndHistory(t, w);
+  // orch's own.
+  WriteProgress(t, w);
+  WriteReviewAndGates(t, w);
+  WriteIntegration(t, w);
+  WriteAttention(t, w);
+  w->EndObject();
+}
+
+// The predecessor's project fields, in its order.
+void WriteProjectFields(const ProjectModel& m, JsonWriter* w) {
+  w->Key("projectRoot");
+  w->String(m.settings.project_root);
+  w->Key("defaultBranch");
+  w->String(m.settings.default_branch);
+  w->Key("remote");
+  w->String(m.settings.remote);
+  w->Key("pushPolicy");
+  w->String(m.settings.push_policy);
+  w->Key("maxConcurrency");
+  w->Int(m.settings.max_concurrency);
+  w->Key("createdAt");
+  w->String(TimeText(m.initialized ? m.created_at : m.first_at));
+  w->Key("updatedAt");
+  w->String(TimeText(m.last_at));
+  w->Key("dispatchMode");
+  w->String(DispatchMode(m.run_mode));
+  w->Key("dispatchNote");
+  w->String(m.run_mode_reason);
+}
+
+// orch's own: where in the log, the run mode and the current lane.
+void WriteLogPosition(const ProjectModel& m, JsonWriter* w) {
+  w->Key("generator");
+  w->String("orch");
+  w->Key("headSeq");
+  w->UInt(m.head_seq);
+  w->Key("runMode");
+  w->BeginObject();
+  w->Key("mode");
+  w->String(m.run_mode);
+  w->Key("reason");
+  w->String(m.run_mode_reason);
+  w->Key("since");
+  w->String(TimeText(m.run_mode_since));
+  w->EndObject();
+  w->Key("currentLane");
+  w->String(m.current_lane);
+}
+
+// The lanes, in the order they were opened.
+void WritePackages(const ProjectModel& m, JsonWriter* w) {
+  w->Key("packages");
+  w->BeginArray();
+  for (const PackageModel& p : m.packages) {
+    w->BeginObject();
+    w->Key("id");
+    w->String(p.id);
+    w->Key("title");
+    w->String(p.title);
+    w->Key("status");
+    w->String(LaneStatusName(p.status));
+    w->Key("reason");
+    w->String(p.reason);
+    w->Key("needsHuman");
+    w->Bool(p.needs_human);
+    w->Key("openedAt");
+    w->String(TimeText(p.opened_at));
+    w->Key("changedAt");
+    w->String(TimeText(p.changed_at));
+    w->EndObject();
+  }
+  w->EndArray();
+}
+
+void WriteHeartbeat(const ProjectModel& m, JsonWriter* w) {
+  w->Key("heartbeat");
+  w->BeginObject();
+  w->Key("last");
+  w->String(TimeText(m.last_heartbeat_at));
+  w->Key("source");
+  w->String(m.last_heartbeat_source);
+  w->Key("nextExpected");
+  w->String(TimeText(m.next_heartbeat_at));
+  w->Key("count");
+  w->UInt(m.heartbeats);
+  w->Key("missed");
+  w->UInt(m.missed_total);
   w->EndObject();
 }
 
@@ -448,78 +438,15 @@ std::string RenderLedgerJson(const ProjectModel& m) {
   w.BeginObject();
   w.Key("version");
   w.Int(kLedgerVersion);
-  w.Key("projectRoot");
-  w.String(m.settings.project_root);
-  w.Key("defaultBranch");
-  w.String(m.settings.default_branch);
-  w.Key("remote");
-  w.String(m.settings.remote);
-  w.Key("pushPolicy");
-  w.String(m.settings.push_policy);
-  w.Key("maxConcurrency");
-  w.Int(m.settings.max_concurrency);
-  w.Key("createdAt");
-  w.String(TimeText(m.initialized ? m.created_at : m.first_at));
-  w.Key("updatedAt");
-  w.String(TimeText(m.last_at));
-  w.Key("dispatchMode");
-  w.String(DispatchMode(m.run_mode));
-  w.Key("dispatchNote");
-  w.String(m.run_mode_reason);
+  WriteProjectFields(m, &w);
   w.Key("tasks");
   w.BeginArray();
   for (const TaskModel& t : m.tasks) WriteTask(t, &w);
   w.EndArray();
   // orch's own.
-  w.Key("generator");
-  w.String("orch");
-  w.Key("headSeq");
-  w.UInt(m.head_seq);
-  w.Key("runMode");
-  w.BeginObject();
-  w.Key("mode");
-  w.String(m.run_mode);
-  w.Key("reason");
-  w.String(m.run_mode_reason);
-  w.Key("since");
-  w.String(TimeText(m.run_mode_since));
-  w.EndObject();
-  w.Key("currentLane");
-  w.String(m.current_lane);
-  w.Key("packages");
-  w.BeginArray();
-  for (const PackageModel& p : m.packages) {
-    w.BeginObject();
-    w.Key("id");
-    w.String(p.id);
-    w.Key("title");
-    w.String(p.title);
-    w.Key("status");
-    w.String(LaneStatusName(p.status));
-    w.Key("reason");
-    w.String(p.reason);
-    w.Key("needsHuman");
-    w.Bool(p.needs_human);
-    w.Key("openedAt");
-    w.String(TimeText(p.opened_at));
-    w.Key("changedAt");
-    w.String(TimeText(p.changed_at));
-    w.EndObject();
-  }
-  w.EndArray();
-  w.Key("heartbeat");
-  w.BeginObject();
-  w.Key("last");
-  w.String(TimeText(m.last_heartbeat_at));
-  w.Key("source");
-  w.String(m.last_heartbeat_source);
-  w.Key("nextExpected");
-  w.String(TimeText(m.next_heartbeat_at));
-  w.Key("count");
-  w.UInt(m.heartbeats);
-  w.Key("missed");
-  w.UInt(m.missed_total);
-  w.EndObject();
+  WriteLogPosition(m, &w);
+  WritePackages(m, &w);
+  WriteHeartbeat(m, &w);
   w.Key("anomalies");
   w.UInt(m.anomalies_total);
   w.EndObject();

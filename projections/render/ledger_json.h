@@ -24,10 +24,6 @@ inline constexpr int kLedgerVersion = 1;
 // buffer, not millions of allocations.
 std::string RenderLedgerJson(const ProjectModel& model);
 
-// The same ledger as a document. The reference RenderLedgerJson is tested
-// against (same bytes once dumped); too slow for big ledgers.
-nlohmann::ordered_json LedgerToJson(const ProjectModel& model);
-
 // Shared with status.json.
 nlohmann::ordered_json InspectionToJson(const Inspection& i);
 // RFC3339, or "" for 0.

@@ -87,6 +87,12 @@ std::string Happenings(const std::vector<Happened>& items, size_t count) {
                       absl::StrJoin(parts, ", "));
 }
 
+// An accepted review's override of the acceptance report, if there was one.
+std::string OverrideNote(const TaskRow& r) {
+  if (r.override_reason.empty()) return "";
+  return absl::StrCat(" <span class=\"bad override\">override: ", H(r.override_reason), "</span>");
+}
+
 std::string List(const std::vector<std::string>& items) { return H(absl::StrJoin(items, ", ")); }
 
 void Inspections(std::string* out, const StatusView& v) {
@@ -118,6 +124,195 @@ void Findings(std::string* out, const std::vector<Finding>& items) {
   absl::StrAppend(out, "</ul>\n");
 }
 
+void RowSection(std::string* out, absl::string_view id, absl::string_view title,
+                const std::vector<TaskRow>& rows) {
+  Section(out, id, title);
+  RowList(out, rows);
+  End(out);
+}
+
+void FindingSection(std::string* out, absl::string_view id, absl::string_view title,
+                    const std::vector<Finding>& items) {
+  Section(out, id, title);
+  Findings(out, items);
+  End(out);
+}
+
+using SectionWriter = void (*)(std::string* out, const StatusView& v);
+
+// The rule that fired, with the others that also hold.
+void NextActionSection(std::string* out, const StatusView& v) {
+  absl::StrAppend(out, "<section id=\"next-action\" class=\"next ", H(v.next.action),
+                  "\"><b>Next action: ", H(v.next.action), "</b> — ", H(v.next.reason),
+                  " <small>(rule: ", H(v.next.rule), ")</small>");
+  if (!v.next.also.empty()) {
+    absl::StrAppend(out, "<ul>");
+    for (const std::string& a : v.next.also) absl::StrAppend(out, "<li>also: ", H(a), "</li>");
+    absl::StrAppend(out, "</ul>");
+  }
+  absl::StrAppend(out, "</section>\n");
+}
+
+// Lane, loop and heartbeat in one table.
+void GlanceSection(std::string* out, const StatusView& v) {
+  Section(out, "glance", "At a glance");
+  absl::StrAppend(out, "<table>\n<tr><th>current lane</th><td>",
+                  v.lane.empty()
+                      ? "<span class=\"bad\">none open</span>"
+                      : absl::StrCat("<b>", H(v.lane), "</b> ", H(v.lane_title), " (", H(v.lane_status), ")"),
+                  "</td></tr>\n");
+  absl::StrAppend(out, "<tr><th>loop</th><td>", H(v.run_mode),
+                  v.run_mode_reason.empty() ? "" : ": " + H(v.run_mode_reason), "; ", v.slots_used, " of ",
+                  v.max_concurrency, " slots used</td></tr>\n");
+  absl::StrAppend(
+      out, "<tr><th>heartbeat</th><td>last ", T(v.last_heartbeat_at),
+      v.last_heartbeat_source.empty() ? "" : " (" + H(v.last_heartbeat_source) + ")", ", next expected ",
+      T(v.next_heartbeat_at),
+      v.heartbeat_overdue
+          ? absl::StrCat(" <span class=\"bad\">overdue by ", Dur(v.overdue_seconds), "</span>")
+          : "",
+      "; missed: ",
+      v.missed_since.empty() ? "0" : absl::StrCat("<span class=\"bad\">", v.missed_since.size(), "</span>"),
+      " since, ", v.missed_total, " in all</td></tr>\n</table>\n");
+  End(out);
+}
+
+// The current lane's tasks and what keeps it from closing.
+void LaneSection(std::string* out, const StatusView& v) {
+  Section(out, "lane", "Lane");
+  if (v.lane.empty()) absl::StrAppend(out, "<p class=\"muted\">none open</p>\n");
+  if (!v.lane.empty()) {
+    absl::StrAppend(out, "<p><b>", H(v.lane), "</b> ", H(v.lane_title), " (", H(v.lane_status),
+                    "): ", v.lane_tasks_done, " of ", v.lane_tasks_total, " task(s) done, ",
+                    v.lane_tasks_accepted, " accepted</p>\n<ul>\n");
+    for (const TaskRow& r : v.lane_tasks) {
+      absl::StrAppend(out, "<li><b>", H(r.id), "</b> ", H(r.title), " — ", Chip(r.state), OverrideNote(r),
+                      "</li>\n");
+    }
+    for (const std::string& b : v.lane_close_blockers) {
+      absl::StrAppend(out, "<li class=\"bad\">cannot close: ", H(b), "</li>\n");
+    }
+    absl::StrAppend(out, "</ul>\n");
+  }
+  End(out);
+}
+
+void ExternalReviewsSection(std::string* out, const StatusView& v) {
+  Section(out, "external-reviews", "External reviews");
+  if (v.external_reviews.empty()) absl::StrAppend(out, "<p class=\"muted\">none</p>\n");
+  if (!v.external_reviews.empty()) absl::StrAppend(out, "<ul>\n");
+  for (const ExternalReview& r : v.external_reviews) {
+    absl::StrAppend(out, "<li", r.p1 > 0 ? " class=\"bad\"" : "", "><b>", H(r.reviewer), "</b> on ",
+                    H(r.task.empty() ? "lane " + r.package_id : r.task), ": ", H(r.status), ", P1 ", r.p1,
+                    ", P2 ", r.p2, " (", H(r.file), ")</li>\n");
+  }
+  if (!v.external_reviews.empty()) absl::StrAppend(out, "</ul>\n");
+  End(out);
+}
+
+// The task queues: working, waiting for setup or review, stuck.
+void QueueSections(std::string* out, const StatusView& v) {
+  RowSection(out, "active", "Active workers", v.active);
+  RowSection(out, "pending-setup", "Pending setup", v.pending_setup);
+  Section(out, "ready-for-review", "Ready for review");
+  RowList(out, v.ready_for_review);
+  if (!v.in_review.empty()) {
+    absl::StrAppend(out, "<p>In review:</p>\n");
+    RowList(out, v.in_review);
+  }
+  End(out);
+  Section(out, "needs-human", "Needs a human");
+  Attentions(out, v.needs_human, true);
+  End(out);
+}
+
+// What happened since `since`, what was left behind, missed wake-ups.
+void SinceSections(std::string* out, const StatusView& v) {
+  Section(out, "since", absl::StrCat("Since ", T(v.since)));
+  absl::StrAppend(out, "<p>merged: ", Happenings(v.merged, v.merged_count),
+                  "<br>pushed: ", Happenings(v.pushed, v.pushed_count),
+                  "<br>cleaned: ", Happenings(v.cleaned, v.cleaned_count), "</p>\n");
+  End(out);
+  Section(out, "left-behind", "Left behind");
+  Attentions(out, v.left_behind, false);
+  if (v.left_behind_count > v.left_behind.size()) {
+    absl::StrAppend(out, "<p>and ", v.left_behind_count - v.left_behind.size(), " more</p>\n");
+  }
+  End(out);
+  Section(out, "heartbeats", "Missed heartbeats");
+  if (v.missed_since.empty()) absl::StrAppend(out, "<p class=\"muted\">none</p>\n");
+  for (const MissedHeartbeat& h : v.missed_since) {
+    absl::StrAppend(out, "<p class=\"bad\">expected ", T(h.expected_at), ", recorded ", T(h.at), " (",
+                    Dur(h.gap_seconds), " late)</p>\n");
+  }
+  End(out);
+}
+
+// Anomalies, drift and the latest inspections.
+void FindingSections(std::string* out, const StatusView& v) {
+  FindingSection(out, "anomalies", "Anomalies", v.anomalies);
+  FindingSection(out, "drift", "Drift", v.drift);
+  Section(out, "inspections", "Latest inspections");
+  Inspections(out, v);
+  End(out);
+}
+
+// The timeline picture and its legend.
+void PictureSection(std::string* out, const ProjectModel& m, const StatusView& v) {
+  Section(out, "picture", "The night");
+  absl::StrAppend(out, RenderTimelineSvg(m, v), "<p class=\"muted\">");
+  for (int i = 1; i <= static_cast<int>(TaskState::kAbandoned); ++i) {
+    const std::string name(TaskStateName(static_cast<TaskState>(i)));
+    absl::StrAppend(out, Chip(name), " ");
+  }
+  absl::StrAppend(
+      out, "<span style=\"color:#2e7d32\">| heartbeat</span> <span class=\"bad\">✕ missed</span></p>\n");
+  End(out);
+}
+
+void TaskTableSection(std::string* out, const StatusView& v) {
+  Section(out, "tasks", "Tasks");
+  if (v.tasks.empty()) absl::StrAppend(out, "<p class=\"muted\">none</p>\n");
+  if (!v.tasks.empty()) {
+    absl::StrAppend(
+        out,
+        "<div class=\"scroll\"><table><tr><th>task</th><th>state</th><th>in state</th><th>age</th>"
+        "<th>branch</th><th>evidence</th><th>title</th></tr>\n");
+    for (const TaskRow& r : v.tasks) {
+      absl::StrAppend(out, "<tr><td>", H(r.id), r.anomalies > 0 ? " <span class=\"bad\">!</span>" : "",
+                      "</td><td>", Chip(r.state), "</td><td>", Dur(r.in_state_seconds), "</td><td>",
+                      Dur(r.age_seconds), "</td><td><code>", H(r.branch), "</code></td><td>", H(r.evidence),
+                      OverrideNote(r), "</td><td>", H(r.title), "</td></tr>\n");
+    }
+    absl::StrAppend(out, "</table></div>\n");
+  }
+  if (v.tasks_hidden > 0)
+    absl::StrAppend(out, "<p class=\"muted\">", v.tasks_hidden, " more finished task(s) not shown.</p>\n");
+  End(out);
+}
+
+void TimelineSection(std::string* out, const StatusView& v) {
+  Section(out, "timeline", "Timeline");
+  if (v.timeline.empty()) absl::StrAppend(out, "<p class=\"muted\">none</p>\n");
+  if (!v.timeline.empty()) {
+    absl::StrAppend(out,
+                    "<div class=\"scroll\"><table><tr><th>at</th><th>#</th><th>task</th><th>event</th>"
+                    "<th>detail</th></tr>\n");
+    for (const RecentEvent& r : v.timeline) {
+      absl::StrAppend(out, "<tr><td>", T(r.at), "</td><td>", r.seq, "</td><td>", H(r.task), "</td><td>",
+                      EventTypeName(r.type),
+                      r.claim != schema::Claim::reported
+                          ? absl::StrCat(" <span class=\"muted\">", schema::EnumNameClaim(r.claim), "</span>")
+                          : "",
+                      "</td><td>", H(r.summary), r.note.empty() ? "" : " — “" + H(r.note) + "”",
+                      r.anomaly.empty() ? "" : " <span class=\"bad\">anomaly: " + H(r.anomaly) + "</span>",
+                      "</td></tr>\n");
+    }
+    absl::StrAppend(out, "</table></div>\n");
+  }
+  End(out);
+}
+
 }  // namespace
 
 std::string RenderStatusHtml(const ProjectModel& m, const StatusView& v) {
@@ -127,165 +322,14 @@ std::string RenderStatusHtml(const ProjectModel& m, const StatusView& v) {
       "status</title>\n<style>";
   absl::StrAppend(&out, kStyle, "</style></head><body>\n<h1>orch status</h1>\n<p class=\"muted\">At ",
                   T(v.now), " (log up to #", v.head_seq, "); “since” means since ", T(v.since), ".</p>\n");
-
-  absl::StrAppend(&out, "<section id=\"next-action\" class=\"next ", H(v.next.action),
-                  "\"><b>Next action: ", H(v.next.action), "</b> — ", H(v.next.reason),
-                  " <small>(rule: ", H(v.next.rule), ")</small>");
-  if (!v.next.also.empty()) {
-    absl::StrAppend(&out, "<ul>");
-    for (const std::string& a : v.next.also) absl::StrAppend(&out, "<li>also: ", H(a), "</li>");
-    absl::StrAppend(&out, "</ul>");
+  // The page: its sections, in order.
+  for (SectionWriter section : {NextActionSection, GlanceSection, LaneSection, ExternalReviewsSection,
+                                QueueSections, SinceSections, FindingSections}) {
+    section(&out, v);
   }
-  absl::StrAppend(&out, "</section>\n");
-
-  Section(&out, "glance", "At a glance");
-  absl::StrAppend(&out, "<table>\n<tr><th>current lane</th><td>",
-                  v.lane.empty()
-                      ? "<span class=\"bad\">none open</span>"
-                      : absl::StrCat("<b>", H(v.lane), "</b> ", H(v.lane_title), " (", H(v.lane_status), ")"),
-                  "</td></tr>\n");
-  absl::StrAppend(&out, "<tr><th>loop</th><td>", H(v.run_mode),
-                  v.run_mode_reason.empty() ? "" : ": " + H(v.run_mode_reason), "; ", v.slots_used, " of ",
-                  v.max_concurrency, " slots used</td></tr>\n");
-  absl::StrAppend(
-      &out, "<tr><th>heartbeat</th><td>last ", T(v.last_heartbeat_at),
-      v.last_heartbeat_source.empty() ? "" : " (" + H(v.last_heartbeat_source) + ")", ", next expected ",
-      T(v.next_heartbeat_at),
-      v.heartbeat_overdue
-          ? absl::StrCat(" <span class=\"bad\">overdue by ", Dur(v.overdue_seconds), "</span>")
-          : "",
-      "; missed: ",
-      v.missed_since.empty() ? "0" : absl::StrCat("<span class=\"bad\">", v.missed_since.size(), "</span>"),
-      " since, ", v.missed_total, " in all</td></tr>\n</table>\n");
-  End(&out);
-
-  Section(&out, "lane", "Lane");
-  if (v.lane.empty()) absl::StrAppend(&out, "<p class=\"muted\">none open</p>\n");
-  if (!v.lane.empty()) {
-    absl::StrAppend(&out, "<p><b>", H(v.lane), "</b> ", H(v.lane_title), " (", H(v.lane_status),
-                    "): ", v.lane_tasks_done, " of ", v.lane_tasks_total, " task(s) done, ",
-                    v.lane_tasks_accepted, " accepted</p>\n<ul>\n");
-    for (const TaskRow& r : v.lane_tasks) {
-      absl::StrAppend(
-          &out, "<li><b>", H(r.id), "</b> ", H(r.title), " — ", Chip(r.state),
-          r.override_reason.empty()
-              ? ""
-              : absl::StrCat(" <span class=\"bad override\">override: ", H(r.override_reason), "</span>"),
-          "</li>\n");
-    }
-    for (const std::string& b : v.lane_close_blockers) {
-      absl::StrAppend(&out, "<li class=\"bad\">cannot close: ", H(b), "</li>\n");
-    }
-    absl::StrAppend(&out, "</ul>\n");
-  }
-  End(&out);
-  Section(&out, "external-reviews", "External reviews");
-  if (v.external_reviews.empty()) absl::StrAppend(&out, "<p class=\"muted\">none</p>\n");
-  if (!v.external_reviews.empty()) absl::StrAppend(&out, "<ul>\n");
-  for (const ExternalReview& r : v.external_reviews) {
-    absl::StrAppend(&out, "<li", r.p1 > 0 ? " class=\"bad\"" : "", "><b>", H(r.reviewer), "</b> on ",
-                    H(r.task.empty() ? "lane " + r.package_id : r.task), ": ", H(r.status), ", P1 ", r.p1,
-                    ", P2 ", r.p2, " (", H(r.file), ")</li>\n");
-  }
-  if (!v.external_reviews.empty()) absl::StrAppend(&out, "</ul>\n");
-  End(&out);
-
-  Section(&out, "active", "Active workers");
-  RowList(&out, v.active);
-  End(&out);
-  Section(&out, "pending-setup", "Pending setup");
-  RowList(&out, v.pending_setup);
-  End(&out);
-  Section(&out, "ready-for-review", "Ready for review");
-  RowList(&out, v.ready_for_review);
-  if (!v.in_review.empty()) {
-    absl::StrAppend(&out, "<p>In review:</p>\n");
-    RowList(&out, v.in_review);
-  }
-  End(&out);
-  Section(&out, "needs-human", "Needs a human");
-  Attentions(&out, v.needs_human, true);
-  End(&out);
-  Section(&out, "since", absl::StrCat("Since ", T(v.since)));
-  absl::StrAppend(&out, "<p>merged: ", Happenings(v.merged, v.merged_count),
-                  "<br>pushed: ", Happenings(v.pushed, v.pushed_count),
-                  "<br>cleaned: ", Happenings(v.cleaned, v.cleaned_count), "</p>\n");
-  End(&out);
-  Section(&out, "left-behind", "Left behind");
-  Attentions(&out, v.left_behind, false);
-  if (v.left_behind_count > v.left_behind.size()) {
-    absl::StrAppend(&out, "<p>and ", v.left_behind_count - v.left_behind.size(), " more</p>\n");
-  }
-  End(&out);
-  Section(&out, "heartbeats", "Missed heartbeats");
-  if (v.missed_since.empty()) absl::StrAppend(&out, "<p class=\"muted\">none</p>\n");
-  for (const MissedHeartbeat& h : v.missed_since) {
-    absl::StrAppend(&out, "<p class=\"bad\">expected ", T(h.expected_at), ", recorded ", T(h.at), " (",
-                    Dur(h.gap_seconds), " late)</p>\n");
-  }
-  End(&out);
-  Section(&out, "anomalies", "Anomalies");
-  Findings(&out, v.anomalies);
-  End(&out);
-  Section(&out, "drift", "Drift");
-  Findings(&out, v.drift);
-  End(&out);
-  Section(&out, "inspections", "Latest inspections");
-  Inspections(&out, v);
-  End(&out);
-
-  Section(&out, "picture", "The night");
-  absl::StrAppend(&out, RenderTimelineSvg(m, v), "<p class=\"muted\">");
-  for (int i = 1; i <= static_cast<int>(TaskState::kAbandoned); ++i) {
-    const std::string name(TaskStateName(static_cast<TaskState>(i)));
-    absl::StrAppend(&out, Chip(name), " ");
-  }
-  absl::StrAppend(
-      &out, "<span style=\"color:#2e7d32\">| heartbeat</span> <span class=\"bad\">✕ missed</span></p>\n");
-  End(&out);
-
-  Section(&out, "tasks", "Tasks");
-  if (v.tasks.empty()) absl::StrAppend(&out, "<p class=\"muted\">none</p>\n");
-  if (!v.tasks.empty()) {
-    absl::StrAppend(
-        &out,
-        "<div class=\"scroll\"><table><tr><th>task</th><th>state</th><th>in state</th><th>age</th>"
-        "<th>branch</th><th>evidence</th><th>title</th></tr>\n");
-    for (const TaskRow& r : v.tasks) {
-      absl::StrAppend(
-          &out, "<tr><td>", H(r.id), r.anomalies > 0 ? " <span class=\"bad\">!</span>" : "", "</td><td>",
-          Chip(r.state), "</td><td>", Dur(r.in_state_seconds), "</td><td>", Dur(r.age_seconds),
-          "</td><td><code>", H(r.branch), "</code></td><td>", H(r.evidence),
-          r.override_reason.empty()
-              ? ""
-              : absl::StrCat(" <span class=\"bad override\">override: ", H(r.override_reason), "</span>"),
-          "</td><td>", H(r.title), "</td></tr>\n");
-    }
-    absl::StrAppend(&out, "</table></div>\n");
-  }
-  if (v.tasks_hidden > 0)
-    absl::StrAppend(&out, "<p class=\"muted\">", v.tasks_hidden, " more finished task(s) not shown.</p>\n");
-  End(&out);
-
-  Section(&out, "timeline", "Timeline");
-  if (v.timeline.empty()) absl::StrAppend(&out, "<p class=\"muted\">none</p>\n");
-  if (!v.timeline.empty()) {
-    absl::StrAppend(&out,
-                    "<div class=\"scroll\"><table><tr><th>at</th><th>#</th><th>task</th><th>event</th>"
-                    "<th>detail</th></tr>\n");
-    for (const RecentEvent& r : v.timeline) {
-      absl::StrAppend(&out, "<tr><td>", T(r.at), "</td><td>", r.seq, "</td><td>", H(r.task), "</td><td>",
-                      EventTypeName(r.type),
-                      r.claim != schema::Claim::reported
-                          ? absl::StrCat(" <span class=\"muted\">", schema::EnumNameClaim(r.claim), "</span>")
-                          : "",
-                      "</td><td>", H(r.summary), r.note.empty() ? "" : " — “" + H(r.note) + "”",
-                      r.anomaly.empty() ? "" : " <span class=\"bad\">anomaly: " + H(r.anomaly) + "</span>",
-                      "</td></tr>\n");
-    }
-    absl::StrAppend(&out, "</table></div>\n");
-  }
-  End(&out);
+  PictureSection(&out, m, v);
+  TaskTableSection(&out, v);
+  TimelineSection(&out, v);
   absl::StrAppend(&out, "</body></html>\n");
   return out;
 }

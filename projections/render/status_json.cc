@@ -54,6 +54,77 @@ J Findings(const std::vector<Finding>& items) {
   return a;
 }
 
+J LaneJson(const StatusView& v) {
+  return J{
+      {"id", v.lane},
+      {"title", v.lane_title},
+      {"status", v.lane_status},
+      {"reason", v.lane_reason},
+      {"tasks", Rows(v.lane_tasks)},
+      {"progress",
+       {{"tasks", v.lane_tasks_total}, {"done", v.lane_tasks_done}, {"accepted", v.lane_tasks_accepted}}},
+      {"closeBlockers", v.lane_close_blockers}};
+}
+
+J HeartbeatJson(const StatusView& v) {
+  J missed = J::array();
+  for (const MissedHeartbeat& h : v.missed_since) {
+    missed.push_back({{"seq", h.seq},
+                      {"at", TimeText(h.at)},
+                      {"expectedAt", TimeText(h.expected_at)},
+                      {"gapSeconds", h.gap_seconds}});
+  }
+  return J{{"last", TimeText(v.last_heartbeat_at)},
+           {"source", v.last_heartbeat_source},
+           {"nextExpected", TimeText(v.next_heartbeat_at)},
+           {"overdue", v.heartbeat_overdue},
+           {"overdueSeconds", v.overdue_seconds},
+           {"missedSince", std::move(missed)},
+           {"missedTotal", v.missed_total}};
+}
+
+// Each inspection with its task.
+J InspectionsJson(const StatusView& v) {
+  J insp = J::array();
+  for (const auto& [task, i] : v.inspections) {
+    J x = InspectionToJson(i);
+    x["task"] = task;
+    insp.push_back(std::move(x));
+  }
+  return insp;
+}
+
+J TimelineJson(const StatusView& v) {
+  J timeline = J::array();
+  for (const RecentEvent& r : v.timeline) {
+    timeline.push_back({{"seq", r.seq},
+                        {"at", TimeText(r.at)},
+                        {"task", r.task},
+                        {"type", EventTypeName(r.type)},
+                        {"claim", schema::EnumNameClaim(r.claim)},
+                        {"summary", r.summary},
+                        {"note", r.note},
+                        {"anomaly", r.anomaly}});
+  }
+  return timeline;
+}
+
+J ExternalReviewsJson(const StatusView& v) {
+  J reviews = J::array();
+  for (const ExternalReview& r : v.external_reviews) {
+    reviews.push_back({{"seq", r.seq},
+                       {"at", TimeText(r.at)},
+                       {"reviewer", r.reviewer},
+                       {"file", r.file},
+                       {"task", r.task},
+                       {"package", r.package_id},
+                       {"status", r.status},
+                       {"p1", r.p1},
+                       {"p2", r.p2}});
+  }
+  return reviews;
+}
+
 }  // namespace
 
 std::string RenderStatusJson(const StatusView& v) {
@@ -63,34 +134,13 @@ std::string RenderStatusJson(const StatusView& v) {
   j["headSeq"] = v.head_seq;
   j["next"] = {
       {"action", v.next.action}, {"rule", v.next.rule}, {"reason", v.next.reason}, {"also", v.next.also}};
-  j["lane"] = {
-      {"id", v.lane},
-      {"title", v.lane_title},
-      {"status", v.lane_status},
-      {"reason", v.lane_reason},
-      {"tasks", Rows(v.lane_tasks)},
-      {"progress",
-       {{"tasks", v.lane_tasks_total}, {"done", v.lane_tasks_done}, {"accepted", v.lane_tasks_accepted}}},
-      {"closeBlockers", v.lane_close_blockers}};
+  j["lane"] = LaneJson(v);
   j["loop"] = {{"runMode", v.run_mode},
                {"reason", v.run_mode_reason},
                {"since", TimeText(v.run_mode_since)},
                {"slotsUsed", v.slots_used},
                {"maxConcurrency", v.max_concurrency}};
-  J missed = J::array();
-  for (const MissedHeartbeat& h : v.missed_since) {
-    missed.push_back({{"seq", h.seq},
-                      {"at", TimeText(h.at)},
-                      {"expectedAt", TimeText(h.expected_at)},
-                      {"gapSeconds", h.gap_seconds}});
-  }
-  j["heartbeat"] = {{"last", TimeText(v.last_heartbeat_at)},
-                    {"source", v.last_heartbeat_source},
-                    {"nextExpected", TimeText(v.next_heartbeat_at)},
-                    {"overdue", v.heartbeat_overdue},
-                    {"overdueSeconds", v.overdue_seconds},
-                    {"missedSince", std::move(missed)},
-                    {"missedTotal", v.missed_total}};
+  j["heartbeat"] = HeartbeatJson(v);
   j["active"] = Rows(v.active);
   j["pendingSetup"] = Rows(v.pending_setup);
   j["readyForReview"] = Rows(v.ready_for_review);
@@ -109,38 +159,9 @@ std::string RenderStatusJson(const StatusView& v) {
   j["anomalies"] = Findings(v.anomalies);
   j["anomaliesTotal"] = v.anomalies_total;
   j["drift"] = Findings(v.drift);
-  J insp = J::array();
-  for (const auto& [task, i] : v.inspections) {
-    J x = InspectionToJson(i);
-    x["task"] = task;
-    insp.push_back(std::move(x));
-  }
-  j["inspections"] = std::move(insp);
-  J timeline = J::array();
-  for (const RecentEvent& r : v.timeline) {
-    timeline.push_back({{"seq", r.seq},
-                        {"at", TimeText(r.at)},
-                        {"task", r.task},
-                        {"type", EventTypeName(r.type)},
-                        {"claim", schema::EnumNameClaim(r.claim)},
-                        {"summary", r.summary},
-                        {"note", r.note},
-                        {"anomaly", r.anomaly}});
-  }
-  j["timeline"] = std::move(timeline);
-  J reviews = J::array();
-  for (const ExternalReview& r : v.external_reviews) {
-    reviews.push_back({{"seq", r.seq},
-                       {"at", TimeText(r.at)},
-                       {"reviewer", r.reviewer},
-                       {"file", r.file},
-                       {"task", r.task},
-                       {"package", r.package_id},
-                       {"status", r.status},
-                       {"p1", r.p1},
-                       {"p2", r.p2}});
-  }
-  j["externalReviews"] = std::move(reviews);
+  j["inspections"] = InspectionsJson(v);
+  j["timeline"] = TimelineJson(v);
+  j["externalReviews"] = ExternalReviewsJson(v);
   return j.dump(2, ' ', false, J::error_handler_t::replace) + "\n";
 }
 

@@ -46,6 +46,11 @@ std::string Happenings(const std::vector<Happened>& items, size_t count) {
                       absl::StrJoin(parts, ", "));
 }
 
+// An accepted review's override of the acceptance report, if there was one.
+std::string OverrideNote(const TaskRow& r) {
+  return r.override_reason.empty() ? "" : absl::StrCat(" **OVERRIDE: ", E(r.override_reason), "**");
+}
+
 std::string YesNo(bool b) { return b ? "yes" : "**no**"; }
 
 }  // namespace
@@ -97,146 +102,181 @@ std::string MarkdownEscape(absl::string_view text) {
   return out;
 }
 
-std::string RenderStatusMarkdown(const StatusView& v) {
-  std::string out = "# orch status\n\n";
-  absl::StrAppend(&out, "At ", T(v.now), " (log up to #", v.head_seq, "); \"since\" means since ", T(v.since),
-                  ".\n");
+namespace {
 
-  Section(&out, absl::StrCat("Next action: ", v.next.action));
-  absl::StrAppend(&out, E(v.next.reason), " (rule: ", E(v.next.rule), ")\n");
-  for (const std::string& a : v.next.also) absl::StrAppend(&out, "- also: ", E(a), "\n");
+using SectionWriter = void (*)(std::string* out, const StatusView& v);
 
-  Section(&out, "At a glance");
-  absl::StrAppend(&out, "| question | answer |\n| --- | --- |\n");
-  absl::StrAppend(&out, "| current lane | ",
+void NextActionSection(std::string* out, const StatusView& v) {
+  Section(out, absl::StrCat("Next action: ", v.next.action));
+  absl::StrAppend(out, E(v.next.reason), " (rule: ", E(v.next.rule), ")\n");
+  for (const std::string& a : v.next.also) absl::StrAppend(out, "- also: ", E(a), "\n");
+}
+
+// One table answering the first questions.
+void GlanceSection(std::string* out, const StatusView& v) {
+  Section(out, "At a glance");
+  absl::StrAppend(out, "| question | answer |\n| --- | --- |\n");
+  absl::StrAppend(out, "| current lane | ",
                   v.lane.empty()
                       ? "none open"
                       : absl::StrCat(E(v.lane), v.lane_title.empty() ? "" : " — " + E(v.lane_title), " (",
                                      E(v.lane_status), ")"),
                   " |\n");
-  absl::StrAppend(&out, "| loop | ", E(v.run_mode),
+  absl::StrAppend(out, "| loop | ", E(v.run_mode),
                   v.run_mode_reason.empty() ? "" : ": " + E(v.run_mode_reason),
                   v.run_mode_since == 0 ? "" : absl::StrCat(" (since ", T(v.run_mode_since), ")"), "; ",
                   v.slots_used, " of ", v.max_concurrency, " slots used |\n");
-  absl::StrAppend(&out, "| last heartbeat | ", T(v.last_heartbeat_at),
+  absl::StrAppend(out, "| last heartbeat | ", T(v.last_heartbeat_at),
                   v.last_heartbeat_source.empty() ? "" : " (" + E(v.last_heartbeat_source) + ")", " |\n");
-  absl::StrAppend(&out, "| next expected | ", T(v.next_heartbeat_at),
+  absl::StrAppend(out, "| next expected | ", T(v.next_heartbeat_at),
                   v.heartbeat_overdue ? absl::StrCat(" — **overdue by ", Dur(v.overdue_seconds), "**") : "",
                   " |\n");
-  absl::StrAppend(&out, "| missed heartbeats | ", v.missed_since.size(), " since, ", v.missed_total,
+  absl::StrAppend(out, "| missed heartbeats | ", v.missed_since.size(), " since, ", v.missed_total,
                   " in all |\n");
-  absl::StrAppend(&out, "| active / pending setup / ready for review / in review | ", v.active.size(), " / ",
+  absl::StrAppend(out, "| active / pending setup / ready for review / in review | ", v.active.size(), " / ",
                   v.pending_setup.size(), " / ", v.ready_for_review.size(), " / ", v.in_review.size(),
                   " |\n");
-  absl::StrAppend(&out, "| needs a human | ", v.needs_human.size(), " |\n");
+  absl::StrAppend(out, "| needs a human | ", v.needs_human.size(), " |\n");
+}
 
-  Section(&out, "Lane");
-  if (v.lane.empty()) None(&out);
+// The current lane's tasks and what keeps it from closing.
+void LaneSection(std::string* out, const StatusView& v) {
+  Section(out, "Lane");
+  if (v.lane.empty()) None(out);
   if (!v.lane.empty()) {
-    absl::StrAppend(&out, "**", E(v.lane), "**", v.lane_title.empty() ? "" : " — " + E(v.lane_title), " (",
+    absl::StrAppend(out, "**", E(v.lane), "**", v.lane_title.empty() ? "" : " — " + E(v.lane_title), " (",
                     E(v.lane_status), "): ", v.lane_tasks_done, " of ", v.lane_tasks_total, " task(s) done, ",
                     v.lane_tasks_accepted, " accepted\n\n");
     for (const TaskRow& r : v.lane_tasks) {
-      absl::StrAppend(
-          &out, "- ", E(r.id), " ", E(r.title), " (", E(r.state), ")",
-          r.override_reason.empty() ? "" : absl::StrCat(" **OVERRIDE: ", E(r.override_reason), "**"), "\n");
+      absl::StrAppend(out, "- ", E(r.id), " ", E(r.title), " (", E(r.state), ")", OverrideNote(r), "\n");
     }
-    if (v.lane_close_blockers.empty()) absl::StrAppend(&out, "- the lane may close\n");
-    for (const std::string& b : v.lane_close_blockers) absl::StrAppend(&out, "- cannot close: ", E(b), "\n");
+    if (v.lane_close_blockers.empty()) absl::StrAppend(out, "- the lane may close\n");
+    for (const std::string& b : v.lane_close_blockers) absl::StrAppend(out, "- cannot close: ", E(b), "\n");
   }
-  Section(&out, "External reviews");
-  if (v.external_reviews.empty()) None(&out);
+}
+
+void ExternalReviewsSection(std::string* out, const StatusView& v) {
+  Section(out, "External reviews");
+  if (v.external_reviews.empty()) None(out);
   for (const ExternalReview& r : v.external_reviews) {
-    absl::StrAppend(&out, "- ", E(r.reviewer), " on ", E(r.task.empty() ? "lane " + r.package_id : r.task),
+    absl::StrAppend(out, "- ", E(r.reviewer), " on ", E(r.task.empty() ? "lane " + r.package_id : r.task),
                     ": ", E(r.status), ", ", r.p1 > 0 ? absl::StrCat("**P1 ", r.p1, "**") : "P1 0", ", P2 ",
                     r.p2, " (", E(r.file), ", #", r.seq, ")\n");
   }
+}
 
-  Section(&out, "Active workers");
-  RowList(&out, v.active, "worker");
-  Section(&out, "Pending setup");
-  RowList(&out, v.pending_setup, "worker");
-  Section(&out, "Ready for review");
-  RowList(&out, v.ready_for_review, "worker");
-  Section(&out, "In review");
-  RowList(&out, v.in_review, "worker");
-  Section(&out, "Needs a human");
-  Attentions(&out, v.needs_human);
+// The task queues: working, waiting for setup or review, stuck.
+void QueueSections(std::string* out, const StatusView& v) {
+  Section(out, "Active workers");
+  RowList(out, v.active, "worker");
+  Section(out, "Pending setup");
+  RowList(out, v.pending_setup, "worker");
+  Section(out, "Ready for review");
+  RowList(out, v.ready_for_review, "worker");
+  Section(out, "In review");
+  RowList(out, v.in_review, "worker");
+  Section(out, "Needs a human");
+  Attentions(out, v.needs_human);
+}
 
-  Section(&out, absl::StrCat("Since ", T(v.since)));
-  absl::StrAppend(&out, "- merged: ", Happenings(v.merged, v.merged_count),
+// What happened since `since`, and what was left behind.
+void SinceSections(std::string* out, const StatusView& v) {
+  Section(out, absl::StrCat("Since ", T(v.since)));
+  absl::StrAppend(out, "- merged: ", Happenings(v.merged, v.merged_count),
                   "\n- pushed: ", Happenings(v.pushed, v.pushed_count),
                   "\n- cleaned: ", Happenings(v.cleaned, v.cleaned_count), "\n");
-  Section(&out, "Left behind");
-  Attentions(&out, v.left_behind);
+  Section(out, "Left behind");
+  Attentions(out, v.left_behind);
   if (v.left_behind_count > v.left_behind.size()) {
-    absl::StrAppend(&out, "- and ", v.left_behind_count - v.left_behind.size(), " more\n");
+    absl::StrAppend(out, "- and ", v.left_behind_count - v.left_behind.size(), " more\n");
   }
+}
 
-  Section(&out, "Missed heartbeats");
-  if (v.missed_since.empty()) None(&out);
+// Missed wake-ups, anomalies and drift.
+void FindingSections(std::string* out, const StatusView& v) {
+  Section(out, "Missed heartbeats");
+  if (v.missed_since.empty()) None(out);
   for (const MissedHeartbeat& h : v.missed_since) {
-    absl::StrAppend(&out, "- expected ", T(h.expected_at), ", recorded ", T(h.at), " (", Dur(h.gap_seconds),
+    absl::StrAppend(out, "- expected ", T(h.expected_at), ", recorded ", T(h.at), " (", Dur(h.gap_seconds),
                     " late, #", h.seq, ")\n");
   }
-  Section(&out, "Anomalies");
-  if (v.anomalies.empty()) None(&out);
+  Section(out, "Anomalies");
+  if (v.anomalies.empty()) None(out);
   for (const Finding& f : v.anomalies) {
-    absl::StrAppend(&out, "- #", f.seq, " ", T(f.at), " ", E(f.task), " ", EventTypeName(f.type), ": ",
+    absl::StrAppend(out, "- #", f.seq, " ", T(f.at), " ", E(f.task), " ", EventTypeName(f.type), ": ",
                     E(f.detail), "\n");
   }
-  Section(&out, "Drift");
-  if (v.drift.empty()) None(&out);
+  Section(out, "Drift");
+  if (v.drift.empty()) None(out);
   for (const Finding& f : v.drift) {
-    absl::StrAppend(&out, "- #", f.seq, " ", T(f.at), " ", E(f.task.empty() ? "project" : f.task), ": ",
+    absl::StrAppend(out, "- #", f.seq, " ", T(f.at), " ", E(f.task.empty() ? "project" : f.task), ": ",
                     E(f.detail), "\n");
   }
-  Section(&out, "Latest inspections");
-  if (v.inspections.empty()) None(&out);
+}
+
+void InspectionsSection(std::string* out, const StatusView& v) {
+  Section(out, "Latest inspections");
+  if (v.inspections.empty()) None(out);
   if (!v.inspections.empty()) {
-    absl::StrAppend(&out,
+    absl::StrAppend(out,
                     "| task | at | head | branch matches | worktree | dirty | forbidden touched | reviewable "
                     "| problems |\n"
                     "| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
   }
   for (const auto& [task, i] : v.inspections) {
     absl::StrAppend(
-        &out, "| ", E(task), " | ", T(i.at), " | ", E(i.head.substr(0, 10)), " | ", YesNo(i.branch_matches),
+        out, "| ", E(task), " | ", T(i.at), " | ", E(i.head.substr(0, 10)), " | ", YesNo(i.branch_matches),
         i.branch_matches ? "" : " (" + E(i.branch) + ")", " | ", i.worktree_exists ? "exists" : "**missing**",
         " | ", i.dirty.empty() ? "clean" : absl::StrCat("**", i.dirty.size(), " dirty**"), " | ",
         i.forbidden_touched.empty() ? "none"
                                     : absl::StrCat("**", E(absl::StrJoin(i.forbidden_touched, ", ")), "**"),
         " | ", YesNo(i.reviewable), " | ", E(absl::StrJoin(i.problems, "; ")), " |\n");
   }
+}
 
-  Section(&out, "Tasks");
-  if (v.tasks.empty()) None(&out);
+void TasksSection(std::string* out, const StatusView& v) {
+  Section(out, "Tasks");
+  if (v.tasks.empty()) None(out);
   if (!v.tasks.empty()) {
-    absl::StrAppend(&out,
+    absl::StrAppend(out,
                     "| task | state | in state | age | branch | evidence | title |\n"
                     "| --- | --- | --- | --- | --- | --- | --- |\n");
   }
   for (const TaskRow& r : v.tasks) {
-    absl::StrAppend(
-        &out, "| ", E(r.id), " | ", E(r.state), r.anomalies > 0 ? " ⚠" : "", " | ", Dur(r.in_state_seconds),
-        " | ", Dur(r.age_seconds), " | ", E(r.branch), " | ", E(r.evidence),
-        r.override_reason.empty() ? "" : absl::StrCat(" **OVERRIDE: ", E(r.override_reason), "**"), " | ",
-        E(r.title), " |\n");
+    absl::StrAppend(out, "| ", E(r.id), " | ", E(r.state), r.anomalies > 0 ? " ⚠" : "", " | ",
+                    Dur(r.in_state_seconds), " | ", Dur(r.age_seconds), " | ", E(r.branch), " | ",
+                    E(r.evidence), OverrideNote(r), " | ", E(r.title), " |\n");
   }
-  if (v.tasks_hidden > 0) absl::StrAppend(&out, "\n", v.tasks_hidden, " more finished task(s) not shown.\n");
+  if (v.tasks_hidden > 0) absl::StrAppend(out, "\n", v.tasks_hidden, " more finished task(s) not shown.\n");
+}
 
-  Section(&out, "Timeline");
-  if (v.timeline.empty()) None(&out);
+void TimelineSection(std::string* out, const StatusView& v) {
+  Section(out, "Timeline");
+  if (v.timeline.empty()) None(out);
   if (!v.timeline.empty())
-    absl::StrAppend(&out, "| at | # | task | event | detail |\n| --- | --- | --- | --- | --- |\n");
+    absl::StrAppend(out, "| at | # | task | event | detail |\n| --- | --- | --- | --- | --- |\n");
   for (const RecentEvent& r : v.timeline) {
     std::string detail = E(r.summary);
     if (!r.note.empty()) absl::StrAppend(&detail, detail.empty() ? "" : " — ", "“", E(r.note), "”");
     if (r.claim != schema::Claim::reported)
       absl::StrAppend(&detail, " [", schema::EnumNameClaim(r.claim), "]");
     if (!r.anomaly.empty()) absl::StrAppend(&detail, " **anomaly: ", E(r.anomaly), "**");
-    absl::StrAppend(&out, "| ", T(r.at), " | ", r.seq, " | ", E(r.task), " | ", EventTypeName(r.type), " | ",
+    absl::StrAppend(out, "| ", T(r.at), " | ", r.seq, " | ", E(r.task), " | ", EventTypeName(r.type), " | ",
                     detail, " |\n");
+  }
+}
+
+}  // namespace
+
+std::string RenderStatusMarkdown(const StatusView& v) {
+  std::string out = "# orch status\n\n";
+  absl::StrAppend(&out, "At ", T(v.now), " (log up to #", v.head_seq, "); \"since\" means since ", T(v.since),
+                  ".\n");
+  // The page: its sections, in order.
+  for (SectionWriter section :
+       {NextActionSection, GlanceSection, LaneSection, ExternalReviewsSection, QueueSections, SinceSections,
+        FindingSections, InspectionsSection, TasksSection, TimelineSection}) {
+    section(&out, v);
   }
   return out;
 }

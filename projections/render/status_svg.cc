@@ -16,7 +16,6 @@ constexpr int kWidth = 960;
 constexpr int kLabel = 120;  // left column with task ids
 constexpr int kRowH = 18;
 constexpr int kTop = 22;  // axis labels
-constexpr int64_t kNs = 1'000'000'000;
 
 // Fixed-point text so output is identical everywhere.
 std::string Num(double v) { return absl::StrFormat("%.1f", v); }

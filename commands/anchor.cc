@@ -74,15 +74,6 @@ absl::Status RunAnchor(const AnchorOptions& o, CommandContext& ctx) {
 
 }  // namespace
 
-absl::StatusOr<git::ProjectRepo> OpenProjectRepoFor(const CommandContext& ctx, const EventStore& store,
-                                                    const std::string& repo_flag) {
-  // Only the project settings are needed: no task's events are read.
-  ORCH_ASSIGN_OR_RETURN(git::GitFacts facts, git::LoadGitFacts(store, std::string()));
-  auto project = git::OpenProjectRepo(facts.project, FromWorkingDir(ctx, repo_flag), WorkingDir(ctx));
-  if (!project.ok()) return RepoInputError(project.status());
-  return project;
-}
-
 void RegisterAnchor(CLI::App& app, CommandContext& ctx) {
   auto o = std::make_shared<AnchorOptions>();
   CLI::App* sub = app.add_subcommand("anchor", "Pin the log's head outside the store, on a git ref");

@@ -131,13 +131,6 @@ absl::Status RunInspect(const InspectOptions& o, CommandContext& ctx) {
 
 }  // namespace
 
-absl::Status RepoInputError(const absl::Status& s) {
-  // The repository given is unusable: bad input (exit 2), not a store
-  // problem (FailedPrecondition would map to 4).
-  if (absl::IsFailedPrecondition(s)) return absl::InvalidArgumentError(s.message());
-  return s;
-}
-
 void RegisterInspect(CLI::App& app, CommandContext& ctx) {
   auto o = std::make_shared<InspectOptions>();
   CLI::App* sub = app.add_subcommand(

@@ -9,6 +9,7 @@
 #include "base/status_macros.h"
 #include "base/time_text.h"
 #include "eventstore/sha256.h"
+#include "git/git_events.h"
 #include "git/worktree_progress.h"
 #include "projections/task_rules.h"
 
@@ -36,13 +37,7 @@ bool DirExists(const std::string& path) {
 }
 
 EventContent Observed(EventType type, const std::string& task, nlohmann::json payload) {
-  EventContent c;
-  c.type = type;
-  c.task = task;
-  c.actor = kObserveActor;
-  c.claim = schema::Claim::observed;
-  c.payload = std::move(payload);
-  return c;
+  return ToolEvent(type, task, kObserveActor, schema::Claim::observed, std::move(payload));
 }
 
 // Builds a finding; `recorded` is looked up in the drift the log holds.

@@ -75,9 +75,9 @@ absl::Status RunAnchor(const AnchorOptions& o, CommandContext& ctx) {
 }  // namespace
 
 void RegisterAnchor(CLI::App& app, CommandContext& ctx) {
-  auto o = std::make_shared<AnchorOptions>();
-  CLI::App* sub = app.add_subcommand("anchor", "Pin the log's head outside the store, on a git ref");
-  sub->fallthrough();
+  std::shared_ptr<AnchorOptions> o;
+  CLI::App* sub =
+      AddVerb(app, "anchor", "Pin the log's head outside the store, on a git ref", ctx, RunAnchor, &o);
   sub->add_option("--repo", o->repo, "Repository to anchor in (default: the project's)");
   sub->add_option("--push", o->push, "Also push the anchor ref to this remote (e.g. origin)");
   sub->add_flag("--json", o->json, "Print {ref, seq, hash, commit, written, pushed} as JSON");
@@ -89,7 +89,6 @@ void RegisterAnchor(CLI::App& app, CommandContext& ctx) {
       "  orch anchor                      after the night, before the review\n"
       "  orch anchor --push origin        and keep a copy on the remote\n"
       "  git push origin 'refs/orch/*'    the same push by hand");
-  sub->callback([o, &ctx]() { ctx.result = RunAnchor(*o, ctx); });
 }
 
 }  // namespace orch

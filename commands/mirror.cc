@@ -178,9 +178,9 @@ absl::Status RunMirror(const MirrorCliOptions& o, CommandContext& ctx) {
 }  // namespace
 
 void RegisterMirror(CLI::App& app, CommandContext& ctx) {
-  auto o = std::make_shared<MirrorCliOptions>();
-  CLI::App* sub = app.add_subcommand("mirror", "Publish the log to a NATS JetStream stream shared by a team");
-  sub->fallthrough();
+  std::shared_ptr<MirrorCliOptions> o;
+  CLI::App* sub = AddVerb(app, "mirror", "Publish the log to a NATS JetStream stream shared by a team", ctx,
+                          RunMirror, &o);
   sub->add_option("--nats", o->nats,
                   "NATS server URL(s), e.g. nats://host:4222 (comma-separated for a cluster)")
       ->required();
@@ -201,7 +201,6 @@ void RegisterMirror(CLI::App& app, CommandContext& ctx) {
       "Examples:\n"
       "  orch mirror --nats nats://nats.team:4222 --once\n"
       "  orch mirror --nats nats://n1:4222,nats://n2:4222,nats://n3:4222 --replicas 3 --follow");
-  sub->callback([o, &ctx]() { ctx.result = RunMirror(*o, ctx); });
 }
 
 }  // namespace orch

@@ -3,7 +3,7 @@
 #include <optional>
 
 #include "git/repository.h"
-#include "git/top_level_files.h"
+#include "git/store_location.h"
 
 namespace orch::git {
 

@@ -12,7 +12,7 @@ namespace orch::git {
 // The top level of the main worktree of the repository around `start`
 // (searching upwards; from a linked worktree, the main one; for a bare
 // repository, its directory). The layouts git itself creates are read
-// directly (MainTopLevelFromFiles, top_level_files.h); libgit2
+// directly (MainTopLevelFromFiles, store_location.h); libgit2
 // (GitRepo::DiscoverMainTopLevel) is only the fallback for anything else
 // (GIT_DIR, unusual gitdir files). NotFound when `start` is not inside a
 // repository.

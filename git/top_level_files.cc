@@ -1,11 +1,12 @@
-#include "git/top_level_files.h"
-
+// MainTopLevelFromFiles (git/store_location.h): the repository around a
+// directory, read from the files git writes, without libgit2.
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 
 #include "absl/strings/string_view.h"
 #include "absl/strings/strip.h"
+#include "git/store_location.h"
 
 namespace orch::git {
 

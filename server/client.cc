@@ -17,7 +17,6 @@
 #include "base/limits.h"
 #include "base/time_text.h"
 #include "git/store_location.h"
-#include "git/top_level_files.h"
 #include "server/endpoint.h"
 #include "server/frame.h"
 #include "server/peer.h"

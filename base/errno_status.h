@@ -1,5 +1,5 @@
 // ErrnoStatus: the one mapping from a failed system call to a Status, shared
-// by the store (eventstore/env.h) and the exports (commands/atomic_files.h),
+// by the store (eventstore/env.h) and the exports (eventstore/atomic_file.h),
 // so one errno means one exit code wherever it happens (docs/cli.md):
 //
 //   ResourceExhausted   no space left (ENOSPC, EDQUOT): "disk full: ..."  exit 4

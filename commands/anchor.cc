@@ -74,19 +74,10 @@ absl::Status RunAnchor(const AnchorOptions& o, CommandContext& ctx) {
 
 }  // namespace
 
-absl::StatusOr<git::ProjectRepo> OpenProjectRepoFor(const CommandContext& ctx, const EventStore& store,
-                                                    const std::string& repo_flag) {
-  // Only the project settings are needed: no task's events are read.
-  ORCH_ASSIGN_OR_RETURN(git::GitFacts facts, git::LoadGitFacts(store, std::string()));
-  auto project = git::OpenProjectRepo(facts.project, FromWorkingDir(ctx, repo_flag), WorkingDir(ctx));
-  if (!project.ok()) return RepoInputError(project.status());
-  return project;
-}
-
 void RegisterAnchor(CLI::App& app, CommandContext& ctx) {
-  auto o = std::make_shared<AnchorOptions>();
-  CLI::App* sub = app.add_subcommand("anchor", "Pin the log's head outside the store, on a git ref");
-  sub->fallthrough();
+  std::shared_ptr<AnchorOptions> o;
+  CLI::App* sub =
+      AddVerb(app, "anchor", "Pin the log's head outside the store, on a git ref", ctx, RunAnchor, &o);
   sub->add_option("--repo", o->repo, "Repository to anchor in (default: the project's)");
   sub->add_option("--push", o->push, "Also push the anchor ref to this remote (e.g. origin)");
   sub->add_flag("--json", o->json, "Print {ref, seq, hash, commit, written, pushed} as JSON");
@@ -98,7 +89,6 @@ void RegisterAnchor(CLI::App& app, CommandContext& ctx) {
       "  orch anchor                      after the night, before the review\n"
       "  orch anchor --push origin        and keep a copy on the remote\n"
       "  git push origin 'refs/orch/*'    the same push by hand");
-  sub->callback([o, &ctx]() { ctx.result = RunAnchor(*o, ctx); });
 }
 
 }  // namespace orch

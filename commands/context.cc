@@ -24,16 +24,15 @@ absl::Status RunContext(const ContextOptions& o, CommandContext& ctx) {
 }  // namespace
 
 void RegisterContext(CLI::App& app, CommandContext& ctx) {
-  auto o = std::make_shared<ContextOptions>();
-  CLI::App* sub = app.add_subcommand("context", "A short Markdown resume for a fresh orchestrator session");
-  sub->fallthrough();
+  std::shared_ptr<ContextOptions> o;
+  CLI::App* sub = AddVerb(app, "context", "A short Markdown resume for a fresh orchestrator session", ctx,
+                          RunContext, &o);
   AddProjectionFlags(sub, &o->flags);
   sub->add_option("--out", o->out, "Write to this file (atomically) instead of stdout");
   sub->footer(
       "Examples:\n  orch context\n  orch context --out .orch-context.md\n"
       "Settings, lane, open tasks (one line each), risks, the next action, what to read first;\n"
       "under 4 KB however long the log. Read-only.");
-  sub->callback([o, &ctx]() { ctx.result = RunContext(*o, ctx); });
 }
 
 }  // namespace orch

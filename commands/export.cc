@@ -8,10 +8,10 @@
 #include "absl/strings/str_cat.h"
 #include "base/display_text.h"
 #include "base/status_macros.h"
-#include "commands/atomic_files.h"
 #include "commands/projection_common.h"
 #include "commands/team_source.h"
 #include "commands/verbs.h"
+#include "eventstore/atomic_file.h"
 #include "projections/render/ledger_json.h"
 #include "projections/render/status_html.h"
 #include "projections/render/status_json.h"
@@ -71,10 +71,10 @@ absl::Status RunExport(const ExportOptions& o, CommandContext& ctx) {
 }  // namespace
 
 void RegisterExport(CLI::App& app, CommandContext& ctx) {
-  auto o = std::make_shared<ExportOptions>();
-  CLI::App* sub = app.add_subcommand(
-      "export", "Write ledger.json, status.md, status.html and status.json to a directory");
-  sub->fallthrough();
+  std::shared_ptr<ExportOptions> o;
+  CLI::App* sub =
+      AddVerb(app, "export", "Write ledger.json, status.md, status.html and status.json to a directory", ctx,
+              RunExport, &o);
   AddProjectionFlags(sub, &o->flags);
   sub->add_option(
          "--dir", o->dir,
@@ -86,7 +86,6 @@ void RegisterExport(CLI::App& app, CommandContext& ctx) {
       "  orch export --dir .orch-status\n"
       "  orch export --at 03:00 --dir /tmp/at-3am\n"
       "  orch export --nats nats://nats.team:4222 --all-projects --dir team-pages");
-  sub->callback([o, &ctx]() { ctx.result = RunExport(*o, ctx); });
 }
 
 }  // namespace orch

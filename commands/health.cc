@@ -254,10 +254,11 @@ absl::Status RunHealth(const HealthOptions& o, CommandContext& ctx) {
 }  // namespace
 
 void RegisterHealth(CLI::App& app, CommandContext& ctx) {
-  auto o = std::make_shared<HealthOptions>();
-  CLI::App* sub = app.add_subcommand(
-      "health", "Can I walk away? Store, watchdog, heartbeats, workers, anomalies, drift, checkout, disk");
-  sub->fallthrough();
+  std::shared_ptr<HealthOptions> o;
+  CLI::App* sub =
+      AddVerb(app, "health",
+              "Can I walk away? Store, watchdog, heartbeats, workers, anomalies, drift, checkout, disk", ctx,
+              RunHealth, &o);
   sub->add_flag("--fail-on-warning", o->fail_on_warning, "Exit 1 on a warning too");
   sub->add_flag("--json", o->json, "Print {status, checks[]} as JSON");
   sub->add_option("--repo", o->repo, "Repository top level (default: the recorded project root, else cwd's)");
@@ -265,7 +266,6 @@ void RegisterHealth(CLI::App& app, CommandContext& ctx) {
       "Examples:\n  orch health\n  orch health --fail-on-warning || notify-send 'orch: look at the loop'\n"
       "Exit codes: 0 ok (warnings allowed), 1 a failure (or a warning with --fail-on-warning).\n"
       "Read-only. See docs/operations.md.");
-  sub->callback([o, &ctx]() { ctx.result = RunHealth(*o, ctx); });
 }
 
 }  // namespace orch

@@ -148,11 +148,11 @@ absl::Status RunImport(const ImportOptions& o, CommandContext& ctx) {
 }  // namespace
 
 void RegisterImport(CLI::App& app, CommandContext& ctx) {
-  auto o = std::make_shared<ImportOptions>();
-  CLI::App* sub = app.add_subcommand(
-      "import",
-      "Bring a codex-orchestrator history (ledger.json, events.jsonl) into the log, in one atomic batch");
-  sub->fallthrough();
+  std::shared_ptr<ImportOptions> o;
+  CLI::App* sub = AddVerb(
+      app, "import",
+      "Bring a codex-orchestrator history (ledger.json, events.jsonl) into the log, in one atomic batch", ctx,
+      RunImport, &o);
   sub->add_option("--ledger", o->ledger, "The predecessor's ledger.json")->required();
   sub->add_option("--events", o->events, "Its events.jsonl (history the ledger lacks, run-mode changes)");
   sub->add_flag("--dry-run", o->dry_run, "Print what would be appended (--json: as orch emit --jsonl input)");
@@ -162,7 +162,6 @@ void RegisterImport(CLI::App& app, CommandContext& ctx) {
       "  orch import --ledger .codex-orchestrator/ledger.json --events .codex-orchestrator/events.jsonl\n"
       "  orch import --ledger ledger.json --dry-run\n"
       "Importing the same files again appends nothing. docs/import.md has the mapping.");
-  sub->callback([o, &ctx]() { ctx.result = RunImport(*o, ctx); });
 }
 
 }  // namespace orch

@@ -65,9 +65,9 @@ absl::Status RunInit(const InitOptions& o, CommandContext& ctx) {
 }  // namespace
 
 void RegisterInit(CLI::App& app, CommandContext& ctx) {
-  auto o = std::make_shared<InitOptions>();
-  CLI::App* sub = app.add_subcommand("init", "Create the store (if needed) and record the loop's settings");
-  sub->fallthrough();
+  std::shared_ptr<InitOptions> o;
+  CLI::App* sub =
+      AddVerb(app, "init", "Create the store (if needed) and record the loop's settings", ctx, RunInit, &o);
   sub->add_option("--default-branch", o->default_branch, "Integration branch")->capture_default_str();
   sub->add_option("--remote", o->remote, "Remote the integration branch is pushed to")->capture_default_str();
   sub->add_option("--max-concurrency", o->max_concurrency, "Most workers at once")->capture_default_str();
@@ -86,7 +86,6 @@ void RegisterInit(CLI::App& app, CommandContext& ctx) {
       "out keeps the recorded root.\n"
       "A new store is private to its owner (0700, like ~/.ssh); --shared-group lets the group read and "
       "emit.");
-  sub->callback([o, &ctx]() { ctx.result = RunInit(*o, ctx); });
 }
 
 }  // namespace orch

@@ -131,18 +131,12 @@ absl::Status RunInspect(const InspectOptions& o, CommandContext& ctx) {
 
 }  // namespace
 
-absl::Status RepoInputError(const absl::Status& s) {
-  // The repository given is unusable: bad input (exit 2), not a store
-  // problem (FailedPrecondition would map to 4).
-  if (absl::IsFailedPrecondition(s)) return absl::InvalidArgumentError(s.message());
-  return s;
-}
-
 void RegisterInspect(CLI::App& app, CommandContext& ctx) {
-  auto o = std::make_shared<InspectOptions>();
-  CLI::App* sub = app.add_subcommand(
-      "inspect", "Check a task's delivery unit in git and record it (exit 0 reviewable, 5 not reviewable)");
-  sub->fallthrough();
+  std::shared_ptr<InspectOptions> o;
+  CLI::App* sub =
+      AddVerb(app, "inspect",
+              "Check a task's delivery unit in git and record it (exit 0 reviewable, 5 not reviewable)", ctx,
+              RunInspect, &o);
   sub->add_option("task", o->task, "Task id")->required();
   sub->add_option("--repo", o->repo,
                   "Repository top level (default: the recorded project root, else the git top level of cwd)");
@@ -151,7 +145,6 @@ void RegisterInspect(CLI::App& app, CommandContext& ctx) {
       "Example:\n  orch inspect T1\n"
       "Exit codes: 0 reviewable, 5 not reviewable (the checklist says why), 2 unknown task or unusable\n"
       "repository, 3 conflict, 4 store unavailable.");
-  sub->callback([o, &ctx]() { ctx.result = RunInspect(*o, ctx); });
 }
 
 }  // namespace orch

@@ -25,16 +25,14 @@ absl::Status RunLedger(const LedgerOptions& o, CommandContext& ctx) {
 }  // namespace
 
 void RegisterLedger(CLI::App& app, CommandContext& ctx) {
-  auto o = std::make_shared<LedgerOptions>();
-  CLI::App* sub = app.add_subcommand("ledger", "Print ledger.json, folded from the log");
-  sub->fallthrough();
+  std::shared_ptr<LedgerOptions> o;
+  CLI::App* sub = AddVerb(app, "ledger", "Print ledger.json, folded from the log", ctx, RunLedger, &o);
   AddProjectionFlags(sub, &o->flags);
   sub->add_option("--out", o->out, "Write to this file (atomically) instead of stdout");
   sub->footer(
       "Examples:\n"
       "  orch ledger --out .codex-orchestrator/ledger.json\n"
       "  orch ledger --at seq:120 | jq '.tasks[] | {id, status}'");
-  sub->callback([o, &ctx]() { ctx.result = RunLedger(*o, ctx); });
 }
 
 }  // namespace orch

@@ -73,7 +73,8 @@ std::string Describe(const mirror::SyncReport& r, const std::string& stream) {
   return line + "\n";
 }
 
-absl::Status RunMirror(const MirrorCliOptions& o, CommandContext& ctx) {
+// The flags alone, before the store is opened.
+absl::Status CheckMirrorOptions(const MirrorCliOptions& o) {
   if (o.once && o.follow) return absl::InvalidArgumentError("give --once or --follow, not both");
   if (!(o.poll_seconds >= kMinPollSeconds && o.poll_seconds <= kMaxPollSeconds)) {
     return absl::InvalidArgumentError(
@@ -87,43 +88,25 @@ absl::Status RunMirror(const MirrorCliOptions& o, CommandContext& ctx) {
         absl::StrCat("bad --stream '", EscapeForDisplay(o.stream),
                      "': a JetStream name has no spaces, '.', '*', '>', '/' or '\\'"));
   }
-  ORCH_ASSIGN_OR_RETURN(std::string store_dir, ResolveStoreDir(ctx));
-  mirror::MirrorOptions mo;
-  mo.stream = o.stream;
-  mo.project = o.project.empty() ? DefaultProject(store_dir) : o.project;
-  mo.machine = o.machine.empty() ? HostName() : o.machine;
-  if (mo.project.empty()) return absl::InvalidArgumentError("bad --project '': give a name");
-  mo.position_path = mirror::PositionPath(store_dir, o.stream);
-  mo.note = [&ctx](const std::string& line) { *ctx.err << "orch: " << EscapeForDisplay(line) << "\n"; };
-  // A reader: the mirror never holds back an emit.
-  ORCH_ASSIGN_OR_RETURN(std::unique_ptr<EventStore> store, OpenStoreForRead(ctx));
+  return absl::OkStatus();
+}
 
-  mirror::ConnectOptions co;
-  co.url = o.nats;
-  co.keep_trying = o.follow;
-  mirror::StreamSettings ss;
-  ss.name = o.stream;
-  ss.replicas = o.replicas;
-  if (!o.follow) {
-    ORCH_ASSIGN_OR_RETURN(auto js, mirror::JetStreamClient::Connect(co));
-    ORCH_RETURN_IF_ERROR(js->EnsureStream(ss));
-    mirror::LogMirror m(*store, *js, *ctx.env, mo);
-    ORCH_ASSIGN_OR_RETURN(mirror::SyncReport r, m.Sync());
-    *ctx.out << Describe(r, o.stream);
-    return absl::OkStatus();
-  }
-
+// `orch mirror --follow`: publishes what the log gains until SIGINT or
+// SIGTERM, waiting out a NATS that is down.
+absl::Status FollowMirror(const MirrorCliOptions& o, CommandContext& ctx, EventStore& store,
+                          const mirror::ConnectOptions& co, const mirror::StreamSettings& ss,
+                          const mirror::MirrorOptions& mo) {
   const StopSignal stop;  // SIGINT / SIGTERM end the follow with exit 0, NATS up or down
   // Returns at once when NATS is down: the library connects in the
   // background and the loop below waits for it, stoppable.
   ORCH_ASSIGN_OR_RETURN(auto js, mirror::JetStreamClient::Connect(co));
-  mirror::LogMirror m(*store, *js, *ctx.env, mo);
+  mirror::LogMirror m(store, *js, *ctx.env, mo);
   bool ensured = false, waiting = false;
   while (!stop.requested()) {
     // The log as it is now, also after an outage: what Sync publishes and
     // the head it reports ("caught up to #N") are the log's, not the view
     // the reader had when NATS went away.
-    ORCH_RETURN_IF_ERROR(store->CatchUp());
+    ORCH_RETURN_IF_ERROR(store.CatchUp());
     // While the connection is down nats.c would buffer the publishes and
     // each would wait out its ack's timeout: wait for it instead.
     absl::Status s =
@@ -161,12 +144,43 @@ absl::Status RunMirror(const MirrorCliOptions& o, CommandContext& ctx) {
   return absl::OkStatus();
 }
 
+absl::Status RunMirror(const MirrorCliOptions& o, CommandContext& ctx) {
+  ORCH_RETURN_IF_ERROR(CheckMirrorOptions(o));
+  ORCH_ASSIGN_OR_RETURN(std::string store_dir, ResolveStoreDir(ctx));
+  mirror::MirrorOptions mo;
+  mo.stream = o.stream;
+  mo.project = o.project.empty() ? DefaultProject(store_dir) : o.project;
+  mo.machine = o.machine.empty() ? HostName() : o.machine;
+  if (mo.project.empty()) return absl::InvalidArgumentError("bad --project '': give a name");
+  mo.position_path = mirror::PositionPath(store_dir, o.stream);
+  mo.note = [&ctx](const std::string& line) { *ctx.err << "orch: " << EscapeForDisplay(line) << "\n"; };
+  // A reader: the mirror never holds back an emit.
+  ORCH_ASSIGN_OR_RETURN(std::unique_ptr<EventStore> store, OpenStoreForRead(ctx));
+
+  mirror::ConnectOptions co;
+  co.url = o.nats;
+  co.keep_trying = o.follow;
+  mirror::StreamSettings ss;
+  ss.name = o.stream;
+  ss.replicas = o.replicas;
+  if (!o.follow) {
+    ORCH_ASSIGN_OR_RETURN(auto js, mirror::JetStreamClient::Connect(co));
+    ORCH_RETURN_IF_ERROR(js->EnsureStream(ss));
+    mirror::LogMirror m(*store, *js, *ctx.env, mo);
+    ORCH_ASSIGN_OR_RETURN(mirror::SyncReport r, m.Sync());
+    *ctx.out << Describe(r, o.stream);
+    return absl::OkStatus();
+  }
+
+  return FollowMirror(o, ctx, *store, co, ss, mo);
+}
+
 }  // namespace
 
 void RegisterMirror(CLI::App& app, CommandContext& ctx) {
-  auto o = std::make_shared<MirrorCliOptions>();
-  CLI::App* sub = app.add_subcommand("mirror", "Publish the log to a NATS JetStream stream shared by a team");
-  sub->fallthrough();
+  std::shared_ptr<MirrorCliOptions> o;
+  CLI::App* sub = AddVerb(app, "mirror", "Publish the log to a NATS JetStream stream shared by a team", ctx,
+                          RunMirror, &o);
   sub->add_option("--nats", o->nats,
                   "NATS server URL(s), e.g. nats://host:4222 (comma-separated for a cluster)")
       ->required();
@@ -187,7 +201,6 @@ void RegisterMirror(CLI::App& app, CommandContext& ctx) {
       "Examples:\n"
       "  orch mirror --nats nats://nats.team:4222 --once\n"
       "  orch mirror --nats nats://n1:4222,nats://n2:4222,nats://n3:4222 --replicas 3 --follow");
-  sub->callback([o, &ctx]() { ctx.result = RunMirror(*o, ctx); });
 }
 
 }  // namespace orch

@@ -38,16 +38,15 @@ absl::Status RunNext(const NextOptions& o, CommandContext& ctx) {
 }  // namespace
 
 void RegisterNext(CLI::App& app, CommandContext& ctx) {
-  auto o = std::make_shared<NextOptions>();
-  CLI::App* sub = app.add_subcommand(
-      "next", "The next action (continue, wait, review, inspect, stop-dispatching) and why");
-  sub->fallthrough();
+  std::shared_ptr<NextOptions> o;
+  CLI::App* sub =
+      AddVerb(app, "next", "The next action (continue, wait, review, inspect, stop-dispatching) and why", ctx,
+              RunNext, &o);
   AddProjectionFlags(sub, &o->flags);
   sub->add_flag("--json", o->json, "Print {action, rule, reason, also} as JSON");
   sub->footer(
       "Examples:\n  orch next\n  orch next --json | jq -r .action\n"
       "The rules, in order, are in docs/status.md (\"The next action\"). Read-only.");
-  sub->callback([o, &ctx]() { ctx.result = RunNext(*o, ctx); });
 }
 
 }  // namespace orch

@@ -156,9 +156,9 @@ std::vector<std::string> StoreInsideCheckout(const CommandContext& ctx, const st
 }
 
 void RegisterObserve(CLI::App& app, CommandContext& ctx) {
-  auto o = std::make_shared<ObserveOptions>();
-  CLI::App* sub = app.add_subcommand("observe", "Compare the log with the repository and report drift");
-  sub->fallthrough();
+  std::shared_ptr<ObserveOptions> o;
+  CLI::App* sub =
+      AddVerb(app, "observe", "Compare the log with the repository and report drift", ctx, RunObserve, &o);
   sub->add_flag("--reconcile", o->reconcile,
                 "Append the observed events (drift-detected, inspected, merged, pushed) in one batch");
   sub->add_option("--repo", o->repo,
@@ -168,7 +168,6 @@ void RegisterObserve(CLI::App& app, CommandContext& ctx) {
       "Examples:\n  orch observe\n  orch observe --reconcile --json\n"
       "Without --reconcile nothing is written. Reconciling twice appends nothing new.\n"
       "Exit codes: 0 ok (drift or not), 2 unusable repository, 4 store unavailable.");
-  sub->callback([o, &ctx]() { ctx.result = RunObserve(*o, ctx); });
 }
 
 }  // namespace orch

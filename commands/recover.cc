@@ -60,10 +60,10 @@ absl::Status RunRecover(const RecoverOptions& o, CommandContext& ctx) {
 }  // namespace
 
 void RegisterRecover(CLI::App& app, CommandContext& ctx) {
-  auto o = std::make_shared<RecoverOptions>();
+  std::shared_ptr<RecoverOptions> o;
   CLI::App* sub =
-      app.add_subcommand("recover", "Repair a store whose write-ahead log is damaged, saying what is lost");
-  sub->fallthrough();
+      AddVerb(app, "recover", "Repair a store whose write-ahead log is damaged, saying what is lost", ctx,
+              RunRecover, &o);
   sub->add_flag("--json", o->json, "Print the report as JSON");
   sub->footer(
       "Example:\n  orch recover && orch verify\n"
@@ -71,7 +71,6 @@ void RegisterRecover(CLI::App& app, CommandContext& ctx) {
       "the damaged logs in <store>/damaged/, keeps every intact event, records the sequence numbers\n"
       "it could not recover as a store-recovered event (they are never reused), and leaves a store\n"
       "that opens, appends and verifies. A store without damage is left as it is.");
-  sub->callback([o, &ctx]() { ctx.result = RunRecover(*o, ctx); });
 }
 
 }  // namespace orch

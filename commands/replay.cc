@@ -121,9 +121,8 @@ absl::Status RunReplay(const ReplayOptions& o, CommandContext& ctx) {
 }  // namespace
 
 void RegisterReplay(CLI::App& app, CommandContext& ctx) {
-  auto o = std::make_shared<ReplayOptions>();
-  CLI::App* sub = app.add_subcommand("replay", "Print the log as a timeline (or JSON lines)");
-  sub->fallthrough();
+  std::shared_ptr<ReplayOptions> o;
+  CLI::App* sub = AddVerb(app, "replay", "Print the log as a timeline (or JSON lines)", ctx, RunReplay, &o);
   sub->add_option("--since", o->since,
                   "From: RFC3339, HH:MM[:SS] (most recent), a duration ago (8h) or seq:N");
   sub->add_option("--until", o->until, "Up to (exclusive for times, inclusive for seq:N); same forms");
@@ -144,7 +143,6 @@ void RegisterReplay(CLI::App& app, CommandContext& ctx) {
       "  orch replay --since 8h --task T3     one task's night\n"
       "  orch replay --type merged --type pushed --format jsonl\n"
       "  orch replay -f                       watch the loop live");
-  sub->callback([o, &ctx]() { ctx.result = RunReplay(*o, ctx); });
 }
 
 }  // namespace orch

@@ -17,6 +17,7 @@
 #include "git/gate_facts.h"
 #include "git/repository.h"
 #include "projections/acceptance.h"
+#include "projections/review_payload.h"
 #include "projections/task_fold.h"
 #include "projections/task_rules.h"
 
@@ -24,13 +25,10 @@ namespace orch {
 
 namespace {
 
-// Lists in the event stay bounded whatever the diff holds.
-constexpr size_t kMaxPaths = 1000;
-constexpr size_t kMaxWhitespaceErrors = 100;
-
-struct ReviewOptions {
-  std::string task, verdict, evidence, override_reason, reviewer, actor = "orchestrator", repo, note;
-  std::vector<std::string> risks;
+// The decision (projections/review_payload.h) and how to read git and print.
+struct ReviewOptions : ReviewDecision {
+  ReviewOptions() { actor = "orchestrator"; }
+  std::string repo;
   bool json = false;
 };
 
@@ -49,15 +47,6 @@ absl::Status UnknownReviewCommand(const std::string& word) {
                                                  "' (orch review TASK --verdict V, or orch review import "
                                                  "...; a task named ",
                                                  word, " is reviewed with --verdict)"));
-}
-
-std::vector<std::string> Bounded(std::vector<std::string> v, size_t max) {
-  if (v.size() > max) {
-    const size_t more = v.size() - max;
-    v.resize(max);
-    v.push_back(absl::StrCat("... and ", more, " more"));
-  }
-  return v;
 }
 
 void PrintReport(const ReviewOptions& o, const AcceptanceReport& r, std::ostream& out) {
@@ -83,7 +72,8 @@ void PrintReport(const ReviewOptions& o, const AcceptanceReport& r, std::ostream
   for (const std::string& why : r.refusals) out << "  refuses acceptance: " << S(why) << "\n";
 }
 
-absl::Status RunReview(const ReviewOptions& o, CommandContext& ctx) {
+// The flags alone, before the store is opened.
+absl::Status CheckReviewOptions(const ReviewOptions& o) {
   if (o.task.empty())
     return absl::InvalidArgumentError("orch review needs a TASK (or: orch review import ...)");
   ORCH_RETURN_IF_ERROR(CheckTaskId(o.task));
@@ -96,6 +86,41 @@ absl::Status RunReview(const ReviewOptions& o, CommandContext& ctx) {
   if (o.verdict != "accepted" && !o.override_reason.empty()) {
     return absl::InvalidArgumentError("--override applies to --verdict accepted only");
   }
+  return absl::OkStatus();
+}
+
+// Why `c` cannot be recorded: the lifecycle (the task fold's rule, which
+// no override lifts), then the report's refusals unless overridden.
+absl::StatusOr<std::vector<std::string>> ReviewRefusals(const ReviewOptions& o, CommandContext& ctx,
+                                                        const TaskFacts& facts, const AcceptanceReport& r,
+                                                        const EventContent& c) {
+  std::vector<std::string> reasons;
+  ORCH_ASSIGN_OR_RETURN(std::string bytes, ctx.schema->BuildEvent(c));
+  const auto* candidate = flatbuffers::GetRoot<schema::Event>(bytes.data());
+  if (std::string why = StateProblemFor(facts, *candidate); !why.empty()) reasons.push_back(why);
+  if (o.verdict == "accepted" && o.override_reason.empty()) {
+    for (const std::string& why : r.refusals) reasons.push_back(why);
+  }
+  return reasons;
+}
+
+void PrintRecorded(const ReviewOptions& o, const AcceptanceReport& r, const EventContent& c, uint64_t seq,
+                   std::ostream& out) {
+  if (o.json) {
+    out << nlohmann::json{{"task", o.task}, {"seq", seq}, {"reviewed", c.payload}}.dump() << "\n";
+    return;
+  }
+  PrintReport(o, r, out);
+  if (c.payload.contains("override_reason")) {
+    out << "OVERRIDE: " << S(o.override_reason) << " (overrides " << r.refusals.size() << " refusal(s))\n";
+  } else if (!o.override_reason.empty()) {
+    out << "nothing refused the acceptance: --override not recorded\n";
+  }
+  out << "recorded reviewed as seq " << seq << "\n";
+}
+
+absl::Status RunReview(const ReviewOptions& o, CommandContext& ctx) {
+  ORCH_RETURN_IF_ERROR(CheckReviewOptions(o));
   ORCH_ASSIGN_OR_RETURN(auto store, OpenStoreForWrite(ctx));
   ORCH_ASSIGN_OR_RETURN(ProjectModel m, LoadModelForCheck(*store));
   const TaskModel* t = m.FindTask(o.task);
@@ -106,52 +131,8 @@ absl::Status RunReview(const ReviewOptions& o, CommandContext& ctx) {
   // What git shows of the task now: the facts the gate reads too.
   const GateGitFacts git = git::ReadGateFacts(OpenProjectRepoFor(ctx, *store, o.repo), t->facts);
   const AcceptanceReport r = BuildAcceptanceReport(*t, git.review, o.evidence);
-  const bool accepting = o.verdict == "accepted";
-  const bool backed = Backs(t->facts, o.evidence);
-
-  EventContent c;
-  c.type = EventType::Reviewed;
-  c.task = o.task;
-  c.actor = o.actor;
-  c.note = o.note;
-  // Only a backed label is the event's evidence; an overclaim stays in the
-  // report as requested_evidence, never promoted.
-  if (backed || !accepting) c.evidence = o.evidence;
-  nlohmann::json& p = c.payload;
-  p["verdict"] = o.verdict;
-  if (!o.reviewer.empty()) p["reviewer"] = o.reviewer;
-  std::vector<std::string> gates_run, gate_results;
-  for (const GateCheck& g : r.gates) {
-    gate_results.push_back(GateResultText(g));
-    if (g.result != "missing") gates_run.push_back(absl::StrCat(g.command, "=", g.result));
-  }
-  p["gates_run"] = gates_run;
-  p["gate_results"] = gate_results;
-  p["residual_risks"] = o.risks;
-  p["inspection_seq"] = r.inspection_seq;
-  p["inspected_head"] = r.inspected_head;
-  p["head"] = r.head;
-  p["base_commit"] = r.base_commit;
-  p["changed"] = Bounded(r.changed, kMaxPaths);
-  p["forbidden_touched"] = Bounded(r.forbidden_touched, kMaxPaths);
-  p["dirty"] = Bounded(r.dirty, kMaxPaths);
-  p["whitespace_errors"] = Bounded(r.whitespace_errors, kMaxWhitespaceErrors);
-  p["claimed_evidence"] = r.claimed_evidence;
-  p["backed_evidence"] = r.backed_evidence;
-  if (!backed && !o.evidence.empty()) p["requested_evidence"] = o.evidence;
-  if (accepting && !o.override_reason.empty() && !r.refusals.empty()) {
-    p["override_reason"] = o.override_reason;
-    p["overridden"] = r.refusals;
-  }
-
-  // The lifecycle (the task fold's rule) cannot be overridden.
-  std::vector<std::string> reasons;
-  ORCH_ASSIGN_OR_RETURN(std::string bytes, ctx.schema->BuildEvent(c));
-  const auto* candidate = flatbuffers::GetRoot<schema::Event>(bytes.data());
-  if (std::string why = StateProblemFor(t->facts, *candidate); !why.empty()) reasons.push_back(why);
-  if (accepting && o.override_reason.empty()) {
-    for (const std::string& why : r.refusals) reasons.push_back(why);
-  }
+  const EventContent c = ReviewedEvent(o, r, Backs(t->facts, o.evidence));
+  ORCH_ASSIGN_OR_RETURN(std::vector<std::string> reasons, ReviewRefusals(o, ctx, t->facts, r, c));
   if (!reasons.empty()) {
     if (!o.json) PrintReport(o, r, *ctx.out);
     return Refusal(absl::StrCat("cannot record ", o.verdict, " for ", o.task), reasons);
@@ -159,18 +140,7 @@ absl::Status RunReview(const ReviewOptions& o, CommandContext& ctx) {
   AppendCheckOptions check;
   check.repo = o.repo;
   ORCH_ASSIGN_OR_RETURN(AppendResult result, AppendEvent(ctx, *store, c, check));
-  if (o.json) {
-    *ctx.out << nlohmann::json{{"task", o.task}, {"seq", result.seq}, {"reviewed", c.payload}}.dump() << "\n";
-    return absl::OkStatus();
-  }
-  PrintReport(o, r, *ctx.out);
-  if (p.contains("override_reason")) {
-    *ctx.out << "OVERRIDE: " << S(o.override_reason) << " (overrides " << r.refusals.size()
-             << " refusal(s))\n";
-  } else if (!o.override_reason.empty()) {
-    *ctx.out << "nothing refused the acceptance: --override not recorded\n";
-  }
-  *ctx.out << "recorded reviewed as seq " << result.seq << "\n";
+  PrintRecorded(o, r, c, result.seq, *ctx.out);
   return absl::OkStatus();
 }
 

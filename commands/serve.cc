@@ -64,10 +64,11 @@ std::string OrchServeBinary() {
 }
 
 void RegisterServe(CLI::App& app, CommandContext& ctx) {
-  auto o = std::make_shared<ServeOptions>();
-  CLI::App* sub = app.add_subcommand(
-      "serve", "Hold the store open: emits from many processes, group-committed; optional live status page");
-  sub->fallthrough();
+  std::shared_ptr<ServeOptions> o;
+  CLI::App* sub =
+      AddVerb(app, "serve",
+              "Hold the store open: emits from many processes, group-committed; optional live status page",
+              ctx, RunServe, &o);
   sub->add_option("--socket", o->socket,
                   "Unix socket to listen on (default: <store>/serve.sock; clients: ORCH_SOCKET)");
   sub->add_option("--http", o->http,
@@ -88,7 +89,6 @@ void RegisterServe(CLI::App& app, CommandContext& ctx) {
       "  orch serve --http 127.0.0.1:8080 --write-ledger .codex-orchestrator/ledger.json\n"
       "  orch serve --stop\n"
       "`orch emit` starts a server by itself when none runs (it exits after 10 minutes idle).");
-  sub->callback([o, &ctx]() { ctx.result = RunServe(*o, ctx); });
 }
 
 }  // namespace orch

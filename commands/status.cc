@@ -53,9 +53,9 @@ absl::Status RunStatus(const StatusOptions& o, CommandContext& ctx) {
 }  // namespace
 
 void RegisterStatus(CLI::App& app, CommandContext& ctx) {
-  auto o = std::make_shared<StatusOptions>();
-  CLI::App* sub = app.add_subcommand("status", "What needs a human, what runs, and the next action");
-  sub->fallthrough();
+  std::shared_ptr<StatusOptions> o;
+  CLI::App* sub =
+      AddVerb(app, "status", "What needs a human, what runs, and the next action", ctx, RunStatus, &o);
   AddProjectionFlags(sub, &o->flags);
   sub->add_option("--format", o->format, "text (default), md, json or html");
   sub->add_flag("--json", o->json, "Same as --format json");
@@ -67,7 +67,6 @@ void RegisterStatus(CLI::App& app, CommandContext& ctx) {
       "  orch status --at 03:00               as it was at 3 am\n"
       "  orch status --format html --out status.html\n"
       "  orch status --nats nats://nats.team:4222 --all-projects   the whole team");
-  sub->callback([o, &ctx]() { ctx.result = RunStatus(*o, ctx); });
 }
 
 }  // namespace orch

@@ -2,6 +2,7 @@
 #ifndef ORCH_COMMANDS_VERBS_H_
 #define ORCH_COMMANDS_VERBS_H_
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -36,6 +37,22 @@ void RegisterPack(CLI::App& app, CommandContext& ctx);          // pack.cc
 void RegisterLintEvidence(CLI::App& app, CommandContext& ctx);  // lint_evidence.cc
 void RegisterMirror(CLI::App& app, CommandContext& ctx);        // mirror.cc
 void RegisterServe(CLI::App& app, CommandContext& ctx);         // serve.cc
+
+// The frame of a verb: the sub-command `name` of `app`, its options
+// (`*options`, made here and shared with the callback) and the callback
+// that runs `run` into ctx.result after parsing. Flags the verb does not
+// know fall through to `app` (--store after the verb). The caller adds the
+// verb's flags and footer to the returned sub-command.
+template <typename Options>
+CLI::App* AddVerb(CLI::App& app, const std::string& name, const std::string& help, CommandContext& ctx,
+                  absl::Status (*run)(const Options&, CommandContext&), std::shared_ptr<Options>* options) {
+  auto o = std::make_shared<Options>();
+  CLI::App* sub = app.add_subcommand(name, help);
+  sub->fallthrough();
+  sub->callback([o, &ctx, run]() { ctx.result = run(*o, ctx); });
+  *options = o;
+  return sub;
+}
 
 // The file in the store directory where `orch watch` notes its last
 // recording pass and `orch health` reads it (not part of the log).

@@ -133,10 +133,10 @@ absl::Status RunVerify(const VerifyOptions& o, CommandContext& ctx) {
 }  // namespace
 
 void RegisterVerify(CLI::App& app, CommandContext& ctx) {
-  auto o = std::make_shared<VerifyOptions>();
-  CLI::App* sub = app.add_subcommand(
-      "verify", "Check the hash chain, the store's checksums and what is derived from the log");
-  sub->fallthrough();
+  std::shared_ptr<VerifyOptions> o;
+  CLI::App* sub =
+      AddVerb(app, "verify", "Check the hash chain, the store's checksums and what is derived from the log",
+              ctx, RunVerify, &o);
   sub->add_flag("--json", o->json, "Print the report as JSON");
   sub->add_flag("--quiet,-q", o->quiet, "No progress output");
   sub->add_option("--repo", o->repo, "Repository holding the anchor (default: the project's)");
@@ -147,7 +147,6 @@ void RegisterVerify(CLI::App& app, CommandContext& ctx) {
       "the log, and the store is not behind or diverged from its anchor (orch anchor,\n"
       "refs/orch/head); 4 names the problem (seq, row or checkpoint).\n"
       "A chain held only in the store cannot reveal a rolled-back or rewritten log: anchor it.");
-  sub->callback([o, &ctx]() { ctx.result = RunVerify(*o, ctx); });
 }
 
 }  // namespace orch

@@ -234,10 +234,9 @@ absl::Status RunWatch(const WatchOptions& o, CommandContext& ctx) {
 }  // namespace
 
 void RegisterWatch(CLI::App& app, CommandContext& ctx) {
-  auto o = std::make_shared<WatchOptions>();
-  CLI::App* sub =
-      app.add_subcommand("watch", "Record missed wake-ups and stuck workers and reviews (the watchdog)");
-  sub->fallthrough();
+  std::shared_ptr<WatchOptions> o;
+  CLI::App* sub = AddVerb(app, "watch", "Record missed wake-ups and stuck workers and reviews (the watchdog)",
+                          ctx, RunWatch, &o);
   sub->add_flag("--once", o->once, "One pass, then exit (for cron and systemd timers)");
   sub->add_option("--every", o->every,
                   "Time between passes without --once (default: the project's setting, 5m)");
@@ -257,7 +256,6 @@ void RegisterWatch(CLI::App& app, CommandContext& ctx) {
       "  orch watch --once --check-only --json      what it would record\n"
       "Repeated passes over the same hole or stall append nothing new. SIGINT/SIGTERM end the loop\n"
       "after the pass in progress (exit 0). See docs/operations.md.");
-  sub->callback([o, &ctx]() { ctx.result = RunWatch(*o, ctx); });
 }
 
 }  // namespace orch

@@ -5,7 +5,7 @@
 // and fail or drop writes (fault_injection_env.h): the store's own files
 // (checkpoints, locks, recovery copies), RocksDB's (rocksdb_file_system.h,
 // so a fault injected here reaches the log itself), and the exports'
-// (`--out` files and `orch export --dir`, commands/atomic_files.h).
+// (`--out` files and `orch export --dir`, atomic_file.h).
 //
 // Status codes of the file operations: ErrnoStatus (base/errno_status.h),
 // one mapping for every layer:
@@ -108,7 +108,7 @@ class Env {
                                                              absl::Duration timeout) = 0;
 
   // --- entries: what replacing a file or directory safely needs (the
-  // exports, commands/atomic_files.h). All thread-safe. ---
+  // exports, atomic_file.h). All thread-safe. ---
   // The entry at `path` itself (lstat: a symbolic link is reported, not
   // followed). NotFound when there is none.
   virtual absl::StatusOr<EntryInfo> StatEntry(const std::string& path) = 0;

@@ -10,6 +10,7 @@
 #include "base/time_text.h"
 #include "eventstore/event_writer.h"
 #include "eventstore/sha256.h"
+#include "git/git_events.h"
 #include "git/worktree_progress.h"
 #include "projections/task_rules.h"
 
@@ -37,13 +38,7 @@ bool DirExists(const std::string& path) {
 }
 
 EventContent Observed(EventType type, const std::string& task, nlohmann::json payload) {
-  EventContent c;
-  c.type = type;
-  c.task = task;
-  c.actor = kObserveActor;
-  c.claim = schema::Claim::observed;
-  c.payload = std::move(payload);
-  return c;
+  return ToolEvent(type, task, kObserveActor, schema::Claim::observed, std::move(payload));
 }
 
 // Builds a finding; `recorded` is looked up in the drift the log holds.
@@ -91,14 +86,14 @@ absl::Status CheckLeftBehind(const GitRepo& main, const RepoSnapshot& repo, cons
   return absl::OkStatus();
 }
 
-// Tasks still in flight.
-absl::Status CheckInFlight(const GitRepo& main, const RepoSnapshot& repo, const TaskGitFacts& t,
-                           std::vector<Finding>* out) {
+// A task's worktree against its state: missing where one is expected, or
+// holding uncommitted work.
+void CheckWorktree(const RepoSnapshot& repo, const TaskGitFacts& t, bool worktree_there,
+                   std::vector<Finding>* out) {
   const S s = t.facts.state;
   const std::string& task = t.spec.task;
   const bool expects_worktree =
       In(s, {S::kActive, S::kStaleNeedsInspection, S::kCompletedUnreviewed, S::kReviewing, S::kAccepted});
-  const bool worktree_there = DirExists(t.spec.worktree);
   if (expects_worktree && !t.spec.worktree.empty() && !worktree_there) {
     std::string shows = absl::StrCat("no directory at ", t.spec.worktree);
     if (RegisteredAt(repo, t.spec.worktree) != nullptr) absl::StrAppend(&shows, " (still registered)");
@@ -119,26 +114,26 @@ absl::Status CheckInFlight(const GitRepo& main, const RepoSnapshot& repo, const 
       }
     }
   }
+}
 
-  ORCH_ASSIGN_OR_RETURN(std::optional<std::string> head, main.BranchHead(t.spec.branch));
-  if (!head.has_value() || t.spec.base_commit.empty()) return absl::OkStatus();
-  auto base = main.ResolveCommit(t.spec.base_commit);
-  if (!base.ok()) return absl::OkStatus();  // inspect reports an unknown base
-  ORCH_ASSIGN_OR_RETURN(AheadBehind vs_base, main.Compare(*head, *base));
-  if (vs_base.ahead == 0) return absl::OkStatus();  // nothing delivered yet
-
-  // Merged into the integration branch without a merged event?
+// Merged into the integration branch without a merged event? `head` is
+// the task branch's head, `base` its base; returns whether it is merged.
+absl::StatusOr<bool> CheckMergedUnrecorded(const GitRepo& main, const RepoSnapshot& repo,
+                                           const TaskGitFacts& t, const std::string& head,
+                                           const std::string& base, std::vector<Finding>* out) {
+  const S s = t.facts.state;
+  const std::string& task = t.spec.task;
   bool merged = false;
   if (repo.integration_head.has_value() && !In(s, {S::kMerged, S::kPushed})) {
-    ORCH_ASSIGN_OR_RETURN(merged, main.IsAncestor(*head, *repo.integration_head));
+    ORCH_ASSIGN_OR_RETURN(merged, main.IsAncestor(head, *repo.integration_head));
     if (merged) {
-      ORCH_ASSIGN_OR_RETURN(std::string merge, main.MergeCommitFor(*head, *repo.integration_head));
+      ORCH_ASSIGN_OR_RETURN(std::string merge, main.MergeCommitFor(head, *repo.integration_head));
       Finding f = MakeFinding(task, "merged-unrecorded", absl::StrCat(StateText(t), "; no merged event"),
-                              absl::StrCat("branch ", t.spec.branch, " at ", ShortId(*head), " is in ",
+                              absl::StrCat("branch ", t.spec.branch, " at ", ShortId(head), " is in ",
                                            repo.integration_branch, " (", ShortId(merge), ")"),
                               t.drift_seen);
       if (!f.recorded) {
-        ORCH_ASSIGN_OR_RETURN(std::vector<ChangedPath> changes, main.Diff(*base, *head));
+        ORCH_ASSIGN_OR_RETURN(std::vector<ChangedPath> changes, main.Diff(base, head));
         std::vector<std::string> files;
         for (const ChangedPath& c : changes) files.push_back(c.path);
         f.events.push_back(Observed(
@@ -149,9 +144,16 @@ absl::Status CheckInFlight(const GitRepo& main, const RepoSnapshot& repo, const 
     }
   }
 
-  // Merged and already on the remote without a pushed event?
+  return merged;
+}
+
+// Merged and already on the remote without a pushed event?
+void CheckPushedUnrecorded(const GitRepo& main, const RepoSnapshot& repo, const TaskGitFacts& t,
+                           const std::string& head, std::vector<Finding>* out) {
+  const S s = t.facts.state;
+  const std::string& task = t.spec.task;
   if (s == S::kMerged && repo.remote_head.has_value()) {
-    const std::string& commit = t.facts.merge_commit.empty() ? *head : t.facts.merge_commit;
+    const std::string& commit = t.facts.merge_commit.empty() ? head : t.facts.merge_commit;
     auto on_remote = main.IsAncestor(commit, *repo.remote_head);
     if (on_remote.ok() && *on_remote) {
       Finding f = MakeFinding(task, "pushed-unrecorded", absl::StrCat(StateText(t), "; no pushed event"),
@@ -166,6 +168,25 @@ absl::Status CheckInFlight(const GitRepo& main, const RepoSnapshot& repo, const 
       out->push_back(std::move(f));
     }
   }
+}
+
+// Tasks still in flight.
+absl::Status CheckInFlight(const GitRepo& main, const RepoSnapshot& repo, const TaskGitFacts& t,
+                           std::vector<Finding>* out) {
+  const S s = t.facts.state;
+  const std::string& task = t.spec.task;
+  const bool worktree_there = DirExists(t.spec.worktree);
+  CheckWorktree(repo, t, worktree_there, out);
+
+  ORCH_ASSIGN_OR_RETURN(std::optional<std::string> head, main.BranchHead(t.spec.branch));
+  if (!head.has_value() || t.spec.base_commit.empty()) return absl::OkStatus();
+  auto base = main.ResolveCommit(t.spec.base_commit);
+  if (!base.ok()) return absl::OkStatus();  // inspect reports an unknown base
+  ORCH_ASSIGN_OR_RETURN(AheadBehind vs_base, main.Compare(*head, *base));
+  if (vs_base.ahead == 0) return absl::OkStatus();  // nothing delivered yet
+
+  ORCH_ASSIGN_OR_RETURN(const bool merged, CheckMergedUnrecorded(main, repo, t, *head, *base, out));
+  CheckPushedUnrecorded(main, repo, t, *head, out);
 
   // A clean commit beyond the base while the task is still active means
   // completed-unreviewed (design brief): record the checklist that shows it.

@@ -11,10 +11,8 @@ namespace orch::git {
 
 // The top level of the main worktree of the repository around `start`
 // (searching upwards; from a linked worktree, the main one; for a bare
-// repository, its directory). The two layouts git itself creates (a `.git`
-// directory, and a linked worktree's `.git` file whose gitdir has a
-// `commondir`) are read directly: libgit2's initialisation loads the system
-// CA bundle, about a third of a short `orch emit`, so libgit2
+// repository, its directory). The layouts git itself creates are read
+// directly (MainTopLevelFromFiles, store_location.h); libgit2
 // (GitRepo::DiscoverMainTopLevel) is only the fallback for anything else
 // (GIT_DIR, unusual gitdir files). NotFound when `start` is not inside a
 // repository.

@@ -1,6 +1,7 @@
 // GitRepo: ancestry, ahead/behind counts and tree diffs.
 #include "absl/strings/str_cat.h"
 #include "base/status_macros.h"
+#include "git/commit_lookup.h"
 #include "git/git_ptr.h"
 #include "git/repository.h"
 
@@ -12,22 +13,6 @@ namespace {
 // reachability answer, so an unbounded walk over a long history would be
 // quadratic. Beyond this many merges back we give up (NotFound).
 constexpr int kMaxFirstParentSteps = 5000;
-
-absl::StatusOr<GitPtr<git_commit>> LookupCommit(git_repository* repo, absl::string_view id) {
-  ORCH_ASSIGN_OR_RETURN(git_oid oid, ParseOid(id));
-  git_commit* raw = nullptr;
-  const int rc = git_commit_lookup(&raw, repo, &oid);
-  if (rc == GIT_ENOTFOUND)
-    return absl::NotFoundError(absl::StrCat("commit ", id, " is not in the repository"));
-  ORCH_RETURN_IF_ERROR(FromGit(rc, absl::StrCat("cannot read commit ", id)));
-  return GitPtr<git_commit>(raw);
-}
-
-absl::StatusOr<GitPtr<git_tree>> TreeOf(const git_commit* commit) {
-  git_tree* raw = nullptr;
-  ORCH_RETURN_IF_ERROR(FromGit(git_commit_tree(&raw, commit), "cannot read a commit's tree"));
-  return GitPtr<git_tree>(raw);
-}
 
 char StatusLetter(git_delta_t d) {
   switch (d) {

@@ -8,6 +8,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "base/status_macros.h"
+#include "git/commit_lookup.h"
 #include "git/git_ptr.h"
 #include "git/quoted_path.h"
 #include "git/repository.h"
@@ -17,16 +18,8 @@ namespace orch::git {
 namespace {
 
 absl::StatusOr<GitPtr<git_tree>> CommitTree(git_repository* repo, absl::string_view id) {
-  ORCH_ASSIGN_OR_RETURN(git_oid oid, ParseOid(id));
-  git_commit* raw = nullptr;
-  const int rc = git_commit_lookup(&raw, repo, &oid);
-  if (rc == GIT_ENOTFOUND)
-    return absl::NotFoundError(absl::StrCat("commit ", id, " is not in the repository"));
-  ORCH_RETURN_IF_ERROR(FromGit(rc, absl::StrCat("cannot read commit ", id)));
-  GitPtr<git_commit> commit(raw);
-  git_tree* tree = nullptr;
-  ORCH_RETURN_IF_ERROR(FromGit(git_commit_tree(&tree, commit.get()), "cannot read a commit's tree"));
-  return GitPtr<git_tree>(tree);
+  ORCH_ASSIGN_OR_RETURN(GitPtr<git_commit> commit, LookupCommit(repo, id));
+  return TreeOf(commit.get());
 }
 
 absl::StatusOr<GitPtr<git_diff>> TreeDiff(git_repository* repo, absl::string_view from,

@@ -1,6 +1,7 @@
 #include "git/watch_checks.h"
 
 #include "base/status_macros.h"
+#include "git/git_events.h"
 #include "git/repo_snapshot.h"
 #include "git/worktree_progress.h"
 
@@ -20,12 +21,7 @@ ProjectGitFacts ProjectOf(const ProjectModel& m) {
 
 absl::StatusOr<std::string> Build(EventSchema& schema, EventType type, const std::string& task,
                                   nlohmann::json payload, const std::string& key) {
-  EventContent c;
-  c.type = type;
-  c.task = task;
-  c.actor = kWatchdogActor;
-  c.claim = schema::Claim::inferred;
-  c.payload = std::move(payload);
+  EventContent c = ToolEvent(type, task, kWatchdogActor, schema::Claim::inferred, std::move(payload));
   c.idempotency_key = key;
   return schema.BuildEvent(c);
 }

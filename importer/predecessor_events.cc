@@ -3,6 +3,7 @@
 #include "absl/strings/str_join.h"
 #include "base/status_macros.h"
 #include "base/task_id.h"
+#include "importer/entry_fields.h"
 #include "importer/json_text.h"
 #include "importer/predecessor.h"
 
@@ -19,26 +20,11 @@ absl::StatusOr<Entry> ParseLine(const json& v, const std::string& where) {
   if (!v.is_object()) return WrongType(where, v, "an object");
   Entry e;
   e.origin = where;
-  bool has_at = false;
-  for (const auto& [key, value] : v.items()) {
-    if (!value.is_string()) return WrongType(absl::StrCat(where, ": \"", key, "\""), value, "a string");
-    const std::string& s = value.get_ref<const std::string&>();
-    if (key == "at") {
-      has_at = true;
-      ORCH_ASSIGN_OR_RETURN(e.at, TimeAt(absl::StrCat(where, ": \"at\""), s));
-    } else if (key == "type") {
-      e.type = s;
-    } else if (key == "status") {
-      e.status = s;
-    } else if (key == "taskId") {
-      e.task = s;
-    } else if (key == "note") {
-      e.note = s;
-    } else {
-      e.extras.emplace_back(key, s);
-    }
-  }
-  if (!has_at) return absl::InvalidArgumentError(absl::StrCat(where, ": no \"at\": an event needs its time"));
+  ORCH_RETURN_IF_ERROR(ReadEntryFields(
+      v, [&where](const std::string& key) { return absl::StrCat(where, ": \"", key, "\""); },
+      /*task_key=*/true, &e));
+  if (!v.contains("at"))
+    return absl::InvalidArgumentError(absl::StrCat(where, ": no \"at\": an event needs its time"));
   if (e.type.empty()) return absl::InvalidArgumentError(absl::StrCat(where, ": no \"type\""));
   if (!e.task.empty()) {
     if (absl::Status s = CheckTaskId(e.task); !s.ok()) {

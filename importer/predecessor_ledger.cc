@@ -7,6 +7,7 @@
 #include "absl/strings/str_join.h"
 #include "base/status_macros.h"
 #include "base/task_id.h"
+#include "importer/entry_fields.h"
 #include "importer/json_text.h"
 #include "importer/predecessor.h"
 
@@ -102,21 +103,8 @@ absl::StatusOr<Entry> ParseHistoryEntry(const json& v, const std::string& path, 
   e.task = task;
   e.origin = path;
   // Every value of an entry is a string: the contract of its readers.
-  for (const auto& [key, value] : v.items()) {
-    if (!value.is_string()) return WrongType(absl::StrCat(path, ".", key), value, "a string");
-    const std::string& s = value.get_ref<const std::string&>();
-    if (key == "at") {
-      ORCH_ASSIGN_OR_RETURN(e.at, TimeAt(path + ".at", s));
-    } else if (key == "type") {
-      e.type = s;
-    } else if (key == "status") {
-      e.status = s;
-    } else if (key == "note") {
-      e.note = s;
-    } else {
-      e.extras.emplace_back(key, s);
-    }
-  }
+  ORCH_RETURN_IF_ERROR(ReadEntryFields(
+      v, [&path](const std::string& key) { return absl::StrCat(path, ".", key); }, /*task_key=*/false, &e));
   if (!v.contains("at"))
     return absl::InvalidArgumentError(absl::StrCat(path, ": no \"at\": an entry needs its time"));
   if (!e.status.empty()) ORCH_RETURN_IF_ERROR(Status(path + ".status", e.status));

@@ -16,7 +16,7 @@
 #include "absl/strings/str_cat.h"
 #include "base/limits.h"
 #include "base/time_text.h"
-#include "git/main_top_level.h"
+#include "git/store_location.h"
 #include "server/endpoint.h"
 #include "server/frame.h"
 #include "server/peer.h"
@@ -73,19 +73,21 @@ CommandLine Scan(const std::vector<std::string>& args) {
   return c;
 }
 
+// The front links no libgit2 (its start-up is every emit's): a layout only
+// libgit2 reads is not guessed at, the command line decides it.
+absl::StatusOr<std::string> TopLevelFromFiles(const std::string& start) {
+  if (std::optional<std::string> top = git::MainTopLevelFromFiles(start)) return *top;
+  return absl::UnimplementedError("the repository layout needs libgit2");
+}
+
 // The store as ResolveStoreDir (commands/store_location.cc) finds it, made
-// absolute; nullopt when it cannot be found (direct mode says why).
+// absolute; nullopt when it cannot be found here (direct mode finds it or
+// says why).
 std::optional<std::string> StoreDir(const CommandLine& c, const std::string& cwd) {
-  std::string dir = c.store_flag;
-  if (dir.empty()) {
-    if (const char* v = std::getenv("ORCH_STORE"); v != nullptr && *v != '\0') dir = v;
-  }
-  if (dir.empty()) {
-    auto top = git::FindMainTopLevel(cwd);
-    if (!top.ok()) return std::nullopt;
-    dir = (fs::path(*top) / ".orch").string();
-  }
-  fs::path p(dir);
+  absl::StatusOr<std::string> dir =
+      LocateStore(c.store_flag, std::getenv("ORCH_STORE"), cwd, TopLevelFromFiles);
+  if (!dir.ok()) return std::nullopt;
+  fs::path p(*dir);
   if (p.is_relative()) p = fs::path(cwd) / p;
   return p.lexically_normal().string();
 }

@@ -46,6 +46,19 @@ void CloseIfOpen(int fd) {
   if (fd >= 0) ::close(fd);
 }
 
+// A new unix stream socket and the address of `path` for it (MakeAddress;
+// `dir_fd` as there). On error nothing is left open.
+absl::StatusOr<int> NewSocket(const std::string& path, sockaddr_un* addr, int* dir_fd) {
+  if (absl::Status s = MakeAddress(path, addr, dir_fd); !s.ok()) return s;
+  const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) {
+    const int err = errno;
+    CloseIfOpen(*dir_fd);
+    return ErrnoStatus("create a socket", path, err);
+  }
+  return fd;
+}
+
 }  // namespace
 
 std::string SocketPathFor(const std::string& store_dir) {
@@ -56,12 +69,9 @@ std::string SocketPathFor(const std::string& store_dir) {
 absl::StatusOr<int> ConnectSocket(const std::string& path) {
   sockaddr_un addr;
   int dir_fd = -1;
-  if (absl::Status s = MakeAddress(path, &addr, &dir_fd); !s.ok()) return s;
-  const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) {
-    CloseIfOpen(dir_fd);
-    return ErrnoStatus("create a socket", path, errno);
-  }
+  absl::StatusOr<int> made = NewSocket(path, &addr, &dir_fd);
+  if (!made.ok()) return made.status();
+  const int fd = *made;
   int rc;
   do {
     rc = ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
@@ -83,12 +93,9 @@ mode_t StoreFileMode(const std::string& store_dir) {
 absl::StatusOr<int> ListenSocket(const std::string& path, int backlog, mode_t mode) {
   sockaddr_un addr;
   int dir_fd = -1;
-  if (absl::Status s = MakeAddress(path, &addr, &dir_fd); !s.ok()) return s;
-  const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) {
-    CloseIfOpen(dir_fd);
-    return ErrnoStatus("create a socket", path, errno);
-  }
+  absl::StatusOr<int> made = NewSocket(path, &addr, &dir_fd);
+  if (!made.ok()) return made.status();
+  const int fd = *made;
   ::unlink(path.c_str());  // a stale socket of a dead server
   // The store's file mode from the start (umask applies to bind's file):
   // a shared store's group may connect (clients check who listens).

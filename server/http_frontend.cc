@@ -104,6 +104,43 @@ class Frontend : public HttpFrontend {
   ~Frontend() override { Stop(); }
 
   absl::Status Listen(const HostPort& hp) {
+    SetLimitsAndChecks();
+    AddPageRoutes();
+    AddLiveRoute();
+    AddEventsRoute();
+    if (hp.port == 0) {
+      port_ = svr_.bind_to_any_port(hp.host);
+      if (port_ <= 0) return absl::UnavailableError(absl::StrCat("cannot listen on ", hp.host));
+    } else {
+      if (!svr_.bind_to_port(hp.host, hp.port)) {
+        return absl::UnavailableError(absl::StrCat("cannot listen on ", hp.host, ":", hp.port));
+      }
+      port_ = hp.port;
+    }
+    host_ = hp.host;
+    connections_ = std::make_unique<HttpConnections>(port_, kHeaderDeadline, kWatchInterval);
+    connections_->Start();
+    thread_ = std::thread([this] { svr_.listen_after_bind(); });
+    return absl::OkStatus();
+  }
+
+  std::string url() const override {
+    return absl::StrCat("http://", host_.find(':') != std::string::npos ? "[" + host_ + "]" : host_, ":",
+                        port_);
+  }
+
+  void Stop() override {
+    if (stopping_.exchange(true)) return;
+    svr_.stop();
+    // Slow clients are cut so their threads end; streams end within a slice.
+    if (connections_ != nullptr) connections_->Stop(/*drop=*/true);
+    if (thread_.joinable()) thread_.join();
+  }
+
+ private:
+  // Bounded threads, timeouts and request sizes, and the checks every
+  // request passes before its route (Host, token).
+  void SetLimitsAndChecks() {
     svr_.new_task_queue = [] { return new GrowingThreadPool(kMaxThreads, absl::Seconds(30)); };
     svr_.set_read_timeout(kIoTimeoutSeconds, 0);
     svr_.set_write_timeout(kIoTimeoutSeconds, 0);
@@ -133,6 +170,9 @@ class Frontend : public HttpFrontend {
       res.status = 500;
       res.set_content("internal error\n", "text/plain");
     });
+  }
+
+  void AddPageRoutes() {
     svr_.Get("/healthz", [this](const httplib::Request&, httplib::Response& res) {
       res.set_content(nlohmann::json({{"ok", true}, {"head", store_.head().seq}}).dump() + "\n",
                       "application/json");
@@ -154,6 +194,10 @@ class Frontend : public HttpFrontend {
       res.set_header("Cache-Control", "no-store");
       res.set_content(*page, "text/html; charset=utf-8");
     });
+  }
+
+  // /live: the page again (server-sent events) each time the head moves.
+  void AddLiveRoute() {
     svr_.Get("/live", [this](const httplib::Request& req, httplib::Response& res) {
       uint64_t since = 0;
       if (req.has_param("since") && !absl::SimpleAtoi(req.get_param_value("since"), &since)) {
@@ -190,6 +234,10 @@ class Frontend : public HttpFrontend {
             return sink.write(chunk.data(), chunk.size());
           });
     });
+  }
+
+  // /events: the log as JSON lines from ?since=, and with ?follow=1 as it grows.
+  void AddEventsRoute() {
     svr_.Get("/events", [this](const httplib::Request& req, httplib::Response& res) {
       uint64_t since = 0;
       if (req.has_param("since") && !absl::SimpleAtoi(req.get_param_value("since"), &since)) {
@@ -223,37 +271,8 @@ class Frontend : public HttpFrontend {
                                          return sink.write(lines->first.data(), lines->first.size());
                                        });
     });
-
-    if (hp.port == 0) {
-      port_ = svr_.bind_to_any_port(hp.host);
-      if (port_ <= 0) return absl::UnavailableError(absl::StrCat("cannot listen on ", hp.host));
-    } else {
-      if (!svr_.bind_to_port(hp.host, hp.port)) {
-        return absl::UnavailableError(absl::StrCat("cannot listen on ", hp.host, ":", hp.port));
-      }
-      port_ = hp.port;
-    }
-    host_ = hp.host;
-    connections_ = std::make_unique<HttpConnections>(port_, kHeaderDeadline, kWatchInterval);
-    connections_->Start();
-    thread_ = std::thread([this] { svr_.listen_after_bind(); });
-    return absl::OkStatus();
   }
 
-  std::string url() const override {
-    return absl::StrCat("http://", host_.find(':') != std::string::npos ? "[" + host_ + "]" : host_, ":",
-                        port_);
-  }
-
-  void Stop() override {
-    if (stopping_.exchange(true)) return;
-    svr_.stop();
-    // Slow clients are cut so their threads end; streams end within a slice.
-    if (connections_ != nullptr) connections_->Stop(/*drop=*/true);
-    if (thread_.joinable()) thread_.join();
-  }
-
- private:
   // Without a token, only a loopback name or the bound address: a page on
   // another site that rebinds its own name to 127.0.0.1 sends that name.
   bool HostAllowed(const httplib::Request& req) const {

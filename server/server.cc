@@ -162,6 +162,73 @@ void Log(const ServerOptions& o, const std::string& text) {
   if (o.log) o.log(text);
 }
 
+// Accepts one connection on `listen_fd` and serves it on a thread of its
+// own, unless kMaxConnections are served already (then it is closed).
+void AcceptOne(int listen_fd, const ServerOptions& o, EventStore& store, const VerbRunner& run,
+               HeadWatch& heads, const std::string& http_url, const std::shared_ptr<Shared>& shared) {
+  const int fd = ::accept4(listen_fd, nullptr, nullptr, SOCK_CLOEXEC);
+  bool admitted = false;
+  if (fd >= 0) {
+    std::lock_guard<std::mutex> l(shared->mu);
+    admitted = shared->active < kMaxConnections;
+    if (admitted) {
+      ++shared->active;
+      shared->reading.insert(fd);
+      shared->last_activity = absl::Now();
+    }
+  }
+  if (fd >= 0 && !admitted) ::close(fd);
+  if (admitted) {
+    std::thread([fd, &o, &store, &run, &heads, http_url, shared] {
+      Handle(fd, o, store, run, heads, http_url, *shared);
+      std::lock_guard<std::mutex> l(shared->mu);
+      --shared->active;
+      shared->last_activity = absl::Now();
+      shared->idle_cv.notify_all();
+    }).detach();
+  }
+}
+
+// Why the server should stop now ("" while it serves on): a stop request,
+// the idle time, a writer queued for the store, or (checked once a second,
+// at `*next_dir_check`) its store directory gone.
+std::string StopReason(const ServerOptions& o, EventStore& store, Shared& shared,
+                       const struct stat& store_dir_at_start, absl::Time* next_dir_check) {
+  std::string reason;
+  if (shared.stop) reason = "a stop request";
+  {
+    std::lock_guard<std::mutex> l(shared.mu);
+    if (shared.active == 0 && absl::Now() - shared.last_activity >= o.idle_exit) {
+      reason = absl::StrCat("no request for ", absl::FormatDuration(o.idle_exit));
+    }
+  }
+  if (reason.empty() && store.OtherWriterWaiting()) reason = "another writer queued for the store";
+  if (reason.empty() && absl::Now() >= *next_dir_check) {
+    if (!SameDirectory(o.store_dir, store_dir_at_start)) reason = "the store directory was removed";
+    *next_dir_check = absl::Now() + absl::Seconds(1);
+  }
+  return reason;
+}
+
+// Stops accepting: new clients find no socket (and start a new server,
+// which waits for our locks); connections not yet accepted are reset
+// unread, and their clients retry. The socket file is removed only while
+// it is still ours (`mine`).
+void StopAccepting(const ServerOptions& o, int listen_fd, const struct stat& mine, Shared& shared) {
+  struct stat now {};
+  if (::stat(o.socket_path.c_str(), &now) == 0 && now.st_ino == mine.st_ino && now.st_dev == mine.st_dev) {
+    ::unlink(o.socket_path.c_str());
+  }
+  ::close(listen_fd);
+  // Connections still sending their request are cut off (their clients
+  // were never told "accepted" and retry); every request already read
+  // finishes and is answered.
+  std::unique_lock<std::mutex> l(shared.mu);
+  shared.closing = true;
+  for (int fd : shared.reading) ::shutdown(fd, SHUT_RDWR);
+  shared.idle_cv.wait(l, [&] { return shared.active == 0; });
+}
+
 }  // namespace
 
 absl::Status RunServer(const ServerOptions& o, EventWriter& store, const VerbRunner& run) {
@@ -214,60 +281,10 @@ absl::Status RunServer(const ServerOptions& o, EventWriter& store, const VerbRun
       reason = "a signal";
       break;
     }
-    if (n > 0 && (fds[0].revents & POLLIN)) {
-      const int fd = ::accept4(listen_fd, nullptr, nullptr, SOCK_CLOEXEC);
-      bool admitted = false;
-      if (fd >= 0) {
-        std::lock_guard<std::mutex> l(shared->mu);
-        admitted = shared->active < kMaxConnections;
-        if (admitted) {
-          ++shared->active;
-          shared->reading.insert(fd);
-          shared->last_activity = absl::Now();
-        }
-      }
-      if (fd >= 0 && !admitted) ::close(fd);
-      if (admitted) {
-        std::thread([fd, &o, &store, &run, &heads, http_url, shared] {
-          Handle(fd, o, store, run, heads, http_url, *shared);
-          std::lock_guard<std::mutex> l(shared->mu);
-          --shared->active;
-          shared->last_activity = absl::Now();
-          shared->idle_cv.notify_all();
-        }).detach();
-      }
-    }
-    if (shared->stop) reason = "a stop request";
-    {
-      std::lock_guard<std::mutex> l(shared->mu);
-      if (shared->active == 0 && absl::Now() - shared->last_activity >= o.idle_exit) {
-        reason = absl::StrCat("no request for ", absl::FormatDuration(o.idle_exit));
-      }
-    }
-    if (reason.empty() && store.OtherWriterWaiting()) reason = "another writer queued for the store";
-    if (reason.empty() && absl::Now() >= next_dir_check) {
-      if (!SameDirectory(o.store_dir, store_dir_at_start)) reason = "the store directory was removed";
-      next_dir_check = absl::Now() + absl::Seconds(1);
-    }
+    if (n > 0 && (fds[0].revents & POLLIN)) AcceptOne(listen_fd, o, store, run, heads, http_url, shared);
+    reason = StopReason(o, store, *shared, store_dir_at_start, &next_dir_check);
   }
-
-  // Stop accepting: new clients find no socket (and start a new server,
-  // which waits for our locks); connections not yet accepted are reset
-  // unread, and their clients retry.
-  struct stat now {};
-  if (::stat(o.socket_path.c_str(), &now) == 0 && now.st_ino == mine.st_ino && now.st_dev == mine.st_dev) {
-    ::unlink(o.socket_path.c_str());
-  }
-  ::close(listen_fd);
-  {
-    // Connections still sending their request are cut off (their clients
-    // were never told "accepted" and retry); every request already read
-    // finishes and is answered.
-    std::unique_lock<std::mutex> l(shared->mu);
-    shared->closing = true;
-    for (int fd : shared->reading) ::shutdown(fd, SHUT_RDWR);
-    shared->idle_cv.wait(l, [&] { return shared->active == 0; });
-  }
+  StopAccepting(o, listen_fd, mine, *shared);
   heads.Close();
   if (http) http->Stop();
   ledger.reset();  // writes the final ledger

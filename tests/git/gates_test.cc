@@ -266,6 +266,39 @@ TEST_P(GatesTest, RawLaneEventsObeyTheLaneRules) {
   EXPECT_TRUE(Has(w().Events().back().anomaly, "[lane]"));
 }
 
+// One rule, one reason: a lane step `orch lane` refuses is refused to a
+// raw `orch emit` of the same event for the same reason (lane_rules.h
+// LaneStepRefusals, judged by the append guard), with its [lane] tag.
+TEST_P(GatesTest, ARawLaneStepIsRefusedForTheVerbsReason) {
+  ASSERT_EQ(w().Orch({"lane", "open", "checkout"}).exit_code, 0);
+  ASSERT_EQ(RawDispatch("T1", "web/**").exit_code, 0);
+  const size_t before = Events();
+  struct Step {
+    std::vector<std::string> verb, raw;
+    std::string what;
+  };
+  const std::vector<Step> steps = {
+      {{"lane", "close", "checkout"},
+       {"package-closed", "--package-id", "checkout"},
+       "cannot close lane checkout"},
+      {{"lane", "open", "search"}, {"package-opened", "--package-id", "search"}, "cannot open lane search"},
+      {{"lane", "open", "checkout"},
+       {"package-opened", "--package-id", "checkout"},
+       "cannot open lane checkout"},
+  };
+  for (const Step& step : steps) {
+    const RunResult verb = w().Orch(step.verb);
+    EXPECT_EQ(verb.exit_code, 3) << verb.err;
+    const std::string prefix = "orch: " + step.what + ": ";
+    ASSERT_EQ(verb.err.rfind(prefix, 0), 0u) << verb.err;
+    const std::string reason = verb.err.substr(prefix.size(), verb.err.size() - prefix.size() - 1);
+    ASSERT_FALSE(reason.empty());
+    const RunResult raw = Emit(step.raw);
+    ExpectRefused(raw, before, "lane");
+    EXPECT_TRUE(Has(raw.err, reason + " [lane]")) << "verb: " << verb.err << "raw:  " << raw.err;
+  }
+}
+
 ORCH_BOTH_EMIT_MODES(GatesTest);
 
 }  // namespace

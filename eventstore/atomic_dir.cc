@@ -1,5 +1,5 @@
-#include "commands/atomic_files.h"
-
+// orch export --dir: a directory of files replaced as one set
+// (atomic_file.h).
 #include <algorithm>
 #include <memory>
 #include <set>

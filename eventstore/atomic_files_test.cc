@@ -1,7 +1,5 @@
 // The safe file writers: exclusive temporary names, no link followed,
 // leftovers of killed writers removed, a directory replaced as one set.
-#include "commands/atomic_files.h"
-
 #include <fcntl.h>
 #include <sys/file.h>
 #include <sys/stat.h>

@@ -8,16 +8,6 @@ namespace {
 constexpr uint64_t kTimeBias = uint64_t{1} << 63;
 }
 
-void PutBigEndian64(std::string* out, uint64_t v) {
-  for (int shift = 56; shift >= 0; shift -= 8) out->push_back(static_cast<char>((v >> shift) & 0xff));
-}
-
-uint64_t GetBigEndian64(absl::string_view in) {
-  uint64_t v = 0;
-  for (int i = 0; i < 8; ++i) v = (v << 8) | static_cast<unsigned char>(in[i]);
-  return v;
-}
-
 std::string Event(uint64_t seq) {
   std::string k(1, kEventPrefix);
   PutBigEndian64(&k, seq);

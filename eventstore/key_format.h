@@ -25,6 +25,7 @@
 #include <string>
 
 #include "absl/strings/string_view.h"
+#include "base/big_endian.h"
 
 namespace orch::keys {
 
@@ -38,8 +39,8 @@ inline constexpr char kIdempotencyPrefix = 'k';
 inline constexpr char kCheckpointPrefix = 'c';
 inline constexpr char kGuardPrefix = 'g';
 
-void PutBigEndian64(std::string* out, uint64_t v);
-uint64_t GetBigEndian64(absl::string_view in);  // requires in.size() >= 8
+using ::orch::GetBigEndian64;  // base/big_endian.h
+using ::orch::PutBigEndian64;
 
 std::string Event(uint64_t seq);
 std::string Task(absl::string_view task, uint64_t version);

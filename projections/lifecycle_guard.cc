@@ -3,6 +3,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "base/big_endian.h"
 #include "base/status_macros.h"
 #include "base/time_text.h"
 #include "eventstore/guard_rows.h"
@@ -16,16 +17,6 @@ namespace {
 
 // Row key prefix; the row layout is "seq(8, big-endian) EncodeTaskFacts".
 constexpr absl::string_view kRowPrefix = "lifecycle/";
-
-void PutFixed64(std::string* out, uint64_t v) {
-  for (int i = 7; i >= 0; --i) out->push_back(static_cast<char>((v >> (8 * i)) & 0xff));
-}
-
-uint64_t GetFixed64(absl::string_view in) {
-  uint64_t v = 0;
-  for (int i = 0; i < 8; ++i) v = (v << 8) | static_cast<uint8_t>(in[i]);
-  return v;
-}
 
 // The task as of its row, or from scratch; then folded up to the head.
 absl::StatusOr<GuardRow> LoadTask(const EventStore& store, const std::string& task) {
@@ -54,7 +45,7 @@ std::string TaskOfGuardRowKey(absl::string_view key) {
 
 std::string EncodeGuardRow(const GuardRow& row) {
   std::string out;
-  PutFixed64(&out, row.seq);
+  PutBigEndian64(&out, row.seq);
   out += EncodeTaskFacts(row.facts);
   return out;
 }
@@ -62,7 +53,7 @@ std::string EncodeGuardRow(const GuardRow& row) {
 absl::StatusOr<GuardRow> DecodeGuardRow(absl::string_view bytes) {
   if (bytes.size() < 8) return absl::DataLossError("guard row is too short");
   GuardRow row;
-  row.seq = GetFixed64(bytes);
+  row.seq = GetBigEndian64(bytes);
   ORCH_ASSIGN_OR_RETURN(row.facts, DecodeTaskFacts(bytes.substr(8)));
   return row;
 }

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "base/big_endian.h"
 #include "projections/field_list.h"
 
 namespace orch {
@@ -14,16 +15,6 @@ namespace {
 constexpr absl::string_view kMagic = "ORCHPM";
 constexpr absl::string_view kDetailMagic = "ORCHPD";
 constexpr size_t kHeaderSize = 6 + 1 + 8 + 8;
-
-void PutFixed64(std::string* out, uint64_t v) {
-  for (int i = 7; i >= 0; --i) out->push_back(static_cast<char>((v >> (8 * i)) & 0xff));
-}
-
-uint64_t GetFixed64(absl::string_view in) {
-  uint64_t v = 0;
-  for (int i = 0; i < 8; ++i) v = (v << 8) | static_cast<uint8_t>(in[i]);
-  return v;
-}
 
 // Writer and Reader share one walk over the field lists (Visit below), so
 // the two directions cannot drift apart.
@@ -194,8 +185,8 @@ void VisitDetails(IO& io, ProjectModel& m) {
 void PutHeader(std::string* out, absl::string_view magic, const ProjectModel& m) {
   out->append(magic.data(), magic.size());
   out->push_back(static_cast<char>(kModelCodecVersion));
-  PutFixed64(out, m.head_seq);
-  PutFixed64(out, static_cast<uint64_t>(m.max_at));
+  PutBigEndian64(out, m.head_seq);
+  PutBigEndian64(out, static_cast<uint64_t>(m.max_at));
 }
 
 absl::StatusOr<CheckpointHeader> ReadHeader(absl::string_view bytes, absl::string_view magic) {
@@ -208,8 +199,8 @@ absl::StatusOr<CheckpointHeader> ReadHeader(absl::string_view bytes, absl::strin
     return absl::FailedPreconditionError(
         absl::StrCat("checkpoint has model version ", h.version, ", this orch reads ", kModelCodecVersion));
   }
-  h.seq = GetFixed64(bytes.substr(magic.size() + 1));
-  h.max_at = static_cast<int64_t>(GetFixed64(bytes.substr(magic.size() + 9)));
+  h.seq = GetBigEndian64(bytes.substr(magic.size() + 1));
+  h.max_at = static_cast<int64_t>(GetBigEndian64(bytes.substr(magic.size() + 9)));
   return h;
 }
 

@@ -97,7 +97,7 @@ bool StartRunning(Shared& shared, int fd) {
   return !shared.closing;
 }
 
-void Handle(int fd, const ServerOptions& o, EventStore& store, const VerbRunner& run, HeadWatch& heads,
+void Handle(int fd, const ServerOptions& o, EventWriter& store, const VerbRunner& run, HeadWatch& heads,
             const std::string& http_url, Shared& shared) {
   absl::StatusOr<std::string> frame = ReadFrame(fd, kMaxFrameBytes, absl::Now() + kRequestReadLimit);
   absl::StatusOr<Request> req = frame.ok() ? DecodeRequest(*frame) : absl::StatusOr<Request>(frame.status());
@@ -164,7 +164,7 @@ void Log(const ServerOptions& o, const std::string& text) {
 
 // Accepts one connection on `listen_fd` and serves it on a thread of its
 // own, unless kMaxConnections are served already (then it is closed).
-void AcceptOne(int listen_fd, const ServerOptions& o, EventStore& store, const VerbRunner& run,
+void AcceptOne(int listen_fd, const ServerOptions& o, EventWriter& store, const VerbRunner& run,
                HeadWatch& heads, const std::string& http_url, const std::shared_ptr<Shared>& shared) {
   const int fd = ::accept4(listen_fd, nullptr, nullptr, SOCK_CLOEXEC);
   bool admitted = false;
@@ -192,7 +192,7 @@ void AcceptOne(int listen_fd, const ServerOptions& o, EventStore& store, const V
 // Why the server should stop now ("" while it serves on): a stop request,
 // the idle time, a writer queued for the store, or (checked once a second,
 // at `*next_dir_check`) its store directory gone.
-std::string StopReason(const ServerOptions& o, EventStore& store, Shared& shared,
+std::string StopReason(const ServerOptions& o, const EventWriter& store, Shared& shared,
                        const struct stat& store_dir_at_start, absl::Time* next_dir_check) {
   std::string reason;
   if (shared.stop) reason = "a stop request";

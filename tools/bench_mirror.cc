@@ -151,74 +151,62 @@ struct Run {
 
 // 1. Throughput: `mirror --once` over a store of o.events, then again with nothing to send.
 void MeasureThroughput(const Run& r) {
-  const Options& o = r.o;
-  const std::string& dir = r.dir;
-  const std::string& url = r.url;
-  auto& js = r.js;
-  auto& schema = r.schema;
-  {
-    auto store = OpenWriter(dir + "/big", r.env);
-    for (size_t first = 0; first < o.events; first += 10000) {
+  {  // the writer closes before the mirror reads
+    auto store = OpenWriter(r.dir + "/big", r.env);
+    for (size_t first = 0; first < r.o.events; first += 10000) {
       std::vector<orch::AppendRequest> batch;
-      for (size_t i = first; i < std::min(o.events, first + 10000); ++i)
-        batch.push_back(Note(schema, i, o.tasks));
+      for (size_t i = first; i < std::min(r.o.events, first + 10000); ++i)
+        batch.push_back(Note(r.schema, i, r.o.tasks));
       if (!store->Append(std::move(batch)).ok()) Die("append");
     }
   }
   const auto once = orch::bench::RunProcess(
-      {o.orch, "--store", dir + "/big", "mirror", "--nats", url, "--project", "big", "--once"});
+      {r.o.orch, "--store", r.dir + "/big", "mirror", "--nats", r.url, "--project", "big", "--once"});
   if (!once.ok()) Die("mirror --once failed");
   const auto again = orch::bench::RunProcess(
-      {o.orch, "--store", dir + "/big", "mirror", "--nats", url, "--project", "big", "--once"});
-  const uint64_t held = ProjectMessages(js, "big");
+      {r.o.orch, "--store", r.dir + "/big", "mirror", "--nats", r.url, "--project", "big", "--once"});
+  const uint64_t held = ProjectMessages(r.js, "big");
   std::printf(
       "throughput: %zu events (%zu tasks) in %.1f s = %.0f events/s; stream holds %llu; "
       "a second --once (nothing to send) %.0f ms; peak RSS %ld MiB\n",
-      o.events, o.tasks, once.ms / 1000, o.events / (once.ms / 1000), static_cast<unsigned long long>(held),
-      again.ms, once.max_rss_kib / 1024);
+      r.o.events, r.o.tasks, once.ms / 1000, r.o.events / (once.ms / 1000),
+      static_cast<unsigned long long>(held), again.ms, once.max_rss_kib / 1024);
 }
 
 // 2. Lag of --follow behind appends at o.rate a second.
 void MeasureLag(const Run& r) {
-  const Options& o = r.o;
-  const std::string& dir = r.dir;
-  const std::string& url = r.url;
-  auto* js = &r.js;
-  auto& schema = r.schema;
-  {
-    auto store = OpenWriter(dir + "/lag", r.env);
-    std::vector<orch::AppendRequest> first;
-    first.push_back(Note(schema, 0, o.tasks));
-    if (!store->Append(std::move(first)).ok()) Die("append");
-    const pid_t follower = Spawn({o.orch, "--store", dir + "/lag", "mirror", "--nats", url, "--project",
-                                  "lag", "--follow", "--poll", o.poll},
-                                 dir + "/follow.log");
-    while (ProjectMessages(*js, "lag") < 1) std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    const size_t n = static_cast<size_t>(o.rate) * o.seconds;
-    const auto start = Clock::now();
-    for (size_t i = 1; i <= n; ++i) {
-      std::this_thread::sleep_until(start +
-                                    std::chrono::microseconds(static_cast<int64_t>(i * 1e6 / o.rate)));
-      std::vector<orch::AppendRequest> one;
-      one.push_back(Note(schema, i, o.tasks));
-      if (!store->Append(std::move(one)).ok()) Die("append");
-    }
-    while (ProjectMessages(*js, "lag") < n + 1) std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    Stop(follower, SIGTERM);
-    std::vector<double> lags_ms;
-    auto read =
-        js->ReadAll("ORCH", orch::mirror::ProjectFilter("lag"), 1, [&](const orch::mirror::StreamMessage& m) {
-          auto e = orch::mirror::ParseEventMessage(m);
-          if (e.ok() && e->event.seq() > 1) lags_ms.push_back((m.time_ns - e->event.time_ns()) / 1e6);
-          return true;
-        });
-    if (!read.ok()) Die("read the stream");
-    std::printf(
-        "lag of --follow --poll %s at %d events/s for %d s (%zu events): median %.1f ms, p99 %.1f ms, "
-        "max %.1f ms\n",
-        o.poll.c_str(), o.rate, o.seconds, lags_ms.size(), Percentile(lags_ms, 0.5),
-        Percentile(lags_ms, 0.99), Percentile(lags_ms, 1.0));
+  auto store = OpenWriter(r.dir + "/lag", r.env);
+  std::vector<orch::AppendRequest> first;
+  first.push_back(Note(r.schema, 0, r.o.tasks));
+  if (!store->Append(std::move(first)).ok()) Die("append");
+  const pid_t follower = Spawn({r.o.orch, "--store", r.dir + "/lag", "mirror", "--nats", r.url, "--project",
+                                "lag", "--follow", "--poll", r.o.poll},
+                               r.dir + "/follow.log");
+  while (ProjectMessages(r.js, "lag") < 1) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  const size_t n = static_cast<size_t>(r.o.rate) * r.o.seconds;
+  const auto start = Clock::now();
+  for (size_t i = 1; i <= n; ++i) {
+    std::this_thread::sleep_until(start +
+                                  std::chrono::microseconds(static_cast<int64_t>(i * 1e6 / r.o.rate)));
+    std::vector<orch::AppendRequest> one;
+    one.push_back(Note(r.schema, i, r.o.tasks));
+    if (!store->Append(std::move(one)).ok()) Die("append");
   }
+  while (ProjectMessages(r.js, "lag") < n + 1) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  Stop(follower, SIGTERM);
+  std::vector<double> lags_ms;
+  auto read =
+      r.js.ReadAll("ORCH", orch::mirror::ProjectFilter("lag"), 1, [&](const orch::mirror::StreamMessage& m) {
+        auto e = orch::mirror::ParseEventMessage(m);
+        if (e.ok() && e->event.seq() > 1) lags_ms.push_back((m.time_ns - e->event.time_ns()) / 1e6);
+        return true;
+      });
+  if (!read.ok()) Die("read the stream");
+  std::printf(
+      "lag of --follow --poll %s at %d events/s for %d s (%zu events): median %.1f ms, p99 %.1f ms, "
+      "max %.1f ms\n",
+      r.o.poll.c_str(), r.o.rate, r.o.seconds, lags_ms.size(), Percentile(lags_ms, 0.5),
+      Percentile(lags_ms, 0.99), Percentile(lags_ms, 1.0));
 }
 
 }  // namespace
